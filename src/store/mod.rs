@@ -1,0 +1,257 @@
+//! The revocation store: where refresh tokens are recorded, rotated and revoked.
+//!
+//! The store never holds a token, a signature or a secret; records are keyed by the `jti` read from a
+//! token *after* its signature was verified (ECDSA signatures are malleable, so the token text is not
+//! a stable identity). Every backend implements [`Store`] and gives the same answers for the same
+//! sequence of calls; `tests/store_conformance.rs` holds that contract.
+
+mod file;
+mod redis;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+pub use file::FileStore;
+pub use redis::RedisStore;
+
+/// Unix time in seconds. The clock is always passed in, so tests can fix it.
+pub type Timestamp = i64;
+
+/// How long a user cut-off (`revoke --user`) is kept at least, in seconds, for access tokens
+/// issued without a refresh token, whose expiry the store never saw.
+pub const MIN_CUTOFF_RETENTION: i64 = 24 * 60 * 60;
+
+/// A refresh token about to be recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewToken {
+    /// The refresh token's `jti`.
+    pub jti: String,
+    /// The subject (`sub`) the token was issued to.
+    pub sub: String,
+    /// The session family id (the `sid` claim of both tokens of a pair).
+    pub family: String,
+    /// `iat` of the refresh token.
+    pub issued_at: Timestamp,
+    /// `exp` of the refresh token.
+    pub expires_at: Timestamp,
+    /// `exp` of the access token issued with it, so a family revocation is kept as long as that
+    /// access token can still be presented.
+    pub access_expires_at: Timestamp,
+    /// A free-text label (a device name, a CI job).
+    pub label: Option<String>,
+}
+
+/// The state of one recorded refresh token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum TokenState {
+    Active,
+    /// Traded for `successor` at `at`; presenting it again is reuse.
+    Rotated { at: Timestamp, successor: String },
+    Revoked { at: Timestamp },
+}
+
+/// One recorded refresh token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRecord {
+    #[serde(flatten)]
+    pub token: NewToken,
+    #[serde(flatten)]
+    pub state: TokenState,
+}
+
+/// What happened when a refresh token was presented for rotation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RotateOutcome {
+    /// The token was active; it is now rotated and the successor is recorded, active.
+    Rotated,
+    /// The token had already been rotated: a replay. The whole family is now revoked.
+    ReuseDetected { family: String },
+    /// The token (or its family) was revoked earlier.
+    Revoked,
+    /// The store has no record of this `jti`, or the record belongs to another subject or family.
+    Unknown,
+}
+
+/// What a presented refresh token is, without changing anything (`refresh --no-rotate`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LookupOutcome {
+    Active,
+    /// Already rotated: presenting it is reuse. `check` does not revoke; `rotate` does.
+    Rotated,
+    Revoked,
+    Unknown,
+}
+
+/// Which sessions `revoke` removes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RevokeSelector {
+    /// Every session of a subject, and a cut-off for that subject's access tokens issued until now.
+    User(String),
+    /// One session family.
+    Family(String),
+    /// Every session.
+    All,
+}
+
+/// Whether an access token may still be used, as far as the store knows (`verify --store`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccessOutcome {
+    Allowed,
+    /// Its session family (`sid`) was revoked.
+    FamilyRevoked { family: String },
+    /// Its subject was cut off by `revoke --user` after the token was issued.
+    UserCutOff { sub: String, at: Timestamp },
+}
+
+/// A live session, for `sessions`: the newest active token of a family.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionSummary {
+    pub sub: String,
+    pub family: String,
+    pub label: Option<String>,
+    /// When the family was started (the first token's `iat`).
+    pub started_at: Timestamp,
+    /// When the current refresh token expires.
+    pub expires_at: Timestamp,
+    /// When the family was last rotated, if ever.
+    pub last_rotated_at: Option<Timestamp>,
+}
+
+/// A store failure. Every variant maps to exit status 4.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot {action} store {path}: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("store {path} is corrupt at line {line}, column {column}: {message}; it was left unchanged")]
+    Corrupt {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error(
+        "store {path} has format version {found}, this jwtctl reads version {supported}; it was left unchanged"
+    )]
+    UnknownVersion {
+        path: PathBuf,
+        found: u64,
+        supported: u64,
+    },
+    /// The server-backed store failed; `url` never contains a password.
+    #[error("store {url}: {message}")]
+    Server { url: String, message: String },
+}
+
+/// The contract every backend fulfils. Each method is one atomic step: two processes calling
+/// `rotate` with the same `jti` at the same instant get one `Rotated` and one `ReuseDetected`.
+pub trait Store {
+    /// Records new sessions, each the first token of its own family. All or nothing.
+    fn insert(&mut self, tokens: &[NewToken], now: Timestamp) -> Result<(), StoreError>;
+
+    /// Trades the active token `jti` (which must belong to `sub` and `family`) for `successor`,
+    /// which joins the same family. On reuse, revokes the family.
+    fn rotate(
+        &mut self,
+        jti: &str,
+        sub: &str,
+        family: &str,
+        successor: &NewToken,
+        now: Timestamp,
+    ) -> Result<RotateOutcome, StoreError>;
+
+    /// Reports the state of `jti` (which must belong to `sub` and `family`) without changing it.
+    fn lookup(
+        &mut self,
+        jti: &str,
+        sub: &str,
+        family: &str,
+        now: Timestamp,
+    ) -> Result<LookupOutcome, StoreError>;
+
+    /// Revokes the selected sessions and returns how many families were live and are now revoked.
+    fn revoke(&mut self, selector: &RevokeSelector, now: Timestamp) -> Result<u64, StoreError>;
+
+    /// Checks an access token's session against revocations. `family` is its `sid` claim, if any.
+    /// Read-only.
+    fn check_access(
+        &mut self,
+        sub: Option<&str>,
+        family: Option<&str>,
+        issued_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<AccessOutcome, StoreError>;
+
+    /// Live sessions, oldest first, optionally of one subject.
+    fn sessions(
+        &mut self,
+        sub: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Vec<SessionSummary>, StoreError>;
+
+    /// Drops records that can no longer matter and returns how many were dropped.
+    fn prune(&mut self, now: Timestamp) -> Result<u64, StoreError>;
+}
+
+/// Where the store lives, as named by `--store` or `JWTCTL_STORE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    File(PathBuf),
+    /// A `redis://`, `rediss://` or `redis+unix://` URL.
+    Redis(String),
+}
+
+impl Location {
+    /// Reads a `--store` value: a Redis URL by its scheme, anything else a file path.
+    pub fn parse(value: &str) -> Location {
+        let is_redis = ["redis://", "rediss://", "redis+unix://", "unix://"]
+            .iter()
+            .any(|scheme| value.starts_with(scheme));
+        if is_redis {
+            Location::Redis(value.to_owned())
+        } else {
+            Location::File(PathBuf::from(value))
+        }
+    }
+
+    /// The default store: `sessions.json` in the platform data directory
+    /// (`$XDG_DATA_HOME/jwtctl` on Linux).
+    pub fn default_file() -> Option<Location> {
+        let dirs = directories::ProjectDirs::from("", "", "jwtctl")?;
+        Some(Location::File(dirs.data_dir().join("sessions.json")))
+    }
+}
+
+/// Settings for server-backed stores; the file store ignores them.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// Prefix of every key (`--store-prefix`).
+    pub prefix: String,
+    /// Bound on connecting and on each command (`--store-timeout`).
+    pub timeout: Duration,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            prefix: "jwtctl:".to_owned(),
+            timeout: Duration::from_secs(3),
+        }
+    }
+}
+
+/// Opens the store at `location`. Opening does no I/O for the file store (each call locks and
+/// reads the file); the Redis store connects here.
+pub fn open(location: &Location, options: &OpenOptions) -> Result<Box<dyn Store>, StoreError> {
+    match location {
+        Location::File(path) => Ok(Box::new(FileStore::new(path.clone()))),
+        Location::Redis(url) => Ok(Box::new(RedisStore::connect(url, options)?)),
+    }
+}
