@@ -36,7 +36,13 @@ impl Store for FileStore {
     ) -> Result<RotateOutcome, StoreError> {
         Err(self.unsupported())
     }
-    fn lookup(&mut self, _: &str, _: &str, _: &str, _: Timestamp) -> Result<LookupOutcome, StoreError> {
+    fn lookup(
+        &mut self,
+        _: &str,
+        _: &str,
+        _: &str,
+        _: Timestamp,
+    ) -> Result<LookupOutcome, StoreError> {
         Err(self.unsupported())
     }
     fn revoke(&mut self, _: &RevokeSelector, _: Timestamp) -> Result<u64, StoreError> {
@@ -51,7 +57,11 @@ impl Store for FileStore {
     ) -> Result<AccessOutcome, StoreError> {
         Err(self.unsupported())
     }
-    fn sessions(&mut self, _: Option<&str>, _: Timestamp) -> Result<Vec<SessionSummary>, StoreError> {
+    fn sessions(
+        &mut self,
+        _: Option<&str>,
+        _: Timestamp,
+    ) -> Result<Vec<SessionSummary>, StoreError> {
         Err(self.unsupported())
     }
     fn prune(&mut self, _: Timestamp) -> Result<u64, StoreError> {

@@ -49,8 +49,13 @@ pub struct NewToken {
 pub enum TokenState {
     Active,
     /// Traded for `successor` at `at`; presenting it again is reuse.
-    Rotated { at: Timestamp, successor: String },
-    Revoked { at: Timestamp },
+    Rotated {
+        at: Timestamp,
+        successor: String,
+    },
+    Revoked {
+        at: Timestamp,
+    },
 }
 
 /// One recorded refresh token.
@@ -101,9 +106,14 @@ pub enum RevokeSelector {
 pub enum AccessOutcome {
     Allowed,
     /// Its session family (`sid`) was revoked.
-    FamilyRevoked { family: String },
+    FamilyRevoked {
+        family: String,
+    },
     /// Its subject was cut off by `revoke --user` after the token was issued.
-    UserCutOff { sub: String, at: Timestamp },
+    UserCutOff {
+        sub: String,
+        at: Timestamp,
+    },
 }
 
 /// A live session, for `sessions`: the newest active token of a family.
@@ -130,7 +140,9 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
-    #[error("store {path} is corrupt at line {line}, column {column}: {message}; it was left unchanged")]
+    #[error(
+        "store {path} is corrupt at line {line}, column {column}: {message}; it was left unchanged"
+    )]
     Corrupt {
         path: PathBuf,
         line: usize,

@@ -28,7 +28,13 @@ impl Store for RedisStore {
     ) -> Result<RotateOutcome, StoreError> {
         match *self {}
     }
-    fn lookup(&mut self, _: &str, _: &str, _: &str, _: Timestamp) -> Result<LookupOutcome, StoreError> {
+    fn lookup(
+        &mut self,
+        _: &str,
+        _: &str,
+        _: &str,
+        _: Timestamp,
+    ) -> Result<LookupOutcome, StoreError> {
         match *self {}
     }
     fn revoke(&mut self, _: &RevokeSelector, _: Timestamp) -> Result<u64, StoreError> {
@@ -43,7 +49,11 @@ impl Store for RedisStore {
     ) -> Result<AccessOutcome, StoreError> {
         match *self {}
     }
-    fn sessions(&mut self, _: Option<&str>, _: Timestamp) -> Result<Vec<SessionSummary>, StoreError> {
+    fn sessions(
+        &mut self,
+        _: Option<&str>,
+        _: Timestamp,
+    ) -> Result<Vec<SessionSummary>, StoreError> {
         match *self {}
     }
     fn prune(&mut self, _: Timestamp) -> Result<u64, StoreError> {
