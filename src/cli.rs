@@ -63,6 +63,161 @@ pub enum Command {
     /// Show a token's header and payload WITHOUT verifying anything
     #[command(after_help = DECODE_EXAMPLES)]
     Decode(DecodeArgs),
+    /// Trade a refresh token for a new pair (rotation with reuse detection)
+    #[command(after_help = REFRESH_EXAMPLES)]
+    Refresh(RefreshArgs),
+    /// Revoke refresh tokens: a user's, a session family, one token's family, or all
+    #[command(after_help = REVOKE_EXAMPLES)]
+    Revoke(RevokeArgs),
+    /// List live sessions, or prune expired records
+    #[command(after_help = SESSIONS_EXAMPLES)]
+    Sessions(SessionsArgs),
+}
+
+const REFRESH_EXAMPLES: &str = "\
+Output: as for issue; the presented refresh token is spent (rotated), and presenting it again
+revokes its whole session family.
+
+Examples:
+  { read -r ACCESS; read -r REFRESH; } < <(jwtctl refresh \"$REFRESH\")
+  jwtctl refresh --output json < refresh.txt
+  jwtctl refresh --no-rotate \"$REFRESH\"";
+
+const REVOKE_EXAMPLES: &str = "\
+Examples:
+  jwtctl revoke --user alice
+  jwtctl revoke --token - < refresh.txt
+  jwtctl revoke --all --json";
+
+const SESSIONS_EXAMPLES: &str = "\
+Examples:
+  jwtctl sessions
+  jwtctl sessions --user alice --json
+  jwtctl sessions prune";
+
+/// Where the revocation store lives.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Store options")]
+pub struct StoreArgs {
+    /// The store: a file path, or redis://[user:password@]host:port/db (also rediss://,
+    /// redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]
+    #[arg(
+        long,
+        env = "JWTCTL_STORE",
+        hide_env_values = true,
+        value_name = "PATH|URL"
+    )]
+    pub store: Option<String>,
+    #[command(flatten)]
+    pub server: StoreServerArgs,
+}
+
+/// Settings for a store on a server.
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Store options")]
+pub struct StoreServerArgs {
+    /// Prefix of every key in a Redis store, so several apps can share one server
+    #[arg(long, default_value = "jwtctl:", value_name = "PREFIX")]
+    pub store_prefix: String,
+    /// Bound on connecting to a Redis store and on each command
+    #[arg(long, default_value = "3s", value_name = "DURATION")]
+    pub store_timeout: String,
+}
+
+impl Default for StoreServerArgs {
+    fn default() -> Self {
+        StoreServerArgs {
+            store_prefix: "jwtctl:".to_owned(),
+            store_timeout: "3s".to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct RefreshArgs {
+    /// The refresh token, or - to read it from standard input [default: -]
+    #[arg(value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// The algorithm of the main key [default: HS256 for secrets, the key's own for PEM keys]
+    #[arg(long, value_enum, value_name = "ALG")]
+    pub alg: Option<Alg>,
+    /// Lifetime of the new access token
+    #[arg(long, default_value = "5m", value_name = "DURATION")]
+    pub access_ttl: String,
+    /// Lifetime of the new refresh token
+    #[arg(long, default_value = "6h", value_name = "DURATION")]
+    pub refresh_ttl: String,
+    /// Keep the presented refresh token valid and issue only a new access token
+    #[arg(long)]
+    pub no_rotate: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = IssueOutput::Text)]
+    pub output: IssueOutput,
+    #[command(flatten)]
+    pub key: KeyArgs,
+    #[command(flatten)]
+    pub refresh_key: RefreshKeyArgs,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("target").required(true).multiple(false))]
+pub struct RevokeArgs {
+    /// Every session of this subject, and its access tokens issued until now (with verify --store)
+    #[arg(long, value_name = "SUB", group = "target")]
+    pub user: Option<String>,
+    /// The session family of this token (verified first), or - for standard input
+    #[arg(long, value_name = "TOKEN", group = "target")]
+    pub token: Option<String>,
+    /// One session family (the sid claim)
+    #[arg(long, value_name = "ID", group = "target")]
+    pub family: Option<String>,
+    /// Every session
+    #[arg(long, group = "target")]
+    pub all: bool,
+    /// The algorithm of the main key, to verify --token
+    #[arg(long, value_enum, value_name = "ALG")]
+    pub alg: Option<Alg>,
+    /// Print {"revoked": N}
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub key: KeyArgs,
+    #[command(flatten)]
+    pub refresh_key: RefreshKeyArgs,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SessionsArgs {
+    #[command(subcommand)]
+    pub action: Option<SessionsAction>,
+    /// Only this subject's sessions
+    #[arg(long, value_name = "SUB")]
+    pub user: Option<String>,
+    /// Print a JSON array
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionsAction {
+    /// Drop records that can no longer matter and report how many
+    Prune(PruneArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// Print {"pruned": N}
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 const GEN_SECRET_EXAMPLES: &str = "\
@@ -192,9 +347,12 @@ pub struct IssueArgs {
     /// Lifetime of the refresh token
     #[arg(long, default_value = "6h", value_name = "DURATION")]
     pub refresh_ttl: String,
-    /// Issue only the access token
+    /// Issue only the access token (nothing is recorded in the store)
     #[arg(long)]
     pub no_refresh: bool,
+    /// A label stored with the session (a device name, a CI job)
+    #[arg(long, value_name = "TEXT", conflicts_with = "no_refresh")]
+    pub session_label: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = IssueOutput::Text)]
     pub output: IssueOutput,
@@ -202,6 +360,8 @@ pub struct IssueArgs {
     pub key: KeyArgs,
     #[command(flatten)]
     pub refresh_key: RefreshKeyArgs,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Args)]
@@ -239,6 +399,12 @@ pub struct VerifyArgs {
     /// Print nothing on stdout; the exit status tells
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also reject tokens whose session or user was revoked, checked in this store
+    /// (without a value: $JWTCTL_STORE, else the default file)
+    #[arg(long, value_name = "PATH|URL", num_args = 0..=1, default_missing_value = "")]
+    pub store: Option<String>,
+    #[command(flatten)]
+    pub store_server: StoreServerArgs,
     #[command(flatten)]
     pub key: KeyArgs,
 }

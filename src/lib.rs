@@ -56,6 +56,9 @@ pub fn run(command: &Command, ctx: &Context) -> anyhow::Result<Status> {
         Command::Issue(args) => commands::issue::run(args, ctx),
         Command::Verify(args) => commands::verify::run(args, ctx),
         Command::Decode(args) => commands::decode::run(args, ctx),
+        Command::Refresh(args) => commands::refresh::run(args, ctx),
+        Command::Revoke(args) => commands::revoke::run(args, ctx),
+        Command::Sessions(args) => commands::sessions::run(args, ctx),
     }
 }
 

@@ -13,15 +13,20 @@ use crate::jwt::pair::{self, OWN_CLAIMS, Pair, PairRequest, Signers};
 use crate::jwt::time::parse_duration;
 use crate::jwt::token::Object;
 
-use super::{Context, keys};
+use super::{Context, keys, store};
 
 pub fn run(args: &IssueArgs, ctx: &Context) -> anyhow::Result<Status> {
+    if args.payload.as_deref() == Some("-") && keys::reads_stdin(&args.key) {
+        return Err(
+            UsageError::new("standard input cannot carry both the payload and the secret").into(),
+        );
+    }
     let claims = build_claims(args, ctx)?;
     let access_ttl = ttl(&args.access_ttl, "--access-ttl")?;
     let refresh_ttl = if args.no_refresh {
         None
     } else {
-        if args.sub.is_none() && !claims.contains_key("sub") {
+        if !claims.get("sub").is_some_and(Value::is_string) {
             return Err(UsageError::new(
                 "--sub is required when a refresh token is issued (or pass --no-refresh)",
             )
@@ -43,11 +48,16 @@ pub fn run(args: &IssueArgs, ctx: &Context) -> anyhow::Result<Status> {
         family: None,
     };
     let pair = pair::mint(&signers, &request, ctx.now)?;
+    if let Some(record) = pair.store_record(args.session_label.clone()) {
+        // A refresh token that is not in the store must never reach the user.
+        let mut store = store::open(&args.store)?;
+        store.insert(&[record], ctx.now)?;
+    }
     print_pair(&pair, args.output, ctx.now)?;
     Ok(Status::Success)
 }
 
-fn ttl(text: &str, flag: &str) -> Result<i64, UsageError> {
+pub fn ttl(text: &str, flag: &str) -> Result<i64, UsageError> {
     match parse_duration(text) {
         Ok(0) => Err(UsageError::new(format!("{flag} must be longer than 0s"))),
         Ok(seconds) => Ok(seconds),

@@ -5,6 +5,10 @@ pub mod decode;
 pub mod gen_secret;
 pub mod issue;
 pub mod keys;
+pub mod refresh;
+pub mod revoke;
+pub mod sessions;
+pub mod store;
 pub mod verify;
 
 use std::io::{IsTerminal, Read};

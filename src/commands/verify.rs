@@ -7,10 +7,12 @@ use serde_json::{Value, json};
 
 use crate::cli::VerifyArgs;
 use crate::exit::{Status, UsageError};
-use crate::jwt::time::parse_duration;
-use crate::jwt::{Policy, TokenError, TokenType, Verified};
+use crate::jwt::time::{format_timestamp, parse_duration};
+use crate::jwt::verify::{numeric_date, quote};
+use crate::jwt::{Policy, RejectKind, TokenError, TokenType, Verified};
+use crate::store::{AccessOutcome, Store};
 
-use super::{Context, keys, read_token, reads_stdin};
+use super::{Context, keys, read_token, reads_stdin, store};
 
 pub fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Status> {
     if reads_stdin(args.token.as_deref()) && keys::reads_stdin(&args.key) {
@@ -24,11 +26,49 @@ pub fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Status> {
         Some(text) => parse_instant(text)?,
         None => ctx.now,
     };
-    let result = match read_token(args.token.as_deref()) {
+    let mut result = match read_token(args.token.as_deref()) {
         Ok(token) => policy.verify(&token, now),
         Err(error) => Err(error.downcast::<TokenError>()?),
     };
+    if let (Ok(verified), Some(location)) = (&result, &args.store) {
+        let location = match location.as_str() {
+            "" => std::env::var(store::STORE_VARIABLE).ok(),
+            named => Some(named.to_owned()),
+        };
+        let mut store = store::open_at(location.as_deref(), &args.store_server)?;
+        if let Some(rejection) = revocation(store.as_mut(), verified, now)? {
+            result = Err(rejection);
+        }
+    }
     report(&result, args.json, args.quiet, ctx)
+}
+
+/// Why the store refuses a verified token, if it does.
+fn revocation(
+    store: &mut dyn Store,
+    verified: &Verified,
+    now: i64,
+) -> anyhow::Result<Option<TokenError>> {
+    let claims = &verified.claims;
+    let text = |name: &str| claims.get(name).and_then(Value::as_str);
+    // A token without iat predates every cut-off.
+    let issued_at = numeric_date(claims, "iat")?.unwrap_or(i64::MIN);
+    let outcome = store.check_access(text("sub"), text("sid"), issued_at, now)?;
+    Ok(match outcome {
+        AccessOutcome::Allowed => None,
+        AccessOutcome::FamilyRevoked { family } => Some(TokenError::new(
+            RejectKind::Revoked,
+            format!("session family {family} was revoked"),
+        )),
+        AccessOutcome::UserCutOff { sub, at } => Some(TokenError::new(
+            RejectKind::Revoked,
+            format!(
+                "every token of subject {} issued before {} was revoked",
+                quote(&sub),
+                format_timestamp(at)
+            ),
+        )),
+    })
 }
 
 /// Builds the verification policy from the options; every check is set on purpose.
@@ -45,6 +85,7 @@ pub fn policy(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Policy> {
         leeway,
         token_type: args.token_type.unwrap_or(TokenType::NotRefresh),
         required: args.required.clone(),
+        ignore_time: false,
     })
 }
 

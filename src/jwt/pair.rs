@@ -10,6 +10,7 @@ use super::error::KeyError;
 use super::sign::Signer;
 use super::token::Object;
 use super::verify::{ACCESS_TYPE, REFRESH_TYPE};
+use crate::store::NewToken;
 
 /// Claims jwtctl always sets itself; a payload that carries them has them replaced.
 pub const OWN_CLAIMS: [&str; 3] = ["exp", "iat", "jti"];
@@ -54,6 +55,25 @@ pub struct Pair {
     pub refresh: Option<Minted>,
     /// The session family id, carried by both tokens as `sid`.
     pub family: Option<String>,
+    /// The subject, when the claims carry one as a string.
+    pub sub: Option<String>,
+}
+
+impl Pair {
+    /// The store record of this pair's refresh token, if it has one.
+    pub fn store_record(&self, label: Option<String>) -> Option<NewToken> {
+        let refresh = self.refresh.as_ref()?;
+        let family = self.family.clone()?;
+        Some(NewToken {
+            jti: refresh.jti.clone(),
+            sub: self.sub.clone().unwrap_or_default(),
+            family,
+            issued_at: refresh.issued_at,
+            expires_at: refresh.expires_at,
+            access_expires_at: self.access.expires_at,
+            label,
+        })
+    }
 }
 
 /// What to mint: the claims (custom ones, `sub`, `iss`, `aud`), the lifetimes, and the family
@@ -92,10 +112,16 @@ pub fn mint(signers: &Signers, request: &PairRequest, now: i64) -> Result<Pair, 
         )?),
         None => None,
     };
+    let sub = request
+        .claims
+        .get("sub")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     Ok(Pair {
         access,
         refresh,
         family,
+        sub,
     })
 }
 
