@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::{KeyArgs, RefreshKeyArgs};
 use crate::exit::UsageError;
+use crate::jwt::jwk;
 use crate::jwt::keys::{self, SecretEncoding, SecretSource};
 use crate::jwt::{Alg, Family, Signer, VerifyingKey};
 
@@ -59,6 +60,11 @@ pub fn signer(
             ))
             .into());
         }
+        // Tokens carry the key's RFC 7638 thumbprint, the kid `jwtctl jwks` publishes.
+        let kid = match kid {
+            Some(kid) => Some(kid),
+            None => Some(jwk::thumbprint(&jwk::public_of(&key)?, alg)?),
+        };
         return Ok(Signer::from_private_key(alg, &key, kid));
     }
     let alg = alg.unwrap_or(Alg::HS256);
@@ -201,4 +207,38 @@ pub fn read_argument_file(path: &Path, what: &str) -> Result<String, UsageError>
 /// `PathBuf` for a `@FILE` argument.
 pub fn at_file(argument: &str) -> Option<PathBuf> {
     argument.strip_prefix('@').map(PathBuf::from)
+}
+
+/// The keys of a JWKS document (`-` for standard input) and the pinned algorithms: `--alg`, or
+/// every algorithm the keys announce.
+pub fn jwks_key(
+    path: &Path,
+    algs: &[Alg],
+    ctx: &Context,
+) -> anyhow::Result<(VerifyingKey, Vec<Alg>)> {
+    let (text, origin) = if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|error| {
+            UsageError::new(format!("cannot read the JWKS from standard input: {error}"))
+        })?;
+        (text, "the JWKS on standard input".to_owned())
+    } else {
+        (
+            read_argument_file(path, "JWKS file")?,
+            format!("JWKS file {}", path.display()),
+        )
+    };
+    let keys = jwk::parse_jwks(&text, &origin, &mut ctx.warner())?;
+    let algs = if algs.is_empty() {
+        let mut announced: Vec<Alg> = keys.iter().map(jwk::JwksKey::default_alg).collect();
+        announced.sort_by_key(|alg| alg.name());
+        announced.dedup();
+        announced
+    } else {
+        algs.to_vec()
+    };
+    if let Some(alg) = algs.iter().find(|alg| alg.family() == Family::Hmac) {
+        return Err(UsageError::new(format!("algorithm {alg} needs a secret, not a JWKS")).into());
+    }
+    Ok((VerifyingKey::Set(keys), algs))
 }

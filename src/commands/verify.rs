@@ -15,9 +15,10 @@ use crate::store::{AccessOutcome, Store};
 use super::{Context, keys, read_token, reads_stdin, store};
 
 pub fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Status> {
-    if reads_stdin(args.token.as_deref()) && keys::reads_stdin(&args.key) {
+    let jwks_on_stdin = args.jwks.as_deref() == Some(std::path::Path::new("-"));
+    if reads_stdin(args.token.as_deref()) && (keys::reads_stdin(&args.key) || jwks_on_stdin) {
         return Err(UsageError::new(
-            "standard input cannot carry both the token and the secret: pass the token as an argument",
+            "standard input cannot carry both the token and the key: pass the token as an argument",
         )
         .into());
     }
@@ -75,7 +76,10 @@ fn revocation(
 pub fn policy(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Policy> {
     let leeway = parse_duration(&args.leeway)
         .map_err(|message| UsageError::new(format!("--leeway: {message}")))?;
-    let (key, algorithms) = keys::verifying_key(&args.key, &args.algs, ctx)?;
+    let (key, algorithms) = match &args.jwks {
+        Some(path) => keys::jwks_key(path, &args.algs, ctx)?,
+        None => keys::verifying_key(&args.key, &args.algs, ctx)?,
+    };
     Ok(Policy {
         algorithms,
         key,

@@ -489,7 +489,7 @@ pub fn load_public_key(path: &Path) -> Result<PublicKey, KeyError> {
     Ok(public)
 }
 
-fn public_key_from_pem(content: &[u8]) -> Option<PublicKey> {
+pub(crate) fn public_key_from_pem(content: &[u8]) -> Option<PublicKey> {
     if let Ok(decoding) = DecodingKey::from_rsa_pem(content) {
         let bits = match decoding.kind() {
             DecodingKeyKind::SecretOrDer(der) => rsa_modulus_bits(der)?,
@@ -533,7 +533,7 @@ fn rsa_modulus_bits(der: &[u8]) -> Option<usize> {
     }
 }
 
-fn significant_bits(bytes: &[u8]) -> usize {
+pub(crate) fn significant_bits(bytes: &[u8]) -> usize {
     let trimmed: &[u8] = match bytes.iter().position(|&b| b != 0) {
         Some(start) => &bytes[start..],
         None => &[],
