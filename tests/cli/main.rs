@@ -5,4 +5,5 @@ mod support;
 mod decode;
 mod gen_secret;
 mod issue;
+mod lifecycle;
 mod verify;
