@@ -235,8 +235,9 @@ pub trait Store {
     ) -> Result<AccessOutcome, StoreError>;
 
     /// Live sessions, optionally of one subject: one summary per live family (label and expiry of
-    /// its active token, `started_at` the least `issued_at` of its records, `last_rotated_at` the
-    /// latest rotation), sorted by `started_at`, then family.
+    /// its active token, `started_at` the `issued_at` of its first token, `last_rotated_at` its
+    /// latest rotation, both still right after older tokens were pruned), sorted by `started_at`,
+    /// then family.
     fn sessions(
         &mut self,
         sub: Option<&str>,
