@@ -256,13 +256,13 @@ pub struct RefreshArgs {
 #[command(group = clap::ArgGroup::new("target").required(true).multiple(false))]
 pub struct RevokeArgs {
     /// Every session of this subject, and its access tokens issued until now (with verify --store)
-    #[arg(long, value_name = "SUB", group = "target")]
+    #[arg(long, value_name = "SUB", group = "target", allow_hyphen_values = true)]
     pub user: Option<String>,
     /// The session family of this token (verified first), or - for standard input
     #[arg(long, value_name = "TOKEN", group = "target")]
     pub token: Option<String>,
     /// One session family (the sid claim)
-    #[arg(long, value_name = "ID", group = "target")]
+    #[arg(long, value_name = "ID", group = "target", allow_hyphen_values = true)]
     pub family: Option<String>,
     /// Every session
     #[arg(long, group = "target")]

@@ -258,6 +258,23 @@ fn revoke_by_user_family_token_and_all() {
     fails(refresh(&sandbox, &dave), 1, "revoked");
 }
 
+/// Family ids and subjects are opaque: one that starts with `-` is still a value, not a flag.
+#[test]
+fn revoke_takes_values_that_start_with_a_hyphen() {
+    let sandbox = Sandbox::new();
+    let assert = sandbox
+        .cmd()
+        .args(["revoke", "--family", "-Xy_z"])
+        .assert()
+        .success();
+    assert_eq!(stdout(&assert), "revoked 0 sessions\n");
+    sandbox
+        .cmd()
+        .args(["revoke", "--user", "-bob"])
+        .assert()
+        .success();
+}
+
 #[test]
 fn revoke_needs_exactly_one_target() {
     let sandbox = Sandbox::new();
