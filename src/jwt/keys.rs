@@ -165,15 +165,44 @@ const LENIENT_PADDING: GeneralPurposeConfig =
 fn decode_secret(text: &[u8], encoding: SecretEncoding) -> Result<Zeroizing<Vec<u8>>, String> {
     let decoded = match encoding {
         SecretEncoding::Raw => text.to_vec(),
-        SecretEncoding::Hex => hex::decode(text).map_err(|error| error.to_string())?,
+        SecretEncoding::Hex => hex::decode(text).map_err(describe_hex_error)?,
         SecretEncoding::Base64 => GeneralPurpose::new(&alphabet::STANDARD, LENIENT_PADDING)
             .decode(text)
-            .map_err(|error| error.to_string())?,
+            .map_err(describe_base64_error)?,
         SecretEncoding::Base64url => GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT_PADDING)
             .decode(text)
-            .map_err(|error| error.to_string())?,
+            .map_err(describe_base64_error)?,
     };
     Ok(Zeroizing::new(decoded))
+}
+
+/// Why a secret is not hex, without the offending character: it is part of the secret. (The
+/// crate's own message quotes it.)
+fn describe_hex_error(error: hex::FromHexError) -> String {
+    match error {
+        hex::FromHexError::InvalidHexCharacter { index, .. } => {
+            format!("character {} is not a hex digit", index + 1)
+        }
+        hex::FromHexError::OddLength | hex::FromHexError::InvalidStringLength => {
+            "odd number of hex digits".to_owned()
+        }
+    }
+}
+
+/// Why a secret is not base64, without the offending byte's value (the crate's own message
+/// quotes it, and it is part of the secret).
+fn describe_base64_error(error: base64::DecodeError) -> String {
+    match error {
+        base64::DecodeError::InvalidByte(offset, _) => {
+            format!("character {} is not in the alphabet", offset + 1)
+        }
+        base64::DecodeError::InvalidLastSymbol { offset, .. } => format!(
+            "character {} has unused bits set (the text is truncated or altered)",
+            offset + 1
+        ),
+        base64::DecodeError::InvalidLength(_) => "impossible length".to_owned(),
+        base64::DecodeError::InvalidPadding => "bad padding".to_owned(),
+    }
 }
 
 /// Refuses HMAC secrets shorter than RFC 7518 section 3.2 allows for `alg`, unless allowed.
@@ -600,6 +629,25 @@ mod tests {
             Ok(vec![0xff, 0xef])
         );
         assert!(decode_secret(b"zz", SecretEncoding::Hex).is_err());
+    }
+
+    #[test]
+    fn decoding_errors_do_not_quote_the_secret() {
+        let error = |text: &[u8], encoding| decode_secret(text, encoding).unwrap_err();
+        assert_eq!(
+            error(b"00~0", SecretEncoding::Hex),
+            "character 3 is not a hex digit"
+        );
+        assert_eq!(
+            error(b"000", SecretEncoding::Hex),
+            "odd number of hex digits"
+        );
+        for encoding in [SecretEncoding::Base64, SecretEncoding::Base64url] {
+            let message = error(b"aGk~aGk", encoding);
+            assert_eq!(message, "character 4 is not in the alphabet");
+            assert!(!message.contains("126"));
+        }
+        assert!(error(b"aGl", SecretEncoding::Base64url).contains("unused bits"));
     }
 
     #[test]
