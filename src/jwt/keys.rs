@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 use aws_lc_rs::rsa::KeyPair as RsaKeyPair;
 use aws_lc_rs::signature::{
-    ECDSA_P256_SHA256_FIXED_SIGNING, ECDSA_P384_SHA384_FIXED_SIGNING, EcdsaKeyPair, Ed25519KeyPair,
+    ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING, ECDSA_P384_SHA384_FIXED,
+    ECDSA_P384_SHA384_FIXED_SIGNING, EcdsaKeyPair, EcdsaVerificationAlgorithm, Ed25519KeyPair,
+    ParsedPublicKey,
 };
 use base64::Engine;
 use base64::alphabet;
@@ -530,9 +532,19 @@ fn public_key_from_pem(content: &[u8]) -> Option<PublicKey> {
         });
     }
     if let Ok(decoding) = DecodingKey::from_ec_pem(content) {
+        // The point's length alone does not name the curve: a secp256k1 or brainpool key has
+        // the length of a P-256 one. Check that the point lies on the curve.
         let key_type = match decoding.kind() {
-            DecodingKeyKind::SecretOrDer(point) if point.len() == 65 => KeyType::EcP256,
-            DecodingKeyKind::SecretOrDer(point) if point.len() == 97 => KeyType::EcP384,
+            DecodingKeyKind::SecretOrDer(point)
+                if point.len() == 65 && on_curve(&ECDSA_P256_SHA256_FIXED, point) =>
+            {
+                KeyType::EcP256
+            }
+            DecodingKeyKind::SecretOrDer(point)
+                if point.len() == 97 && on_curve(&ECDSA_P384_SHA384_FIXED, point) =>
+            {
+                KeyType::EcP384
+            }
             _ => return None,
         };
         return Some(PublicKey { key_type, decoding });
@@ -548,6 +560,11 @@ fn public_key_from_pem(content: &[u8]) -> Option<PublicKey> {
         };
     }
     None
+}
+
+/// Whether `point` (uncompressed, `04 || x || y`) is a valid public key for `algorithm`.
+fn on_curve(algorithm: &'static EcdsaVerificationAlgorithm, point: &[u8]) -> bool {
+    ParsedPublicKey::new(algorithm, point).is_ok()
 }
 
 /// `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }`
@@ -682,6 +699,24 @@ mod tests {
         );
         assert!(allowed.is_ok());
         assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn the_curve_comes_from_the_point_not_its_length() {
+        let key_type = |pem: &[u8]| public_key_from_pem(pem).map(|key| key.key_type);
+        let fixture = |name: &str| {
+            std::fs::read(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("tests/fixtures/keys")
+                    .join(name),
+            )
+            .expect("a key fixture")
+        };
+        assert_eq!(key_type(&fixture("ec256.pub.pem")), Some(KeyType::EcP256));
+        assert_eq!(key_type(&fixture("ec384.pub.pem")), Some(KeyType::EcP384));
+        assert_eq!(key_type(&fixture("ec256.crt")), Some(KeyType::EcP256));
+        // 65 bytes like a P-256 point, but on secp256k1.
+        assert_eq!(key_type(&fixture("secp256k1.pub.pem")), None);
     }
 
     #[test]
