@@ -350,13 +350,18 @@ impl fmt::Debug for PublicKey {
     }
 }
 
+/// The key block of a PEM file: the first one, after the `EC PARAMETERS` block that
+/// `openssl ecparam -genkey` writes before the key unless told `-noout`.
 fn first_pem_block(path: &Path, content: &[u8]) -> Result<pem::Pem, KeyError> {
-    let blocks = pem::parse_many(content).map_err(|error| {
+    let mut blocks = pem::parse_many(content).map_err(|error| {
         KeyError::new(format!(
             "{} is not a valid PEM file: {error}",
             path.display()
         ))
     })?;
+    if blocks.len() > 1 && blocks[0].tag() == "EC PARAMETERS" {
+        blocks.remove(0);
+    }
     blocks.into_iter().next().ok_or_else(|| {
         KeyError::new(format!(
             "{} holds no PEM block (expected -----BEGIN PRIVATE KEY----- or -----BEGIN PUBLIC KEY-----)",
@@ -509,7 +514,8 @@ pub fn load_public_key(path: &Path) -> Result<PublicKey, KeyError> {
             )));
         }
     }
-    let public = public_key_from_pem(&content).ok_or_else(|| {
+    // Only the key block: jsonwebtoken reads the first block of what it is given.
+    let public = public_key_from_pem(pem::encode(&block).as_bytes()).ok_or_else(|| {
         KeyError::new(format!(
             "{} is a PEM {} block but not an RSA, EC (P-256, P-384) or Ed25519 public key",
             path.display(),
