@@ -1,5 +1,6 @@
 //! Integration tests: the real binary, its stdout, stderr and exit status.
 
+mod forge;
 mod support;
 
 mod decode;

@@ -56,7 +56,10 @@ pub fn clean() -> Command {
         }
     }
     cmd.env("TERM", "dumb")
-        .env("XDG_DATA_HOME", std::env::temp_dir().join("jwtctl-tests-no-default-store"))
+        .env(
+            "XDG_DATA_HOME",
+            std::env::temp_dir().join("jwtctl-tests-no-default-store"),
+        )
         .write_stdin("");
     cmd
 }
@@ -82,14 +85,26 @@ pub fn fails(assert: Assert, status: i32, needle: &str) -> Assert {
     let err = String::from_utf8_lossy(&output.stderr).into_owned();
     assert_ne!(output.status.code(), Some(101), "panicked: {err}");
     assert_eq!(output.status.code(), Some(status), "stderr: {err}");
-    assert!(output.stdout.is_empty(), "stdout not empty on failure: {:?}", String::from_utf8_lossy(&output.stdout));
-    assert!(err.contains(needle), "stderr {err:?} does not contain {needle:?}");
+    assert!(
+        output.stdout.is_empty(),
+        "stdout not empty on failure: {:?}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    assert!(
+        err.contains(needle),
+        "stderr {err:?} does not contain {needle:?}"
+    );
     assert
 }
 
 /// Issues a pair in the sandbox and returns (access, refresh).
 pub fn issue_pair(sandbox: &Sandbox, sub: &str, extra: &[&str]) -> (String, String) {
-    let assert = sandbox.cmd().args(["issue", "--sub", sub]).args(extra).assert().success();
+    let assert = sandbox
+        .cmd()
+        .args(["issue", "--sub", sub])
+        .args(extra)
+        .assert()
+        .success();
     let out = stdout(&assert);
     let mut lines = out.lines();
     let access = lines.next().expect("an access token line").to_owned();
@@ -99,6 +114,11 @@ pub fn issue_pair(sandbox: &Sandbox, sub: &str, extra: &[&str]) -> (String, Stri
 
 /// Issues an access token only.
 pub fn issue_access(sandbox: &Sandbox, extra: &[&str]) -> String {
-    let assert = sandbox.cmd().args(["issue", "--no-refresh"]).args(extra).assert().success();
+    let assert = sandbox
+        .cmd()
+        .args(["issue", "--no-refresh"])
+        .args(extra)
+        .assert()
+        .success();
     stdout(&assert).trim_end().to_owned()
 }
