@@ -6,4 +6,5 @@ mod support;
 mod decode;
 mod gen_secret;
 mod issue;
+mod security;
 mod verify;
