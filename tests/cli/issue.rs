@@ -810,3 +810,22 @@ fn there_is_no_none_algorithm() {
         );
     }
 }
+
+#[test]
+fn both_secrets_cannot_come_from_stdin() {
+    let sandbox = Sandbox::new();
+    let assert = sandbox
+        .cmd()
+        .args([
+            "issue",
+            "--sub",
+            "a",
+            "--secret-file",
+            "-",
+            "--refresh-secret-file",
+            "-",
+        ])
+        .write_stdin(format!("{SECRET}\n"))
+        .assert();
+    fails(assert, 2, "standard input cannot carry both");
+}

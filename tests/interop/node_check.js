@@ -10,6 +10,7 @@
 
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const { createRequire } = require('node:module');
 const path = require('node:path');
@@ -179,6 +180,14 @@ function pem(name) {
   return fs.readFileSync(path.join(KEYS, name), 'utf8');
 }
 
+// RFC 7638 thumbprint computed by Node's own crypto, to check the kid jwtctl puts in headers.
+function thumbprint(publicPem) {
+  const jwk = crypto.createPublicKey(publicPem).export({ format: 'jwk' });
+  const members = jwk.kty === 'RSA' ? { e: jwk.e, kty: jwk.kty, n: jwk.n }
+    : { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y };
+  return crypto.createHash('sha256').update(JSON.stringify(members)).digest('base64url');
+}
+
 const hmac = {
   signKey: SECRET,
   verifyKey: SECRET,
@@ -189,6 +198,7 @@ const hmac = {
 const rsa = {
   signKey: pem('rsa.key.pem'),
   verifyKey: pem('rsa.pub.pem'),
+  kid: thumbprint(pem('rsa.pub.pem')),
   issueArgs: ['--key-file', path.join(KEYS, 'rsa.key.pem')],
   verifyArgs: ['--key-file', path.join(KEYS, 'rsa.pub.pem')],
   env: {},
@@ -196,6 +206,7 @@ const rsa = {
 const ec = {
   signKey: pem('ec.key.pem'),
   verifyKey: pem('ec.pub.pem'),
+  kid: thumbprint(pem('ec.pub.pem')),
   issueArgs: ['--key-file', path.join(KEYS, 'ec.key.pem')],
   verifyArgs: ['--key-file', path.join(KEYS, 'ec.pub.pem')],
   env: {},
@@ -256,7 +267,9 @@ for (const c of CASES) {
     assert.equal(claims.exp, claims.iat + 300, 'exp is not iat + 5 minutes');
     assert.equal(typeof claims.jti, 'string');
     const { header } = jwt.decode(token, { complete: true });
-    assert.deepEqual(header, { alg, typ: 'at+jwt' });
+    // PEM-signed tokens carry the key's RFC 7638 thumbprint as kid, the id `jwtctl jwks` publishes.
+    const expected = alg.startsWith('HS') ? { alg, typ: 'at+jwt' } : { alg, typ: 'at+jwt', kid: c.kid };
+    assert.deepEqual(header, expected);
   });
 
   // Node signs the way an Express app does, jwtctl verifies.
