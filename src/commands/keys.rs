@@ -143,8 +143,34 @@ pub fn verifying_key(
     algs: &[Alg],
     ctx: &Context,
 ) -> anyhow::Result<(VerifyingKey, Vec<Alg>)> {
+    verifying_key_from(args, algs, PrivateKeys::Refuse, ctx)
+}
+
+/// Whether a private key file may stand in for its public half.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PrivateKeys {
+    /// `verify` needs only the public key, and a private key where a public one is enough is
+    /// a configuration mistake worth reporting.
+    Refuse,
+    /// `refresh` and `revoke --token` sign as well as verify with `--key-file`: the private
+    /// key is needed anyway, and its public half verifies.
+    Accept,
+}
+
+fn verifying_key_from(
+    args: &KeyArgs,
+    algs: &[Alg],
+    private_keys: PrivateKeys,
+    ctx: &Context,
+) -> anyhow::Result<(VerifyingKey, Vec<Alg>)> {
     if let Some(path) = &args.key_file {
-        let key = keys::load_public_key(path)?;
+        let key = match private_keys {
+            PrivateKeys::Refuse => keys::load_public_key(path)?,
+            PrivateKeys::Accept => match keys::load_public_key(path) {
+                Ok(key) => key,
+                Err(_) => jwk::public_of(&keys::load_private_key(path, &mut ctx.warner())?)?,
+            },
+        };
         let algs = if algs.is_empty() {
             vec![key.key_type.default_alg()]
         } else {
@@ -195,7 +221,7 @@ pub fn refresh_verifying_key(
     ctx: &Context,
 ) -> anyhow::Result<(VerifyingKey, Vec<Alg>)> {
     let Some(source) = refresh_source(main, args)? else {
-        return verifying_key(main, main_alg.as_slice(), ctx);
+        return verifying_key_from(main, main_alg.as_slice(), PrivateKeys::Accept, ctx);
     };
     let mut warn = ctx.warner();
     let secret = keys::read_secret(

@@ -752,6 +752,34 @@ fn case_13_ecdsa_signatures_are_malleable_so_only_the_jti_identifies_a_token() {
     assert_eq!(first["claims"], second["claims"]);
 }
 
+/// The store side of case 13: a spent ES256 refresh token, re-signed as `(r, n - s)`, is still
+/// the same token to the store and is reported as reuse.
+#[test]
+fn case_13_a_malleated_spent_refresh_token_is_still_reuse() {
+    let sandbox = Sandbox::new();
+    key(&sandbox, "ec256.pem");
+    let with_key = ["--key-file", "ec256.pem"];
+    let (_, refresh) = crate::support::issue_pair(&sandbox, "alice", &with_key);
+    sandbox
+        .cmd()
+        .arg("refresh")
+        .args(with_key)
+        .arg(&refresh)
+        .assert()
+        .success();
+    let signature = base64_decode(refresh.rsplit('.').next().expect("a signature"));
+    let (r, s) = signature.split_at(32);
+    let malleated = replace_segment(&refresh, 2, &b64u([r, &subtract(&P256_N, s)[..]].concat()));
+    assert_ne!(malleated, refresh);
+    let assert = sandbox
+        .cmd()
+        .arg("refresh")
+        .args(with_key)
+        .arg(&malleated)
+        .assert();
+    crate::support::fails(assert, 1, "refresh token reuse detected");
+}
+
 fn access_header_for(alg: &str) -> Value {
     json!({ "alg": alg, "typ": "at+jwt" })
 }
