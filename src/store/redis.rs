@@ -1,52 +1,859 @@
-//! The Redis store (placeholder until the Redis backend lands).
+//! The Redis store: one Redis server (or a replica set behind one address) shared by every machine
+//! that issues and refreshes tokens.
+//!
+//! # Key layout
+//!
+//! Every key starts with the configured prefix (`jwtctl:` by default). Values taken from tokens
+//! (`jti`, `sub`, the family id) are hex-encoded in key names, so a `sub` holding `:`, `*` or `{`
+//! can never reach another key's namespace (SECURITY.md case 21).
+//!
+//! | key | type | holds | expires |
+//! |---|---|---|---|
+//! | `tok:<hex jti>` | hash | one [`TokenRecord`]: `s` sub, `f` family, `i` iat, `e` exp, `a` access exp, `l` label (absent for none), `st` state (`A` active, `R` rotated, `X` revoked), `t` when rotated or revoked, `n` successor | at max(`e`, `a`) |
+//! | `fam:<hex family>` | set | the `jti`s of the family | with its last record |
+//! | `meta:<hex family>` | hash | `s` sub, `b` first iat, `k` latest expiry of a record, `c` current (newest) `jti`, `r` last rotation | with its last record |
+//! | `user:<hex sub>` | set | the families of a subject | with its last record |
+//! | `families` | hash | every family, mapped to its subject (revoke all, sessions, prune) | with the last record |
+//! | `rev:<hex family>` | string | a revoked family, until when it is remembered | then |
+//! | `cut:<hex sub>` | hash | a user cut-off: `at`, and `k` until when it is remembered | then |
+//!
+//! Redis drops dead keys itself. The caller's clock is never replaced by the server's: every
+//! script gets `now` as an argument, expiry is also checked against it, and TTLs are computed as
+//! `keep_until - now` (at least one second).
+//!
+//! Every operation that changes something is one Lua script (sent with `EVALSHA`, loaded on
+//! `NOSCRIPT`), so it is one atomic step on the server: two machines rotating the same token at the
+//! same instant get one `Rotated` and one `ReuseDetected`. Scripts build key names themselves
+//! from the prefix, so the store needs a single Redis server, not a cluster.
+
+use std::time::Duration;
+
+use ::redis::{Client, Connection, RedisError, Script, cmd};
 
 use super::*;
 
-/// Uninhabited until the backend lands: `connect` always fails.
-pub enum RedisStore {}
+/// The longest TTL ever set, about a hundred years, so absurd expiries cannot overflow Redis.
+const MAX_TTL_SECONDS: i64 = 3_153_600_000;
+
+/// Helpers every script starts with. `ARGV[1]` is always the key prefix.
+const PRELUDE: &str = r#"
+local P = ARGV[1]
+local MAX_TTL = tonumber(ARGV[2])
+local function hex(s)
+  return (string.gsub(s, '.', function(c) return string.format('%02x', string.byte(c)) end))
+end
+local function tok_key(jti) return P .. 'tok:' .. hex(jti) end
+local function fam_key(fam) return P .. 'fam:' .. hex(fam) end
+local function meta_key(fam) return P .. 'meta:' .. hex(fam) end
+local function user_key(sub) return P .. 'user:' .. hex(sub) end
+local function rev_key(fam) return P .. 'rev:' .. hex(fam) end
+local function cut_key(sub) return P .. 'cut:' .. hex(sub) end
+local INDEX = P .. 'families'
+
+-- Timestamps travel as the decimal strings Rust wrote; they are compared as numbers but stored
+-- as the original strings, so no value is ever rewritten in Lua's float notation.
+local function later(a, b) if tonumber(b) > tonumber(a) then return b end return a end
+local function earlier(a, b) if tonumber(b) < tonumber(a) then return b end return a end
+local function ttl(keep, now)
+  local t = math.floor(tonumber(keep) - tonumber(now))
+  if t < 1 then t = 1 end
+  if t > MAX_TTL then t = MAX_TTL end
+  return t
+end
+-- Lengthens a key's TTL to at least t seconds, never shortens it.
+local function extend(key, t)
+  local current = redis.call('TTL', key)
+  if current ~= -2 and current < t then redis.call('EXPIRE', key, t) end
+end
+
+-- Records a new active token and indexes it.
+local function put(jti, sub, fam, iat, exp, aexp, has_label, label, now)
+  local k = tok_key(jti)
+  if has_label == '1' then
+    redis.call('HSET', k, 's', sub, 'f', fam, 'i', iat, 'e', exp, 'a', aexp, 'st', 'A', 'l', label)
+  else
+    redis.call('HSET', k, 's', sub, 'f', fam, 'i', iat, 'e', exp, 'a', aexp, 'st', 'A')
+  end
+  local keep = later(exp, aexp)
+  local t = ttl(keep, now)
+  redis.call('EXPIRE', k, t)
+  local f = fam_key(fam)
+  redis.call('SADD', f, jti)
+  extend(f, t)
+  local m = meta_key(fam)
+  local old = redis.call('HMGET', m, 'b', 'k')
+  local began, mkeep = iat, keep
+  if old[1] then began = earlier(old[1], iat) end
+  if old[2] then mkeep = later(old[2], keep) end
+  redis.call('HSET', m, 's', sub, 'b', began, 'k', mkeep, 'c', jti)
+  extend(m, t)
+  local u = user_key(sub)
+  redis.call('SADD', u, fam)
+  extend(u, t)
+  redis.call('HSET', INDEX, fam, sub)
+  extend(INDEX, t)
+end
+
+-- Revokes every record of a family and remembers the family as revoked. Returns 1 if the family
+-- had a live active record, and until when the revocation is kept.
+local function revoke_family(fam, now)
+  local f = fam_key(fam)
+  local live = 0
+  local keep = now
+  for _, jti in ipairs(redis.call('SMEMBERS', f)) do
+    local k = tok_key(jti)
+    local r = redis.call('HMGET', k, 'st', 'e', 'a')
+    if r[1] then
+      if r[1] == 'A' and tonumber(r[2]) > tonumber(now) then live = 1 end
+      keep = later(keep, later(r[2], r[3]))
+      redis.call('HSET', k, 'st', 'X', 't', now)
+      redis.call('HDEL', k, 'n')
+    else
+      redis.call('SREM', f, jti)
+    end
+  end
+  local rk = rev_key(fam)
+  local old = redis.call('GET', rk)
+  if old then keep = later(old, keep) end
+  redis.call('SET', rk, keep, 'EX', ttl(keep, now))
+  return live, keep
+end
+"#;
+
+/// `ARGV`: prefix, max TTL, now, then eight values per token: jti, sub, family, iat, exp,
+/// access exp, has label (`1`/`0`), label. All or nothing: every check runs before any write.
+const INSERT: &str = r#"
+local now = ARGV[3]
+local count = (#ARGV - 3) / 8
+local seen = {}
+for i = 0, count - 1 do
+  local jti = ARGV[4 + i * 8]
+  if seen[jti] or redis.call('EXISTS', tok_key(jti)) == 1 then
+    return redis.error_reply('a token of this batch is already recorded; nothing was written')
+  end
+  seen[jti] = true
+end
+for i = 0, count - 1 do
+  local b = 4 + i * 8
+  put(ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6],
+      ARGV[b + 7], now)
+end
+return count
+"#;
+
+/// `ARGV`: prefix, max TTL, now, jti, sub, family, then the successor: jti, iat, exp, access exp,
+/// has label, label. Returns `rotated`, `reuse`, `revoked` or `unknown`.
+const ROTATE: &str = r#"
+local now, jti, sub, fam = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local k = tok_key(jti)
+local r = redis.call('HMGET', k, 's', 'f', 'st', 'e')
+if not r[1] or r[1] ~= sub or r[2] ~= fam or tonumber(r[4]) <= tonumber(now) then
+  return 'unknown'
+end
+if r[3] == 'X' then return 'revoked' end
+if r[3] == 'R' then
+  revoke_family(fam, now)
+  return 'reuse'
+end
+if r[3] ~= 'A' then return redis.error_reply('token record has an unknown state') end
+local succ = ARGV[7]
+if redis.call('EXISTS', tok_key(succ)) == 1 then
+  return redis.error_reply('the successor token is already recorded; nothing was written')
+end
+redis.call('HSET', k, 'st', 'R', 't', now, 'n', succ)
+put(succ, sub, fam, ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12], now)
+local m = meta_key(fam)
+local last = redis.call('HGET', m, 'r')
+if last then last = later(last, now) else last = now end
+redis.call('HSET', m, 'r', last)
+return 'rotated'
+"#;
+
+/// `ARGV`: prefix, max TTL, now, mode (`user`, `family`, `all`), value, the least cut-off
+/// retention (now + MIN_CUTOFF_RETENTION). Returns how many live families were revoked.
+const REVOKE: &str = r#"
+local now, mode, value = ARGV[3], ARGV[4], ARGV[5]
+local count = 0
+if mode == 'family' then
+  count = revoke_family(value, now)
+elseif mode == 'user' then
+  local keep = ARGV[6]
+  for _, fam in ipairs(redis.call('SMEMBERS', user_key(value))) do
+    local live, family_keep = revoke_family(fam, now)
+    count = count + live
+    keep = later(keep, family_keep)
+  end
+  local c = cut_key(value)
+  local old = redis.call('HMGET', c, 'at', 'k')
+  local at = now
+  if old[1] then at = later(old[1], now) end
+  if old[2] then keep = later(old[2], keep) end
+  redis.call('HSET', c, 'at', at, 'k', keep)
+  redis.call('EXPIRE', c, ttl(keep, now))
+elseif mode == 'all' then
+  for _, fam in ipairs(redis.call('HKEYS', INDEX)) do
+    if redis.call('EXISTS', meta_key(fam)) == 1 then
+      count = count + revoke_family(fam, now)
+    else
+      redis.call('HDEL', INDEX, fam)
+    end
+  end
+else
+  return redis.error_reply('unknown revoke mode')
+end
+return count
+"#;
+
+/// Read-only. `ARGV`: prefix, max TTL, now, has family, family, has sub, sub, issued at.
+/// Returns `{'allowed'}`, `{'family'}` or `{'cut', at}`.
+const CHECK_ACCESS: &str = r#"
+local now = ARGV[3]
+if ARGV[4] == '1' then
+  local fam = ARGV[5]
+  local until_ = redis.call('GET', rev_key(fam))
+  if until_ and tonumber(until_) >= tonumber(now) then return {'family'} end
+  local keep = redis.call('HGET', meta_key(fam), 'k')
+  if keep and tonumber(keep) > tonumber(now) then return {'allowed'} end
+end
+if ARGV[6] == '1' then
+  local c = redis.call('HMGET', cut_key(ARGV[7]), 'at', 'k')
+  if c[1] and c[2] and tonumber(c[2]) >= tonumber(now) and tonumber(ARGV[8]) <= tonumber(c[1]) then
+    return {'cut', c[1]}
+  end
+end
+return {'allowed'}
+"#;
+
+/// Read-only. `ARGV`: prefix, max TTL, now, has sub, sub. Returns seven strings per live family:
+/// sub, family, has label, label, started at, expires at, last rotated (empty if never).
+const SESSIONS: &str = r#"
+local now, has_sub, sub = ARGV[3], ARGV[4], ARGV[5]
+local families
+if has_sub == '1' then
+  families = redis.call('SMEMBERS', user_key(sub))
+else
+  families = redis.call('HKEYS', INDEX)
+end
+local out = {}
+for _, fam in ipairs(families) do
+  local m = redis.call('HMGET', meta_key(fam), 's', 'b', 'c', 'r')
+  if m[1] and m[3] and (has_sub ~= '1' or m[1] == sub) then
+    local r = redis.call('HMGET', tok_key(m[3]), 'st', 'e', 'l')
+    if r[1] == 'A' and tonumber(r[2]) > tonumber(now) then
+      local has_label, label = '0', ''
+      if r[3] then has_label, label = '1', r[3] end
+      local n = #out
+      out[n + 1] = m[1]
+      out[n + 2] = fam
+      out[n + 3] = has_label
+      out[n + 4] = label
+      out[n + 5] = m[2]
+      out[n + 6] = r[2]
+      out[n + 7] = m[4] or ''
+    end
+  end
+end
+return out
+"#;
+
+/// `ARGV`: prefix, max TTL, now. Deletes the records whose every expiry has passed by `now` (the
+/// ones Redis has not dropped yet because the caller's clock runs ahead of the server's), and the
+/// index entries of families with no record left. Returns how many records it deleted.
+const PRUNE: &str = r#"
+local now = ARGV[3]
+local dropped = 0
+local index = redis.call('HGETALL', INDEX)
+for i = 1, #index, 2 do
+  local fam, sub = index[i], index[i + 1]
+  local f = fam_key(fam)
+  local changed = false
+  for _, jti in ipairs(redis.call('SMEMBERS', f)) do
+    local k = tok_key(jti)
+    local r = redis.call('HMGET', k, 'e', 'a')
+    if not r[1] then
+      redis.call('SREM', f, jti)
+    elseif tonumber(later(r[1], r[2])) <= tonumber(now) then
+      redis.call('DEL', k)
+      redis.call('SREM', f, jti)
+      dropped = dropped + 1
+      changed = true
+    end
+  end
+  if redis.call('SCARD', f) == 0 then
+    redis.call('DEL', f, meta_key(fam))
+    redis.call('HDEL', INDEX, fam)
+    redis.call('SREM', user_key(sub), fam)
+  elseif changed then
+    -- The family summary covers the records that are left.
+    local began, rotated = nil, nil
+    for _, jti in ipairs(redis.call('SMEMBERS', f)) do
+      local r = redis.call('HMGET', tok_key(jti), 'i', 'st', 't')
+      if r[1] then
+        if began then began = earlier(began, r[1]) else began = r[1] end
+        if r[2] == 'R' then
+          if rotated then rotated = later(rotated, r[3]) else rotated = r[3] end
+        end
+      end
+    end
+    local m = meta_key(fam)
+    if began then redis.call('HSET', m, 'b', began) end
+    if rotated then redis.call('HSET', m, 'r', rotated) else redis.call('HDEL', m, 'r') end
+  end
+end
+return dropped
+"#;
+
+/// The store's scripts, hashed once.
+struct Scripts {
+    insert: Script,
+    rotate: Script,
+    revoke: Script,
+    check_access: Script,
+    sessions: Script,
+    prune: Script,
+}
+
+impl Scripts {
+    fn new() -> Self {
+        let build = |body: &str| Script::new(&format!("{PRELUDE}{body}"));
+        Scripts {
+            insert: build(INSERT),
+            rotate: build(ROTATE),
+            revoke: build(REVOKE),
+            check_access: build(CHECK_ACCESS),
+            sessions: build(SESSIONS),
+            prune: build(PRUNE),
+        }
+    }
+}
+
+/// The Redis backend of [`Store`].
+pub struct RedisStore {
+    client: Client,
+    /// `None` after an I/O failure or a timeout, when a reply may still be in flight; the next
+    /// call connects again.
+    connection: Option<Connection>,
+    /// The URL without its password, for messages.
+    url: String,
+    /// Strings that must never appear in a message: the password as typed and as decoded.
+    secrets: Vec<String>,
+    prefix: String,
+    timeout: Duration,
+    scripts: Scripts,
+}
+
+impl std::fmt::Debug for RedisStore {
+    /// Shows where the store is, never the password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisStore")
+            .field("url", &self.url)
+            .field("prefix", &self.prefix)
+            .field("timeout", &self.timeout)
+            .field("connected", &self.connection.is_some())
+            .finish_non_exhaustive()
+    }
+}
 
 impl RedisStore {
-    pub fn connect(url: &str, _options: &OpenOptions) -> Result<Self, StoreError> {
-        Err(StoreError::Server {
-            url: url.to_owned(),
-            message: "the Redis store is not built yet".to_owned(),
-        })
+    /// Connects to `url` (`redis://[user:password@]host:port/db`, `rediss://…`,
+    /// `redis+unix:///path?db=N&user=U&pass=P` or `unix:///path`). Connecting and every command are
+    /// bounded by `options.timeout`.
+    pub fn connect(url: &str, options: &OpenOptions) -> Result<Self, StoreError> {
+        let redacted = redact_url(url);
+        let mut secrets = url_secrets(url);
+        if url.starts_with("rediss://") {
+            // rustls needs a process-wide crypto provider; another part of the program may have
+            // installed one already, which is fine.
+            let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+        }
+        let client = Client::open(url).map_err(|err| StoreError::Server {
+            url: redacted.clone(),
+            message: scrub(&format!("invalid Redis URL: {err}"), &secrets),
+        })?;
+        if let Some(password) = client.get_connection_info().redis_settings().password() {
+            secrets.push(password.to_owned());
+        }
+        let mut store = RedisStore {
+            client,
+            connection: None,
+            url: redacted,
+            secrets,
+            prefix: options.prefix.clone(),
+            timeout: options.timeout,
+            scripts: Scripts::new(),
+        };
+        // Fail now, not at the first command, if the server is down or refuses the credentials.
+        store.run("connect", |con, _| cmd("PING").query::<String>(con))?;
+        Ok(store)
+    }
+
+    fn open_connection(&self) -> Result<Connection, RedisError> {
+        let timeout = self.timeout.max(Duration::from_millis(1));
+        let connection = self.client.get_connection_with_timeout(timeout)?;
+        connection.set_read_timeout(Some(timeout))?;
+        connection.set_write_timeout(Some(timeout))?;
+        Ok(connection)
+    }
+
+    /// Runs `op` on the connection, connecting first if needed, and turns a failure into a
+    /// [`StoreError::Server`] that names `action`.
+    fn run<T>(
+        &mut self,
+        action: &str,
+        op: impl FnOnce(&mut Connection, &Scripts) -> Result<T, RedisError>,
+    ) -> Result<T, StoreError> {
+        let mut connection = match self.connection.take() {
+            Some(connection) => connection,
+            None => self
+                .open_connection()
+                .map_err(|err| self.error("cannot connect", &err))?,
+        };
+        match op(&mut connection, &self.scripts) {
+            Ok(value) => {
+                self.connection = Some(connection);
+                Ok(value)
+            }
+            Err(err) => {
+                // After a timeout or a broken pipe a reply may still arrive; never read it as the
+                // answer to the next command.
+                let broken = err.is_io_error()
+                    || err.is_timeout()
+                    || err.is_connection_dropped()
+                    || err.is_unrecoverable_error();
+                if !broken {
+                    self.connection = Some(connection);
+                }
+                Err(self.error(action, &err))
+            }
+        }
+    }
+
+    fn error(&self, action: &str, err: &RedisError) -> StoreError {
+        let detail = if err.is_timeout() {
+            format!("timed out after {} ms ({err})", self.timeout.as_millis())
+        } else {
+            err.to_string()
+        };
+        StoreError::Server {
+            url: self.url.clone(),
+            message: scrub(&format!("{action}: {detail}"), &self.secrets),
+        }
+    }
+
+    fn corrupt(&self, what: &str) -> StoreError {
+        StoreError::Server {
+            url: self.url.clone(),
+            message: format!("unexpected data in the store: {what}"),
+        }
+    }
+
+    fn key(&self, kind: &str, value: &str) -> String {
+        format!("{}{kind}:{}", self.prefix, hex::encode(value))
+    }
+
+    /// The arguments every script starts with.
+    fn base_args(&self, now: Timestamp) -> Vec<String> {
+        vec![
+            self.prefix.clone(),
+            MAX_TTL_SECONDS.to_string(),
+            now.to_string(),
+        ]
+    }
+}
+
+/// Appends a token's fields in the order the scripts read them (without jti, sub and family when
+/// `identity` is false).
+fn push_token(args: &mut Vec<String>, token: &NewToken, identity: bool) {
+    args.push(token.jti.clone());
+    if identity {
+        args.push(token.sub.clone());
+        args.push(token.family.clone());
+    }
+    args.push(token.issued_at.to_string());
+    args.push(token.expires_at.to_string());
+    args.push(token.access_expires_at.to_string());
+    match &token.label {
+        Some(label) => {
+            args.push("1".to_owned());
+            args.push(label.clone());
+        }
+        None => {
+            args.push("0".to_owned());
+            args.push(String::new());
+        }
+    }
+}
+
+fn flag(value: Option<&str>) -> (&'static str, &str) {
+    match value {
+        Some(value) => ("1", value),
+        None => ("0", ""),
     }
 }
 
 impl Store for RedisStore {
-    fn insert(&mut self, _: &[NewToken], _: Timestamp) -> Result<(), StoreError> {
-        match *self {}
+    fn insert(&mut self, tokens: &[NewToken], now: Timestamp) -> Result<(), StoreError> {
+        if tokens.is_empty() {
+            return Ok(());
+        }
+        let mut args = self.base_args(now);
+        for token in tokens {
+            push_token(&mut args, token, true);
+        }
+        self.run("insert", |con, scripts| {
+            scripts.insert.arg(&args).invoke::<i64>(con)
+        })?;
+        Ok(())
     }
+
     fn rotate(
         &mut self,
-        _: &str,
-        _: &str,
-        _: &str,
-        _: &NewToken,
-        _: Timestamp,
+        jti: &str,
+        sub: &str,
+        family: &str,
+        successor: &NewToken,
+        now: Timestamp,
     ) -> Result<RotateOutcome, StoreError> {
-        match *self {}
+        let mut args = self.base_args(now);
+        args.extend([jti.to_owned(), sub.to_owned(), family.to_owned()]);
+        // The successor joins the rotated token's subject and family, whatever it says.
+        push_token(&mut args, successor, false);
+        let outcome = self.run("rotate", |con, scripts| {
+            scripts.rotate.arg(&args).invoke::<String>(con)
+        })?;
+        match outcome.as_str() {
+            "rotated" => Ok(RotateOutcome::Rotated),
+            "reuse" => Ok(RotateOutcome::ReuseDetected {
+                family: family.to_owned(),
+            }),
+            "revoked" => Ok(RotateOutcome::Revoked),
+            "unknown" => Ok(RotateOutcome::Unknown),
+            _ => Err(self.corrupt("unexpected rotate outcome")),
+        }
     }
-    fn lookup(&mut self, _: &str, _: &str, _: &str, _: Timestamp) -> Result<LookupOutcome, StoreError> {
-        match *self {}
+
+    fn lookup(
+        &mut self,
+        jti: &str,
+        sub: &str,
+        family: &str,
+        now: Timestamp,
+    ) -> Result<LookupOutcome, StoreError> {
+        let key = self.key("tok", jti);
+        let fields: Vec<Option<String>> = self.run("lookup", |con, _| {
+            cmd("HMGET")
+                .arg(&key)
+                .arg(&["s", "f", "st", "e"])
+                .query(con)
+        })?;
+        let [
+            Some(record_sub),
+            Some(record_family),
+            Some(state),
+            Some(expires),
+        ] = <[Option<String>; 4]>::try_from(fields).unwrap_or_default()
+        else {
+            return Ok(LookupOutcome::Unknown);
+        };
+        if record_sub != sub || record_family != family {
+            return Ok(LookupOutcome::Unknown);
+        }
+        let expires: Timestamp = expires
+            .parse()
+            .map_err(|_| self.corrupt("a token expiry is not a number"))?;
+        if expires <= now {
+            return Ok(LookupOutcome::Unknown);
+        }
+        match state.as_str() {
+            "A" => Ok(LookupOutcome::Active),
+            "R" => Ok(LookupOutcome::Rotated),
+            "X" => Ok(LookupOutcome::Revoked),
+            _ => Err(self.corrupt("a token record has an unknown state")),
+        }
     }
-    fn revoke(&mut self, _: &RevokeSelector, _: Timestamp) -> Result<u64, StoreError> {
-        match *self {}
+
+    fn revoke(&mut self, selector: &RevokeSelector, now: Timestamp) -> Result<u64, StoreError> {
+        let mut args = self.base_args(now);
+        let (mode, value) = match selector {
+            RevokeSelector::User(sub) => ("user", sub.as_str()),
+            RevokeSelector::Family(family) => ("family", family.as_str()),
+            RevokeSelector::All => ("all", ""),
+        };
+        args.extend([
+            mode.to_owned(),
+            value.to_owned(),
+            now.saturating_add(MIN_CUTOFF_RETENTION).to_string(),
+        ]);
+        let count = self.run("revoke", |con, scripts| {
+            scripts.revoke.arg(&args).invoke::<u64>(con)
+        })?;
+        Ok(count)
     }
+
     fn check_access(
         &mut self,
-        _: Option<&str>,
-        _: Option<&str>,
-        _: Timestamp,
-        _: Timestamp,
+        sub: Option<&str>,
+        family: Option<&str>,
+        issued_at: Timestamp,
+        now: Timestamp,
     ) -> Result<AccessOutcome, StoreError> {
-        match *self {}
+        let mut args = self.base_args(now);
+        let (has_family, family_value) = flag(family);
+        let (has_sub, sub_value) = flag(sub);
+        args.extend([
+            has_family.to_owned(),
+            family_value.to_owned(),
+            has_sub.to_owned(),
+            sub_value.to_owned(),
+            issued_at.to_string(),
+        ]);
+        let reply = self.run("check access", |con, scripts| {
+            scripts.check_access.arg(&args).invoke::<Vec<String>>(con)
+        })?;
+        match reply.as_slice() {
+            [verdict] if verdict == "allowed" => Ok(AccessOutcome::Allowed),
+            [verdict] if verdict == "family" => Ok(AccessOutcome::FamilyRevoked {
+                family: family_value.to_owned(),
+            }),
+            [verdict, at] if verdict == "cut" => {
+                let at = at
+                    .parse()
+                    .map_err(|_| self.corrupt("a cut-off time is not a number"))?;
+                Ok(AccessOutcome::UserCutOff {
+                    sub: sub_value.to_owned(),
+                    at,
+                })
+            }
+            _ => Err(self.corrupt("unexpected check-access reply")),
+        }
     }
-    fn sessions(&mut self, _: Option<&str>, _: Timestamp) -> Result<Vec<SessionSummary>, StoreError> {
-        match *self {}
+
+    fn sessions(
+        &mut self,
+        sub: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Vec<SessionSummary>, StoreError> {
+        let mut args = self.base_args(now);
+        let (has_sub, sub_value) = flag(sub);
+        args.extend([has_sub.to_owned(), sub_value.to_owned()]);
+        let reply = self.run("list sessions", |con, scripts| {
+            scripts.sessions.arg(&args).invoke::<Vec<String>>(con)
+        })?;
+        let not_a_number = || self.corrupt("a session time is not a number");
+        let mut sessions = Vec::with_capacity(reply.len() / 7);
+        for row in reply.chunks(7) {
+            let [sub, family, has_label, label, started, expires, rotated] = row else {
+                return Err(self.corrupt("unexpected sessions reply"));
+            };
+            sessions.push(SessionSummary {
+                sub: sub.clone(),
+                family: family.clone(),
+                label: (has_label == "1").then(|| label.clone()),
+                started_at: started.parse().map_err(|_| not_a_number())?,
+                expires_at: expires.parse().map_err(|_| not_a_number())?,
+                last_rotated_at: if rotated.is_empty() {
+                    None
+                } else {
+                    Some(rotated.parse().map_err(|_| not_a_number())?)
+                },
+            });
+        }
+        sessions.sort_by(|a, b| (a.started_at, &a.family).cmp(&(b.started_at, &b.family)));
+        Ok(sessions)
     }
-    fn prune(&mut self, _: Timestamp) -> Result<u64, StoreError> {
-        match *self {}
+
+    fn prune(&mut self, now: Timestamp) -> Result<u64, StoreError> {
+        let args = self.base_args(now);
+        self.run("prune", |con, scripts| {
+            scripts.prune.arg(&args).invoke::<u64>(con)
+        })
+    }
+}
+
+/// The parts of a URL that must never be shown: the password of `user:password@` and the value
+/// of a `pass=` or `password=` query parameter, as typed.
+fn url_secrets(url: &str) -> Vec<String> {
+    let mut secrets = Vec::new();
+    if let Some((_, rest)) = url.split_once("://")
+        && let Some(at) = rest.rfind('@')
+        && let Some((_, password)) = rest[..at].split_once(':')
+        && !password.is_empty()
+    {
+        secrets.push(password.to_owned());
+    }
+    for (start, end) in query_secret_spans(url) {
+        if end > start {
+            secrets.push(url[start..end].to_owned());
+        }
+    }
+    secrets
+}
+
+/// Replaces every secret in `message` with `***`.
+fn scrub(message: &str, secrets: &[String]) -> String {
+    let mut message = message.to_owned();
+    for secret in secrets.iter().filter(|secret| !secret.is_empty()) {
+        message = message.replace(secret.as_str(), "***");
+    }
+    message
+}
+
+/// Query parameters that carry a password (`redis+unix:///path?pass=…`).
+const SECRET_PARAMS: [&str; 2] = ["pass=", "password="];
+/// Query parameters the Redis URL parser knows; a secret value ends where one of them starts.
+const KNOWN_PARAMS: [&str; 5] = ["db=", "user=", "protocol=", "pass=", "password="];
+
+/// Byte ranges of the values of password query parameters. A value runs to the next `&` that
+/// starts a known parameter, or to the end, so a password holding `&` or `#` is hidden whole.
+fn query_secret_spans(url: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let bytes = url.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if matches!(bytes[i], b'?' | b'&')
+            && let Some(param) = SECRET_PARAMS
+                .iter()
+                .find(|param| url[i + 1..].starts_with(*param))
+        {
+            let start = i + 1 + param.len();
+            let mut end = url.len();
+            let mut j = start;
+            while let Some(offset) = url[j..].find('&') {
+                let amp = j + offset;
+                if KNOWN_PARAMS
+                    .iter()
+                    .any(|known| url[amp + 1..].starts_with(known))
+                {
+                    end = amp;
+                    break;
+                }
+                j = amp + 1;
+            }
+            spans.push((start, end));
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    spans
+}
+
+/// `url` with its password replaced by `***`, for messages. Conservative: in a malformed URL it
+/// may hide more than the password, never less.
+pub fn redact_url(url: &str) -> String {
+    const MASK: &str = "***";
+    let Some((scheme, rest)) = url.split_once("://") else {
+        // Not a URL: it may be anything, a password included.
+        return "(unparsable URL)".to_owned();
+    };
+    let mut redacted = format!("{scheme}://");
+    // The credentials end at the last `@`: a password may hold an unescaped `@`, `/` or `?`.
+    let rest = match rest.rfind('@') {
+        Some(at) => {
+            let userinfo = &rest[..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => {
+                    redacted.push_str(user);
+                    redacted.push(':');
+                    redacted.push_str(MASK);
+                }
+                None => redacted.push_str(userinfo),
+            }
+            redacted.push('@');
+            &rest[at + 1..]
+        }
+        None => rest,
+    };
+    redacted.push_str(rest);
+    let spans = query_secret_spans(&redacted);
+    for (start, end) in spans.into_iter().rev() {
+        redacted.replace_range(start..end, MASK);
+    }
+    redacted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_url_hides_the_password_of_the_userinfo() {
+        assert_eq!(
+            redact_url("redis://alice:s3cret@db.example:6380/2"),
+            "redis://alice:***@db.example:6380/2"
+        );
+        assert_eq!(
+            redact_url("redis://:s3cret@127.0.0.1"),
+            "redis://:***@127.0.0.1"
+        );
+        assert_eq!(
+            redact_url("rediss://u:p%40ss@h:6379/0#insecure"),
+            "rediss://u:***@h:6379/0#insecure"
+        );
+    }
+
+    #[test]
+    fn redact_url_keeps_urls_without_a_password() {
+        for url in [
+            "redis://127.0.0.1:6379/0",
+            "redis://alice@127.0.0.1:6379",
+            "redis+unix:///run/redis@1/redis.sock?db=3",
+            "unix:///tmp/r.sock",
+        ] {
+            assert_eq!(redact_url(url), url);
+        }
+    }
+
+    #[test]
+    fn redact_url_hides_unescaped_special_characters_in_the_password() {
+        let redacted = redact_url("redis://bob:pa@ss/wo?rd#x@10.0.0.1:6379/1");
+        assert_eq!(redacted, "redis://bob:***@10.0.0.1:6379/1");
+        let redacted = redact_url("redis://:a:b:c@h");
+        assert_eq!(redacted, "redis://:***@h");
+    }
+
+    #[test]
+    fn redact_url_hides_query_passwords() {
+        assert_eq!(
+            redact_url("redis+unix:///tmp/r.sock?db=1&pass=s3cret&user=bob"),
+            "redis+unix:///tmp/r.sock?db=1&pass=***&user=bob"
+        );
+        assert_eq!(
+            redact_url("unix:///tmp/r.sock?pass=a&b#c"),
+            "unix:///tmp/r.sock?pass=***"
+        );
+        assert_eq!(
+            redact_url("redis+unix:///tmp/r.sock?password=x&db=2"),
+            "redis+unix:///tmp/r.sock?password=***&db=2"
+        );
+        // An `@` in the query does not make the password visible.
+        let redacted = redact_url("redis+unix:///tmp/r.sock?user=a@b&pass=s3cret");
+        assert!(!redacted.contains("s3cret"), "{redacted}");
+    }
+
+    #[test]
+    fn redact_url_refuses_what_is_not_a_url() {
+        assert_eq!(redact_url("s3cret"), "(unparsable URL)");
+        assert_eq!(redact_url(""), "(unparsable URL)");
+    }
+
+    #[test]
+    fn url_secrets_finds_both_places() {
+        assert_eq!(url_secrets("redis://u:pw@h"), vec!["pw".to_owned()]);
+        assert_eq!(url_secrets("unix:///s?pass=pw&db=1"), vec!["pw".to_owned()]);
+        assert!(url_secrets("redis://h:6379").is_empty());
+    }
+
+    #[test]
+    fn scrub_removes_secrets_from_messages() {
+        let secrets = vec!["hunter2".to_owned(), String::new()];
+        assert_eq!(scrub("AUTH hunter2 failed", &secrets), "AUTH *** failed");
+    }
+
+    #[test]
+    fn keys_hex_encode_values() {
+        let prefix = "p:";
+        let key = format!("{prefix}user:{}", hex::encode("a:b{c}*"));
+        assert_eq!(key, "p:user:613a627b637d2a");
     }
 }
