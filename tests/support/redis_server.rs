@@ -104,6 +104,135 @@ impl RedisServer {
         }
     }
 
+    /// A server speaking only TLS on a free loopback port, with a certificate for `127.0.0.1` and
+    /// `localhost` signed by a throwaway CA; returns the CA certificate's path as well. Needs the
+    /// `openssl` command (skipped without it, like `redis-server`).
+    pub fn start_tls() -> Option<(RedisServer, PathBuf)> {
+        if !redis_available() {
+            return None;
+        }
+        let openssl = Command::new("openssl")
+            .arg("version")
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
+        if !openssl {
+            if std::env::var_os("CI").is_some() {
+                panic!("openssl is not installed, and CI is set: the TLS test must run");
+            }
+            eprintln!("skipped: openssl not installed");
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("tempdir: {err}"));
+        let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+        let extensions = path("server.ext");
+        std::fs::write(
+            &extensions,
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n\
+             keyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n",
+        )
+        .unwrap_or_else(|err| panic!("write: {err}"));
+        let steps: [Vec<String>; 3] = [
+            vec![
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                &path("ca.key"),
+                "-out",
+                &path("ca.crt"),
+                "-days",
+                "1",
+                "-subj",
+                "/CN=jwtctl test CA",
+            ]
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+            vec![
+                "req",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                &path("server.key"),
+                "-out",
+                &path("server.csr"),
+                "-subj",
+                "/CN=localhost",
+            ]
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+            vec![
+                "x509",
+                "-req",
+                "-in",
+                &path("server.csr"),
+                "-CA",
+                &path("ca.crt"),
+                "-CAkey",
+                &path("ca.key"),
+                "-CAcreateserial",
+                "-out",
+                &path("server.crt"),
+                "-days",
+                "1",
+                "-extfile",
+                &extensions,
+            ]
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        ];
+        for step in steps {
+            let output = Command::new("openssl")
+                .args(&step)
+                .output()
+                .unwrap_or_else(|err| panic!("openssl: {err}"));
+            assert!(
+                output.status.success(),
+                "openssl {step:?}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        let ca = dir.path().join("ca.crt");
+        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .and_then(|listener| listener.local_addr())
+            .unwrap_or_else(|err| panic!("cannot find a free port: {err}"))
+            .port();
+        let port_text = port.to_string();
+        let (cert, key, ca_text) = (path("server.crt"), path("server.key"), path("ca.crt"));
+        let args = [
+            "--port",
+            "0",
+            "--bind",
+            "127.0.0.1",
+            "127.0.0.2",
+            "--tls-port",
+            &port_text,
+            "--tls-cert-file",
+            &cert,
+            "--tls-key-file",
+            &key,
+            "--tls-ca-cert-file",
+            &ca_text,
+            "--tls-auth-clients",
+            "no",
+        ];
+        let url = format!("rediss://127.0.0.1:{port}");
+        match Self::spawn_in(dir, &args, url, Some(port), None) {
+            Ok(server) => Some((server, ca)),
+            Err(err) => panic!("cannot start redis-server with TLS: {err}"),
+        }
+    }
+
     fn spawn(
         args: &[&str],
         url: String,
@@ -160,6 +289,12 @@ impl RedisServer {
     /// Whether the server is up: a connection is accepted and answers (an authentication error
     /// is an answer too).
     fn answers(&self) -> bool {
+        if self.url.starts_with("rediss://") {
+            // The client may not trust the test CA yet: listening is enough.
+            return self.port.is_some_and(|port| {
+                std::net::TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_ok()
+            });
+        }
         let Ok(client) = redis::Client::open(self.url.as_str()) else {
             return false;
         };
