@@ -1,0 +1,96 @@
+//! Rotation cost against a private Redis holding 10,000 and 1,000,000 live sessions: a rotation
+//! touches a fixed number of keys, so its cost must not grow with the number of sessions.
+//!
+//! Run with `cargo bench --bench store_redis`; needs `redis-server` on the PATH.
+
+#[path = "../tests/support/redis_server.rs"]
+mod redis_server;
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use jwtctl::store::{NewToken, OpenOptions, RedisStore, RotateOutcome, Store, Timestamp};
+use redis_server::RedisServer;
+
+const SIZES: [usize; 2] = [10_000, 1_000_000];
+/// Sessions recorded per insert call: one script, one round trip.
+const BATCH: usize = 10_000;
+
+fn token(jti: String, session: usize, now: Timestamp) -> NewToken {
+    NewToken {
+        jti,
+        sub: format!("user{}", session % 10_000),
+        family: format!("family{session}"),
+        issued_at: now,
+        expires_at: now + 30 * 24 * 3600,
+        access_expires_at: now + 900,
+        label: None,
+    }
+}
+
+fn rotate(c: &mut Criterion) {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() as Timestamp);
+    let mut group = c.benchmark_group("redis_rotate");
+    group.sample_size(50);
+    group.measurement_time(Duration::from_secs(5));
+    for size in SIZES {
+        let Some(server) = RedisServer::start() else {
+            return;
+        };
+        let options = OpenOptions {
+            prefix: "bench:".to_owned(),
+            timeout: Duration::from_secs(30),
+        };
+        let mut store = RedisStore::connect(&server.url, &options).expect("connect");
+        let started = Instant::now();
+        for first in (0..size).step_by(BATCH) {
+            let batch: Vec<NewToken> = (first..(first + BATCH).min(size))
+                .map(|session| token(format!("s{session}-0"), session, now))
+                .collect();
+            store.insert(&batch, now).expect("insert");
+        }
+        let mut raw = server.raw();
+        let keys: u64 = redis::cmd("DBSIZE").query(&mut raw).expect("dbsize");
+        let memory: String = redis::cmd("INFO")
+            .arg("memory")
+            .query(&mut raw)
+            .expect("info");
+        let used = memory
+            .lines()
+            .find_map(|line| line.strip_prefix("used_memory_human:"))
+            .unwrap_or("?")
+            .trim()
+            .to_owned();
+        eprintln!(
+            "loaded {size} sessions in {:.1?}: {keys} keys, {used} used",
+            started.elapsed()
+        );
+
+        // Iteration k rotates session k mod size, generation k / size.
+        let mut k = 0usize;
+        group.bench_with_input(BenchmarkId::from_parameter(size), &size, |b, &size| {
+            b.iter(|| {
+                let session = k % size;
+                let generation = k / size;
+                let successor = token(format!("s{session}-{}", generation + 1), session, now);
+                let outcome = store
+                    .rotate(
+                        &format!("s{session}-{generation}"),
+                        &successor.sub,
+                        &successor.family,
+                        &successor,
+                        now,
+                    )
+                    .expect("rotate");
+                assert_eq!(outcome, RotateOutcome::Rotated);
+                k += 1;
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, rotate);
+criterion_main!(benches);
