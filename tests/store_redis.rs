@@ -500,7 +500,10 @@ fn hostile_values_stay_inside_the_prefix_and_their_own_keys() {
         let rest = &key[2..];
         let (kind, encoded) = rest.split_once(':').unwrap_or((rest, ""));
         assert!(
-            ["tok", "fam", "meta", "user", "rev", "cut", "families"].contains(&kind),
+            [
+                "tok", "fam", "meta", "user", "rev", "cut", "families", "sweep"
+            ]
+            .contains(&kind),
             "{key}"
         );
         assert!(encoded.bytes().all(|b| b.is_ascii_hexdigit()), "{key}");
@@ -697,4 +700,44 @@ fn eight_threads_rotating_their_own_sessions_stay_consistent() {
             LookupOutcome::Active
         );
     }
+}
+
+#[test]
+fn families_redis_expired_leave_the_index() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let mut store = store(&server, "x:");
+    store
+        .insert(&[token("old", "alice", "f-old", NOW)], NOW)
+        .expect("insert");
+    // What Redis does once the family's TTL runs out.
+    let mut raw = server.raw();
+    for key in [
+        format!("x:tok:{}", hex::encode("old")),
+        format!("x:fam:{}", hex::encode("f-old")),
+        format!("x:meta:{}", hex::encode("f-old")),
+    ] {
+        redis::cmd("DEL")
+            .arg(key)
+            .query::<i64>(&mut raw)
+            .expect("del");
+    }
+    store
+        .insert(&[token("new", "alice", "f-new", NOW)], NOW)
+        .expect("insert");
+    let index: Vec<String> = redis::cmd("HKEYS")
+        .arg("x:families")
+        .query(&mut raw)
+        .expect("hkeys");
+    assert_eq!(index, ["f-new"]);
+    let families: Vec<String> = redis::cmd("SMEMBERS")
+        .arg(format!("x:user:{}", hex::encode("alice")))
+        .query(&mut raw)
+        .expect("smembers");
+    assert_eq!(families, ["f-new"]);
+    assert_eq!(
+        store.sessions(Some("alice"), NOW).expect("sessions").len(),
+        1
+    );
 }

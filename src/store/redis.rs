@@ -16,6 +16,7 @@
 //! | `families` | hash | every family, mapped to its subject (revoke all, sessions, prune) | with the last record |
 //! | `rev:<hex family>` | string | a revoked family, until when it is remembered | then |
 //! | `cut:<hex sub>` | hash | a user cut-off: `at`, and `k` until when it is remembered | then |
+//! | `sweep` | string | where the next insert goes on sweeping `families` for expired entries | with `families` |
 //!
 //! Redis drops dead keys itself. The caller's clock is never replaced by the server's: every
 //! script gets `now` as an argument, expiry is also checked against it, and TTLs are computed as
@@ -122,6 +123,7 @@ end
 
 /// `ARGV`: prefix, max TTL, now, then eight values per token: jti, sub, family, iat, exp,
 /// access exp, has label (`1`/`0`), label. All or nothing: every check runs before any write.
+/// Then drops up to a few index entries of families Redis has already expired.
 const INSERT: &str = r#"
 local now = ARGV[3]
 local count = (#ARGV - 3) / 8
@@ -138,6 +140,19 @@ for i = 0, count - 1 do
   put(ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6],
       ARGV[b + 7], now)
 end
+-- A few steps of a sweep over the index, so families Redis has expired do not pile up in it
+-- between prunes.
+local SWEEP = P .. 'sweep'
+local scan = redis.call('HSCAN', INDEX, redis.call('GET', SWEEP) or '0', 'COUNT', 16)
+local entries = scan[2]
+for i = 1, #entries, 2 do
+  if redis.call('EXISTS', meta_key(entries[i])) == 0 then
+    redis.call('HDEL', INDEX, entries[i])
+    redis.call('SREM', user_key(entries[i + 1]), entries[i])
+  end
+end
+local left = redis.call('TTL', INDEX)
+if left > 0 then redis.call('SET', SWEEP, scan[1], 'EX', left) end
 return count
 "#;
 
