@@ -54,7 +54,7 @@ local INDEX = P .. 'families'
 -- Timestamps travel as the decimal strings Rust wrote; they are compared as numbers but stored
 -- as the original strings, so no value is ever rewritten in Lua's float notation.
 local function later(a, b) if tonumber(b) > tonumber(a) then return b end return a end
-local function earlier(a, b) if tonumber(b) < tonumber(a) then return b end return a end
+local function after(a, b) return tonumber(a) > tonumber(b) end
 local function ttl(keep, now)
   local t = math.floor(tonumber(keep) - tonumber(now))
   if t < 1 then t = 1 end
@@ -67,9 +67,27 @@ local function extend(key, t)
   if current ~= -2 and current < t then redis.call('EXPIRE', key, t) end
 end
 
--- Records a new active token and indexes it.
-local function put(jti, sub, fam, iat, exp, aexp, has_label, label, now)
+-- Whether a token record still matters at `now` (its refresh or access token has not expired).
+-- Redis may not have dropped a dead one yet when the caller's clock runs ahead of the server's.
+local function live_token(jti, now)
+  local r = redis.call('HMGET', tok_key(jti), 'e', 'a')
+  return r[1] ~= false and after(later(r[1], r[2]), now)
+end
+
+-- Whether a family still has a record that matters, or is remembered as revoked, at `now`.
+local function live_family(fam, now)
+  local keep = redis.call('HGET', meta_key(fam), 'k')
+  if keep and after(keep, now) then return true end
+  local until_ = redis.call('GET', rev_key(fam))
+  return until_ ~= false and after(until_, now)
+end
+
+-- Records a new active token and indexes it. A new family starts a fresh summary (first iat,
+-- no rotation); a rotation (`rotated` is its time) updates the family's, which so outlives the
+-- pruning of the family's first tokens.
+local function put(jti, sub, fam, iat, exp, aexp, has_label, label, now, rotated)
   local k = tok_key(jti)
+  redis.call('DEL', k)
   if has_label == '1' then
     redis.call('HSET', k, 's', sub, 'f', fam, 'i', iat, 'e', exp, 'a', aexp, 'st', 'A', 'l', label)
   else
@@ -78,16 +96,20 @@ local function put(jti, sub, fam, iat, exp, aexp, has_label, label, now)
   local keep = later(exp, aexp)
   local t = ttl(keep, now)
   redis.call('EXPIRE', k, t)
-  local f = fam_key(fam)
+  local f, m = fam_key(fam), meta_key(fam)
+  if rotated then
+    local old = redis.call('HMGET', m, 'k', 'r', 's')
+    if old[1] then keep = later(old[1], keep) end
+    if old[2] then rotated = later(old[2], rotated) end
+    if not old[3] then redis.call('HSET', m, 's', sub, 'b', iat) end
+    redis.call('HSET', m, 'k', keep, 'c', jti, 'r', rotated)
+  else
+    redis.call('DEL', f, m)
+    redis.call('HSET', m, 's', sub, 'b', iat, 'k', keep, 'c', jti)
+  end
+  extend(m, t)
   redis.call('SADD', f, jti)
   extend(f, t)
-  local m = meta_key(fam)
-  local old = redis.call('HMGET', m, 'b', 'k')
-  local began, mkeep = iat, keep
-  if old[1] then began = earlier(old[1], iat) end
-  if old[2] then mkeep = later(old[2], keep) end
-  redis.call('HSET', m, 's', sub, 'b', began, 'k', mkeep, 'c', jti)
-  extend(m, t)
   local u = user_key(sub)
   redis.call('SADD', u, fam)
   extend(u, t)
@@ -95,28 +117,31 @@ local function put(jti, sub, fam, iat, exp, aexp, has_label, label, now)
   extend(INDEX, t)
 end
 
--- Revokes every record of a family and remembers the family as revoked. Returns 1 if the family
--- had a live active record, and until when the revocation is kept.
+-- Revokes every record of a family and, while one of them still matters, remembers the family
+-- as revoked. Returns 1 if the family had a live active token, and until when it is remembered.
 local function revoke_family(fam, now)
   local f = fam_key(fam)
   local live = 0
   local keep = now
   for _, jti in ipairs(redis.call('SMEMBERS', f)) do
     local k = tok_key(jti)
-    local r = redis.call('HMGET', k, 'st', 'e', 'a')
-    if r[1] then
-      if r[1] == 'A' and tonumber(r[2]) > tonumber(now) then live = 1 end
+    local r = redis.call('HMGET', k, 'st', 'e', 'a', 'f')
+    if r[1] and r[4] == fam then
+      if r[1] == 'A' and after(r[2], now) then live = 1 end
       keep = later(keep, later(r[2], r[3]))
-      redis.call('HSET', k, 'st', 'X', 't', now)
-      redis.call('HDEL', k, 'n')
+      if r[1] ~= 'X' then
+        redis.call('HSET', k, 'st', 'X', 't', now)
+        redis.call('HDEL', k, 'n')
+      end
     else
+      -- Dropped by Redis, or its jti was recorded again after it died.
       redis.call('SREM', f, jti)
     end
   end
   local rk = rev_key(fam)
   local old = redis.call('GET', rk)
   if old then keep = later(old, keep) end
-  redis.call('SET', rk, keep, 'EX', ttl(keep, now))
+  if after(keep, now) then redis.call('SET', rk, keep, 'EX', ttl(keep, now)) end
   return live, keep
 end
 "#;
@@ -127,18 +152,21 @@ end
 const INSERT: &str = r#"
 local now = ARGV[3]
 local count = (#ARGV - 3) / 8
-local seen = {}
+local jtis, families = {}, {}
 for i = 0, count - 1 do
-  local jti = ARGV[4 + i * 8]
-  if seen[jti] or redis.call('EXISTS', tok_key(jti)) == 1 then
+  local jti, fam = ARGV[4 + i * 8], ARGV[6 + i * 8]
+  if jtis[jti] or live_token(jti, now) then
     return redis.error_reply('a token of this batch is already recorded; nothing was written')
   end
-  seen[jti] = true
+  if families[fam] or live_family(fam, now) then
+    return redis.error_reply('a session family of this batch already exists; nothing was written')
+  end
+  jtis[jti], families[fam] = true, true
 end
 for i = 0, count - 1 do
   local b = 4 + i * 8
   put(ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6],
-      ARGV[b + 7], now)
+      ARGV[b + 7], now, nil)
 end
 -- A few steps of a sweep over the index, so families Redis has expired do not pile up in it
 -- between prunes.
@@ -156,13 +184,13 @@ if left > 0 then redis.call('SET', SWEEP, scan[1], 'EX', left) end
 return count
 "#;
 
-/// `ARGV`: prefix, max TTL, now, jti, sub, family, then the successor: jti, iat, exp, access exp,
-/// has label, label. Returns `rotated`, `reuse`, `revoked` or `unknown`.
+/// `ARGV`: prefix, max TTL, now, jti, sub, family, then the successor: jti, sub, family, iat,
+/// exp, access exp, has label, label. Returns `rotated`, `reuse`, `revoked` or `unknown`.
 const ROTATE: &str = r#"
 local now, jti, sub, fam = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local k = tok_key(jti)
-local r = redis.call('HMGET', k, 's', 'f', 'st', 'e')
-if not r[1] or r[1] ~= sub or r[2] ~= fam or tonumber(r[4]) <= tonumber(now) then
+local r = redis.call('HMGET', k, 's', 'f', 'st', 'e', 'a')
+if not r[1] or r[1] ~= sub or r[2] ~= fam or not after(later(r[4], r[5]), now) then
   return 'unknown'
 end
 if r[3] == 'X' then return 'revoked' end
@@ -172,15 +200,14 @@ if r[3] == 'R' then
 end
 if r[3] ~= 'A' then return redis.error_reply('token record has an unknown state') end
 local succ = ARGV[7]
-if redis.call('EXISTS', tok_key(succ)) == 1 then
+if ARGV[8] ~= sub or ARGV[9] ~= fam then
+  return redis.error_reply('the successor must belong to the same subject and family; nothing was written')
+end
+if live_token(succ, now) then
   return redis.error_reply('the successor token is already recorded; nothing was written')
 end
 redis.call('HSET', k, 'st', 'R', 't', now, 'n', succ)
-put(succ, sub, fam, ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12], now)
-local m = meta_key(fam)
-local last = redis.call('HGET', m, 'r')
-if last then last = later(last, now) else last = now end
-redis.call('HSET', m, 'r', last)
+put(succ, sub, fam, ARGV[10], ARGV[11], ARGV[12], ARGV[13], ARGV[14], now, now)
 return 'rotated'
 "#;
 
@@ -194,9 +221,11 @@ if mode == 'family' then
 elseif mode == 'user' then
   local keep = ARGV[6]
   for _, fam in ipairs(redis.call('SMEMBERS', user_key(value))) do
-    local live, family_keep = revoke_family(fam, now)
-    count = count + live
-    keep = later(keep, family_keep)
+    if redis.call('HGET', meta_key(fam), 's') == value then
+      local live, family_keep = revoke_family(fam, now)
+      count = count + live
+      keep = later(keep, family_keep)
+    end
   end
   local c = cut_key(value)
   local old = redis.call('HMGET', c, 'at', 'k')
@@ -226,13 +255,15 @@ local now = ARGV[3]
 if ARGV[4] == '1' then
   local fam = ARGV[5]
   local until_ = redis.call('GET', rev_key(fam))
-  if until_ and tonumber(until_) >= tonumber(now) then return {'family'} end
+  if until_ and after(until_, now) then return {'family'} end
+  -- A family is only ever revoked whole, and then remembered as long as its longest record:
+  -- past this point, any record of it that still matters is not revoked.
   local keep = redis.call('HGET', meta_key(fam), 'k')
-  if keep and tonumber(keep) > tonumber(now) then return {'allowed'} end
+  if keep and after(keep, now) then return {'allowed'} end
 end
 if ARGV[6] == '1' then
   local c = redis.call('HMGET', cut_key(ARGV[7]), 'at', 'k')
-  if c[1] and c[2] and tonumber(c[2]) >= tonumber(now) and tonumber(ARGV[8]) <= tonumber(c[1]) then
+  if c[1] and c[2] and after(c[2], now) and not after(ARGV[8], c[1]) then
     return {'cut', c[1]}
   end
 end
@@ -253,8 +284,8 @@ local out = {}
 for _, fam in ipairs(families) do
   local m = redis.call('HMGET', meta_key(fam), 's', 'b', 'c', 'r')
   if m[1] and m[3] and (has_sub ~= '1' or m[1] == sub) then
-    local r = redis.call('HMGET', tok_key(m[3]), 'st', 'e', 'l')
-    if r[1] == 'A' and tonumber(r[2]) > tonumber(now) then
+    local r = redis.call('HMGET', tok_key(m[3]), 'st', 'e', 'l', 'f')
+    if r[1] == 'A' and r[4] == fam and after(r[2], now) then
       local has_label, label = '0', ''
       if r[3] then has_label, label = '1', r[3] end
       local n = #out
@@ -271,9 +302,10 @@ end
 return out
 "#;
 
-/// `ARGV`: prefix, max TTL, now. Deletes the records whose every expiry has passed by `now` (the
-/// ones Redis has not dropped yet because the caller's clock runs ahead of the server's), and the
-/// index entries of families with no record left. Returns how many records it deleted.
+/// `ARGV`: prefix, max TTL, now. Deletes the token records that no longer matter at `now` (the
+/// ones Redis has not dropped yet because the caller's clock runs ahead of the server's), and
+/// the families left without a record. Returns how many records it deleted. Revocation markers
+/// and cut-offs past their time are already ignored, and left to Redis to drop.
 const PRUNE: &str = r#"
 local now = ARGV[3]
 local dropped = 0
@@ -281,38 +313,21 @@ local index = redis.call('HGETALL', INDEX)
 for i = 1, #index, 2 do
   local fam, sub = index[i], index[i + 1]
   local f = fam_key(fam)
-  local changed = false
   for _, jti in ipairs(redis.call('SMEMBERS', f)) do
     local k = tok_key(jti)
-    local r = redis.call('HMGET', k, 'e', 'a')
-    if not r[1] then
+    local r = redis.call('HMGET', k, 'e', 'a', 'f')
+    if not r[1] or r[3] ~= fam then
       redis.call('SREM', f, jti)
-    elseif tonumber(later(r[1], r[2])) <= tonumber(now) then
+    elseif not after(later(r[1], r[2]), now) then
       redis.call('DEL', k)
       redis.call('SREM', f, jti)
       dropped = dropped + 1
-      changed = true
     end
   end
   if redis.call('SCARD', f) == 0 then
     redis.call('DEL', f, meta_key(fam))
     redis.call('HDEL', INDEX, fam)
     redis.call('SREM', user_key(sub), fam)
-  elseif changed then
-    -- The family summary covers the records that are left.
-    local began, rotated = nil, nil
-    for _, jti in ipairs(redis.call('SMEMBERS', f)) do
-      local r = redis.call('HMGET', tok_key(jti), 'i', 'st', 't')
-      if r[1] then
-        if began then began = earlier(began, r[1]) else began = r[1] end
-        if r[2] == 'R' then
-          if rotated then rotated = later(rotated, r[3]) else rotated = r[3] end
-        end
-      end
-    end
-    local m = meta_key(fam)
-    if began then redis.call('HSET', m, 'b', began) end
-    if rotated then redis.call('HSET', m, 'r', rotated) else redis.call('HDEL', m, 'r') end
   end
 end
 return dropped
@@ -476,14 +491,11 @@ impl RedisStore {
     }
 }
 
-/// Appends a token's fields in the order the scripts read them (without jti, sub and family when
-/// `identity` is false).
-fn push_token(args: &mut Vec<String>, token: &NewToken, identity: bool) {
+/// Appends a token's fields in the order the scripts read them.
+fn push_token(args: &mut Vec<String>, token: &NewToken) {
     args.push(token.jti.clone());
-    if identity {
-        args.push(token.sub.clone());
-        args.push(token.family.clone());
-    }
+    args.push(token.sub.clone());
+    args.push(token.family.clone());
     args.push(token.issued_at.to_string());
     args.push(token.expires_at.to_string());
     args.push(token.access_expires_at.to_string());
@@ -513,7 +525,7 @@ impl Store for RedisStore {
         }
         let mut args = self.base_args(now);
         for token in tokens {
-            push_token(&mut args, token, true);
+            push_token(&mut args, token);
         }
         self.run("insert", |con, scripts| {
             scripts.insert.arg(&args).invoke::<i64>(con)
@@ -531,8 +543,7 @@ impl Store for RedisStore {
     ) -> Result<RotateOutcome, StoreError> {
         let mut args = self.base_args(now);
         args.extend([jti.to_owned(), sub.to_owned(), family.to_owned()]);
-        // The successor joins the rotated token's subject and family, whatever it says.
-        push_token(&mut args, successor, false);
+        push_token(&mut args, successor);
         let outcome = self.run("rotate", |con, scripts| {
             scripts.rotate.arg(&args).invoke::<String>(con)
         })?;
@@ -558,7 +569,7 @@ impl Store for RedisStore {
         let fields: Vec<Option<String>> = self.run("lookup", |con, _| {
             cmd("HMGET")
                 .arg(&key)
-                .arg(&["s", "f", "st", "e"])
+                .arg(&["s", "f", "st", "e", "a"])
                 .query(con)
         })?;
         let [
@@ -566,17 +577,20 @@ impl Store for RedisStore {
             Some(record_family),
             Some(state),
             Some(expires),
-        ] = <[Option<String>; 4]>::try_from(fields).unwrap_or_default()
+            Some(access_expires),
+        ] = <[Option<String>; 5]>::try_from(fields).unwrap_or_default()
         else {
             return Ok(LookupOutcome::Unknown);
         };
         if record_sub != sub || record_family != family {
             return Ok(LookupOutcome::Unknown);
         }
-        let expires: Timestamp = expires
-            .parse()
-            .map_err(|_| self.corrupt("a token expiry is not a number"))?;
-        if expires <= now {
+        let time = |text: &str| -> Result<Timestamp, StoreError> {
+            text.parse()
+                .map_err(|_| self.corrupt("a token expiry is not a number"))
+        };
+        // Dead once both its tokens expired, even if Redis has not dropped it yet.
+        if time(&expires)?.max(time(&access_expires)?) <= now {
             return Ok(LookupOutcome::Unknown);
         }
         match state.as_str() {
