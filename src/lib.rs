@@ -2,14 +2,87 @@
 //!
 //! The binary is a thin wrapper around [`main_with_args`]; tests and benchmarks use the same library.
 
+pub mod cli;
+pub mod commands;
 pub mod exit;
+pub mod files;
 pub mod jwt;
+pub mod output;
 pub mod store;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-/// Parses `args`, runs the command and returns the documented exit status.
-pub fn main_with_args<I: IntoIterator<Item = OsString>>(_args: I) -> ExitCode {
-    ExitCode::SUCCESS
+use clap::Parser;
+
+use cli::{Cli, Command};
+use commands::Context;
+use exit::Status;
+use output::Output;
+
+/// Parses `args`, runs the command, reports any error on stderr, and returns the exit status.
+pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            // --help and --version are "errors" to clap; they print on stdout and succeed.
+            let status = if error.use_stderr() {
+                Status::Usage
+            } else {
+                Status::Success
+            };
+            let _ = error.print();
+            return status.into();
+        }
+    };
+    let ctx = Context {
+        output: Output::new(cli.color),
+        now: jwt::time::now(),
+    };
+    match run(&cli.command, &ctx) {
+        Ok(status) => status.into(),
+        Err(error) if is_broken_pipe(&error) => Status::Success.into(),
+        Err(error) => {
+            ctx.output.error(&describe(&error));
+            exit::status_for(&error).into()
+        }
+    }
+}
+
+/// Dispatches to the subcommand.
+pub fn run(command: &Command, ctx: &Context) -> anyhow::Result<Status> {
+    match command {
+        Command::GenSecret(args) => commands::gen_secret::run(args, ctx),
+        Command::Issue(args) => commands::issue::run(args, ctx),
+        Command::Verify(args) => commands::verify::run(args, ctx),
+        Command::Decode(args) => commands::decode::run(args, ctx),
+        Command::Refresh(args) => commands::refresh::run(args, ctx),
+        Command::Revoke(args) => commands::revoke::run(args, ctx),
+        Command::Sessions(args) => commands::sessions::run(args, ctx),
+        Command::GenKey(args) => commands::gen_key::run(args, ctx),
+        Command::Jwks(args) => commands::jwks::run(args, ctx),
+        Command::Completions(args) => commands::completions::run(args, ctx),
+        Command::Man(args) => commands::completions::man(args, ctx),
+    }
+}
+
+/// A reader that went away (`jwtctl decode --batch | head`) is not an error.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// One line: the outermost context, then each cause, as `a: b: c`.
+fn describe(error: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if !parts.iter().any(|part| part.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ")
 }

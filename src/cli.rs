@@ -1,0 +1,534 @@
+//! The command tree, as clap sees it: what was typed, before any of it is resolved.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::jwt::keys::SecretEncoding;
+use crate::jwt::{Alg, TokenType};
+
+const ROOT_AFTER_HELP: &str = "\
+Exit status (the same for every command):
+  0  success; for verify, the token is valid
+  1  token rejected: signature, malformed, algorithm, type or claim, revoked, reused
+  2  usage or configuration error: bad flags, unreadable key or secret, invalid JSON
+  3  token expired or not yet valid: a refresh may help
+  4  store or I/O failure: unreachable, corrupt or unwritable store
+
+Environment:
+  JWTCTL_SECRET          HMAC secret used when no --secret-file or --secret-env is given
+  JWTCTL_REFRESH_SECRET  HMAC secret for refresh tokens (default: the main key)
+  JWTCTL_STORE           store location: a file path or a redis:// URL
+  NO_COLOR               set and not empty: no colour (--color auto)
+
+Secrets are read from files or environment variables, never from the command line.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "jwtctl",
+    version,
+    about = "Issue, verify, decode, refresh and revoke JSON Web Tokens",
+    after_help = ROOT_AFTER_HELP,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set
+    /// or TERM is dumb
+    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a new random secret (32 bytes from the OS CSPRNG, hex)
+    #[command(after_help = GEN_SECRET_EXAMPLES)]
+    GenSecret(GenSecretArgs),
+    /// Issue an access token and a refresh token
+    #[command(after_help = ISSUE_EXAMPLES)]
+    Issue(IssueArgs),
+    /// Verify a token's signature, expiry and claims, as an auth middleware would
+    #[command(after_help = VERIFY_EXAMPLES)]
+    Verify(VerifyArgs),
+    /// Show a token's header and payload WITHOUT verifying anything
+    #[command(after_help = DECODE_EXAMPLES)]
+    Decode(DecodeArgs),
+    /// Trade a refresh token for a new pair (rotation with reuse detection)
+    #[command(after_help = REFRESH_EXAMPLES)]
+    Refresh(RefreshArgs),
+    /// Revoke refresh tokens: a user's, a session family, one token's family, or all
+    #[command(after_help = REVOKE_EXAMPLES)]
+    Revoke(RevokeArgs),
+    /// List live sessions, or prune expired records
+    #[command(after_help = SESSIONS_EXAMPLES)]
+    Sessions(SessionsArgs),
+    /// Generate a key pair (RSA, EC or Ed25519) as PEM files
+    #[command(after_help = GEN_KEY_EXAMPLES)]
+    GenKey(GenKeyArgs),
+    /// Print a JWKS (RFC 7517) of public keys, with RFC 7638 thumbprints as key ids
+    #[command(after_help = JWKS_EXAMPLES)]
+    Jwks(JwksArgs),
+    /// Print a shell completion script, or write all of them to a directory
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Write man pages (one for jwtctl, one per subcommand) to a directory
+    #[command(after_help = MAN_EXAMPLES)]
+    Man(ManArgs),
+}
+
+const GEN_KEY_EXAMPLES: &str = "\
+Examples:
+  jwtctl gen-key --alg ES256 --out private.pem --public-out public.pem
+  jwtctl gen-key --alg RS256 --bits 3072 --out rsa.pem
+  jwtctl gen-key --alg EdDSA --out ed.pem --json";
+
+const JWKS_EXAMPLES: &str = "\
+Examples:
+  jwtctl jwks public.pem > .well-known/jwks.json
+  jwtctl jwks rsa-public.pem --alg PS256
+  curl -s https://auth.example.com/.well-known/jwks.json | jwtctl verify --jwks - \"$TOKEN\"";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  jwtctl completions bash > ~/.local/share/bash-completion/completions/jwtctl
+  jwtctl completions zsh > \"${fpath[1]}/_jwtctl\"
+  jwtctl completions fish > ~/.config/fish/completions/jwtctl.fish";
+
+const MAN_EXAMPLES: &str = "\
+Examples:
+  jwtctl man --dir target/man
+  man target/man/jwtctl-verify.1";
+
+#[derive(Debug, Args)]
+pub struct GenKeyArgs {
+    /// The algorithm the key is for
+    #[arg(long, value_enum, value_name = "ALG")]
+    pub alg: Alg,
+    /// RSA key size
+    #[arg(long, default_value_t = 2048, value_name = "BITS", value_parser = rsa_bits)]
+    pub bits: usize,
+    /// Write the private key (PKCS#8 PEM, mode 0600) here
+    #[arg(long, value_name = "PRIVATE.pem")]
+    pub out: PathBuf,
+    /// Write the public key (SPKI PEM) here
+    #[arg(long, value_name = "PUBLIC.pem")]
+    pub public_out: Option<PathBuf>,
+    /// Overwrite existing files
+    #[arg(long)]
+    pub force: bool,
+    /// Print {"alg","kid","private_key","public_key"} on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn rsa_bits(text: &str) -> Result<usize, String> {
+    match text {
+        "2048" | "3072" | "4096" => text.parse().map_err(|_| "not a number".to_owned()),
+        _ => Err("choose 2048, 3072 or 4096".to_owned()),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct JwksArgs {
+    /// Public (or private) PEM key files
+    #[arg(value_name = "KEY.pem", required = true)]
+    pub keys: Vec<PathBuf>,
+    /// The algorithm to announce for each key [default: the key's own: RS256, ES256, ES384, EdDSA]
+    #[arg(long, value_enum, value_name = "ALG")]
+    pub alg: Option<Alg>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum, required_unless_present = "dir")]
+    pub shell: Option<clap_complete::Shell>,
+    /// Write the scripts for every shell into DIR instead
+    #[arg(long, value_name = "DIR", conflicts_with = "shell")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The directory to write the pages into (created if missing)
+    #[arg(long, value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+const REFRESH_EXAMPLES: &str = "\
+Output: as for issue; the presented refresh token is spent (rotated), and presenting it again
+revokes its whole session family.
+
+Examples:
+  { read -r ACCESS; read -r REFRESH; } < <(jwtctl refresh \"$REFRESH\")
+  jwtctl refresh --output json < refresh.txt
+  jwtctl refresh --no-rotate \"$REFRESH\"";
+
+const REVOKE_EXAMPLES: &str = "\
+Examples:
+  jwtctl revoke --user alice
+  jwtctl revoke --token - < refresh.txt
+  jwtctl revoke --all --json";
+
+const SESSIONS_EXAMPLES: &str = "\
+Examples:
+  jwtctl sessions
+  jwtctl sessions --user alice --json
+  jwtctl sessions prune";
+
+/// Where the revocation store lives.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Store options")]
+pub struct StoreArgs {
+    /// The store: a file path, or redis://[user:password@]host:port/db (also rediss://,
+    /// redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]
+    #[arg(
+        long,
+        env = "JWTCTL_STORE",
+        hide_env_values = true,
+        value_name = "PATH|URL"
+    )]
+    pub store: Option<String>,
+    #[command(flatten)]
+    pub server: StoreServerArgs,
+}
+
+/// Settings for a store on a server.
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Store options")]
+pub struct StoreServerArgs {
+    /// Prefix of every key in a Redis store, so several apps can share one server
+    #[arg(long, default_value = "jwtctl:", value_name = "PREFIX")]
+    pub store_prefix: String,
+    /// Bound on connecting to a Redis store and on each command
+    #[arg(long, default_value = "3s", value_name = "DURATION")]
+    pub store_timeout: String,
+}
+
+impl Default for StoreServerArgs {
+    fn default() -> Self {
+        StoreServerArgs {
+            store_prefix: "jwtctl:".to_owned(),
+            store_timeout: "3s".to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct RefreshArgs {
+    /// The refresh token, or - to read it from standard input [default: -]
+    #[arg(value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// The algorithm of the main key [default: HS256 for secrets, the key's own for PEM keys]
+    #[arg(long, value_enum, value_name = "ALG")]
+    pub alg: Option<Alg>,
+    /// Lifetime of the new access token
+    #[arg(long, default_value = "5m", value_name = "DURATION")]
+    pub access_ttl: String,
+    /// Lifetime of the new refresh token
+    #[arg(long, default_value = "6h", value_name = "DURATION")]
+    pub refresh_ttl: String,
+    /// Keep the presented refresh token valid and issue only a new access token
+    #[arg(long)]
+    pub no_rotate: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = IssueOutput::Text)]
+    pub output: IssueOutput,
+    #[command(flatten)]
+    pub key: KeyArgs,
+    #[command(flatten)]
+    pub refresh_key: RefreshKeyArgs,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("target").required(true).multiple(false))]
+pub struct RevokeArgs {
+    /// Every session of this subject, and its access tokens issued until now (with verify --store)
+    #[arg(long, value_name = "SUB", group = "target", allow_hyphen_values = true)]
+    pub user: Option<String>,
+    /// The session family of this token (verified first), or - for standard input
+    #[arg(long, value_name = "TOKEN", group = "target")]
+    pub token: Option<String>,
+    /// One session family (the sid claim)
+    #[arg(long, value_name = "ID", group = "target", allow_hyphen_values = true)]
+    pub family: Option<String>,
+    /// Every session
+    #[arg(long, group = "target")]
+    pub all: bool,
+    /// The algorithm of the main key, to verify --token
+    #[arg(long, value_enum, value_name = "ALG")]
+    pub alg: Option<Alg>,
+    /// Print {"revoked": N}
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub key: KeyArgs,
+    #[command(flatten)]
+    pub refresh_key: RefreshKeyArgs,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SessionsArgs {
+    #[command(subcommand)]
+    pub action: Option<SessionsAction>,
+    /// Only this subject's sessions
+    #[arg(long, value_name = "SUB")]
+    pub user: Option<String>,
+    /// Print a JSON array
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionsAction {
+    /// Drop records that can no longer matter and report how many
+    Prune(PruneArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// Print {"pruned": N}
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+const GEN_SECRET_EXAMPLES: &str = "\
+Examples:
+  jwtctl gen-secret
+  jwtctl gen-secret --out secret.txt && export JWTCTL_SECRET=\"$(cat secret.txt)\"
+  jwtctl gen-secret --bytes 64 --encoding base64url";
+
+const ISSUE_EXAMPLES: &str = "\
+Output (text): the access token on the first line, the refresh token on the second.
+
+Examples:
+  TOKEN=$(jwtctl issue --sub alice --no-refresh)
+  { read -r ACCESS; read -r REFRESH; } < <(jwtctl issue --sub alice --claim role=admin)
+  jwtctl issue --sub ci --claim scopes:='[\"deploy\"]' --access-ttl 15m --output json";
+
+const VERIFY_EXAMPLES: &str = "\
+Examples:
+  jwtctl verify \"$TOKEN\"
+  echo \"$AUTHORIZATION\" | jwtctl verify --aud api --iss https://auth.example.com --quiet
+  jwtctl verify --key-file public.pem --alg RS256 --json < token.txt";
+
+const DECODE_EXAMPLES: &str = "\
+Examples:
+  jwtctl decode \"$TOKEN\"
+  jwtctl decode --json < token.txt | jq .payload.sub
+  pbpaste | jwtctl decode --date local";
+
+#[derive(Debug, Args)]
+pub struct GenSecretArgs {
+    /// Number of random bytes
+    #[arg(long, default_value_t = 32, value_name = "N")]
+    pub bytes: usize,
+    /// How to write the bytes
+    #[arg(long, value_enum, default_value_t = OutputEncoding::Hex)]
+    pub encoding: OutputEncoding,
+    /// Write the secret to FILE (created with mode 0600) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Overwrite FILE if it exists
+    #[arg(long, requires = "out")]
+    pub force: bool,
+    /// Allow fewer than 32 bytes
+    #[arg(long)]
+    pub allow_weak_secret: bool,
+    /// Print a JSON object instead of the bare secret
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputEncoding {
+    Hex,
+    Base64,
+    Base64url,
+}
+
+/// Where the signing or verifying key comes from. The secret itself is never an argument.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Key options")]
+pub struct KeyArgs {
+    /// Read the HMAC secret from PATH (- for standard input)
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["secret_env", "key_file"])]
+    pub secret_file: Option<PathBuf>,
+    /// Read the HMAC secret from the environment variable NAME [default: JWTCTL_SECRET]
+    #[arg(long, value_name = "NAME", conflicts_with = "key_file")]
+    pub secret_env: Option<String>,
+    /// How the secret's text is turned into key bytes; raw uses it as-is, like Node's jsonwebtoken
+    #[arg(long, value_enum, default_value_t = SecretEncoding::Raw, value_name = "ENCODING")]
+    pub secret_encoding: SecretEncoding,
+    /// A PEM key (RSA, EC or Ed25519): private to sign, public or certificate to verify
+    #[arg(long, value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
+    /// Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning
+    #[arg(long)]
+    pub allow_weak_secret: bool,
+}
+
+/// The separate key for refresh tokens; the main key when absent.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Key options")]
+pub struct RefreshKeyArgs {
+    /// Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]
+    #[arg(long, value_name = "PATH", conflicts_with = "refresh_secret_env")]
+    pub refresh_secret_file: Option<PathBuf>,
+    /// Read the refresh-token secret from the environment variable NAME
+    #[arg(long, value_name = "NAME")]
+    pub refresh_secret_env: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IssueOutput {
+    /// The access token, then the refresh token, one per line
+    Text,
+    /// An OAuth 2.0 token response (RFC 6749 section 5.1)
+    Json,
+    /// JWTCTL_ACCESS_TOKEN=... and JWTCTL_REFRESH_TOKEN=... lines
+    Env,
+}
+
+#[derive(Debug, Args)]
+pub struct IssueArgs {
+    /// The subject (sub claim); required when a refresh token is issued
+    #[arg(long, value_name = "SUBJECT")]
+    pub sub: Option<String>,
+    /// A claim: key=value for a string, key:=JSON for any JSON value (repeatable)
+    #[arg(long = "claim", value_name = "KEY=VALUE")]
+    pub claims: Vec<String>,
+    /// A JSON object of claims, @FILE to read it from a file, or - for standard input
+    #[arg(long, value_name = "JSON|@FILE|-")]
+    pub payload: Option<String>,
+    /// The issuer (iss claim)
+    #[arg(long, value_name = "ISS")]
+    pub iss: Option<String>,
+    /// The audience (aud claim); repeat for several
+    #[arg(long = "aud", value_name = "AUD")]
+    pub aud: Vec<String>,
+    /// The key id (kid header)
+    #[arg(long, value_name = "KID")]
+    pub kid: Option<String>,
+    /// The signing algorithm [default: HS256 for secrets, the key's own for PEM keys]
+    #[arg(long, value_enum, value_name = "ALG")]
+    pub alg: Option<Alg>,
+    /// Lifetime of the access token (90s, 5m, 6h, 7d)
+    #[arg(long, default_value = "5m", value_name = "DURATION")]
+    pub access_ttl: String,
+    /// Lifetime of the refresh token
+    #[arg(long, default_value = "6h", value_name = "DURATION")]
+    pub refresh_ttl: String,
+    /// Issue only the access token (nothing is recorded in the store)
+    #[arg(long)]
+    pub no_refresh: bool,
+    /// A label stored with the session (a device name, a CI job)
+    #[arg(long, value_name = "TEXT", conflicts_with = "no_refresh")]
+    pub session_label: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = IssueOutput::Text)]
+    pub output: IssueOutput,
+    #[command(flatten)]
+    pub key: KeyArgs,
+    #[command(flatten)]
+    pub refresh_key: RefreshKeyArgs,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The token, or - to read it from standard input [default: -]
+    #[arg(value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// An accepted algorithm (repeatable) [default: HS256 for secrets, the key's own for PEM keys]
+    #[arg(long = "alg", value_enum, value_name = "ALG")]
+    pub algs: Vec<Alg>,
+    /// Require this issuer (iss)
+    #[arg(long, value_name = "ISS")]
+    pub iss: Option<String>,
+    /// Require this audience (aud); repeat to accept any of several
+    #[arg(long = "aud", value_name = "AUD")]
+    pub aud: Vec<String>,
+    /// Require this subject (sub)
+    #[arg(long, value_name = "SUB")]
+    pub sub: Option<String>,
+    /// Tolerance for clock skew on exp, nbf and iat
+    #[arg(long, default_value = "0s", value_name = "DURATION")]
+    pub leeway: String,
+    /// Evaluate time claims at this instant (unix seconds or RFC 3339) instead of now
+    #[arg(long, value_name = "TIMESTAMP")]
+    pub now: Option<String>,
+    /// Which token type to accept [default: any type except a refresh token]
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub token_type: Option<TokenType>,
+    /// Require this claim to be present (repeatable)
+    #[arg(long = "require", value_name = "CLAIM")]
+    pub required: Vec<String>,
+    /// Print a JSON result object on stdout, valid or not
+    #[arg(long, conflicts_with = "quiet")]
+    pub json: bool,
+    /// Print nothing on stdout; the exit status tells
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Verify with the keys of this JWKS document (- for standard input), chosen by kid
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["secret_file", "secret_env", "key_file"])]
+    pub jwks: Option<PathBuf>,
+    /// Also reject tokens whose session or user was revoked, checked in this store
+    /// (without a value: $JWTCTL_STORE, else the default file)
+    #[arg(long, value_name = "PATH|URL", num_args = 0..=1, default_missing_value = "")]
+    pub store: Option<String>,
+    #[command(flatten)]
+    pub store_server: StoreServerArgs,
+    #[command(flatten)]
+    pub key: KeyArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DateStyle {
+    Utc,
+    Local,
+}
+
+#[derive(Debug, Args)]
+pub struct DecodeArgs {
+    /// The token, or - to read it from standard input [default: -]
+    #[arg(value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// Print {"header":..,"payload":..,"signature":".."} for jq
+    #[arg(long)]
+    pub json: bool,
+    /// How to show dates
+    #[arg(long, value_enum, default_value_t = DateStyle::Utc)]
+    pub date: DateStyle,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,244 @@
+//! Turning key options into a signer or a verifying key: shared by every command that signs or
+//! verifies.
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::{KeyArgs, RefreshKeyArgs};
+use crate::exit::UsageError;
+use crate::jwt::jwk;
+use crate::jwt::keys::{self, SecretEncoding, SecretSource};
+use crate::jwt::{Alg, Family, Signer, VerifyingKey};
+
+use super::Context;
+
+/// The variable read when neither `--secret-file` nor `--secret-env` is given.
+pub const SECRET_VARIABLE: &str = "JWTCTL_SECRET";
+/// The variable read for the refresh-token secret when no refresh option is given.
+pub const REFRESH_SECRET_VARIABLE: &str = "JWTCTL_REFRESH_SECRET";
+
+/// Whether the key options would read standard input.
+pub fn reads_stdin(args: &KeyArgs) -> bool {
+    args.secret_file.as_deref() == Some(Path::new("-"))
+}
+
+fn secret_source(args: &KeyArgs) -> SecretSource {
+    match (&args.secret_file, &args.secret_env) {
+        (Some(path), _) => SecretSource::File(path.clone()),
+        (None, Some(name)) => SecretSource::Env(name.clone()),
+        (None, None) => SecretSource::Env(SECRET_VARIABLE.to_owned()),
+    }
+}
+
+fn check_family(alg: Alg, family: Family, what: &str) -> Result<(), UsageError> {
+    if alg.family() == family {
+        Ok(())
+    } else {
+        Err(UsageError::new(format!(
+            "algorithm {alg} needs {}, but {what} is {}",
+            alg.family().describe(),
+            family.describe()
+        )))
+    }
+}
+
+/// The signer for access tokens (and refresh tokens when no refresh key is set).
+pub fn signer(
+    args: &KeyArgs,
+    alg: Option<Alg>,
+    kid: Option<String>,
+    ctx: &Context,
+) -> anyhow::Result<Signer> {
+    let mut warn = ctx.warner();
+    if let Some(path) = &args.key_file {
+        let key = keys::load_private_key(path, &mut warn)?;
+        let alg = alg.unwrap_or(key.key_type.default_alg());
+        if !key.key_type.fits(alg) {
+            return Err(UsageError::new(format!(
+                "algorithm {alg} cannot be used with {}, which is {}",
+                path.display(),
+                key.key_type.describe()
+            ))
+            .into());
+        }
+        // Tokens carry the key's RFC 7638 thumbprint, the kid `jwtctl jwks` publishes.
+        let kid = match kid {
+            Some(kid) => Some(kid),
+            None => Some(jwk::thumbprint(&jwk::public_of(&key)?, alg)?),
+        };
+        return Ok(Signer::from_private_key(alg, &key, kid));
+    }
+    let alg = alg.unwrap_or(Alg::HS256);
+    check_family(
+        alg,
+        Family::Hmac,
+        "the key (no --key-file given) an HMAC secret",
+    )?;
+    let source = secret_source(args);
+    let secret = keys::read_secret(
+        &source,
+        args.secret_encoding,
+        &mut std::io::stdin(),
+        &mut warn,
+    )?;
+    keys::check_secret_length(&secret, alg, args.allow_weak_secret, &source, &mut warn)?;
+    Ok(Signer::from_secret(alg, &secret, kid))
+}
+
+/// Where the refresh-token secret comes from, if it has its own.
+fn refresh_source(args: &RefreshKeyArgs) -> Option<SecretSource> {
+    match (&args.refresh_secret_file, &args.refresh_secret_env) {
+        (Some(path), _) => Some(SecretSource::File(path.clone())),
+        (None, Some(name)) => Some(SecretSource::Env(name.clone())),
+        (None, None) => std::env::var_os(REFRESH_SECRET_VARIABLE)
+            .map(|_| SecretSource::Env(REFRESH_SECRET_VARIABLE.to_owned())),
+    }
+}
+
+/// The algorithm for refresh tokens under their own secret: the main one if it is HMAC.
+fn refresh_alg(main: Alg) -> Alg {
+    if main.family() == Family::Hmac {
+        main
+    } else {
+        Alg::HS256
+    }
+}
+
+/// The signer for refresh tokens: their own secret if configured, else `None` (use the main one).
+pub fn refresh_signer(
+    main: &KeyArgs,
+    args: &RefreshKeyArgs,
+    main_alg: Alg,
+    ctx: &Context,
+) -> anyhow::Result<Option<Signer>> {
+    let Some(source) = refresh_source(args) else {
+        return Ok(None);
+    };
+    let mut warn = ctx.warner();
+    let alg = refresh_alg(main_alg);
+    let secret = keys::read_secret(
+        &source,
+        SecretEncoding::Raw,
+        &mut std::io::stdin(),
+        &mut warn,
+    )?;
+    keys::check_secret_length(&secret, alg, main.allow_weak_secret, &source, &mut warn)?;
+    Ok(Some(Signer::from_secret(alg, &secret, None)))
+}
+
+/// The verifying key and the pinned algorithms. The algorithms come from `--alg` or the key,
+/// never from a token.
+pub fn verifying_key(
+    args: &KeyArgs,
+    algs: &[Alg],
+    ctx: &Context,
+) -> anyhow::Result<(VerifyingKey, Vec<Alg>)> {
+    if let Some(path) = &args.key_file {
+        let key = keys::load_public_key(path)?;
+        let algs = if algs.is_empty() {
+            vec![key.key_type.default_alg()]
+        } else {
+            algs.to_vec()
+        };
+        if let Some(alg) = algs.iter().find(|alg| !key.key_type.fits(**alg)) {
+            return Err(UsageError::new(format!(
+                "algorithm {alg} cannot be used with {}, which is {}",
+                path.display(),
+                key.key_type.describe()
+            ))
+            .into());
+        }
+        return Ok((VerifyingKey::Public(key), algs));
+    }
+    let algs = if algs.is_empty() {
+        vec![Alg::HS256]
+    } else {
+        algs.to_vec()
+    };
+    for alg in &algs {
+        check_family(
+            *alg,
+            Family::Hmac,
+            "the key (no --key-file given) an HMAC secret",
+        )?;
+    }
+    let mut warn = ctx.warner();
+    let source = secret_source(args);
+    let secret = keys::read_secret(
+        &source,
+        args.secret_encoding,
+        &mut std::io::stdin(),
+        &mut warn,
+    )?;
+    for alg in &algs {
+        keys::check_secret_length(&secret, *alg, args.allow_weak_secret, &source, &mut warn)?;
+    }
+    Ok((VerifyingKey::from_secret(&secret), algs))
+}
+
+/// The key that verifies refresh tokens: their own secret if configured (with the algorithm
+/// `issue` signs them with), else the main key with `main_alg`.
+pub fn refresh_verifying_key(
+    main: &KeyArgs,
+    args: &RefreshKeyArgs,
+    main_alg: Option<Alg>,
+    ctx: &Context,
+) -> anyhow::Result<(VerifyingKey, Vec<Alg>)> {
+    let Some(source) = refresh_source(args) else {
+        return verifying_key(main, main_alg.as_slice(), ctx);
+    };
+    let mut warn = ctx.warner();
+    let secret = keys::read_secret(
+        &source,
+        SecretEncoding::Raw,
+        &mut std::io::stdin(),
+        &mut warn,
+    )?;
+    let alg = refresh_alg(main_alg.unwrap_or(Alg::HS256));
+    keys::check_secret_length(&secret, alg, main.allow_weak_secret, &source, &mut warn)?;
+    Ok((VerifyingKey::from_secret(&secret), vec![alg]))
+}
+
+/// Reads a file named on the command line (not a key), mapping failures to usage errors.
+pub fn read_argument_file(path: &Path, what: &str) -> Result<String, UsageError> {
+    std::fs::read_to_string(path)
+        .map_err(|error| UsageError::new(format!("cannot read {what} {}: {error}", path.display())))
+}
+
+/// `PathBuf` for a `@FILE` argument.
+pub fn at_file(argument: &str) -> Option<PathBuf> {
+    argument.strip_prefix('@').map(PathBuf::from)
+}
+
+/// The keys of a JWKS document (`-` for standard input) and the pinned algorithms: `--alg`, or
+/// every algorithm the keys announce.
+pub fn jwks_key(
+    path: &Path,
+    algs: &[Alg],
+    ctx: &Context,
+) -> anyhow::Result<(VerifyingKey, Vec<Alg>)> {
+    let (text, origin) = if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|error| {
+            UsageError::new(format!("cannot read the JWKS from standard input: {error}"))
+        })?;
+        (text, "the JWKS on standard input".to_owned())
+    } else {
+        (
+            read_argument_file(path, "JWKS file")?,
+            format!("JWKS file {}", path.display()),
+        )
+    };
+    let keys = jwk::parse_jwks(&text, &origin, &mut ctx.warner())?;
+    let algs = if algs.is_empty() {
+        let mut announced: Vec<Alg> = keys.iter().map(jwk::JwksKey::default_alg).collect();
+        announced.sort_by_key(|alg| alg.name());
+        announced.dedup();
+        announced
+    } else {
+        algs.to_vec()
+    };
+    if let Some(alg) = algs.iter().find(|alg| alg.family() == Family::Hmac) {
+        return Err(UsageError::new(format!("algorithm {alg} needs a secret, not a JWKS")).into());
+    }
+    Ok((VerifyingKey::Set(keys), algs))
+}

@@ -1,0 +1,38 @@
+//! Opening the store named by the options, for the commands that use one.
+
+use crate::cli::{StoreArgs, StoreServerArgs};
+use crate::exit::UsageError;
+use crate::jwt::time::parse_duration;
+use crate::store::{self, Location, OpenOptions, Store};
+
+/// The variable naming the store when `--store` is not given.
+pub const STORE_VARIABLE: &str = "JWTCTL_STORE";
+
+/// Resolves `--store` (or `JWTCTL_STORE`, which clap already folded in) to a location.
+pub fn location(value: Option<&str>) -> Result<Location, UsageError> {
+    match value.filter(|value| !value.is_empty()) {
+        Some(value) => Ok(Location::parse(value)),
+        None => Location::default_file().ok_or_else(|| {
+            UsageError::new("no data directory is known for the default store; pass --store PATH")
+        }),
+    }
+}
+
+/// Opens the store. For the file store this does no I/O; a Redis store connects here.
+pub fn open(args: &StoreArgs) -> anyhow::Result<Box<dyn Store>> {
+    open_at(args.store.as_deref(), &args.server)
+}
+
+pub fn open_at(value: Option<&str>, server: &StoreServerArgs) -> anyhow::Result<Box<dyn Store>> {
+    let location = location(value)?;
+    let timeout = parse_duration(&server.store_timeout)
+        .map_err(|message| UsageError::new(format!("--store-timeout: {message}")))?;
+    if timeout == 0 {
+        return Err(UsageError::new("--store-timeout must be longer than 0s").into());
+    }
+    let options = OpenOptions {
+        prefix: server.store_prefix.clone(),
+        timeout: std::time::Duration::from_secs(timeout.unsigned_abs()),
+    };
+    Ok(store::open(&location, &options)?)
+}

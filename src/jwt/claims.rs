@@ -1,0 +1,92 @@
+//! Claims given on the command line: `key=value`, `key:=JSON`, and `--payload` objects.
+
+use serde_json::Value;
+
+use super::token::{Object, json_type_name};
+
+/// Parses `key=value` (a string) or `key:=JSON` (any JSON value), httpie's convention.
+pub fn parse_claim(argument: &str) -> Result<(String, Value), String> {
+    let Some(equals) = argument.find('=') else {
+        return Err(format!(
+            "claim {argument:?} has no '=': use key=value for a string or key:=JSON for other values"
+        ));
+    };
+    let (key, value, raw_json) = match argument[..equals].strip_suffix(':') {
+        Some(key) => (key, &argument[equals + 1..], true),
+        None => (&argument[..equals], &argument[equals + 1..], false),
+    };
+    if key.is_empty() {
+        return Err(format!("claim {argument:?} has an empty name"));
+    }
+    if !raw_json {
+        return Ok((key.to_owned(), Value::from(value)));
+    }
+    serde_json::from_str(value)
+        .map(|json| (key.to_owned(), json))
+        .map_err(|error| {
+            format!(
+                "claim {key:?}: {value:?} is not valid JSON ({error}); for a string use {key}=VALUE"
+            )
+        })
+}
+
+/// Parses a `--payload` document, which must be a JSON object.
+pub fn parse_payload(text: &str, origin: &str) -> Result<Object, String> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|error| format!("payload from {origin} is not valid JSON: {error}"))?;
+    match value {
+        Value::Object(object) => Ok(object),
+        other => Err(format!(
+            "payload from {origin} is {}, expected a JSON object",
+            json_type_name(&other)
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn strings_and_json() {
+        assert_eq!(
+            parse_claim("role=admin"),
+            Ok(("role".into(), json!("admin")))
+        );
+        assert_eq!(parse_claim("n:=42"), Ok(("n".into(), json!(42))));
+        assert_eq!(parse_claim("ok:=true"), Ok(("ok".into(), json!(true))));
+        assert_eq!(
+            parse_claim("s:=[\"a\",1]"),
+            Ok(("s".into(), json!(["a", 1])))
+        );
+        assert_eq!(parse_claim("eq=a=b"), Ok(("eq".into(), json!("a=b"))));
+        assert_eq!(
+            parse_claim("url=http://x:1/"),
+            Ok(("url".into(), json!("http://x:1/")))
+        );
+        assert_eq!(parse_claim("empty="), Ok(("empty".into(), json!(""))));
+    }
+
+    #[test]
+    fn errors_say_what_to_do() {
+        assert!(parse_claim("role").unwrap_err().contains("no '='"));
+        assert!(parse_claim("=x").unwrap_err().contains("empty name"));
+        assert!(parse_claim(":=1").unwrap_err().contains("empty name"));
+        assert!(
+            parse_claim("n:=forty")
+                .unwrap_err()
+                .contains("not valid JSON")
+        );
+        assert!(
+            parse_payload("[1]", "--payload")
+                .unwrap_err()
+                .contains("an array")
+        );
+        assert!(
+            parse_payload("{", "--payload")
+                .unwrap_err()
+                .contains("not valid JSON")
+        );
+    }
+}

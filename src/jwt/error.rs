@@ -1,0 +1,93 @@
+//! Why a token was refused, and why a key could not be used.
+
+use std::fmt;
+
+/// The kind of a token rejection, as named in `--json` output (`"kind"`). Stable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RejectKind {
+    /// Not a compact JWS: segments, base64url, JSON, size.
+    Malformed,
+    /// `alg` missing, `none`, or not among the allowed algorithms.
+    Algorithm,
+    /// The signature does not match.
+    Signature,
+    /// `exp` has passed.
+    Expired,
+    /// `nbf` is still in the future.
+    NotYetValid,
+    /// A claim is missing, of the wrong type, or not the expected value.
+    Claim,
+    /// `typ` is not the expected token type.
+    Type,
+    /// A header parameter jwtctl refuses (`crit`).
+    Header,
+    /// The session was revoked, or the token is unknown to the store.
+    Revoked,
+    /// A rotated refresh token was presented again.
+    Reused,
+}
+
+impl RejectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectKind::Malformed => "malformed",
+            RejectKind::Algorithm => "algorithm",
+            RejectKind::Signature => "signature",
+            RejectKind::Expired => "expired",
+            RejectKind::NotYetValid => "not_yet_valid",
+            RejectKind::Claim => "claim",
+            RejectKind::Type => "type",
+            RejectKind::Header => "header",
+            RejectKind::Revoked => "revoked",
+            RejectKind::Reused => "reused",
+        }
+    }
+}
+
+impl fmt::Display for RejectKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A token was rejected (exit 1), or is expired or not yet valid (exit 3).
+/// The message never contains the token itself.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct TokenError {
+    pub kind: RejectKind,
+    pub message: String,
+}
+
+impl TokenError {
+    pub fn new(kind: RejectKind, message: impl Into<String>) -> Self {
+        TokenError {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    pub fn malformed(message: impl Into<String>) -> Self {
+        TokenError::new(RejectKind::Malformed, message)
+    }
+
+    pub fn claim(message: impl Into<String>) -> Self {
+        TokenError::new(RejectKind::Claim, message)
+    }
+
+    /// Expired and not-yet-valid tokens exit 3, so a script knows a refresh may help.
+    pub fn is_time_related(&self) -> bool {
+        matches!(self.kind, RejectKind::Expired | RejectKind::NotYetValid)
+    }
+}
+
+/// A key or secret could not be loaded or is unfit for use (exit 2). Never contains key material.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct KeyError(pub String);
+
+impl KeyError {
+    pub fn new(message: impl Into<String>) -> Self {
+        KeyError(message.into())
+    }
+}

@@ -1,0 +1,645 @@
+//! Secrets and keys: where they come from, how they are decoded, and whether they are fit for use.
+//!
+//! Secret material never comes from the command line, never appears in an error or a `Debug`
+//! print, and is zeroed when dropped.
+
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use aws_lc_rs::rsa::KeyPair as RsaKeyPair;
+use aws_lc_rs::signature::{
+    ECDSA_P256_SHA256_FIXED_SIGNING, ECDSA_P384_SHA384_FIXED_SIGNING, EcdsaKeyPair, Ed25519KeyPair,
+};
+use base64::Engine;
+use base64::alphabet;
+use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use jsonwebtoken::{DecodingKey, DecodingKeyKind, EncodingKey};
+use zeroize::Zeroizing;
+
+use super::alg::{Alg, Family};
+use super::error::KeyError;
+
+/// RSA keys shorter than this are refused (RFC 7518 section 3.3, NIST SP 800-131A).
+pub const MIN_RSA_BITS: usize = 2048;
+
+/// Secret bytes: `Debug` and `Display` print `(redacted)`, and the memory is zeroed on drop.
+#[derive(Clone)]
+pub struct Secret(Zeroizing<Vec<u8>>);
+
+impl Secret {
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Secret(Zeroizing::new(bytes))
+    }
+
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("(redacted)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("(redacted)")
+    }
+}
+
+/// How the text of a secret is turned into key bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum SecretEncoding {
+    /// The text's bytes as they are (what Node's `jwt.sign(payload, string)` does).
+    #[default]
+    Raw,
+    Hex,
+    Base64,
+    Base64url,
+}
+
+/// Where a secret is read from. There is deliberately no variant for a value on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretSource {
+    /// A file, or standard input for `-`.
+    File(PathBuf),
+    /// An environment variable.
+    Env(String),
+}
+
+impl fmt::Display for SecretSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SecretSource::File(path) if path.as_os_str() == "-" => f.write_str("standard input"),
+            SecretSource::File(path) => write!(f, "file {}", path.display()),
+            SecretSource::Env(name) => write!(f, "environment variable {name}"),
+        }
+    }
+}
+
+/// Reads a secret from its source, removes one trailing newline, and decodes it.
+/// `warn` receives warnings (a secret file readable by others).
+pub fn read_secret(
+    source: &SecretSource,
+    encoding: SecretEncoding,
+    stdin: &mut dyn Read,
+    warn: &mut dyn FnMut(String),
+) -> Result<Secret, KeyError> {
+    let mut text = match source {
+        SecretSource::File(path) if path.as_os_str() == "-" => {
+            let mut buffer = Zeroizing::new(Vec::new());
+            stdin.read_to_end(&mut buffer).map_err(|error| {
+                KeyError::new(format!("cannot read secret from {source}: {error}"))
+            })?;
+            buffer
+        }
+        SecretSource::File(path) => {
+            let bytes = read_key_file(path, "secret")?;
+            warn_if_shared(path, "secret", warn);
+            bytes
+        }
+        SecretSource::Env(name) => match std::env::var_os(name) {
+            Some(value) => Zeroizing::new(os_string_bytes(value)),
+            None => {
+                return Err(KeyError::new(format!(
+                    "environment variable {name} is not set; it should hold the secret"
+                )));
+            }
+        },
+    };
+    strip_one_newline(&mut text);
+    if text.is_empty() {
+        return Err(KeyError::new(format!("the secret from {source} is empty")));
+    }
+    let bytes = decode_secret(&text, encoding).map_err(|reason| {
+        KeyError::new(format!(
+            "the secret from {source} is not valid {}: {reason}",
+            encoding_name(encoding)
+        ))
+    })?;
+    Ok(Secret(bytes))
+}
+
+#[cfg(unix)]
+fn os_string_bytes(value: std::ffi::OsString) -> Vec<u8> {
+    use std::os::unix::ffi::OsStringExt;
+    value.into_vec()
+}
+
+#[cfg(not(unix))]
+fn os_string_bytes(value: std::ffi::OsString) -> Vec<u8> {
+    value.to_string_lossy().into_owned().into_bytes()
+}
+
+fn strip_one_newline(text: &mut Vec<u8>) {
+    if text.ends_with(b"\r\n") {
+        text.truncate(text.len() - 2);
+    } else if text.ends_with(b"\n") {
+        text.truncate(text.len() - 1);
+    }
+}
+
+fn encoding_name(encoding: SecretEncoding) -> &'static str {
+    match encoding {
+        SecretEncoding::Raw => "text",
+        SecretEncoding::Hex => "hex",
+        SecretEncoding::Base64 => "base64",
+        SecretEncoding::Base64url => "base64url",
+    }
+}
+
+const LENIENT_PADDING: GeneralPurposeConfig =
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+
+fn decode_secret(text: &[u8], encoding: SecretEncoding) -> Result<Zeroizing<Vec<u8>>, String> {
+    let decoded = match encoding {
+        SecretEncoding::Raw => text.to_vec(),
+        SecretEncoding::Hex => hex::decode(text).map_err(|error| error.to_string())?,
+        SecretEncoding::Base64 => GeneralPurpose::new(&alphabet::STANDARD, LENIENT_PADDING)
+            .decode(text)
+            .map_err(|error| error.to_string())?,
+        SecretEncoding::Base64url => GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT_PADDING)
+            .decode(text)
+            .map_err(|error| error.to_string())?,
+    };
+    Ok(Zeroizing::new(decoded))
+}
+
+/// Refuses HMAC secrets shorter than RFC 7518 section 3.2 allows for `alg`, unless allowed.
+pub fn check_secret_length(
+    secret: &Secret,
+    alg: Alg,
+    allow_weak: bool,
+    source: &SecretSource,
+    warn: &mut dyn FnMut(String),
+) -> Result<(), KeyError> {
+    let needed = alg.min_secret_len();
+    if secret.len() >= needed {
+        return Ok(());
+    }
+    if allow_weak {
+        warn(format!(
+            "the secret from {source} is {} bytes, shorter than the {needed} bytes {alg} needs; \
+             tokens signed with it can be brute-forced",
+            secret.len()
+        ));
+        return Ok(());
+    }
+    Err(KeyError::new(format!(
+        "the secret from {source} is {} bytes; {alg} needs at least {needed} (RFC 7518 section 3.2). \
+         Make one with `jwtctl gen-secret`, or pass --allow-weak-secret",
+        secret.len()
+    )))
+}
+
+fn read_key_file(path: &Path, what: &str) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+    if path.is_dir() {
+        return Err(KeyError::new(format!(
+            "cannot read {what} file {}: it is a directory",
+            path.display()
+        )));
+    }
+    std::fs::read(path).map(Zeroizing::new).map_err(|error| {
+        KeyError::new(format!(
+            "cannot read {what} file {}: {}",
+            path.display(),
+            describe_io(&error)
+        ))
+    })
+}
+
+fn describe_io(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => error.to_string(),
+    }
+}
+
+/// Like ssh, but only a warning: mounted secrets are often 0644.
+#[cfg(unix)]
+fn warn_if_shared(path: &Path, what: &str, warn: &mut dyn FnMut(String)) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(metadata) = std::fs::metadata(path) {
+        let mode = metadata.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            warn(format!(
+                "{what} file {} has mode {mode:04o}: readable by others; chmod 600 it",
+                path.display()
+            ));
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn warn_if_shared(_: &Path, _: &str, _: &mut dyn FnMut(String)) {}
+
+/// What a PEM key file holds, read from its content (never from its name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyType {
+    Rsa { bits: usize },
+    EcP256,
+    EcP384,
+    Ed25519,
+}
+
+impl KeyType {
+    pub fn family(self) -> Family {
+        match self {
+            KeyType::Rsa { .. } => Family::Rsa,
+            KeyType::EcP256 | KeyType::EcP384 => Family::Ec,
+            KeyType::Ed25519 => Family::Ed,
+        }
+    }
+
+    /// The algorithm used when `--alg` is not given.
+    pub fn default_alg(self) -> Alg {
+        match self {
+            KeyType::Rsa { .. } => Alg::RS256,
+            KeyType::EcP256 => Alg::ES256,
+            KeyType::EcP384 => Alg::ES384,
+            KeyType::Ed25519 => Alg::EdDSA,
+        }
+    }
+
+    /// Whether this key can be used with `alg`: the family, and for EC the curve, must match.
+    pub fn fits(self, alg: Alg) -> bool {
+        match self {
+            KeyType::EcP256 => alg == Alg::ES256,
+            KeyType::EcP384 => alg == Alg::ES384,
+            _ => alg.family() == self.family(),
+        }
+    }
+
+    pub fn describe(self) -> String {
+        match self {
+            KeyType::Rsa { bits } => format!("an RSA {bits}-bit key"),
+            KeyType::EcP256 => "an EC P-256 key".to_owned(),
+            KeyType::EcP384 => "an EC P-384 key".to_owned(),
+            KeyType::Ed25519 => "an Ed25519 key".to_owned(),
+        }
+    }
+}
+
+/// A private key, ready to sign.
+pub struct PrivateKey {
+    pub key_type: KeyType,
+    pub encoding: EncodingKey,
+    /// The private key as PKCS#8 DER, for deriving the public key (JWKS thumbprints).
+    pub pkcs8: Secret,
+}
+
+impl fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PrivateKey({:?}, (redacted))", self.key_type)
+    }
+}
+
+/// A public key, ready to verify.
+#[derive(Clone)]
+pub struct PublicKey {
+    pub key_type: KeyType,
+    pub decoding: DecodingKey,
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PublicKey({:?})", self.key_type)
+    }
+}
+
+fn first_pem_block(path: &Path, content: &[u8]) -> Result<pem::Pem, KeyError> {
+    let blocks = pem::parse_many(content).map_err(|error| {
+        KeyError::new(format!(
+            "{} is not a valid PEM file: {error}",
+            path.display()
+        ))
+    })?;
+    blocks.into_iter().next().ok_or_else(|| {
+        KeyError::new(format!(
+            "{} holds no PEM block (expected -----BEGIN PRIVATE KEY----- or -----BEGIN PUBLIC KEY-----)",
+            path.display()
+        ))
+    })
+}
+
+/// Loads a private key to sign with: PKCS#8 (`PRIVATE KEY`), SEC1 (`EC PRIVATE KEY`) or PKCS#1
+/// (`RSA PRIVATE KEY`).
+pub fn load_private_key(path: &Path, warn: &mut dyn FnMut(String)) -> Result<PrivateKey, KeyError> {
+    let content = read_key_file(path, "key")?;
+    warn_if_shared(path, "private key", warn);
+    let block = first_pem_block(path, &content)?;
+    let der = Zeroizing::new(block.contents().to_vec());
+    let invalid = |what: &str| {
+        KeyError::new(format!(
+            "{} is a PEM {} block but not a valid {what}",
+            path.display(),
+            block.tag()
+        ))
+    };
+    let (key_type, pkcs8) = match block.tag() {
+        "PRIVATE KEY" => (
+            classify_pkcs8(&der)
+                .ok_or_else(|| invalid("RSA, EC (P-256, P-384) or Ed25519 PKCS#8 key"))?,
+            der,
+        ),
+        "EC PRIVATE KEY" => {
+            let (key_type, pair) = [
+                (KeyType::EcP256, &ECDSA_P256_SHA256_FIXED_SIGNING),
+                (KeyType::EcP384, &ECDSA_P384_SHA384_FIXED_SIGNING),
+            ]
+            .into_iter()
+            .find_map(|(key_type, alg)| {
+                EcdsaKeyPair::from_private_key_der(alg, &der)
+                    .ok()
+                    .map(|pair| (key_type, pair))
+            })
+            .ok_or_else(|| invalid("SEC1 EC key on P-256 or P-384"))?;
+            let document = pair.to_pkcs8v1().map_err(|_| invalid("SEC1 EC key"))?;
+            (key_type, Zeroizing::new(document.as_ref().to_vec()))
+        }
+        "RSA PRIVATE KEY" => {
+            let pair = RsaKeyPair::from_der(&der).map_err(|_| invalid("PKCS#1 RSA key"))?;
+            let bits = pair.public_modulus_len() * 8;
+            let document =
+                aws_lc_rs::encoding::AsDer::<aws_lc_rs::encoding::Pkcs8V1Der>::as_der(&pair)
+                    .map_err(|_| invalid("PKCS#1 RSA key"))?;
+            (
+                KeyType::Rsa { bits },
+                Zeroizing::new(document.as_ref().to_vec()),
+            )
+        }
+        "ENCRYPTED PRIVATE KEY" => {
+            return Err(KeyError::new(format!(
+                "{} is encrypted; decrypt it first: openssl pkcs8 -in {} -out key.pem",
+                path.display(),
+                path.display()
+            )));
+        }
+        "PUBLIC KEY" | "RSA PUBLIC KEY" | "CERTIFICATE" => {
+            return Err(KeyError::new(format!(
+                "{} holds a public key; signing needs the private key",
+                path.display()
+            )));
+        }
+        other => {
+            return Err(KeyError::new(format!(
+                "{} holds a PEM {other} block; expected a private key (PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY)",
+                path.display()
+            )));
+        }
+    };
+    check_rsa_size(path, key_type)?;
+    let encoding = match key_type.family() {
+        Family::Rsa => EncodingKey::from_rsa_der(
+            &rsa_pkcs1_from_pkcs8(&pkcs8).ok_or_else(|| invalid("RSA key"))?,
+        ),
+        Family::Ec => EncodingKey::from_ec_der(&pkcs8),
+        Family::Ed | Family::Hmac => EncodingKey::from_ed_der(&pkcs8),
+    };
+    Ok(PrivateKey {
+        key_type,
+        encoding,
+        pkcs8: Secret(pkcs8),
+    })
+}
+
+fn classify_pkcs8(der: &[u8]) -> Option<KeyType> {
+    if let Ok(pair) = RsaKeyPair::from_pkcs8(der) {
+        return Some(KeyType::Rsa {
+            bits: pair.public_modulus_len() * 8,
+        });
+    }
+    if EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, der).is_ok() {
+        return Some(KeyType::EcP256);
+    }
+    if EcdsaKeyPair::from_pkcs8(&ECDSA_P384_SHA384_FIXED_SIGNING, der).is_ok() {
+        return Some(KeyType::EcP384);
+    }
+    if Ed25519KeyPair::from_pkcs8_maybe_unchecked(der).is_ok() {
+        return Some(KeyType::Ed25519);
+    }
+    None
+}
+
+/// jsonwebtoken signs RSA with the PKCS#1 `RSAPrivateKey` inside the PKCS#8 wrapper:
+/// `PrivateKeyInfo ::= SEQUENCE { version, algorithm, privateKey OCTET STRING }`.
+fn rsa_pkcs1_from_pkcs8(pkcs8: &[u8]) -> Option<Vec<u8>> {
+    let blocks = simple_asn1::from_der(pkcs8).ok()?;
+    match blocks.first()? {
+        simple_asn1::ASN1Block::Sequence(_, items) => items.iter().find_map(|item| match item {
+            simple_asn1::ASN1Block::OctetString(_, bytes) => Some(bytes.clone()),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+fn check_rsa_size(path: &Path, key_type: KeyType) -> Result<(), KeyError> {
+    match key_type {
+        KeyType::Rsa { bits } if bits < MIN_RSA_BITS => Err(KeyError::new(format!(
+            "{} is an RSA {bits}-bit key; at least {MIN_RSA_BITS} bits are required",
+            path.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Loads a public key to verify with: SPKI (`PUBLIC KEY`), PKCS#1 (`RSA PUBLIC KEY`) or an X.509
+/// `CERTIFICATE`. A private key is refused: verifying needs only the public half.
+pub fn load_public_key(path: &Path) -> Result<PublicKey, KeyError> {
+    let content = read_key_file(path, "key")?;
+    let block = first_pem_block(path, &content)?;
+    match block.tag() {
+        "PUBLIC KEY" | "RSA PUBLIC KEY" | "CERTIFICATE" => {}
+        "PRIVATE KEY" | "EC PRIVATE KEY" | "RSA PRIVATE KEY" | "ENCRYPTED PRIVATE KEY" => {
+            return Err(KeyError::new(format!(
+                "{} holds a private key; verifying needs only the public key \
+                 (openssl pkey -in {} -pubout -out public.pem)",
+                path.display(),
+                path.display()
+            )));
+        }
+        other => {
+            return Err(KeyError::new(format!(
+                "{} holds a PEM {other} block; expected a public key (PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE)",
+                path.display()
+            )));
+        }
+    }
+    let public = public_key_from_pem(&content).ok_or_else(|| {
+        KeyError::new(format!(
+            "{} is a PEM {} block but not an RSA, EC (P-256, P-384) or Ed25519 public key",
+            path.display(),
+            block.tag()
+        ))
+    })?;
+    check_rsa_size(path, public.key_type)?;
+    Ok(public)
+}
+
+pub(crate) fn public_key_from_pem(content: &[u8]) -> Option<PublicKey> {
+    if let Ok(decoding) = DecodingKey::from_rsa_pem(content) {
+        let bits = match decoding.kind() {
+            DecodingKeyKind::SecretOrDer(der) => rsa_modulus_bits(der)?,
+            DecodingKeyKind::RsaModulusExponent { n, .. } => significant_bits(n),
+        };
+        return Some(PublicKey {
+            key_type: KeyType::Rsa { bits },
+            decoding,
+        });
+    }
+    if let Ok(decoding) = DecodingKey::from_ec_pem(content) {
+        let key_type = match decoding.kind() {
+            DecodingKeyKind::SecretOrDer(point) if point.len() == 65 => KeyType::EcP256,
+            DecodingKeyKind::SecretOrDer(point) if point.len() == 97 => KeyType::EcP384,
+            _ => return None,
+        };
+        return Some(PublicKey { key_type, decoding });
+    }
+    if let Ok(decoding) = DecodingKey::from_ed_pem(content) {
+        // A wrong-length Ed25519 key makes some backends panic; refuse it here.
+        return match decoding.kind() {
+            DecodingKeyKind::SecretOrDer(bytes) if bytes.len() == 32 => Some(PublicKey {
+                key_type: KeyType::Ed25519,
+                decoding,
+            }),
+            _ => None,
+        };
+    }
+    None
+}
+
+/// `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }`
+fn rsa_modulus_bits(der: &[u8]) -> Option<usize> {
+    let blocks = simple_asn1::from_der(der).ok()?;
+    match blocks.first()? {
+        simple_asn1::ASN1Block::Sequence(_, items) => match items.first()? {
+            simple_asn1::ASN1Block::Integer(_, modulus) => Some(modulus.bits() as usize),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+pub(crate) fn significant_bits(bytes: &[u8]) -> usize {
+    let trimmed: &[u8] = match bytes.iter().position(|&b| b != 0) {
+        Some(start) => &bytes[start..],
+        None => &[],
+    };
+    match trimmed.first() {
+        Some(&first) => (trimmed.len() - 1) * 8 + (8 - first.leading_zeros() as usize),
+        None => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from_env(name: &str, encoding: SecretEncoding) -> Result<Secret, KeyError> {
+        read_secret(
+            &SecretSource::Env(name.to_owned()),
+            encoding,
+            &mut std::io::empty(),
+            &mut |_| {},
+        )
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let secret = Secret::new(b"hunter2".to_vec());
+        assert_eq!(format!("{secret:?} {secret}"), "(redacted) (redacted)");
+    }
+
+    #[test]
+    fn stdin_secret_loses_exactly_one_newline() {
+        let read = |input: &[u8]| {
+            read_secret(
+                &SecretSource::File("-".into()),
+                SecretEncoding::Raw,
+                &mut &input[..],
+                &mut |_| {},
+            )
+            .map(|secret| secret.expose().to_vec())
+        };
+        assert_eq!(read(b"abc\n"), Ok(b"abc".to_vec()));
+        assert_eq!(read(b"abc\r\n"), Ok(b"abc".to_vec()));
+        assert_eq!(read(b"abc\n\n"), Ok(b"abc\n".to_vec()));
+        assert_eq!(read(b"abc "), Ok(b"abc ".to_vec()));
+        assert!(read(b"\n").is_err());
+    }
+
+    #[test]
+    fn decodes_each_encoding() {
+        assert_eq!(
+            decode_secret(b"6869", SecretEncoding::Hex).map(|s| s.to_vec()),
+            Ok(b"hi".to_vec())
+        );
+        assert_eq!(
+            decode_secret(b"aGk=", SecretEncoding::Base64).map(|s| s.to_vec()),
+            Ok(b"hi".to_vec())
+        );
+        assert_eq!(
+            decode_secret(b"aGk", SecretEncoding::Base64url).map(|s| s.to_vec()),
+            Ok(b"hi".to_vec())
+        );
+        assert_eq!(
+            decode_secret(b"_-8", SecretEncoding::Base64url).map(|s| s.to_vec()),
+            Ok(vec![0xff, 0xef])
+        );
+        assert!(decode_secret(b"zz", SecretEncoding::Hex).is_err());
+    }
+
+    #[test]
+    fn missing_variable_is_named_without_a_value() {
+        let error = from_env("JWTCTL_TEST_SURELY_UNSET_VARIABLE", SecretEncoding::Raw).unwrap_err();
+        assert!(
+            error
+                .0
+                .contains("JWTCTL_TEST_SURELY_UNSET_VARIABLE is not set")
+        );
+    }
+
+    #[test]
+    fn length_rule_follows_rfc_7518() {
+        let source = SecretSource::Env("X".into());
+        let check = |len: usize, alg: Alg, allow: bool| {
+            check_secret_length(&Secret::new(vec![7; len]), alg, allow, &source, &mut |_| {})
+        };
+        assert!(check(31, Alg::HS256, false).is_err());
+        assert!(check(32, Alg::HS256, false).is_ok());
+        assert!(check(47, Alg::HS384, false).is_err());
+        assert!(check(48, Alg::HS384, false).is_ok());
+        assert!(check(63, Alg::HS512, false).is_err());
+        assert!(check(64, Alg::HS512, false).is_ok());
+        let mut warnings = Vec::new();
+        let allowed = check_secret_length(
+            &Secret::new(vec![7; 4]),
+            Alg::HS256,
+            true,
+            &source,
+            &mut |w| warnings.push(w),
+        );
+        assert!(allowed.is_ok());
+        assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn counts_significant_bits() {
+        assert_eq!(significant_bits(&[0x00, 0x80, 0x00]), 16);
+        assert_eq!(significant_bits(&[0x01]), 1);
+        assert_eq!(significant_bits(&[]), 0);
+    }
+}

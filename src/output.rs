@@ -1,0 +1,145 @@
+//! Everything that reaches the terminal goes through here: the colour decision per stream,
+//! the `error:` / `warning:` printers, and the escaping of untrusted text.
+
+#![allow(clippy::print_stderr)]
+
+use std::io::{self, IsTerminal, Write};
+
+use anstyle::{AnsiColor, Style};
+
+use crate::cli::ColorChoice;
+
+pub const ERROR: Style = AnsiColor::Red.on_default().bold();
+pub const WARNING: Style = AnsiColor::Yellow.on_default().bold();
+pub const NOTE: Style = AnsiColor::Cyan.on_default().bold();
+pub const KEY: Style = AnsiColor::Blue.on_default().bold();
+pub const STRING: Style = AnsiColor::Green.on_default();
+pub const NUMBER: Style = AnsiColor::Magenta.on_default();
+pub const DIM: Style = Style::new().dimmed();
+pub const PROBLEM: Style = AnsiColor::Red.on_default().bold();
+pub const HEADING: Style = Style::new().bold().underline();
+
+/// Whether each stream is coloured, decided once at start.
+#[derive(Debug, Clone, Copy)]
+pub struct Output {
+    pub stdout_color: bool,
+    pub stderr_color: bool,
+}
+
+impl Output {
+    pub fn new(choice: ColorChoice) -> Self {
+        Output {
+            stdout_color: wants_color(choice, io::stdout().is_terminal()),
+            stderr_color: wants_color(choice, io::stderr().is_terminal()),
+        }
+    }
+
+    pub fn plain() -> Self {
+        Output {
+            stdout_color: false,
+            stderr_color: false,
+        }
+    }
+
+    pub fn error(&self, message: &str) {
+        self.diagnostic(ERROR, "error", message);
+    }
+
+    pub fn warning(&self, message: &str) {
+        self.diagnostic(WARNING, "warning", message);
+    }
+
+    pub fn note(&self, message: &str) {
+        self.diagnostic(NOTE, "note", message);
+    }
+
+    pub fn hint(&self, message: &str) {
+        self.diagnostic(NOTE, "hint", message);
+    }
+
+    fn diagnostic(&self, style: Style, label: &str, message: &str) {
+        let label = paint(self.stderr_color, style, label);
+        // A failed write to stderr has nowhere to be reported.
+        let _ = writeln!(io::stderr().lock(), "{label}: {message}");
+    }
+
+    /// Paints `text` for stdout.
+    pub fn out(&self, style: Style, text: &str) -> String {
+        paint(self.stdout_color, style, text)
+    }
+}
+
+/// auto = the stream is a terminal, NO_COLOR is unset or empty, and TERM is not `dumb`.
+pub fn wants_color(choice: ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+            let dumb = std::env::var_os("TERM").is_some_and(|term| term == "dumb");
+            is_terminal && !no_color && !dumb
+        }
+    }
+}
+
+pub fn paint(enabled: bool, style: Style, text: &str) -> String {
+    if enabled {
+        format!("{style}{text}{style:#}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Makes untrusted text safe for a terminal: control characters, bidi overrides and zero-width
+/// characters become visible escapes, so a crafted claim cannot move the cursor, rewrite the
+/// screen, or disguise itself.
+pub fn sanitize(text: &str) -> String {
+    let mut safe = String::with_capacity(text.len());
+    for character in text.chars() {
+        if is_dangerous(character) {
+            match character {
+                '\n' => safe.push_str("\\n"),
+                '\r' => safe.push_str("\\r"),
+                '\t' => safe.push_str("\\t"),
+                '\u{1b}' => safe.push_str("\\e"),
+                other => safe.push_str(&format!("\\u{{{:04x}}}", other as u32)),
+            }
+        } else {
+            safe.push(character);
+        }
+    }
+    safe
+}
+
+fn is_dangerous(character: char) -> bool {
+    character.is_control()
+        || matches!(character,
+            // bidi embeddings, overrides and isolates
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
+            // zero-width and invisible formatting characters
+            | '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{00ad}'
+            // line and paragraph separators
+            | '\u{2028}' | '\u{2029}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_what_could_fool_a_terminal() {
+        assert_eq!(sanitize("admin\u{1b}[2J"), "admin\\e[2J");
+        assert_eq!(sanitize("a\u{202e}b"), "a\\u{202e}b");
+        assert_eq!(sanitize("ad\u{200b}min"), "ad\\u{200b}min");
+        assert_eq!(sanitize("line\nbreak\r"), "line\\nbreak\\r");
+        assert_eq!(sanitize("\u{7}\u{9b}"), "\\u{0007}\\u{009b}");
+        assert_eq!(sanitize("héllo wörld ✓"), "héllo wörld ✓");
+    }
+
+    #[test]
+    fn explicit_choices_win() {
+        assert!(wants_color(ColorChoice::Always, false));
+        assert!(!wants_color(ColorChoice::Never, true));
+        assert!(!wants_color(ColorChoice::Auto, false));
+    }
+}

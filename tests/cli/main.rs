@@ -1,0 +1,9 @@
+//! Integration tests: the real binary, its stdout, stderr and exit status.
+
+mod support;
+
+mod decode;
+mod gen_secret;
+mod issue;
+mod lifecycle;
+mod verify;
