@@ -1,18 +1,110 @@
-//! The Redis backend against private `redis-server`s: connection failures, the key layout,
-//! atomicity under concurrency, and the store contract as far as this backend is concerned.
+//! The Redis backend against private `redis-server`s: the shared conformance suite, then
+//! connection failures, the key layout, and atomicity under concurrency.
 
+#[path = "support/conformance.rs"]
+#[macro_use]
+mod conformance;
 mod support;
 
 use std::net::{Ipv4Addr, TcpListener};
-use std::sync::{Arc, Barrier};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier, Mutex, Weak};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use jwtctl::store::{
     AccessOutcome, LookupOutcome, MIN_CUTOFF_RETENTION, NewToken, OpenOptions, RedisStore,
-    RevokeSelector, RotateOutcome, Store, StoreError, Timestamp,
+    RevokeSelector, RotateOutcome, SessionSummary, Store, StoreError, Timestamp,
 };
 use support::redis_server::RedisServer;
+
+/// The server the conformance tests share, each under its own prefix. It is stopped when the
+/// last store using it is dropped (a static would never be dropped, leaving the process behind).
+static SHARED: Mutex<Weak<RedisServer>> = Mutex::new(Weak::new());
+static PREFIXES: AtomicUsize = AtomicUsize::new(0);
+
+/// A `RedisStore` under a fresh prefix, keeping its server alive. Declared in drop order: the
+/// connection closes before the server may stop.
+struct SharedStore {
+    inner: RedisStore,
+    _server: Arc<RedisServer>,
+}
+
+/// A fresh, empty store, or `None` (the test is skipped) without `redis-server`.
+fn fresh_store() -> Option<Box<dyn Store>> {
+    let server = {
+        let mut shared = SHARED
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match shared.upgrade() {
+            Some(server) => server,
+            None => {
+                let server = Arc::new(RedisServer::start()?);
+                *shared = Arc::downgrade(&server);
+                server
+            }
+        }
+    };
+    let prefix = format!("conformance{}:", PREFIXES.fetch_add(1, Ordering::Relaxed));
+    let inner = RedisStore::connect(&server.url, &options(&prefix))
+        .unwrap_or_else(|err| panic!("connect: {err}"));
+    Some(Box::new(SharedStore {
+        inner,
+        _server: server,
+    }))
+}
+
+impl Store for SharedStore {
+    fn insert(&mut self, tokens: &[NewToken], now: Timestamp) -> Result<(), StoreError> {
+        self.inner.insert(tokens, now)
+    }
+    fn rotate(
+        &mut self,
+        jti: &str,
+        sub: &str,
+        family: &str,
+        successor: &NewToken,
+        now: Timestamp,
+    ) -> Result<RotateOutcome, StoreError> {
+        self.inner.rotate(jti, sub, family, successor, now)
+    }
+    fn lookup(
+        &mut self,
+        jti: &str,
+        sub: &str,
+        family: &str,
+        now: Timestamp,
+    ) -> Result<LookupOutcome, StoreError> {
+        self.inner.lookup(jti, sub, family, now)
+    }
+    fn revoke(&mut self, selector: &RevokeSelector, now: Timestamp) -> Result<u64, StoreError> {
+        self.inner.revoke(selector, now)
+    }
+    fn check_access(
+        &mut self,
+        sub: Option<&str>,
+        family: Option<&str>,
+        issued_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<AccessOutcome, StoreError> {
+        self.inner.check_access(sub, family, issued_at, now)
+    }
+    fn sessions(
+        &mut self,
+        sub: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Vec<SessionSummary>, StoreError> {
+        self.inner.sessions(sub, now)
+    }
+    fn prune(&mut self, now: Timestamp) -> Result<u64, StoreError> {
+        self.inner.prune(now)
+    }
+}
+
+store_conformance_suite!(match fresh_store() {
+    Some(store) => store,
+    None => return,
+});
 
 const NOW: Timestamp = 1_700_000_000;
 const HOUR: i64 = 3600;
@@ -737,12 +829,12 @@ fn families_redis_expired_leave_the_index() {
         .arg("x:families")
         .query(&mut raw)
         .expect("hkeys");
-    assert_eq!(index, ["f-new"]);
+    assert_eq!(index, [hex::encode("f-new")]);
     let families: Vec<String> = redis::cmd("SMEMBERS")
         .arg(format!("x:user:{}", hex::encode("alice")))
         .query(&mut raw)
         .expect("smembers");
-    assert_eq!(families, ["f-new"]);
+    assert_eq!(families, [hex::encode("f-new")]);
     assert_eq!(
         store.sessions(Some("alice"), NOW).expect("sessions").len(),
         1

@@ -10,15 +10,16 @@
 //! | key | type | holds | expires |
 //! |---|---|---|---|
 //! | `tok:<hex jti>` | hash | one [`TokenRecord`]: `s` sub, `f` family, `i` iat, `e` exp, `a` access exp, `l` label (absent for none), `st` state (`A` active, `R` rotated, `X` revoked), `t` when rotated or revoked, `n` successor | at max(`e`, `a`) |
-//! | `fam:<hex family>` | set | the `jti`s of the family | with its last record |
-//! | `meta:<hex family>` | hash | `s` sub, `b` first iat, `k` latest expiry of a record, `c` current (newest) `jti`, `r` last rotation | with its last record |
-//! | `user:<hex sub>` | set | the families of a subject | with its last record |
-//! | `families` | hash | every family, mapped to its subject (revoke all, sessions, prune) | with the last record |
+//! | `fam:<hex family>` | set | the hex `jti`s of the family | with its last record |
+//! | `meta:<hex family>` | hash | `s` sub, `f` family, `b` first iat, `k` latest expiry of a record, `c` hex `jti` of the current token, `r` last rotation | with its last record |
+//! | `user:<hex sub>` | set | the hex families of a subject | with its last record |
+//! | `families` | hash | every hex family, mapped to its hex subject (revoke all, sessions, prune) | with the last record |
 //! | `rev:<hex family>` | string | a revoked family, until when it is remembered | then |
 //! | `cut:<hex sub>` | hash | a user cut-off: `at`, and `k` until when it is remembered | then |
 //! | `sweep` | string | where the next insert goes on sweeping `families` for expired entries | with `families` |
 //!
-//! Redis drops dead keys itself. The caller's clock is never replaced by the server's: every
+//! Sets and the index hold hex-encoded members too, so scripts build key names by concatenation
+//! (the caller hex-encodes the values it passes). Redis drops dead keys itself. The caller's clock is never replaced by the server's: every
 //! script gets `now` as an argument, expiry is also checked against it, and TTLs are computed as
 //! `keep_until - now` (at least one second).
 //!
@@ -40,15 +41,13 @@ const MAX_TTL_SECONDS: i64 = 3_153_600_000;
 const PRELUDE: &str = r#"
 local P = ARGV[1]
 local MAX_TTL = tonumber(ARGV[2])
-local function hex(s)
-  return (string.gsub(s, '.', function(c) return string.format('%02x', string.byte(c)) end))
-end
-local function tok_key(jti) return P .. 'tok:' .. hex(jti) end
-local function fam_key(fam) return P .. 'fam:' .. hex(fam) end
-local function meta_key(fam) return P .. 'meta:' .. hex(fam) end
-local function user_key(sub) return P .. 'user:' .. hex(sub) end
-local function rev_key(fam) return P .. 'rev:' .. hex(fam) end
-local function cut_key(sub) return P .. 'cut:' .. hex(sub) end
+-- Key names take the hex encoding of a value, computed by the caller or read from a set.
+local function tok_key(h) return P .. 'tok:' .. h end
+local function fam_key(h) return P .. 'fam:' .. h end
+local function meta_key(h) return P .. 'meta:' .. h end
+local function user_key(h) return P .. 'user:' .. h end
+local function rev_key(h) return P .. 'rev:' .. h end
+local function cut_key(h) return P .. 'cut:' .. h end
 local INDEX = P .. 'families'
 
 -- Timestamps travel as the decimal strings Rust wrote; they are compared as numbers but stored
@@ -69,62 +68,75 @@ end
 
 -- Whether a token record still matters at `now` (its refresh or access token has not expired).
 -- Redis may not have dropped a dead one yet when the caller's clock runs ahead of the server's.
-local function live_token(jti, now)
-  local r = redis.call('HMGET', tok_key(jti), 'e', 'a')
+local function live_token(hj, now)
+  local r = redis.call('HMGET', tok_key(hj), 'e', 'a')
   return r[1] ~= false and after(later(r[1], r[2]), now)
 end
 
 -- Whether a family still has a record that matters, or is remembered as revoked, at `now`.
-local function live_family(fam, now)
-  local keep = redis.call('HGET', meta_key(fam), 'k')
+local function live_family(hf, now)
+  local keep = redis.call('HGET', meta_key(hf), 'k')
   if keep and after(keep, now) then return true end
-  local until_ = redis.call('GET', rev_key(fam))
+  local until_ = redis.call('GET', rev_key(hf))
   return until_ ~= false and after(until_, now)
 end
 
 -- Records a new active token and indexes it. A new family starts a fresh summary (first iat,
 -- no rotation); a rotation (`rotated` is its time) updates the family's, which so outlives the
 -- pruning of the family's first tokens.
-local function put(jti, sub, fam, iat, exp, aexp, has_label, label, now, rotated)
-  local k = tok_key(jti)
+local function put(t, now, rotated)
+  local k = tok_key(t.hj)
   redis.call('DEL', k)
-  if has_label == '1' then
-    redis.call('HSET', k, 's', sub, 'f', fam, 'i', iat, 'e', exp, 'a', aexp, 'st', 'A', 'l', label)
+  if t.has_label == '1' then
+    redis.call('HSET', k, 's', t.sub, 'f', t.fam, 'i', t.iat, 'e', t.exp, 'a', t.aexp, 'st', 'A',
+      'l', t.label)
   else
-    redis.call('HSET', k, 's', sub, 'f', fam, 'i', iat, 'e', exp, 'a', aexp, 'st', 'A')
+    redis.call('HSET', k, 's', t.sub, 'f', t.fam, 'i', t.iat, 'e', t.exp, 'a', t.aexp, 'st', 'A')
   end
-  local keep = later(exp, aexp)
-  local t = ttl(keep, now)
-  redis.call('EXPIRE', k, t)
-  local f, m = fam_key(fam), meta_key(fam)
+  local keep = later(t.exp, t.aexp)
+  local seconds = ttl(keep, now)
+  redis.call('EXPIRE', k, seconds)
+  local f, m = fam_key(t.hf), meta_key(t.hf)
   if rotated then
     local old = redis.call('HMGET', m, 'k', 'r', 's')
     if old[1] then keep = later(old[1], keep) end
     if old[2] then rotated = later(old[2], rotated) end
-    if not old[3] then redis.call('HSET', m, 's', sub, 'b', iat) end
-    redis.call('HSET', m, 'k', keep, 'c', jti, 'r', rotated)
+    if not old[3] then redis.call('HSET', m, 's', t.sub, 'f', t.fam, 'b', t.iat) end
+    redis.call('HSET', m, 'k', keep, 'c', t.hj, 'r', rotated)
   else
     redis.call('DEL', f, m)
-    redis.call('HSET', m, 's', sub, 'b', iat, 'k', keep, 'c', jti)
+    redis.call('HSET', m, 's', t.sub, 'f', t.fam, 'b', t.iat, 'k', keep, 'c', t.hj)
   end
-  extend(m, t)
-  redis.call('SADD', f, jti)
-  extend(f, t)
-  local u = user_key(sub)
-  redis.call('SADD', u, fam)
-  extend(u, t)
-  redis.call('HSET', INDEX, fam, sub)
-  extend(INDEX, t)
+  extend(m, seconds)
+  redis.call('SADD', f, t.hj)
+  extend(f, seconds)
+  local u = user_key(t.hs)
+  redis.call('SADD', u, t.hf)
+  extend(u, seconds)
+  redis.call('HSET', INDEX, t.hf, t.hs)
+  extend(INDEX, seconds)
 end
+
+-- Reads a token from ARGV[b], in the order Rust's push_token writes it.
+local function token_at(b)
+  return {
+    jti = ARGV[b], sub = ARGV[b + 1], fam = ARGV[b + 2],
+    hj = ARGV[b + 3], hs = ARGV[b + 4], hf = ARGV[b + 5],
+    iat = ARGV[b + 6], exp = ARGV[b + 7], aexp = ARGV[b + 8],
+    has_label = ARGV[b + 9], label = ARGV[b + 10],
+  }
+end
+local TOKEN_ARGS = 11
 
 -- Revokes every record of a family and, while one of them still matters, remembers the family
 -- as revoked. Returns 1 if the family had a live active token, and until when it is remembered.
-local function revoke_family(fam, now)
-  local f = fam_key(fam)
+local function revoke_family(hf, now)
+  local f = fam_key(hf)
+  local fam = redis.call('HGET', meta_key(hf), 'f')
   local live = 0
   local keep = now
-  for _, jti in ipairs(redis.call('SMEMBERS', f)) do
-    local k = tok_key(jti)
+  for _, hj in ipairs(redis.call('SMEMBERS', f)) do
+    local k = tok_key(hj)
     local r = redis.call('HMGET', k, 'st', 'e', 'a', 'f')
     if r[1] and r[4] == fam then
       if r[1] == 'A' and after(r[2], now) then live = 1 end
@@ -135,10 +147,10 @@ local function revoke_family(fam, now)
       end
     else
       -- Dropped by Redis, or its jti was recorded again after it died.
-      redis.call('SREM', f, jti)
+      redis.call('SREM', f, hj)
     end
   end
-  local rk = rev_key(fam)
+  local rk = rev_key(hf)
   local old = redis.call('GET', rk)
   if old then keep = later(old, keep) end
   if after(keep, now) then redis.call('SET', rk, keep, 'EX', ttl(keep, now)) end
@@ -146,28 +158,25 @@ local function revoke_family(fam, now)
 end
 "#;
 
-/// `ARGV`: prefix, max TTL, now, then eight values per token: jti, sub, family, iat, exp,
-/// access exp, has label (`1`/`0`), label. All or nothing: every check runs before any write.
-/// Then drops up to a few index entries of families Redis has already expired.
+/// `ARGV`: prefix, max TTL, now, then eleven values per token (see [`push_token`]). All or
+/// nothing: every check runs before any write. Then drops up to a few index entries of families
+/// Redis has already expired.
 const INSERT: &str = r#"
 local now = ARGV[3]
-local count = (#ARGV - 3) / 8
-local jtis, families = {}, {}
+local count = (#ARGV - 3) / TOKEN_ARGS
+local tokens, jtis, families = {}, {}, {}
 for i = 0, count - 1 do
-  local jti, fam = ARGV[4 + i * 8], ARGV[6 + i * 8]
-  if jtis[jti] or live_token(jti, now) then
+  local t = token_at(4 + i * TOKEN_ARGS)
+  if jtis[t.hj] or live_token(t.hj, now) then
     return redis.error_reply('a token of this batch is already recorded; nothing was written')
   end
-  if families[fam] or live_family(fam, now) then
+  if families[t.hf] or live_family(t.hf, now) then
     return redis.error_reply('a session family of this batch already exists; nothing was written')
   end
-  jtis[jti], families[fam] = true, true
+  jtis[t.hj], families[t.hf] = true, true
+  tokens[i + 1] = t
 end
-for i = 0, count - 1 do
-  local b = 4 + i * 8
-  put(ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6],
-      ARGV[b + 7], now, nil)
-end
+for _, t in ipairs(tokens) do put(t, now, nil) end
 -- A few steps of a sweep over the index, so families Redis has expired do not pile up in it
 -- between prunes.
 local SWEEP = P .. 'sweep'
@@ -184,50 +193,51 @@ if left > 0 then redis.call('SET', SWEEP, scan[1], 'EX', left) end
 return count
 "#;
 
-/// `ARGV`: prefix, max TTL, now, jti, sub, family, then the successor: jti, sub, family, iat,
-/// exp, access exp, has label, label. Returns `rotated`, `reuse`, `revoked` or `unknown`.
+/// `ARGV`: prefix, max TTL, now, jti, sub, family, their hex encodings, then the successor
+/// (see [`push_token`]). Returns `rotated`, `reuse`, `revoked` or `unknown`.
 const ROTATE: &str = r#"
-local now, jti, sub, fam = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-local k = tok_key(jti)
+local now, jti, sub, fam, hj, hs, hf = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
+local k = tok_key(hj)
 local r = redis.call('HMGET', k, 's', 'f', 'st', 'e', 'a')
 if not r[1] or r[1] ~= sub or r[2] ~= fam or not after(later(r[4], r[5]), now) then
   return 'unknown'
 end
 if r[3] == 'X' then return 'revoked' end
 if r[3] == 'R' then
-  revoke_family(fam, now)
+  revoke_family(hf, now)
   return 'reuse'
 end
 if r[3] ~= 'A' then return redis.error_reply('token record has an unknown state') end
-local succ = ARGV[7]
-if ARGV[8] ~= sub or ARGV[9] ~= fam then
+local succ = token_at(10)
+if succ.sub ~= sub or succ.fam ~= fam then
   return redis.error_reply('the successor must belong to the same subject and family; nothing was written')
 end
-if live_token(succ, now) then
+if live_token(succ.hj, now) then
   return redis.error_reply('the successor token is already recorded; nothing was written')
 end
-redis.call('HSET', k, 'st', 'R', 't', now, 'n', succ)
-put(succ, sub, fam, ARGV[10], ARGV[11], ARGV[12], ARGV[13], ARGV[14], now, now)
+redis.call('HSET', k, 'st', 'R', 't', now, 'n', succ.jti)
+put(succ, now, now)
 return 'rotated'
 "#;
 
-/// `ARGV`: prefix, max TTL, now, mode (`user`, `family`, `all`), value, the least cut-off
-/// retention (now + MIN_CUTOFF_RETENTION). Returns how many live families were revoked.
+/// `ARGV`: prefix, max TTL, now, mode (`user`, `family`, `all`), hex of the sub or family, the
+/// sub, the least cut-off retention (now + MIN_CUTOFF_RETENTION). Returns how many live families
+/// were revoked.
 const REVOKE: &str = r#"
-local now, mode, value = ARGV[3], ARGV[4], ARGV[5]
+local now, mode, hv = ARGV[3], ARGV[4], ARGV[5]
 local count = 0
 if mode == 'family' then
-  count = revoke_family(value, now)
+  count = revoke_family(hv, now)
 elseif mode == 'user' then
-  local keep = ARGV[6]
-  for _, fam in ipairs(redis.call('SMEMBERS', user_key(value))) do
-    if redis.call('HGET', meta_key(fam), 's') == value then
-      local live, family_keep = revoke_family(fam, now)
+  local sub, keep = ARGV[6], ARGV[7]
+  for _, hf in ipairs(redis.call('SMEMBERS', user_key(hv))) do
+    if redis.call('HGET', meta_key(hf), 's') == sub then
+      local live, family_keep = revoke_family(hf, now)
       count = count + live
       keep = later(keep, family_keep)
     end
   end
-  local c = cut_key(value)
+  local c = cut_key(hv)
   local old = redis.call('HMGET', c, 'at', 'k')
   local at = now
   if old[1] then at = later(old[1], now) end
@@ -235,11 +245,11 @@ elseif mode == 'user' then
   redis.call('HSET', c, 'at', at, 'k', keep)
   redis.call('EXPIRE', c, ttl(keep, now))
 elseif mode == 'all' then
-  for _, fam in ipairs(redis.call('HKEYS', INDEX)) do
-    if redis.call('EXISTS', meta_key(fam)) == 1 then
-      count = count + revoke_family(fam, now)
+  for _, hf in ipairs(redis.call('HKEYS', INDEX)) do
+    if redis.call('EXISTS', meta_key(hf)) == 1 then
+      count = count + revoke_family(hf, now)
     else
-      redis.call('HDEL', INDEX, fam)
+      redis.call('HDEL', INDEX, hf)
     end
   end
 else
@@ -248,17 +258,17 @@ end
 return count
 "#;
 
-/// Read-only. `ARGV`: prefix, max TTL, now, has family, family, has sub, sub, issued at.
+/// Read-only. `ARGV`: prefix, max TTL, now, has family, hex family, has sub, hex sub, issued at.
 /// Returns `{'allowed'}`, `{'family'}` or `{'cut', at}`.
 const CHECK_ACCESS: &str = r#"
 local now = ARGV[3]
 if ARGV[4] == '1' then
-  local fam = ARGV[5]
-  local until_ = redis.call('GET', rev_key(fam))
+  local hf = ARGV[5]
+  local until_ = redis.call('GET', rev_key(hf))
   if until_ and after(until_, now) then return {'family'} end
   -- A family is only ever revoked whole, and then remembered as long as its longest record:
   -- past this point, any record of it that still matters is not revoked.
-  local keep = redis.call('HGET', meta_key(fam), 'k')
+  local keep = redis.call('HGET', meta_key(hf), 'k')
   if keep and after(keep, now) then return {'allowed'} end
 end
 if ARGV[6] == '1' then
@@ -270,32 +280,33 @@ end
 return {'allowed'}
 "#;
 
-/// Read-only. `ARGV`: prefix, max TTL, now, has sub, sub. Returns seven strings per live family:
-/// sub, family, has label, label, started at, expires at, last rotated (empty if never).
+/// Read-only. `ARGV`: prefix, max TTL, now, has sub, hex sub, sub. Returns seven strings per
+/// live family: sub, family, has label, label, started at, expires at, last rotated (empty if
+/// never).
 const SESSIONS: &str = r#"
-local now, has_sub, sub = ARGV[3], ARGV[4], ARGV[5]
+local now, has_sub, hs, sub = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local families
 if has_sub == '1' then
-  families = redis.call('SMEMBERS', user_key(sub))
+  families = redis.call('SMEMBERS', user_key(hs))
 else
   families = redis.call('HKEYS', INDEX)
 end
 local out = {}
-for _, fam in ipairs(families) do
-  local m = redis.call('HMGET', meta_key(fam), 's', 'b', 'c', 'r')
-  if m[1] and m[3] and (has_sub ~= '1' or m[1] == sub) then
-    local r = redis.call('HMGET', tok_key(m[3]), 'st', 'e', 'l', 'f')
-    if r[1] == 'A' and r[4] == fam and after(r[2], now) then
+for _, hf in ipairs(families) do
+  local m = redis.call('HMGET', meta_key(hf), 's', 'f', 'b', 'c', 'r')
+  if m[1] and m[4] and (has_sub ~= '1' or m[1] == sub) then
+    local r = redis.call('HMGET', tok_key(m[4]), 'st', 'e', 'l', 'f')
+    if r[1] == 'A' and r[4] == m[2] and after(r[2], now) then
       local has_label, label = '0', ''
       if r[3] then has_label, label = '1', r[3] end
       local n = #out
       out[n + 1] = m[1]
-      out[n + 2] = fam
+      out[n + 2] = m[2]
       out[n + 3] = has_label
       out[n + 4] = label
-      out[n + 5] = m[2]
+      out[n + 5] = m[3]
       out[n + 6] = r[2]
-      out[n + 7] = m[4] or ''
+      out[n + 7] = m[5] or ''
     end
   end
 end
@@ -311,23 +322,24 @@ local now = ARGV[3]
 local dropped = 0
 local index = redis.call('HGETALL', INDEX)
 for i = 1, #index, 2 do
-  local fam, sub = index[i], index[i + 1]
-  local f = fam_key(fam)
-  for _, jti in ipairs(redis.call('SMEMBERS', f)) do
-    local k = tok_key(jti)
+  local hf, hs = index[i], index[i + 1]
+  local f = fam_key(hf)
+  local fam = redis.call('HGET', meta_key(hf), 'f')
+  for _, hj in ipairs(redis.call('SMEMBERS', f)) do
+    local k = tok_key(hj)
     local r = redis.call('HMGET', k, 'e', 'a', 'f')
     if not r[1] or r[3] ~= fam then
-      redis.call('SREM', f, jti)
+      redis.call('SREM', f, hj)
     elseif not after(later(r[1], r[2]), now) then
       redis.call('DEL', k)
-      redis.call('SREM', f, jti)
+      redis.call('SREM', f, hj)
       dropped = dropped + 1
     end
   end
   if redis.call('SCARD', f) == 0 then
-    redis.call('DEL', f, meta_key(fam))
-    redis.call('HDEL', INDEX, fam)
-    redis.call('SREM', user_key(sub), fam)
+    redis.call('DEL', f, meta_key(hf))
+    redis.call('HDEL', INDEX, hf)
+    redis.call('SREM', user_key(hs), hf)
   end
 end
 return dropped
@@ -491,11 +503,16 @@ impl RedisStore {
     }
 }
 
-/// Appends a token's fields in the order the scripts read them.
+/// Appends a token's eleven fields in the order the scripts' `token_at` reads them: jti, sub,
+/// family, the hex encodings of those three (for key names), iat, exp, access exp, has label
+/// (`1`/`0`), label.
 fn push_token(args: &mut Vec<String>, token: &NewToken) {
     args.push(token.jti.clone());
     args.push(token.sub.clone());
     args.push(token.family.clone());
+    args.push(hex::encode(&token.jti));
+    args.push(hex::encode(&token.sub));
+    args.push(hex::encode(&token.family));
     args.push(token.issued_at.to_string());
     args.push(token.expires_at.to_string());
     args.push(token.access_expires_at.to_string());
@@ -542,7 +559,14 @@ impl Store for RedisStore {
         now: Timestamp,
     ) -> Result<RotateOutcome, StoreError> {
         let mut args = self.base_args(now);
-        args.extend([jti.to_owned(), sub.to_owned(), family.to_owned()]);
+        args.extend([
+            jti.to_owned(),
+            sub.to_owned(),
+            family.to_owned(),
+            hex::encode(jti),
+            hex::encode(sub),
+            hex::encode(family),
+        ]);
         push_token(&mut args, successor);
         let outcome = self.run("rotate", |con, scripts| {
             scripts.rotate.arg(&args).invoke::<String>(con)
@@ -610,6 +634,7 @@ impl Store for RedisStore {
         };
         args.extend([
             mode.to_owned(),
+            hex::encode(value),
             value.to_owned(),
             now.saturating_add(MIN_CUTOFF_RETENTION).to_string(),
         ]);
@@ -631,9 +656,9 @@ impl Store for RedisStore {
         let (has_sub, sub_value) = flag(sub);
         args.extend([
             has_family.to_owned(),
-            family_value.to_owned(),
+            hex::encode(family_value),
             has_sub.to_owned(),
-            sub_value.to_owned(),
+            hex::encode(sub_value),
             issued_at.to_string(),
         ]);
         let reply = self.run("check access", |con, scripts| {
@@ -664,7 +689,11 @@ impl Store for RedisStore {
     ) -> Result<Vec<SessionSummary>, StoreError> {
         let mut args = self.base_args(now);
         let (has_sub, sub_value) = flag(sub);
-        args.extend([has_sub.to_owned(), sub_value.to_owned()]);
+        args.extend([
+            has_sub.to_owned(),
+            hex::encode(sub_value),
+            sub_value.to_owned(),
+        ]);
         let reply = self.run("list sessions", |con, scripts| {
             scripts.sessions.arg(&args).invoke::<Vec<String>>(con)
         })?;
