@@ -73,6 +73,12 @@ fn rotate(c: &mut Criterion) {
             started.elapsed()
         );
 
+        // Server-side figures, free of client scheduling noise: reset now, read after.
+        redis::cmd("CONFIG")
+            .arg("RESETSTAT")
+            .query::<()>(&mut raw)
+            .expect("config resetstat");
+
         // Iteration k rotates session k mod size, generation k / size.
         let mut k = 0usize;
         group.bench_with_input(BenchmarkId::from_parameter(size), &size, |b, &size| {
@@ -93,8 +99,41 @@ fn rotate(c: &mut Criterion) {
                 k += 1;
             });
         });
+        let stats: String = redis::cmd("INFO")
+            .arg("commandstats")
+            .query(&mut raw)
+            .expect("info");
+        report_server_side(size, &stats);
     }
     group.finish();
+}
+
+/// Prints the server's time per rotation script and how many commands each one ran, from
+/// `INFO commandstats` lines such as `cmdstat_hset:calls=10,usec=20,usec_per_call=2.00,…`.
+fn report_server_side(size: usize, stats: &str) {
+    let field = |line: &str, name: &str| -> f64 {
+        line.split([':', ','])
+            .find_map(|part| part.strip_prefix(name)?.strip_prefix('='))
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(0.0)
+    };
+    let (mut scripts, mut script_usec, mut inner) = (0.0, 0.0, 0.0);
+    for line in stats.lines().filter(|line| line.starts_with("cmdstat_")) {
+        let calls = field(line, "calls");
+        if line.starts_with("cmdstat_evalsha:") {
+            scripts += calls;
+            script_usec += field(line, "usec");
+        } else if !line.starts_with("cmdstat_config:") && !line.starts_with("cmdstat_info:") {
+            inner += calls;
+        }
+    }
+    if scripts > 0.0 {
+        eprintln!(
+            "{size} sessions: {scripts} rotations, {:.1} µs of server time and {:.1} commands each",
+            script_usec / scripts,
+            inner / scripts
+        );
+    }
 }
 
 criterion_group!(benches, rotate);

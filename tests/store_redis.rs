@@ -304,7 +304,11 @@ fn insert_is_all_or_nothing() {
         token("j2", "bob", "f2", NOW),
         token("j1", "carol", "f3", NOW),
     ];
-    server_error(store.insert(&batch, NOW));
+    let (_, message) = server_error(store.insert(&batch, NOW));
+    assert_eq!(
+        message,
+        "insert: a token of this batch is already recorded; nothing was written"
+    );
     assert_eq!(
         store.lookup("j2", "bob", "f2", NOW).expect("lookup"),
         LookupOutcome::Unknown

@@ -37,6 +37,9 @@ use super::*;
 /// The longest TTL ever set, about a hundred years, so absurd expiries cannot overflow Redis.
 const MAX_TTL_SECONDS: i64 = 3_153_600_000;
 
+/// The error code of the scripts' own refusals (`redis.error_reply('JWTCTL …')`).
+const SCRIPT_ERROR: &str = "JWTCTL";
+
 /// Helpers every script starts with. `ARGV[1]` is always the key prefix.
 const PRELUDE: &str = r#"
 local P = ARGV[1]
@@ -168,10 +171,10 @@ local tokens, jtis, families = {}, {}, {}
 for i = 0, count - 1 do
   local t = token_at(4 + i * TOKEN_ARGS)
   if jtis[t.hj] or live_token(t.hj, now) then
-    return redis.error_reply('a token of this batch is already recorded; nothing was written')
+    return redis.error_reply('JWTCTL a token of this batch is already recorded; nothing was written')
   end
   if families[t.hf] or live_family(t.hf, now) then
-    return redis.error_reply('a session family of this batch already exists; nothing was written')
+    return redis.error_reply('JWTCTL a session family of this batch already exists; nothing was written')
   end
   jtis[t.hj], families[t.hf] = true, true
   tokens[i + 1] = t
@@ -207,13 +210,13 @@ if r[3] == 'R' then
   revoke_family(hf, now)
   return 'reuse'
 end
-if r[3] ~= 'A' then return redis.error_reply('token record has an unknown state') end
+if r[3] ~= 'A' then return redis.error_reply('JWTCTL token record has an unknown state') end
 local succ = token_at(10)
 if succ.sub ~= sub or succ.fam ~= fam then
-  return redis.error_reply('the successor must belong to the same subject and family; nothing was written')
+  return redis.error_reply('JWTCTL the successor must belong to the same subject and family; nothing was written')
 end
 if live_token(succ.hj, now) then
-  return redis.error_reply('the successor token is already recorded; nothing was written')
+  return redis.error_reply('JWTCTL the successor token is already recorded; nothing was written')
 end
 redis.call('HSET', k, 'st', 'R', 't', now, 'n', succ.jti)
 put(succ, now, now)
@@ -253,7 +256,7 @@ elseif mode == 'all' then
     end
   end
 else
-  return redis.error_reply('unknown revoke mode')
+  return redis.error_reply('JWTCTL unknown revoke mode')
 end
 return count
 "#;
@@ -474,7 +477,13 @@ impl RedisStore {
         let detail = if err.is_timeout() {
             format!("timed out after {} ms ({err})", self.timeout.as_millis())
         } else {
-            err.to_string()
+            match (err.code(), err.detail()) {
+                // A refusal of our own scripts.
+                (Some(SCRIPT_ERROR), Some(detail)) => detail.to_owned(),
+                // A server error, shown the way Redis writes it: `WRONGTYPE Operation …`.
+                (Some(code), Some(detail)) => format!("{code} {detail}"),
+                _ => err.to_string(),
+            }
         };
         StoreError::Server {
             url: self.url.clone(),
