@@ -1,5 +1,4 @@
-//! The Redis store: one Redis server (or a replica set behind one address) shared by every machine
-//! that issues and refreshes tokens.
+//! The Redis store: one Redis server shared by every machine that issues and refreshes tokens.
 //!
 //! # Key layout
 //!
@@ -19,14 +18,24 @@
 //! | `sweep` | string | where the next insert goes on sweeping `families` for expired entries | with `families` |
 //!
 //! Sets and the index hold hex-encoded members too, so scripts build key names by concatenation
-//! (the caller hex-encodes the values it passes). Redis drops dead keys itself. The caller's clock is never replaced by the server's: every
-//! script gets `now` as an argument, expiry is also checked against it, and TTLs are computed as
-//! `keep_until - now` (at least one second).
+//! (the caller hex-encodes the values it passes).
+//!
+//! # Time
+//!
+//! Redis drops dead keys itself, but the caller's clock is never replaced by the server's: every
+//! script gets `now` as an argument, liveness is checked against it (a record whose tokens both
+//! expired by `now` is absent even if Redis still holds it), and TTLs are `keep_until - now`
+//! seconds, at least one. `prune` deletes what is dead by the caller's clock but not yet by the
+//! server's, and returns how many token records that was.
+//!
+//! # Atomicity
 //!
 //! Every operation that changes something is one Lua script (sent with `EVALSHA`, loaded on
 //! `NOSCRIPT`), so it is one atomic step on the server: two machines rotating the same token at the
-//! same instant get one `Rotated` and one `ReuseDetected`. Scripts build key names themselves
-//! from the prefix, so the store needs a single Redis server, not a cluster.
+//! same instant get one `Rotated` and one `ReuseDetected`. `lookup` is one `HMGET`; `check_access`
+//! and `sessions` are read-only scripts, so each sees one consistent state. Scripts build some
+//! key names themselves from set members, so the store needs a single Redis server (or a primary
+//! with replicas), not a cluster.
 
 use std::time::Duration;
 
