@@ -98,6 +98,10 @@ pub fn parse_instant(text: &str) -> Result<i64, UsageError> {
     if let Ok(seconds) = text.trim().parse::<i64>() {
         return Ok(seconds);
     }
+    // RFC 3339 with any offset (humantime reads only Z), then humantime's weak form (no offset: UTC).
+    if let Ok(instant) = text.trim().parse::<jiff::Timestamp>() {
+        return Ok(instant.as_second());
+    }
     humantime::parse_rfc3339_weak(text.trim())
         .ok()
         .and_then(|instant| instant.duration_since(std::time::UNIX_EPOCH).ok())
@@ -155,5 +159,32 @@ pub fn report(
                 Status::Rejected
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn now_reads_unix_seconds_and_rfc_3339_with_any_offset() {
+        assert_eq!(parse_instant("1800000000").ok(), Some(1_800_000_000));
+        assert_eq!(
+            parse_instant("2027-01-15T08:00:00Z").ok(),
+            Some(1_800_000_000)
+        );
+        assert_eq!(
+            parse_instant("2027-01-15T09:00:00+01:00").ok(),
+            Some(1_800_000_000)
+        );
+        assert_eq!(
+            parse_instant("2027-01-15T03:30:00-04:30").ok(),
+            Some(1_800_000_000)
+        );
+        assert_eq!(
+            parse_instant("2027-01-15T08:00:00").ok(),
+            Some(1_800_000_000)
+        );
+        assert!(parse_instant("tomorrow").is_err());
     }
 }
