@@ -126,7 +126,7 @@ fn unreachable_redis_exits_4_without_issuing_or_falling_back() {
     let sandbox = Sandbox::new();
     let assert = fails(
         cmd(&sandbox, &url)
-            .args(["issue", "--sub", "alice", "--store-timeout", "1s"])
+            .args(["issue", "--sub", "alice", "--store-timeout", "500ms"])
             .assert(),
         4,
         "127.0.0.1",
@@ -145,4 +145,31 @@ fn unreachable_redis_exits_4_without_issuing_or_falling_back() {
         assert_ne!(code, Some(0), "{args:?} succeeded");
         assert!(!stderr(&assert).contains("hunter2-secret"));
     }
+}
+
+/// The server goes away between two commands: the next ones fail cleanly with 4, print nothing
+/// on stdout (no token that the store does not hold), and do not fall back to the file.
+#[test]
+fn a_server_stopped_mid_run_fails_with_4_and_prints_nothing() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let url = server.url.clone();
+    let refresh_token = issue(&sandbox, &url, "alice");
+    drop(server);
+    for args in [
+        vec!["issue", "--sub", "alice", "--store-timeout", "500ms"],
+        vec![
+            "refresh",
+            "--store-timeout",
+            "500ms",
+            refresh_token.as_str(),
+        ],
+        vec!["revoke", "--user", "alice", "--store-timeout", "500ms"],
+    ] {
+        let assert = cmd(&sandbox, &url).args(&args).assert();
+        fails(assert, 4, "127.0.0.1");
+    }
+    assert!(!sandbox.store().exists(), "fell back to the file store");
 }

@@ -2,7 +2,6 @@
 
 use crate::cli::{StoreArgs, StoreServerArgs};
 use crate::exit::UsageError;
-use crate::jwt::time::parse_duration;
 use crate::store::{self, Location, OpenOptions, Store};
 
 /// The variable naming the store when `--store` is not given.
@@ -25,14 +24,19 @@ pub fn open(args: &StoreArgs) -> anyhow::Result<Box<dyn Store>> {
 
 pub fn open_at(value: Option<&str>, server: &StoreServerArgs) -> anyhow::Result<Box<dyn Store>> {
     let location = location(value)?;
-    let timeout = parse_duration(&server.store_timeout)
-        .map_err(|message| UsageError::new(format!("--store-timeout: {message}")))?;
-    if timeout == 0 {
+    // Sub-second bounds (500ms) make sense here, so the full duration is kept.
+    let timeout = humantime::parse_duration(server.store_timeout.trim()).map_err(|error| {
+        UsageError::new(format!(
+            "--store-timeout: invalid duration {:?}: {error} (examples: 500ms, 3s)",
+            server.store_timeout
+        ))
+    })?;
+    if timeout.is_zero() {
         return Err(UsageError::new("--store-timeout must be longer than 0s").into());
     }
     let options = OpenOptions {
         prefix: server.store_prefix.clone(),
-        timeout: std::time::Duration::from_secs(timeout.unsigned_abs()),
+        timeout,
     };
     Ok(store::open(&location, &options)?)
 }
