@@ -72,6 +72,97 @@ pub enum Command {
     /// List live sessions, or prune expired records
     #[command(after_help = SESSIONS_EXAMPLES)]
     Sessions(SessionsArgs),
+    /// Generate a key pair (RSA, EC or Ed25519) as PEM files
+    #[command(after_help = GEN_KEY_EXAMPLES)]
+    GenKey(GenKeyArgs),
+    /// Print a JWKS (RFC 7517) of public keys, with RFC 7638 thumbprints as key ids
+    #[command(after_help = JWKS_EXAMPLES)]
+    Jwks(JwksArgs),
+    /// Print a shell completion script, or write all of them to a directory
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Write man pages (one for jwtctl, one per subcommand) to a directory
+    #[command(after_help = MAN_EXAMPLES)]
+    Man(ManArgs),
+}
+
+const GEN_KEY_EXAMPLES: &str = "\
+Examples:
+  jwtctl gen-key --alg ES256 --out private.pem --public-out public.pem
+  jwtctl gen-key --alg RS256 --bits 3072 --out rsa.pem
+  jwtctl gen-key --alg EdDSA --out ed.pem --json";
+
+const JWKS_EXAMPLES: &str = "\
+Examples:
+  jwtctl jwks public.pem > .well-known/jwks.json
+  jwtctl jwks rsa-public.pem --alg PS256
+  curl -s https://auth.example.com/.well-known/jwks.json | jwtctl verify --jwks - \"$TOKEN\"";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  jwtctl completions bash > ~/.local/share/bash-completion/completions/jwtctl
+  jwtctl completions zsh > \"${fpath[1]}/_jwtctl\"
+  jwtctl completions fish > ~/.config/fish/completions/jwtctl.fish";
+
+const MAN_EXAMPLES: &str = "\
+Examples:
+  jwtctl man --dir target/man
+  man target/man/jwtctl-verify.1";
+
+#[derive(Debug, Args)]
+pub struct GenKeyArgs {
+    /// The algorithm the key is for
+    #[arg(long, value_enum, value_name = "ALG")]
+    pub alg: Alg,
+    /// RSA key size
+    #[arg(long, default_value_t = 2048, value_name = "BITS", value_parser = rsa_bits)]
+    pub bits: usize,
+    /// Write the private key (PKCS#8 PEM, mode 0600) here
+    #[arg(long, value_name = "PRIVATE.pem")]
+    pub out: PathBuf,
+    /// Write the public key (SPKI PEM) here
+    #[arg(long, value_name = "PUBLIC.pem")]
+    pub public_out: Option<PathBuf>,
+    /// Overwrite existing files
+    #[arg(long)]
+    pub force: bool,
+    /// Print {"alg","kid","private_key","public_key"} on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn rsa_bits(text: &str) -> Result<usize, String> {
+    match text {
+        "2048" | "3072" | "4096" => text.parse().map_err(|_| "not a number".to_owned()),
+        _ => Err("choose 2048, 3072 or 4096".to_owned()),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct JwksArgs {
+    /// Public (or private) PEM key files
+    #[arg(value_name = "KEY.pem", required = true)]
+    pub keys: Vec<PathBuf>,
+    /// The algorithm to announce for each key [default: the key's own: RS256, ES256, ES384, EdDSA]
+    #[arg(long, value_enum, value_name = "ALG")]
+    pub alg: Option<Alg>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum, required_unless_present = "dir")]
+    pub shell: Option<clap_complete::Shell>,
+    /// Write the scripts for every shell into DIR instead
+    #[arg(long, value_name = "DIR", conflicts_with = "shell")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The directory to write the pages into (created if missing)
+    #[arg(long, value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 const REFRESH_EXAMPLES: &str = "\
@@ -165,13 +256,13 @@ pub struct RefreshArgs {
 #[command(group = clap::ArgGroup::new("target").required(true).multiple(false))]
 pub struct RevokeArgs {
     /// Every session of this subject, and its access tokens issued until now (with verify --store)
-    #[arg(long, value_name = "SUB", group = "target")]
+    #[arg(long, value_name = "SUB", group = "target", allow_hyphen_values = true)]
     pub user: Option<String>,
     /// The session family of this token (verified first), or - for standard input
     #[arg(long, value_name = "TOKEN", group = "target")]
     pub token: Option<String>,
     /// One session family (the sid claim)
-    #[arg(long, value_name = "ID", group = "target")]
+    #[arg(long, value_name = "ID", group = "target", allow_hyphen_values = true)]
     pub family: Option<String>,
     /// Every session
     #[arg(long, group = "target")]
@@ -399,6 +490,9 @@ pub struct VerifyArgs {
     /// Print nothing on stdout; the exit status tells
     #[arg(long, short)]
     pub quiet: bool,
+    /// Verify with the keys of this JWKS document (- for standard input), chosen by kid
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["secret_file", "secret_env", "key_file"])]
+    pub jwks: Option<PathBuf>,
     /// Also reject tokens whose session or user was revoked, checked in this store
     /// (without a value: $JWTCTL_STORE, else the default file)
     #[arg(long, value_name = "PATH|URL", num_args = 0..=1, default_missing_value = "")]

@@ -12,6 +12,18 @@ pub enum Overwrite {
     Replace,
 }
 
+/// Writes a public key: world-readable is fine, but an existing file is still never replaced
+/// without `--force`.
+pub fn write_public(path: &Path, contents: &[u8], overwrite: Overwrite) -> anyhow::Result<()> {
+    write_private(path, contents, overwrite)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644));
+    }
+    Ok(())
+}
+
 /// Writes `contents` to `path` with mode 0600. Replacing goes through a temporary file in the same
 /// directory and a rename, so a reader never sees a half-written key and the mode never widens.
 pub fn write_private(path: &Path, contents: &[u8], overwrite: Overwrite) -> anyhow::Result<()> {

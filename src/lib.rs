@@ -59,6 +59,10 @@ pub fn run(command: &Command, ctx: &Context) -> anyhow::Result<Status> {
         Command::Refresh(args) => commands::refresh::run(args, ctx),
         Command::Revoke(args) => commands::revoke::run(args, ctx),
         Command::Sessions(args) => commands::sessions::run(args, ctx),
+        Command::GenKey(args) => commands::gen_key::run(args, ctx),
+        Command::Jwks(args) => commands::jwks::run(args, ctx),
+        Command::Completions(args) => commands::completions::run(args, ctx),
+        Command::Man(args) => commands::completions::man(args, ctx),
     }
 }
 

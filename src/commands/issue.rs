@@ -16,10 +16,13 @@ use crate::jwt::token::Object;
 use super::{Context, keys, store};
 
 pub fn run(args: &IssueArgs, ctx: &Context) -> anyhow::Result<Status> {
-    if args.payload.as_deref() == Some("-") && keys::reads_stdin(&args.key) {
-        return Err(
-            UsageError::new("standard input cannot carry both the payload and the secret").into(),
-        );
+    let secret_on_stdin = keys::reads_stdin(&args.key)
+        || args.refresh_key.refresh_secret_file.as_deref() == Some(std::path::Path::new("-"));
+    if args.payload.as_deref() == Some("-") && secret_on_stdin {
+        return Err(UsageError::new(
+            "standard input cannot carry both the payload and a secret: pass the payload as @FILE",
+        )
+        .into());
     }
     let claims = build_claims(args, ctx)?;
     let access_ttl = ttl(&args.access_ttl, "--access-ttl")?;

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::{KeyArgs, RefreshKeyArgs};
 use crate::exit::UsageError;
+use crate::jwt::jwk;
 use crate::jwt::keys::{self, SecretEncoding, SecretSource};
 use crate::jwt::{Alg, Family, Signer, VerifyingKey};
 
@@ -59,6 +60,11 @@ pub fn signer(
             ))
             .into());
         }
+        // Tokens carry the key's RFC 7638 thumbprint, the kid `jwtctl jwks` publishes.
+        let kid = match kid {
+            Some(kid) => Some(kid),
+            None => Some(jwk::thumbprint(&jwk::public_of(&key)?, alg)?),
+        };
         return Ok(Signer::from_private_key(alg, &key, kid));
     }
     let alg = alg.unwrap_or(Alg::HS256);
@@ -78,14 +84,25 @@ pub fn signer(
     Ok(Signer::from_secret(alg, &secret, kid))
 }
 
-/// Where the refresh-token secret comes from, if it has its own.
-fn refresh_source(args: &RefreshKeyArgs) -> Option<SecretSource> {
-    match (&args.refresh_secret_file, &args.refresh_secret_env) {
-        (Some(path), _) => Some(SecretSource::File(path.clone())),
-        (None, Some(name)) => Some(SecretSource::Env(name.clone())),
-        (None, None) => std::env::var_os(REFRESH_SECRET_VARIABLE)
-            .map(|_| SecretSource::Env(REFRESH_SECRET_VARIABLE.to_owned())),
+/// Where the refresh-token secret comes from, if it has its own. Standard input can carry only
+/// one of the two secrets.
+fn refresh_source(
+    main: &KeyArgs,
+    args: &RefreshKeyArgs,
+) -> Result<Option<SecretSource>, UsageError> {
+    if reads_stdin(main) && args.refresh_secret_file.as_deref() == Some(Path::new("-")) {
+        return Err(UsageError::new(
+            "standard input cannot carry both the secret and the refresh secret",
+        ));
     }
+    Ok(
+        match (&args.refresh_secret_file, &args.refresh_secret_env) {
+            (Some(path), _) => Some(SecretSource::File(path.clone())),
+            (None, Some(name)) => Some(SecretSource::Env(name.clone())),
+            (None, None) => std::env::var_os(REFRESH_SECRET_VARIABLE)
+                .map(|_| SecretSource::Env(REFRESH_SECRET_VARIABLE.to_owned())),
+        },
+    )
 }
 
 /// The algorithm for refresh tokens under their own secret: the main one if it is HMAC.
@@ -104,7 +121,7 @@ pub fn refresh_signer(
     main_alg: Alg,
     ctx: &Context,
 ) -> anyhow::Result<Option<Signer>> {
-    let Some(source) = refresh_source(args) else {
+    let Some(source) = refresh_source(main, args)? else {
         return Ok(None);
     };
     let mut warn = ctx.warner();
@@ -126,8 +143,34 @@ pub fn verifying_key(
     algs: &[Alg],
     ctx: &Context,
 ) -> anyhow::Result<(VerifyingKey, Vec<Alg>)> {
+    verifying_key_from(args, algs, PrivateKeys::Refuse, ctx)
+}
+
+/// Whether a private key file may stand in for its public half.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PrivateKeys {
+    /// `verify` needs only the public key, and a private key where a public one is enough is
+    /// a configuration mistake worth reporting.
+    Refuse,
+    /// `refresh` and `revoke --token` sign as well as verify with `--key-file`: the private
+    /// key is needed anyway, and its public half verifies.
+    Accept,
+}
+
+fn verifying_key_from(
+    args: &KeyArgs,
+    algs: &[Alg],
+    private_keys: PrivateKeys,
+    ctx: &Context,
+) -> anyhow::Result<(VerifyingKey, Vec<Alg>)> {
     if let Some(path) = &args.key_file {
-        let key = keys::load_public_key(path)?;
+        let key = match private_keys {
+            PrivateKeys::Refuse => keys::load_public_key(path)?,
+            PrivateKeys::Accept => match keys::load_public_key(path) {
+                Ok(key) => key,
+                Err(_) => jwk::public_of(&keys::load_private_key(path, &mut ctx.warner())?)?,
+            },
+        };
         let algs = if algs.is_empty() {
             vec![key.key_type.default_alg()]
         } else {
@@ -177,8 +220,8 @@ pub fn refresh_verifying_key(
     main_alg: Option<Alg>,
     ctx: &Context,
 ) -> anyhow::Result<(VerifyingKey, Vec<Alg>)> {
-    let Some(source) = refresh_source(args) else {
-        return verifying_key(main, main_alg.as_slice(), ctx);
+    let Some(source) = refresh_source(main, args)? else {
+        return verifying_key_from(main, main_alg.as_slice(), PrivateKeys::Accept, ctx);
     };
     let mut warn = ctx.warner();
     let secret = keys::read_secret(
@@ -201,4 +244,38 @@ pub fn read_argument_file(path: &Path, what: &str) -> Result<String, UsageError>
 /// `PathBuf` for a `@FILE` argument.
 pub fn at_file(argument: &str) -> Option<PathBuf> {
     argument.strip_prefix('@').map(PathBuf::from)
+}
+
+/// The keys of a JWKS document (`-` for standard input) and the pinned algorithms: `--alg`, or
+/// every algorithm the keys announce.
+pub fn jwks_key(
+    path: &Path,
+    algs: &[Alg],
+    ctx: &Context,
+) -> anyhow::Result<(VerifyingKey, Vec<Alg>)> {
+    let (text, origin) = if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|error| {
+            UsageError::new(format!("cannot read the JWKS from standard input: {error}"))
+        })?;
+        (text, "the JWKS on standard input".to_owned())
+    } else {
+        (
+            read_argument_file(path, "JWKS file")?,
+            format!("JWKS file {}", path.display()),
+        )
+    };
+    let keys = jwk::parse_jwks(&text, &origin, &mut ctx.warner())?;
+    let algs = if algs.is_empty() {
+        let mut announced: Vec<Alg> = keys.iter().map(jwk::JwksKey::default_alg).collect();
+        announced.sort_by_key(|alg| alg.name());
+        announced.dedup();
+        announced
+    } else {
+        algs.to_vec()
+    };
+    if let Some(alg) = algs.iter().find(|alg| alg.family() == Family::Hmac) {
+        return Err(UsageError::new(format!("algorithm {alg} needs a secret, not a JWKS")).into());
+    }
+    Ok((VerifyingKey::Set(keys), algs))
 }

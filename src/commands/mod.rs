@@ -1,9 +1,12 @@
 //! One module per subcommand. Each exposes `run(args, ctx) -> anyhow::Result<Status>`: a rejected
 //! token is a status the command reports itself; an error means jwtctl could not decide.
 
+pub mod completions;
 pub mod decode;
+pub mod gen_key;
 pub mod gen_secret;
 pub mod issue;
+pub mod jwks;
 pub mod keys;
 pub mod refresh;
 pub mod revoke;

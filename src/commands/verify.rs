@@ -15,9 +15,10 @@ use crate::store::{AccessOutcome, Store};
 use super::{Context, keys, read_token, reads_stdin, store};
 
 pub fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Status> {
-    if reads_stdin(args.token.as_deref()) && keys::reads_stdin(&args.key) {
+    let jwks_on_stdin = args.jwks.as_deref() == Some(std::path::Path::new("-"));
+    if reads_stdin(args.token.as_deref()) && (keys::reads_stdin(&args.key) || jwks_on_stdin) {
         return Err(UsageError::new(
-            "standard input cannot carry both the token and the secret: pass the token as an argument",
+            "standard input cannot carry both the token and the key: pass the token as an argument",
         )
         .into());
     }
@@ -75,7 +76,10 @@ fn revocation(
 pub fn policy(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Policy> {
     let leeway = parse_duration(&args.leeway)
         .map_err(|message| UsageError::new(format!("--leeway: {message}")))?;
-    let (key, algorithms) = keys::verifying_key(&args.key, &args.algs, ctx)?;
+    let (key, algorithms) = match &args.jwks {
+        Some(path) => keys::jwks_key(path, &args.algs, ctx)?,
+        None => keys::verifying_key(&args.key, &args.algs, ctx)?,
+    };
     Ok(Policy {
         algorithms,
         key,
@@ -93,6 +97,10 @@ pub fn policy(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Policy> {
 pub fn parse_instant(text: &str) -> Result<i64, UsageError> {
     if let Ok(seconds) = text.trim().parse::<i64>() {
         return Ok(seconds);
+    }
+    // RFC 3339 with any offset (humantime reads only Z), then humantime's weak form (no offset: UTC).
+    if let Ok(instant) = text.trim().parse::<jiff::Timestamp>() {
+        return Ok(instant.as_second());
     }
     humantime::parse_rfc3339_weak(text.trim())
         .ok()
@@ -151,5 +159,32 @@ pub fn report(
                 Status::Rejected
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn now_reads_unix_seconds_and_rfc_3339_with_any_offset() {
+        assert_eq!(parse_instant("1800000000").ok(), Some(1_800_000_000));
+        assert_eq!(
+            parse_instant("2027-01-15T08:00:00Z").ok(),
+            Some(1_800_000_000)
+        );
+        assert_eq!(
+            parse_instant("2027-01-15T09:00:00+01:00").ok(),
+            Some(1_800_000_000)
+        );
+        assert_eq!(
+            parse_instant("2027-01-15T03:30:00-04:30").ok(),
+            Some(1_800_000_000)
+        );
+        assert_eq!(
+            parse_instant("2027-01-15T08:00:00").ok(),
+            Some(1_800_000_000)
+        );
+        assert!(parse_instant("tomorrow").is_err());
     }
 }

@@ -15,4 +15,5 @@ pub mod verify;
 pub use sign::Signer;
 pub use verify::{Policy, TokenType, Verified, VerifyingKey};
 pub mod claims;
+pub mod jwk;
 pub mod pair;

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::alg::Alg;
 use super::error::{RejectKind, TokenError};
+use super::jwk::JwksKey;
 use super::keys::{PublicKey, Secret};
 use super::time;
 use super::token::{self, Decoded, Object, json_type_name};
@@ -41,6 +42,8 @@ pub enum TokenType {
 pub enum VerifyingKey {
     Secret(DecodingKey),
     Public(PublicKey),
+    /// A JWKS: the key is picked by the token's `kid` among those that fit its algorithm.
+    Set(Vec<JwksKey>),
 }
 
 impl VerifyingKey {
@@ -48,10 +51,47 @@ impl VerifyingKey {
         VerifyingKey::Secret(DecodingKey::from_secret(secret.expose()))
     }
 
-    fn decoding(&self) -> &DecodingKey {
-        match self {
-            VerifyingKey::Secret(key) => key,
-            VerifyingKey::Public(key) => &key.decoding,
+    /// The key for a token signed with `alg` (already checked to be allowed). `kid` is only
+    /// compared with the configured key ids, never used for anything else.
+    fn decoding(&self, header: &Object, alg: Alg) -> Result<&DecodingKey, TokenError> {
+        let keys = match self {
+            VerifyingKey::Secret(key) => return Ok(key),
+            VerifyingKey::Public(key) => return Ok(&key.decoding),
+            VerifyingKey::Set(keys) => keys,
+        };
+        let fitting: Vec<&JwksKey> = keys.iter().filter(|key| key.fits(alg)).collect();
+        let reject = |message: String| Err(TokenError::new(RejectKind::Signature, message));
+        match header.get("kid") {
+            Some(Value::String(kid)) => {
+                if let Some(key) = fitting.iter().find(|key| key.kid.as_deref() == Some(kid)) {
+                    return Ok(&key.key.decoding);
+                }
+                let known: Vec<String> = fitting
+                    .iter()
+                    .filter_map(|key| key.kid.as_deref().map(quote))
+                    .collect();
+                reject(format!(
+                    "no {alg} key in the JWKS has kid {} (known: {})",
+                    quote(kid),
+                    if known.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        known.join(", ")
+                    }
+                ))
+            }
+            Some(other) => reject(format!(
+                "header kid is {}, not a string",
+                json_type_name(other)
+            )),
+            None => match fitting.as_slice() {
+                [only] => Ok(&only.key.decoding),
+                [] => reject(format!("no key in the JWKS fits {alg}")),
+                many => reject(format!(
+                    "token has no kid and {} keys in the JWKS fit {alg}",
+                    many.len()
+                )),
+            },
         }
     }
 }
@@ -98,13 +138,10 @@ impl Policy {
         check_header(&signed.header)?;
         let signing_input = &token.as_bytes()[..signed.signing_input_len];
         let signature = &token[signed.signing_input_len + 1..];
-        let valid = jsonwebtoken::crypto::verify(
-            signature,
-            signing_input,
-            self.key.decoding(),
-            alg.to_jsonwebtoken(),
-        )
-        .unwrap_or(false);
+        let key = self.key.decoding(&signed.header, alg)?;
+        let valid =
+            jsonwebtoken::crypto::verify(signature, signing_input, key, alg.to_jsonwebtoken())
+                .unwrap_or(false);
         if !valid {
             return Err(TokenError::new(
                 RejectKind::Signature,
@@ -384,12 +421,27 @@ fn check_equal(claims: &Object, name: &str, expected: Option<&str>) -> Result<()
     }
 }
 
-/// Quotes untrusted text as a JSON string, so control characters cannot reach the terminal raw.
+/// Quotes untrusted text as a JSON string, with what JSON leaves raw (C1 controls such as CSI,
+/// bidi overrides, zero-width characters) escaped too, so none of it reaches the terminal.
 pub fn quote(text: &str) -> String {
     let shortened: String = text.chars().take(80).collect();
-    let mut quoted = serde_json::to_string(&shortened).unwrap_or_default();
+    let mut quoted =
+        crate::output::sanitize(&serde_json::to_string(&shortened).unwrap_or_default());
     if shortened.len() < text.len() {
         quoted.push('…');
     }
     quoted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_escapes_what_json_leaves_raw() {
+        assert_eq!(quote("a\u{1b}[2Jb"), "\"a\\u001b[2Jb\"");
+        assert_eq!(quote("evil\u{202e}txt"), "\"evil\\u{202e}txt\"");
+        assert_eq!(quote("\u{9b}31m\u{200b}"), "\"\\u{009b}31m\\u{200b}\"");
+        assert_eq!(quote(&"x".repeat(100)), format!("\"{}\"…", "x".repeat(80)));
+    }
 }

@@ -3,7 +3,8 @@
 //! The store never holds a token, a signature or a secret; records are keyed by the `jti` read from a
 //! token *after* its signature was verified (ECDSA signatures are malleable, so the token text is not
 //! a stable identity). Every backend implements [`Store`] and gives the same answers for the same
-//! sequence of calls; `tests/store_conformance.rs` holds that contract.
+//! sequence of calls; the suite in `tests/support/conformance.rs`, run against each backend, holds that
+//! contract.
 
 mod file;
 mod redis;
@@ -164,12 +165,30 @@ pub enum StoreError {
 
 /// The contract every backend fulfils. Each method is one atomic step: two processes calling
 /// `rotate` with the same `jti` at the same instant get one `Rotated` and one `ReuseDetected`.
+///
+/// Times are unix seconds and `now` is always passed in; no backend reads the clock. What no
+/// longer matters at `now` is treated as absent by every call, whether or not it has been pruned
+/// yet: a token record once `now >= max(expires_at, access_expires_at)` (so a rotated token is
+/// still recognised as reuse until it expires), a revoked family or a user cut-off once `now` has
+/// reached its keep-until time.
+///
+/// A family is *live* when it has an `Active` record with `expires_at > now`; `sessions` lists
+/// live families and `revoke` counts them.
 pub trait Store {
-    /// Records new sessions, each the first token of its own family. All or nothing.
+    /// Records new sessions, each the first token of its own family. All or nothing: if any `jti`
+    /// is already recorded, any family already exists (or is remembered as revoked), or two
+    /// tokens share a `jti` or a family, nothing is recorded and an error is returned.
     fn insert(&mut self, tokens: &[NewToken], now: Timestamp) -> Result<(), StoreError>;
 
     /// Trades the active token `jti` (which must belong to `sub` and `family`) for `successor`,
     /// which joins the same family. On reuse, revokes the family.
+    ///
+    /// - no record of `jti`, or it belongs to another subject or family: `Unknown`, no change;
+    /// - `Active`: it becomes `Rotated { at: now, successor: successor.jti }` and the successor is
+    ///   recorded `Active`: `Rotated`. A successor of another subject or family, or whose `jti` is
+    ///   already recorded, is an error and changes nothing;
+    /// - `Rotated` (a replay): the whole family is revoked, newest token included: `ReuseDetected`;
+    /// - `Revoked`: `Revoked`, no change.
     fn rotate(
         &mut self,
         jti: &str,
@@ -179,7 +198,8 @@ pub trait Store {
         now: Timestamp,
     ) -> Result<RotateOutcome, StoreError>;
 
-    /// Reports the state of `jti` (which must belong to `sub` and `family`) without changing it.
+    /// Reports the state of `jti` (which must belong to `sub` and `family`) without changing it:
+    /// the same mapping as [`Store::rotate`], `Unknown` for a record of another subject or family.
     fn lookup(
         &mut self,
         jti: &str,
@@ -188,11 +208,24 @@ pub trait Store {
         now: Timestamp,
     ) -> Result<LookupOutcome, StoreError>;
 
-    /// Revokes the selected sessions and returns how many families were live and are now revoked.
+    /// Revokes the selected sessions and returns how many families were live and are now revoked
+    /// (0 when there was nothing to revoke, which is not an error).
+    ///
+    /// Revoking a family turns every record of it `Revoked { at: now }` (rotated ones too) and
+    /// remembers the family as revoked until the max over its records of
+    /// `max(expires_at, access_expires_at)`, so access tokens carrying that `sid` are refused until
+    /// they have expired. `User(sub)` revokes every family of `sub` and records a cut-off
+    /// `{ at: now, until: max(now + MIN_CUTOFF_RETENTION, max over sub's records of
+    /// max(expires_at, access_expires_at)) }`, even when `sub` has no session.
     fn revoke(&mut self, selector: &RevokeSelector, now: Timestamp) -> Result<u64, StoreError>;
 
     /// Checks an access token's session against revocations. `family` is its `sid` claim, if any.
-    /// Read-only.
+    /// Read-only. In order:
+    /// 1. `family` is remembered as revoked: `FamilyRevoked`;
+    /// 2. the store holds a record of `family` that is not revoked: `Allowed` (a session started
+    ///    after a cut-off, even in the same second, stays valid);
+    /// 3. `sub` has a cut-off and `issued_at <= cut-off.at`: `UserCutOff`;
+    /// 4. otherwise `Allowed`.
     fn check_access(
         &mut self,
         sub: Option<&str>,
@@ -201,14 +234,19 @@ pub trait Store {
         now: Timestamp,
     ) -> Result<AccessOutcome, StoreError>;
 
-    /// Live sessions, oldest first, optionally of one subject.
+    /// Live sessions, optionally of one subject: one summary per live family (label and expiry of
+    /// its active token, `started_at` the `issued_at` of its first token, `last_rotated_at` its
+    /// latest rotation, both still right after older tokens were pruned), sorted by `started_at`,
+    /// then family.
     fn sessions(
         &mut self,
         sub: Option<&str>,
         now: Timestamp,
     ) -> Result<Vec<SessionSummary>, StoreError>;
 
-    /// Drops records that can no longer matter and returns how many were dropped.
+    /// Drops records that can no longer matter and returns how many token records were dropped:
+    /// tokens with `expires_at <= now` and `access_expires_at <= now`, revoked families and
+    /// cut-offs whose keep-until time is `<= now`.
     fn prune(&mut self, now: Timestamp) -> Result<u64, StoreError>;
 }
 

@@ -1,0 +1,305 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_jwtctl_global_optspecs
+    string join \n color= h/help V/version
+end
+
+function __fish_jwtctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_jwtctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_jwtctl_using_subcommand
+    set -l cmd (__fish_jwtctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -s h -l help -d 'Print help'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "gen-secret" -d 'Print a new random secret (32 bytes from the OS CSPRNG, hex)'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "issue" -d 'Issue an access token and a refresh token'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "verify" -d 'Verify a token\'s signature, expiry and claims, as an auth middleware would'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "decode" -d 'Show a token\'s header and payload WITHOUT verifying anything'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "refresh" -d 'Trade a refresh token for a new pair (rotation with reuse detection)'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "revoke" -d 'Revoke refresh tokens: a user\'s, a session family, one token\'s family, or all'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "sessions" -d 'List live sessions, or prune expired records'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "gen-key" -d 'Generate a key pair (RSA, EC or Ed25519) as PEM files'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "jwks" -d 'Print a JWKS (RFC 7517) of public keys, with RFC 7638 thumbprints as key ids'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "completions" -d 'Print a shell completion script, or write all of them to a directory'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "man" -d 'Write man pages (one for jwtctl, one per subcommand) to a directory'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -l bytes -d 'Number of random bytes' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -l encoding -d 'How to write the bytes' -r -f -a "hex\t''
+base64\t''
+base64url\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -l out -d 'Write the secret to FILE (created with mode 0600) instead of standard output' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -l force -d 'Overwrite FILE if it exists'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -l allow-weak-secret -d 'Allow fewer than 32 bytes'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -l json -d 'Print a JSON object instead of the bare secret'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -s h -l help -d 'Print help'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l sub -d 'The subject (sub claim); required when a refresh token is issued' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l claim -d 'A claim: key=value for a string, key:=JSON for any JSON value (repeatable)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l payload -d 'A JSON object of claims, @FILE to read it from a file, or - for standard input' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l iss -d 'The issuer (iss claim)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l aud -d 'The audience (aud claim); repeat for several' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l kid -d 'The key id (kid header)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l alg -d 'The signing algorithm [default: HS256 for secrets, the key\'s own for PEM keys]' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+EdDSA\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l access-ttl -d 'Lifetime of the access token (90s, 5m, 6h, 7d)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l refresh-ttl -d 'Lifetime of the refresh token' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l session-label -d 'A label stored with the session (a device name, a CI job)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l output -d 'Output format' -r -f -a "text\t'The access token, then the refresh token, one per line'
+json\t'An OAuth 2.0 token response (RFC 6749 section 5.1)'
+env\t'JWTCTL_ACCESS_TOKEN=... and JWTCTL_REFRESH_TOKEN=... lines'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l secret-file -d 'Read the HMAC secret from PATH (- for standard input)' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l secret-env -d 'Read the HMAC secret from the environment variable NAME [default: JWTCTL_SECRET]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l secret-encoding -d 'How the secret\'s text is turned into key bytes; raw uses it as-is, like Node\'s jsonwebtoken' -r -f -a "raw\t'The text\'s bytes as they are (what Node\'s `jwt.sign(payload, string)` does)'
+hex\t''
+base64\t''
+base64url\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l key-file -d 'A PEM key (RSA, EC or Ed25519): private to sign, public or certificate to verify' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l refresh-secret-file -d 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l refresh-secret-env -d 'Read the refresh-token secret from the environment variable NAME' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store-timeout -d 'Bound on connecting to a Redis store and on each command' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l no-refresh -d 'Issue only the access token (nothing is recorded in the store)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l alg -d 'An accepted algorithm (repeatable) [default: HS256 for secrets, the key\'s own for PEM keys]' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+EdDSA\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l iss -d 'Require this issuer (iss)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l aud -d 'Require this audience (aud); repeat to accept any of several' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l sub -d 'Require this subject (sub)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l leeway -d 'Tolerance for clock skew on exp, nbf and iat' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l now -d 'Evaluate time claims at this instant (unix seconds or RFC 3339) instead of now' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l type -d 'Which token type to accept [default: any type except a refresh token]' -r -f -a "access\t'Only `typ: at+jwt`'
+refresh\t'Only jwtctl refresh tokens (`typ: refresh+jwt`)'
+any\t'Every type, refresh tokens included'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l require -d 'Require this claim to be present (repeatable)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l jwks -d 'Verify with the keys of this JWKS document (- for standard input), chosen by kid' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store -d 'Also reject tokens whose session or user was revoked, checked in this store (without a value: $JWTCTL_STORE, else the default file)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store-timeout -d 'Bound on connecting to a Redis store and on each command' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-file -d 'Read the HMAC secret from PATH (- for standard input)' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-env -d 'Read the HMAC secret from the environment variable NAME [default: JWTCTL_SECRET]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-encoding -d 'How the secret\'s text is turned into key bytes; raw uses it as-is, like Node\'s jsonwebtoken' -r -f -a "raw\t'The text\'s bytes as they are (what Node\'s `jwt.sign(payload, string)` does)'
+hex\t''
+base64\t''
+base64url\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key-file -d 'A PEM key (RSA, EC or Ed25519): private to sign, public or certificate to verify' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l json -d 'Print a JSON result object on stdout, valid or not'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s q -l quiet -d 'Print nothing on stdout; the exit status tells'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l date -d 'How to show dates' -r -f -a "utc\t''
+local\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l json -d 'Print {"header":..,"payload":..,"signature":".."} for jq'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -s h -l help -d 'Print help'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l alg -d 'The algorithm of the main key [default: HS256 for secrets, the key\'s own for PEM keys]' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+EdDSA\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l access-ttl -d 'Lifetime of the new access token' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l refresh-ttl -d 'Lifetime of the new refresh token' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l output -d 'Output format' -r -f -a "text\t'The access token, then the refresh token, one per line'
+json\t'An OAuth 2.0 token response (RFC 6749 section 5.1)'
+env\t'JWTCTL_ACCESS_TOKEN=... and JWTCTL_REFRESH_TOKEN=... lines'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l secret-file -d 'Read the HMAC secret from PATH (- for standard input)' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l secret-env -d 'Read the HMAC secret from the environment variable NAME [default: JWTCTL_SECRET]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l secret-encoding -d 'How the secret\'s text is turned into key bytes; raw uses it as-is, like Node\'s jsonwebtoken' -r -f -a "raw\t'The text\'s bytes as they are (what Node\'s `jwt.sign(payload, string)` does)'
+hex\t''
+base64\t''
+base64url\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l key-file -d 'A PEM key (RSA, EC or Ed25519): private to sign, public or certificate to verify' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l refresh-secret-file -d 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l refresh-secret-env -d 'Read the refresh-token secret from the environment variable NAME' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l store-timeout -d 'Bound on connecting to a Redis store and on each command' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l no-rotate -d 'Keep the presented refresh token valid and issue only a new access token'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l user -d 'Every session of this subject, and its access tokens issued until now (with verify --store)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l token -d 'The session family of this token (verified first), or - for standard input' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l family -d 'One session family (the sid claim)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l alg -d 'The algorithm of the main key, to verify --token' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+EdDSA\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l secret-file -d 'Read the HMAC secret from PATH (- for standard input)' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l secret-env -d 'Read the HMAC secret from the environment variable NAME [default: JWTCTL_SECRET]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l secret-encoding -d 'How the secret\'s text is turned into key bytes; raw uses it as-is, like Node\'s jsonwebtoken' -r -f -a "raw\t'The text\'s bytes as they are (what Node\'s `jwt.sign(payload, string)` does)'
+hex\t''
+base64\t''
+base64url\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l key-file -d 'A PEM key (RSA, EC or Ed25519): private to sign, public or certificate to verify' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l refresh-secret-file -d 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l refresh-secret-env -d 'Read the refresh-token secret from the environment variable NAME' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l store-timeout -d 'Bound on connecting to a Redis store and on each command' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l all -d 'Every session'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l json -d 'Print {"revoked": N}'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l user -d 'Only this subject\'s sessions' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l store-timeout -d 'Bound on connecting to a Redis store and on each command' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l json -d 'Print a JSON array'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -s h -l help -d 'Print help'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -f -a "prune" -d 'Drop records that can no longer matter and report how many'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l store-timeout -d 'Bound on connecting to a Redis store and on each command' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l json -d 'Print {"pruned": N}'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Drop records that can no longer matter and report how many'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l alg -d 'The algorithm the key is for' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+EdDSA\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l bits -d 'RSA key size' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l out -d 'Write the private key (PKCS#8 PEM, mode 0600) here' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l public-out -d 'Write the public key (SPKI PEM) here' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l force -d 'Overwrite existing files'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l json -d 'Print {"alg","kid","private_key","public_key"} on stdout'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -s h -l help -d 'Print help'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l alg -d 'The algorithm to announce for each key [default: the key\'s own: RS256, ES256, ES384, EdDSA]' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+EdDSA\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -s h -l help -d 'Print help'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -l dir -d 'Write the scripts for every shell into DIR instead' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -l dir -d 'The directory to write the pages into (created if missing)' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -s h -l help -d 'Print help'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "gen-secret" -d 'Print a new random secret (32 bytes from the OS CSPRNG, hex)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "issue" -d 'Issue an access token and a refresh token'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "verify" -d 'Verify a token\'s signature, expiry and claims, as an auth middleware would'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "decode" -d 'Show a token\'s header and payload WITHOUT verifying anything'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "refresh" -d 'Trade a refresh token for a new pair (rotation with reuse detection)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "revoke" -d 'Revoke refresh tokens: a user\'s, a session family, one token\'s family, or all'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "sessions" -d 'List live sessions, or prune expired records'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "gen-key" -d 'Generate a key pair (RSA, EC or Ed25519) as PEM files'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "jwks" -d 'Print a JWKS (RFC 7517) of public keys, with RFC 7638 thumbprints as key ids'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "completions" -d 'Print a shell completion script, or write all of them to a directory'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "man" -d 'Write man pages (one for jwtctl, one per subcommand) to a directory'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "prune" -d 'Drop records that can no longer matter and report how many'

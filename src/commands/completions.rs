@@ -1,0 +1,93 @@
+//! `jwtctl completions` and `jwtctl man`: shell integration generated from the command tree.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context as _;
+use clap::CommandFactory;
+use clap_complete::{Generator, Shell};
+
+use crate::cli::{Cli, CompletionsArgs, ManArgs};
+use crate::exit::{Status, UsageError};
+
+/// Every shell `make completions` writes a script for.
+pub const SHELLS: [Shell; 5] = [
+    Shell::Bash,
+    Shell::Zsh,
+    Shell::Fish,
+    Shell::PowerShell,
+    Shell::Elvish,
+];
+
+/// The completion script for `shell`.
+pub fn script(shell: Shell) -> Vec<u8> {
+    let mut command = Cli::command();
+    let mut buffer = Vec::new();
+    clap_complete::generate(shell, &mut command, "jwtctl", &mut buffer);
+    buffer
+}
+
+pub fn run(args: &CompletionsArgs, _ctx: &super::Context) -> anyhow::Result<Status> {
+    match (&args.shell, &args.dir) {
+        (Some(shell), _) => std::io::stdout()
+            .write_all(&script(*shell))
+            .context("cannot write to standard output")?,
+        (None, Some(dir)) => {
+            create_dir(dir)?;
+            for shell in SHELLS {
+                let name = shell.file_name("jwtctl");
+                write(&dir.join(name), &script(shell))?;
+            }
+        }
+        (None, None) => return Err(UsageError::new("name a shell, or --dir DIR").into()),
+    }
+    Ok(Status::Success)
+}
+
+pub fn man(args: &ManArgs, _ctx: &super::Context) -> anyhow::Result<Status> {
+    create_dir(&args.dir)?;
+    let root = Cli::command();
+    let mut pages = vec![("jwtctl".to_owned(), root.clone())];
+    for sub in root.get_subcommands() {
+        let name = format!("jwtctl-{}", sub.get_name());
+        pages.push((name.clone(), sub.clone().name(name)));
+    }
+    for (name, command) in pages {
+        let mut buffer = Vec::new();
+        clap_mangen::Man::new(command)
+            .render(&mut buffer)
+            .context("cannot render a man page")?;
+        write(&args.dir.join(format!("{name}.1")), &buffer)?;
+    }
+    Ok(Status::Success)
+}
+
+fn create_dir(dir: &Path) -> Result<(), UsageError> {
+    std::fs::create_dir_all(dir)
+        .map_err(|error| UsageError::new(format!("cannot create {}: {error}", dir.display())))
+}
+
+fn write(path: &Path, contents: &[u8]) -> Result<(), UsageError> {
+    std::fs::write(path, contents)
+        .map_err(|error| UsageError::new(format!("cannot write {}: {error}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committed scripts must match the command tree; `make completions` refreshes them.
+    #[test]
+    fn committed_completions_are_current() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+        for shell in SHELLS {
+            let path = dir.join(shell.file_name("jwtctl"));
+            let committed = std::fs::read(&path).unwrap_or_default();
+            assert!(
+                committed == script(shell),
+                "{} is stale or missing: run `make completions` and commit the result",
+                path.display()
+            );
+        }
+    }
+}

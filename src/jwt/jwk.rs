@@ -1,0 +1,252 @@
+//! Key pairs and JSON Web Keys: generating keys, publishing them as a JWKS (RFC 7517) with
+//! RFC 7638 thumbprints as key ids, and verifying against a JWKS.
+
+use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
+use aws_lc_rs::rsa::{KeyPair as RsaKeyPair, KeySize};
+use aws_lc_rs::signature::{
+    ECDSA_P256_SHA256_FIXED_SIGNING, ECDSA_P384_SHA384_FIXED_SIGNING, EcdsaKeyPair, Ed25519KeyPair,
+    KeyPair,
+};
+use jsonwebtoken::DecodingKey;
+use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, PublicKeyUse, ThumbprintHash};
+
+use super::alg::Alg;
+use super::error::KeyError;
+use super::keys::{KeyType, PrivateKey, PublicKey, Secret, public_key_from_pem};
+
+/// A freshly generated key pair: PKCS#8 private key and SPKI public key, both DER.
+pub struct GeneratedKey {
+    pub private_pkcs8: Secret,
+    pub public_spki: Vec<u8>,
+}
+
+fn failed(what: &str) -> KeyError {
+    KeyError::new(format!("the crypto backend could not {what}"))
+}
+
+/// Generates a key pair for `alg` with the crypto backend. `bits` applies to RSA only.
+pub fn generate(alg: Alg, bits: usize) -> Result<GeneratedKey, KeyError> {
+    let generate_failed = || failed("generate a key");
+    match alg {
+        Alg::RS256 | Alg::RS384 | Alg::RS512 | Alg::PS256 | Alg::PS384 | Alg::PS512 => {
+            let size = match bits {
+                2048 => KeySize::Rsa2048,
+                3072 => KeySize::Rsa3072,
+                4096 => KeySize::Rsa4096,
+                other => {
+                    return Err(KeyError::new(format!(
+                        "--bits {other} is not offered: choose 2048, 3072 or 4096"
+                    )));
+                }
+            };
+            let pair = RsaKeyPair::generate(size).map_err(|_| generate_failed())?;
+            let private: Pkcs8V1Der = pair.as_der().map_err(|_| generate_failed())?;
+            let public: PublicKeyX509Der =
+                pair.public_key().as_der().map_err(|_| generate_failed())?;
+            Ok(GeneratedKey {
+                private_pkcs8: Secret::new(private.as_ref().to_vec()),
+                public_spki: public.as_ref().to_vec(),
+            })
+        }
+        Alg::ES256 | Alg::ES384 => {
+            let curve = if alg == Alg::ES256 {
+                &ECDSA_P256_SHA256_FIXED_SIGNING
+            } else {
+                &ECDSA_P384_SHA384_FIXED_SIGNING
+            };
+            let pair = EcdsaKeyPair::generate(curve).map_err(|_| generate_failed())?;
+            let private = pair.to_pkcs8v1().map_err(|_| generate_failed())?;
+            let public: PublicKeyX509Der =
+                pair.public_key().as_der().map_err(|_| generate_failed())?;
+            Ok(GeneratedKey {
+                private_pkcs8: Secret::new(private.as_ref().to_vec()),
+                public_spki: public.as_ref().to_vec(),
+            })
+        }
+        Alg::EdDSA => {
+            let pair = Ed25519KeyPair::generate().map_err(|_| generate_failed())?;
+            let private = pair.to_pkcs8v1().map_err(|_| generate_failed())?;
+            let public: PublicKeyX509Der =
+                pair.public_key().as_der().map_err(|_| generate_failed())?;
+            Ok(GeneratedKey {
+                private_pkcs8: Secret::new(private.as_ref().to_vec()),
+                public_spki: public.as_ref().to_vec(),
+            })
+        }
+        Alg::HS256 | Alg::HS384 | Alg::HS512 => Err(KeyError::new(format!(
+            "{alg} uses a shared secret, not a key pair: use jwtctl gen-secret"
+        ))),
+    }
+}
+
+/// PEM text of a DER document.
+pub fn to_pem(tag: &str, der: &[u8]) -> String {
+    pem::encode_config(
+        &pem::Pem::new(tag, der.to_vec()),
+        pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF),
+    )
+}
+
+/// The public half of a private key.
+pub fn public_of(private: &PrivateKey) -> Result<PublicKey, KeyError> {
+    let derive_failed = || failed("derive the public key");
+    let pkcs8 = private.pkcs8.expose();
+    let spki: Vec<u8> = match private.key_type {
+        KeyType::Rsa { .. } => {
+            let pair = RsaKeyPair::from_pkcs8(pkcs8).map_err(|_| derive_failed())?;
+            let der: PublicKeyX509Der = pair.public_key().as_der().map_err(|_| derive_failed())?;
+            der.as_ref().to_vec()
+        }
+        KeyType::EcP256 | KeyType::EcP384 => {
+            let curve = if private.key_type == KeyType::EcP256 {
+                &ECDSA_P256_SHA256_FIXED_SIGNING
+            } else {
+                &ECDSA_P384_SHA384_FIXED_SIGNING
+            };
+            let pair = EcdsaKeyPair::from_pkcs8(curve, pkcs8).map_err(|_| derive_failed())?;
+            let der: PublicKeyX509Der = pair.public_key().as_der().map_err(|_| derive_failed())?;
+            der.as_ref().to_vec()
+        }
+        KeyType::Ed25519 => {
+            let pair =
+                Ed25519KeyPair::from_pkcs8_maybe_unchecked(pkcs8).map_err(|_| derive_failed())?;
+            let der: PublicKeyX509Der = pair.public_key().as_der().map_err(|_| derive_failed())?;
+            der.as_ref().to_vec()
+        }
+    };
+    public_key_from_pem(to_pem("PUBLIC KEY", &spki).as_bytes()).ok_or_else(derive_failed)
+}
+
+/// The public JWK of a key, with `use: sig`, `alg`, and `kid` set to its RFC 7638 thumbprint.
+pub fn public_jwk(public: &PublicKey, alg: Alg) -> Result<Jwk, KeyError> {
+    let mut jwk = Jwk::from_decoding_key(&public.decoding, Some(alg.to_jsonwebtoken()))
+        .map_err(|error| KeyError::new(format!("cannot describe the key as a JWK: {error}")))?;
+    let thumbprint = jwk
+        .thumbprint(ThumbprintHash::SHA256)
+        .map_err(|error| KeyError::new(format!("cannot compute the key thumbprint: {error}")))?;
+    jwk.common.key_id = Some(thumbprint);
+    jwk.common.public_key_use = Some(PublicKeyUse::Signature);
+    Ok(jwk)
+}
+
+/// The RFC 7638 SHA-256 thumbprint of a public key: the `kid` jwtctl gives it.
+pub fn thumbprint(public: &PublicKey, alg: Alg) -> Result<String, KeyError> {
+    Ok(public_jwk(public, alg)?.common.key_id.unwrap_or_default())
+}
+
+/// One key of a JWKS, ready to verify.
+#[derive(Clone, Debug)]
+pub struct JwksKey {
+    pub kid: Option<String>,
+    /// The key's `alg`, if the JWKS names one.
+    pub alg: Option<Alg>,
+    pub key: PublicKey,
+}
+
+impl JwksKey {
+    /// Whether this key may verify a token signed with `alg`.
+    pub fn fits(&self, alg: Alg) -> bool {
+        match self.alg {
+            Some(own) => own == alg,
+            None => self.key.key_type.fits(alg),
+        }
+    }
+
+    /// The algorithms this key verifies when `--alg` is not given.
+    pub fn default_alg(&self) -> Alg {
+        self.alg.unwrap_or(self.key.key_type.default_alg())
+    }
+}
+
+/// Reads a JWKS document. Keys jwtctl cannot use for verification (symmetric keys, `use: enc`,
+/// unknown types or algorithms) are skipped and reported through `warn`.
+pub fn parse_jwks(
+    text: &str,
+    origin: &str,
+    warn: &mut dyn FnMut(String),
+) -> Result<Vec<JwksKey>, KeyError> {
+    let document: serde_json::Value = serde_json::from_str(text)
+        .map_err(|error| KeyError::new(format!("{origin} is not valid JSON: {error}")))?;
+    let Some(entries) = document.get("keys").and_then(serde_json::Value::as_array) else {
+        return Err(KeyError::new(format!(
+            "{origin} is not a JWKS: expected an object with a \"keys\" array"
+        )));
+    };
+    let mut keys = Vec::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let name = match entry.get("kid").and_then(serde_json::Value::as_str) {
+            Some(kid) => format!("key {} (kid {kid:?}) of {origin}", index + 1),
+            None => format!("key {} of {origin}", index + 1),
+        };
+        match parse_jwk(entry) {
+            Ok(key) => keys.push(key),
+            Err(reason) => warn(format!("{name} is skipped: {reason}")),
+        }
+    }
+    if keys.is_empty() {
+        return Err(KeyError::new(format!(
+            "{origin} holds no public signing key jwtctl can use"
+        )));
+    }
+    Ok(keys)
+}
+
+fn parse_jwk(entry: &serde_json::Value) -> Result<JwksKey, String> {
+    let jwk: Jwk = serde_json::from_value(entry.clone()).map_err(|error| error.to_string())?;
+    if matches!(jwk.common.public_key_use, Some(PublicKeyUse::Encryption)) {
+        return Err("its use is enc, not sig".to_owned());
+    }
+    let alg = match entry.get("alg") {
+        None => None,
+        Some(serde_json::Value::String(name)) => {
+            Some(Alg::from_name(name).ok_or_else(|| format!("alg {name:?} is not supported"))?)
+        }
+        Some(_) => return Err("alg is not a string".to_owned()),
+    };
+    let key_type = match &jwk.algorithm {
+        AlgorithmParameters::RSA(rsa) => {
+            let modulus = jsonwebtoken_b64(&rsa.n)?;
+            let bits = super::keys::significant_bits(&modulus);
+            if bits < super::keys::MIN_RSA_BITS {
+                return Err(format!(
+                    "it is an RSA {bits}-bit key; at least 2048 bits are required"
+                ));
+            }
+            KeyType::Rsa { bits }
+        }
+        AlgorithmParameters::EllipticCurve(ec) => match ec.curve {
+            EllipticCurve::P256 => KeyType::EcP256,
+            EllipticCurve::P384 => KeyType::EcP384,
+            _ => return Err("its curve is not P-256 or P-384".to_owned()),
+        },
+        AlgorithmParameters::OctetKeyPair(okp) => match okp.curve {
+            EllipticCurve::Ed25519 if jsonwebtoken_b64(&okp.x)?.len() == 32 => KeyType::Ed25519,
+            _ => return Err("it is not a 32-byte Ed25519 key".to_owned()),
+        },
+        AlgorithmParameters::OctetKey(_) => {
+            return Err("it is a symmetric (oct) key; jwtctl takes secrets only from files or the environment".to_owned());
+        }
+        _ => return Err("its key type is not supported".to_owned()),
+    };
+    if let Some(alg) = alg
+        && !key_type.fits(alg)
+    {
+        return Err(format!(
+            "its alg {alg} does not fit {}",
+            key_type.describe()
+        ));
+    }
+    let decoding = DecodingKey::from_jwk(&jwk).map_err(|error| error.to_string())?;
+    Ok(JwksKey {
+        kid: jwk.common.key_id.clone(),
+        alg,
+        key: PublicKey { key_type, decoding },
+    })
+}
+
+fn jsonwebtoken_b64(text: &str) -> Result<Vec<u8>, String> {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text.trim_end_matches('='))
+        .map_err(|error| format!("invalid base64url in the key: {error}"))
+}
