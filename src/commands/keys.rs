@@ -7,7 +7,7 @@ use crate::cli::{KeyArgs, RefreshKeyArgs};
 use crate::exit::UsageError;
 use crate::jwt::jwk;
 use crate::jwt::keys::{self, SecretEncoding, SecretSource};
-use crate::jwt::{Alg, Family, Signer, VerifyingKey};
+use crate::jwt::{Alg, Family, Policy, Signer, TokenType, VerifyingKey};
 
 use super::Context;
 
@@ -212,9 +212,34 @@ fn verifying_key_from(
     Ok((VerifyingKey::from_secret(&secret), algs))
 }
 
+/// The policy that checks a presented refresh token: its own key (or the main one), type
+/// `refresh+jwt`, and the claims the store needs. `ignore_time` is for `revoke --token`, where an
+/// expired token still names a family that may live on.
+pub fn refresh_token_policy(
+    main: &KeyArgs,
+    args: &RefreshKeyArgs,
+    main_alg: Option<Alg>,
+    required: &[&str],
+    ignore_time: bool,
+    ctx: &Context,
+) -> anyhow::Result<Policy> {
+    let (key, algorithms) = refresh_verifying_key(main, args, main_alg, ctx)?;
+    Ok(Policy {
+        algorithms,
+        key,
+        issuer: None,
+        audience: Vec::new(),
+        subject: None,
+        leeway: 0,
+        token_type: TokenType::Refresh,
+        required: required.iter().map(|name| (*name).to_owned()).collect(),
+        ignore_time,
+    })
+}
+
 /// The key that verifies refresh tokens: their own secret if configured (with the algorithm
 /// `issue` signs them with), else the main key with `main_alg`.
-pub fn refresh_verifying_key(
+fn refresh_verifying_key(
     main: &KeyArgs,
     args: &RefreshKeyArgs,
     main_alg: Option<Alg>,

@@ -7,8 +7,7 @@ use serde_json::{Value, json};
 
 use crate::cli::RevokeArgs;
 use crate::exit::{Status, UsageError};
-use crate::jwt::verify::TokenType;
-use crate::jwt::{Policy, TokenError};
+use crate::jwt::TokenError;
 use crate::store::RevokeSelector;
 
 use super::{Context, keys, read_token, store, verify};
@@ -59,19 +58,8 @@ fn family_of(
         Ok(token) => token,
         Err(error) => return Ok(Err(error.downcast::<TokenError>()?)),
     };
-    let (key, algorithms) =
-        keys::refresh_verifying_key(&args.key, &args.refresh_key, args.alg, ctx)?;
-    let policy = Policy {
-        algorithms,
-        key,
-        issuer: None,
-        audience: Vec::new(),
-        subject: None,
-        leeway: 0,
-        token_type: TokenType::Refresh,
-        required: vec!["sid".into()],
-        ignore_time: true,
-    };
+    let policy =
+        keys::refresh_token_policy(&args.key, &args.refresh_key, args.alg, &["sid"], true, ctx)?;
     Ok(policy.verify(&token, ctx.now).map(|verified| {
         verified
             .claims
