@@ -35,7 +35,13 @@ pub fn run(args: &IssueArgs, ctx: &Context) -> anyhow::Result<Status> {
             )
             .into());
         }
-        Some(ttl(&args.refresh_ttl, "--refresh-ttl")?)
+        let refresh_ttl = ttl(&args.refresh_ttl, "--refresh-ttl")?;
+        if refresh_ttl <= access_ttl {
+            ctx.output.warning(
+                "--refresh-ttl is not longer than --access-ttl: the refresh token will be of no use",
+            );
+        }
+        Some(refresh_ttl)
     };
     let access = keys::signer(&args.key, args.alg, args.kid.clone(), ctx)?;
     let refresh = if refresh_ttl.is_some() {
@@ -103,7 +109,7 @@ pub fn build_claims(args: &IssueArgs, ctx: &Context) -> anyhow::Result<Object> {
     }
     if !replaced.is_empty() {
         ctx.output.warning(&format!(
-            "the payload's {} replaced: jwtctl sets these claims itself",
+            "{} replaced: jwtctl sets these claims itself",
             describe_list(&replaced)
         ));
     }

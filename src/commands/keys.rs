@@ -21,11 +21,28 @@ pub fn reads_stdin(args: &KeyArgs) -> bool {
     args.secret_file.as_deref() == Some(Path::new("-"))
 }
 
-fn secret_source(args: &KeyArgs) -> SecretSource {
-    match (&args.secret_file, &args.secret_env) {
+fn secret_source(args: &KeyArgs) -> Result<SecretSource, UsageError> {
+    Ok(match (&args.secret_file, &args.secret_env) {
         (Some(path), _) => SecretSource::File(path.clone()),
-        (None, Some(name)) => SecretSource::Env(name.clone()),
+        (None, Some(name)) => SecretSource::Env(variable_name(name, "--secret-env")?),
         (None, None) => SecretSource::Env(SECRET_VARIABLE.to_owned()),
+    })
+}
+
+/// `--secret-env` takes a variable's name. Someone who types the secret there by mistake must not
+/// see it echoed back in an error message (or in shell history, which is too late to help).
+fn variable_name(name: &str, flag: &str) -> Result<String, UsageError> {
+    let valid = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if valid {
+        Ok(name.to_owned())
+    } else {
+        Err(UsageError::new(format!(
+            "{flag} takes the NAME of an environment variable (letters, digits, _), not the secret itself"
+        )))
     }
 }
 
@@ -73,7 +90,7 @@ pub fn signer(
         Family::Hmac,
         "the key (no --key-file given) an HMAC secret",
     )?;
-    let source = secret_source(args);
+    let source = secret_source(args)?;
     let secret = keys::read_secret(
         &source,
         args.secret_encoding,
@@ -98,7 +115,10 @@ fn refresh_source(
     Ok(
         match (&args.refresh_secret_file, &args.refresh_secret_env) {
             (Some(path), _) => Some(SecretSource::File(path.clone())),
-            (None, Some(name)) => Some(SecretSource::Env(name.clone())),
+            (None, Some(name)) => Some(SecretSource::Env(variable_name(
+                name,
+                "--refresh-secret-env",
+            )?)),
             (None, None) => std::env::var_os(REFRESH_SECRET_VARIABLE)
                 .map(|_| SecretSource::Env(REFRESH_SECRET_VARIABLE.to_owned())),
         },
@@ -199,7 +219,7 @@ fn verifying_key_from(
         )?;
     }
     let mut warn = ctx.warner();
-    let source = secret_source(args);
+    let source = secret_source(args)?;
     let secret = keys::read_secret(
         &source,
         args.secret_encoding,
@@ -212,18 +232,23 @@ fn verifying_key_from(
     Ok((VerifyingKey::from_secret(&secret), algs))
 }
 
-/// The policy that checks a presented refresh token: its own key (or the main one), type
-/// `refresh+jwt`, and the claims the store needs. `ignore_time` is for `revoke --token`, where an
-/// expired token still names a family that may live on.
-pub fn refresh_token_policy(
+/// The policy that checks a token jwtctl issued for a session: a refresh token with its own key
+/// (or the main one), an access token with the main key, and the claims the store needs.
+/// `ignore_time` is for `revoke --token`, where an expired token still names a family that may
+/// live on.
+pub fn session_token_policy(
     main: &KeyArgs,
     args: &RefreshKeyArgs,
     main_alg: Option<Alg>,
+    token_type: TokenType,
     required: &[&str],
     ignore_time: bool,
     ctx: &Context,
 ) -> anyhow::Result<Policy> {
-    let (key, algorithms) = refresh_verifying_key(main, args, main_alg, ctx)?;
+    let (key, algorithms) = match token_type {
+        TokenType::Refresh => refresh_verifying_key(main, args, main_alg, ctx)?,
+        _ => verifying_key_from(main, main_alg.as_slice(), PrivateKeys::Accept, ctx)?,
+    };
     Ok(Policy {
         algorithms,
         key,
@@ -231,7 +256,7 @@ pub fn refresh_token_policy(
         audience: Vec::new(),
         subject: None,
         leeway: 0,
-        token_type: TokenType::Refresh,
+        token_type,
         required: required.iter().map(|name| (*name).to_owned()).collect(),
         ignore_time,
     })
@@ -239,7 +264,7 @@ pub fn refresh_token_policy(
 
 /// The key that verifies refresh tokens: their own secret if configured (with the algorithm
 /// `issue` signs them with), else the main key with `main_alg`.
-fn refresh_verifying_key(
+pub fn refresh_verifying_key(
     main: &KeyArgs,
     args: &RefreshKeyArgs,
     main_alg: Option<Alg>,

@@ -9,7 +9,7 @@ use crate::cli::RefreshArgs;
 use crate::exit::{Status, UsageError};
 use crate::jwt::pair::{self, OWN_CLAIMS, PairRequest, Signers};
 use crate::jwt::token::Object;
-use crate::jwt::{RejectKind, TokenError};
+use crate::jwt::{RejectKind, TokenError, TokenType};
 use crate::store::{LookupOutcome, RevokeSelector, RotateOutcome};
 
 use super::issue::{print_pair, ttl};
@@ -24,10 +24,11 @@ pub fn run(args: &RefreshArgs, ctx: &Context) -> anyhow::Result<Status> {
     }
     let access_ttl = ttl(&args.access_ttl, "--access-ttl")?;
     let refresh_ttl = ttl(&args.refresh_ttl, "--refresh-ttl")?;
-    let policy = keys::refresh_token_policy(
+    let policy = keys::session_token_policy(
         &args.key,
         &args.refresh_key,
         args.alg,
+        TokenType::Refresh,
         &["jti", "sub", "sid"],
         false,
         ctx,

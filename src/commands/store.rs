@@ -10,7 +10,7 @@ pub const STORE_VARIABLE: &str = "JWTCTL_STORE";
 /// Resolves `--store` (or `JWTCTL_STORE`, which clap already folded in) to a location.
 pub fn location(value: Option<&str>) -> Result<Location, UsageError> {
     match value.filter(|value| !value.is_empty()) {
-        Some(value) => Ok(Location::parse(value)),
+        Some(value) => Location::parse(value).map_err(UsageError::new),
         None => Location::default_file().ok_or_else(|| {
             UsageError::new("no data directory is known for the default store; pass --store PATH")
         }),
@@ -39,4 +39,23 @@ pub fn open_at(value: Option<&str>, server: &StoreServerArgs) -> anyhow::Result<
         timeout,
     };
     Ok(store::open(&location, &options)?)
+}
+
+/// Opens a store only to read it (`verify --check-revocation`). A file store that does not exist
+/// holds no revocation; that is worth a warning, since a mistyped path would otherwise turn the
+/// check off silently.
+pub fn open_existing(
+    value: Option<&str>,
+    server: &StoreServerArgs,
+    ctx: &super::Context,
+) -> anyhow::Result<Box<dyn Store>> {
+    if let Location::File(path) = location(value)?
+        && !path.exists()
+    {
+        ctx.output.warning(&format!(
+            "store {} does not exist: no revocation is recorded there",
+            path.display()
+        ));
+    }
+    open_at(value, server)
 }

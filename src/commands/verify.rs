@@ -31,12 +31,14 @@ pub fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Status> {
         Ok(token) => policy.verify(&token, now),
         Err(error) => Err(error.downcast::<TokenError>()?),
     };
-    if let (Ok(verified), Some(location)) = (&result, &args.store) {
-        let location = match location.as_str() {
-            "" => std::env::var(store::STORE_VARIABLE).ok(),
-            named => Some(named.to_owned()),
-        };
-        let mut store = store::open_at(location.as_deref(), &args.store_server)?;
+    if let Ok(verified) = &result
+        && (args.check_revocation || args.store.is_some())
+    {
+        let location = args
+            .store
+            .clone()
+            .or_else(|| std::env::var(store::STORE_VARIABLE).ok());
+        let mut store = store::open_existing(location.as_deref(), &args.store_server, ctx)?;
         if let Some(rejection) = revocation(store.as_mut(), verified, now)? {
             result = Err(rejection);
         }
@@ -78,6 +80,13 @@ pub fn policy(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Policy> {
         .map_err(|message| UsageError::new(format!("--leeway: {message}")))?;
     let (key, algorithms) = match &args.jwks {
         Some(path) => keys::jwks_key(path, &args.algs, ctx)?,
+        // Refresh tokens may be signed with their own secret.
+        None if args.token_type == Some(TokenType::Refresh) => keys::refresh_verifying_key(
+            &args.key,
+            &args.refresh_key,
+            args.algs.first().copied(),
+            ctx,
+        )?,
         None => keys::verifying_key(&args.key, &args.algs, ctx)?,
     };
     Ok(Policy {
@@ -150,8 +159,7 @@ pub fn report(
         }
         Err(error) => {
             if !json {
-                ctx.output
-                    .error(&format!("token rejected: {}", error.message));
+                ctx.output.error(&rejection_line(error));
             }
             Ok(if error.is_time_related() {
                 Status::Expired
@@ -186,5 +194,15 @@ mod tests {
             Some(1_800_000_000)
         );
         assert!(parse_instant("tomorrow").is_err());
+    }
+}
+
+/// The one line a rejection gets on stderr. An expired token is not "rejected" in the sense of
+/// exit 1: the words say what a script's exit 3 says, that a refresh may help.
+fn rejection_line(error: &TokenError) -> String {
+    if error.is_time_related() {
+        format!("{} (a refresh token can get a new one)", error.message)
+    } else {
+        format!("token rejected: {}", error.message)
     }
 }

@@ -106,6 +106,7 @@ fn hint_for(character: char) -> &'static str {
     match character {
         '=' => " (base64url in JWTs has no padding)",
         '+' | '/' => " (standard base64, not base64url)",
+        '\n' | '\r' => " (more than one line: pass one token, or use --batch for many)",
         c if c.is_whitespace() => " (whitespace inside the token)",
         _ => "",
     }

@@ -204,7 +204,8 @@ impl FileStore {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(self.io_error("open the lock file of", e)),
         }
-        if !self.dir().is_dir() {
+        // No store yet: an empty store, and a reader creates nothing.
+        if !self.dir().is_dir() || !self.path.exists() {
             return Ok(None);
         }
         match self.open_lock_for_write() {
