@@ -198,7 +198,7 @@ fn describe_base64_error(error: base64::DecodeError) -> String {
         base64::DecodeError::InvalidByte(offset, _) => {
             format!("character {} is not in the alphabet", offset + 1)
         }
-        base64::DecodeError::InvalidLastSymbol { offset, .. } => format!(
+        base64::DecodeError::InvalidLastSymbol(offset, _) => format!(
             "character {} has unused bits set (the text is truncated or altered)",
             offset + 1
         ),
