@@ -170,6 +170,16 @@ pub fn report(
     }
 }
 
+/// The one line a rejection gets on stderr. An expired token is not "rejected" in the sense of
+/// exit 1: the words say what a script's exit 3 says, that a refresh may help.
+fn rejection_line(error: &TokenError) -> String {
+    if error.is_time_related() {
+        format!("{} (a refresh token can get a new one)", error.message)
+    } else {
+        format!("token rejected: {}", error.message)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,15 +204,5 @@ mod tests {
             Some(1_800_000_000)
         );
         assert!(parse_instant("tomorrow").is_err());
-    }
-}
-
-/// The one line a rejection gets on stderr. An expired token is not "rejected" in the sense of
-/// exit 1: the words say what a script's exit 3 says, that a refresh may help.
-fn rejection_line(error: &TokenError) -> String {
-    if error.is_time_related() {
-        format!("{} (a refresh token can get a new one)", error.message)
-    } else {
-        format!("token rejected: {}", error.message)
     }
 }
