@@ -5,6 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
 use super::error::TokenError;
+use super::json::{self, Json};
 
 /// Inputs longer than this are refused before any decoding. Real tokens are a few hundred bytes;
 /// a header carrying a certificate chain can reach a few kilobytes.
@@ -42,9 +43,8 @@ const SEGMENT_NAMES: [&str; 5] = [
 /// Removes what people paste around a token: surrounding whitespace and a leading `Bearer `.
 pub fn normalize(input: &str) -> &str {
     let trimmed = input.trim();
-    let lower_prefix = trimmed.get(..7).map(str::to_ascii_lowercase);
-    match lower_prefix.as_deref() {
-        Some("bearer ") => trimmed[7..].trim_start(),
+    match trimmed.get(..7) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("bearer ") => trimmed[7..].trim_start(),
         _ => trimmed,
     }
 }
@@ -52,6 +52,45 @@ pub fn normalize(input: &str) -> &str {
 /// Checks the size, splits on dots and checks every character, naming the segment at fault.
 /// Returns the segments of a 3-part JWS or a 5-part JWE.
 pub fn split(token: &str) -> Result<Vec<&str>, TokenError> {
+    split_segments(token).map(|segments| segments.as_slice().to_vec())
+}
+
+/// The segments of a 3-part JWS or a 5-part JWE, found without allocating.
+#[derive(Debug, Clone, Copy)]
+pub struct Segments<'t> {
+    parts: [&'t str; 5],
+    count: usize,
+}
+
+impl<'t> Segments<'t> {
+    pub fn as_slice(&self) -> &[&'t str] {
+        &self.parts[..self.count]
+    }
+
+    /// 3 for a JWS, 5 for a JWE.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// `BASE64URL(header) || '.' || BASE64URL(payload)`: the bytes a JWS signature covers.
+    pub fn signing_input_len(&self) -> usize {
+        self.parts[0].len() + 1 + self.parts[1].len()
+    }
+}
+
+impl<'t> std::ops::Index<usize> for Segments<'t> {
+    type Output = &'t str;
+    fn index(&self, index: usize) -> &&'t str {
+        &self.as_slice()[index]
+    }
+}
+
+/// [`split`] without the vector: the same checks in the same order, the same messages.
+pub fn split_segments(token: &str) -> Result<Segments<'_>, TokenError> {
     if token.len() > MAX_TOKEN_BYTES {
         return Err(TokenError::malformed(format!(
             "token is {} bytes, more than the limit of {} bytes",
@@ -67,14 +106,24 @@ pub fn split(token: &str) -> Result<Vec<&str>, TokenError> {
             "token is JSON; only the compact serialization (header.payload.signature) is supported",
         ));
     }
-    let segments: Vec<&str> = token.split('.').collect();
-    if segments.len() != 3 && segments.len() != 5 {
+    let mut segments = Segments {
+        parts: [""; 5],
+        count: 0,
+    };
+    let mut found = 0;
+    for part in token.split('.') {
+        if found < 5 {
+            segments.parts[found] = part;
+        }
+        found += 1;
+    }
+    if found != 3 && found != 5 {
         return Err(TokenError::malformed(format!(
-            "expected 3 segments separated by dots (header.payload.signature), found {}",
-            segments.len()
+            "expected 3 segments separated by dots (header.payload.signature), found {found}"
         )));
     }
-    for (index, segment) in segments.iter().enumerate() {
+    segments.count = found;
+    for (index, segment) in segments.as_slice().iter().enumerate() {
         if let Some(position) = segment.bytes().position(|b| !is_base64url(b)) {
             let character = segment[position..].chars().next().unwrap_or('?');
             return Err(TokenError::malformed(format!(
@@ -90,8 +139,19 @@ pub fn split(token: &str) -> Result<Vec<&str>, TokenError> {
     Ok(segments)
 }
 
+const BASE64URL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+        byte += 1;
+    }
+    table
+};
+
 fn is_base64url(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'
+    BASE64URL[byte as usize]
 }
 
 fn describe_char(character: char) -> String {
@@ -114,31 +174,51 @@ fn hint_for(character: char) -> &'static str {
 /// Decodes one segment strictly: no padding, no standard-alphabet characters, and no set bits
 /// after the last full byte (a non-canonical encoding is another string for the same bytes).
 pub fn decode_segment(segment: &str, index: usize) -> Result<Vec<u8>, TokenError> {
-    URL_SAFE_NO_PAD.decode(segment).map_err(|error| {
-        TokenError::malformed(format!(
-            "segment {} ({}) is not valid base64url: {}",
-            index + 1,
-            SEGMENT_NAMES[index],
-            error
-        ))
-    })
+    let mut bytes = Vec::new();
+    decode_segment_into(segment, index, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`decode_segment`] into a buffer that is reused from token to token.
+pub fn decode_segment_into<'b>(
+    segment: &str,
+    index: usize,
+    buffer: &'b mut Vec<u8>,
+) -> Result<&'b [u8], TokenError> {
+    buffer.clear();
+    URL_SAFE_NO_PAD
+        .decode_vec(segment, buffer)
+        .map_err(|error| {
+            TokenError::malformed(format!(
+                "segment {} ({}) is not valid base64url: {}",
+                index + 1,
+                SEGMENT_NAMES[index],
+                error
+            ))
+        })?;
+    Ok(buffer)
 }
 
 /// Parses a decoded segment as a UTF-8 JSON object.
 pub fn parse_object(bytes: &[u8], index: usize) -> Result<Object, TokenError> {
+    parse_json_object(bytes, index).map(|object| object.to_map())
+}
+
+/// [`parse_object`] into a tree borrowing from `bytes`, which remembers names given twice.
+pub fn parse_json_object(bytes: &[u8], index: usize) -> Result<json::Object<'_>, TokenError> {
     let name = SEGMENT_NAMES[index];
-    let value: Value = serde_json::from_slice(bytes).map_err(|error| {
+    let value = Json::parse(bytes).map_err(|error| {
         TokenError::malformed(format!(
             "segment {} ({name}) is not valid JSON: {error}",
             index + 1
         ))
     })?;
     match value {
-        Value::Object(object) => Ok(object),
+        Json::Object(object) => Ok(object),
         other => Err(TokenError::malformed(format!(
             "segment {} ({name}) is JSON {}, not an object",
             index + 1,
-            json_type_name(&other)
+            other.type_name()
         ))),
     }
 }
@@ -155,21 +235,74 @@ pub fn json_type_name(value: &Value) -> &'static str {
     }
 }
 
-/// Decodes a token without verifying anything: for `decode`, and the first step of `verify`.
+/// Decodes a token without verifying anything, for `decode`.
 pub fn decode(token: &str) -> Result<Decoded, TokenError> {
-    let segments = split(token)?;
-    let header = parse_object(&decode_segment(segments[0], 0)?, 0)?;
+    let mut scratch = Scratch::default();
+    Ok(match decode_view(token, &mut scratch)? {
+        View::Signed {
+            header,
+            payload,
+            signature,
+            signing_input_len,
+            ..
+        } => Decoded::Signed(SignedToken {
+            header: header.to_map(),
+            payload: payload.to_map(),
+            signature: signature.to_vec(),
+            signing_input_len,
+        }),
+        View::Encrypted { header } => Decoded::Encrypted {
+            header: header.to_map(),
+        },
+    })
+}
+
+/// Buffers for the decoded segments, reused from token to token.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    pub header: Vec<u8>,
+    pub payload: Vec<u8>,
+    pub signature: Vec<u8>,
+}
+
+/// [`Decoded`], borrowing from the token and the scratch buffers.
+#[derive(Debug)]
+pub enum View<'a> {
+    Signed {
+        header: json::Object<'a>,
+        payload: json::Object<'a>,
+        /// The signature bytes, decoded.
+        signature: &'a [u8],
+        /// The signature as it appears in the token.
+        signature_text: &'a str,
+        signing_input_len: usize,
+    },
+    Encrypted {
+        header: json::Object<'a>,
+    },
+}
+
+/// [`decode`] without copying: the same checks, in the same order, with the same messages.
+pub fn decode_view<'a>(token: &'a str, scratch: &'a mut Scratch) -> Result<View<'a>, TokenError> {
+    let segments = split_segments(token)?;
+    let Scratch {
+        header: header_buffer,
+        payload: payload_buffer,
+        signature: signature_buffer,
+    } = scratch;
+    let header = parse_json_object(decode_segment_into(segments[0], 0, header_buffer)?, 0)?;
     if segments.len() == 5 {
-        return Ok(Decoded::Encrypted { header });
+        return Ok(View::Encrypted { header });
     }
-    let payload = parse_object(&decode_segment(segments[1], 1)?, 1)?;
-    let signature = decode_segment(segments[2], 2)?;
-    Ok(Decoded::Signed(SignedToken {
+    let payload = parse_json_object(decode_segment_into(segments[1], 1, payload_buffer)?, 1)?;
+    let signature = decode_segment_into(segments[2], 2, signature_buffer)?;
+    Ok(View::Signed {
         header,
         payload,
         signature,
-        signing_input_len: segments[0].len() + 1 + segments[1].len(),
-    }))
+        signature_text: segments[2],
+        signing_input_len: segments.signing_input_len(),
+    })
 }
 
 /// base64url without padding, as every segment is written.

@@ -3,15 +3,18 @@
 //! Order matters: the token is parsed, its algorithm checked against the pinned list, then the
 //! signature verified, and only then are claims read. Nothing from an unverified token is trusted.
 
-use jsonwebtoken::DecodingKey;
+use std::sync::OnceLock;
+
+use aws_lc_rs::hmac;
 use serde_json::Value;
 
 use super::alg::Alg;
 use super::error::{RejectKind, TokenError};
+use super::json::{self, Json};
 use super::jwk::JwksKey;
 use super::keys::{PublicKey, Secret};
 use super::time;
-use super::token::{self, Decoded, Object, json_type_name};
+use super::token::{self, Object, Scratch, json_type_name};
 
 /// `typ` of an access token (RFC 9068).
 pub const ACCESS_TYPE: &str = "at+jwt";
@@ -40,59 +43,116 @@ pub enum TokenType {
 /// The key that checks signatures.
 #[derive(Clone)]
 pub enum VerifyingKey {
-    Secret(DecodingKey),
+    Secret(HmacKeys),
     Public(PublicKey),
     /// A JWKS: the key is picked by the token's `kid` among those that fit its algorithm.
     Set(Vec<JwksKey>),
 }
 
-impl VerifyingKey {
-    pub fn from_secret(secret: &Secret) -> Self {
-        VerifyingKey::Secret(DecodingKey::from_secret(secret.expose()))
+/// An HMAC secret, with the aws-lc key of each HMAC algorithm built once, on first use (not per
+/// token). The secret stays in a [`Secret`], zeroed on drop; aws-lc wipes its key contexts on
+/// drop too (`HMAC_CTX_cleanup`).
+#[derive(Clone)]
+pub struct HmacKeys {
+    secret: Secret,
+    keys: [OnceLock<hmac::Key>; 3],
+}
+
+impl HmacKeys {
+    pub fn new(secret: &Secret) -> Self {
+        HmacKeys {
+            secret: secret.clone(),
+            keys: Default::default(),
+        }
     }
 
-    /// The key for a token signed with `alg` (already checked to be allowed). `kid` is only
-    /// compared with the configured key ids, never used for anything else.
-    fn decoding(&self, header: &Object, alg: Alg) -> Result<&DecodingKey, TokenError> {
-        let keys = match self {
-            VerifyingKey::Secret(key) => return Ok(key),
-            VerifyingKey::Public(key) => return Ok(&key.decoding),
-            VerifyingKey::Set(keys) => keys,
+    /// The aws-lc key for `alg`, or `None` if `alg` is not an HMAC algorithm.
+    pub fn key(&self, alg: Alg) -> Option<&hmac::Key> {
+        let (slot, algorithm) = match alg {
+            Alg::HS256 => (0, hmac::HMAC_SHA256),
+            Alg::HS384 => (1, hmac::HMAC_SHA384),
+            Alg::HS512 => (2, hmac::HMAC_SHA512),
+            _ => return None,
         };
-        let fitting: Vec<&JwksKey> = keys.iter().filter(|key| key.fits(alg)).collect();
-        let reject = |message: String| Err(TokenError::new(RejectKind::Signature, message));
-        match header.get("kid") {
-            Some(Value::String(kid)) => {
-                if let Some(key) = fitting.iter().find(|key| key.kid.as_deref() == Some(kid)) {
-                    return Ok(&key.key.decoding);
-                }
-                let known: Vec<String> = fitting
-                    .iter()
-                    .filter_map(|key| key.kid.as_deref().map(quote))
-                    .collect();
-                reject(format!(
-                    "no {alg} key in the JWKS has kid {} (known: {})",
-                    quote(kid),
-                    if known.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        known.join(", ")
-                    }
-                ))
-            }
-            Some(other) => reject(format!(
-                "header kid is {}, not a string",
-                json_type_name(other)
-            )),
-            None => match fitting.as_slice() {
-                [only] => Ok(&only.key.decoding),
-                [] => reject(format!("no key in the JWKS fits {alg}")),
-                many => reject(format!(
-                    "token has no kid and {} keys in the JWKS fit {alg}",
-                    many.len()
-                )),
-            },
+        Some(self.keys[slot].get_or_init(|| hmac::Key::new(algorithm, self.secret.expose())))
+    }
+
+    /// Checks the MAC in constant time.
+    pub fn verify(&self, alg: Alg, message: &[u8], tag: &[u8]) -> bool {
+        self.key(alg)
+            .is_some_and(|key| hmac::verify(key, message, tag).is_ok())
+    }
+}
+
+impl VerifyingKey {
+    pub fn from_secret(secret: &Secret) -> Self {
+        VerifyingKey::Secret(HmacKeys::new(secret))
+    }
+
+    /// Checks `signature` over `message` for a token signed with `alg` (already checked to be
+    /// allowed). `kid` is only compared with the configured key ids, never used for anything else.
+    fn verify(
+        &self,
+        header: &json::Object,
+        alg: Alg,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), TokenError> {
+        let valid = match self {
+            VerifyingKey::Secret(keys) => keys.verify(alg, message, signature),
+            VerifyingKey::Public(key) => key.verify(alg, message, signature),
+            VerifyingKey::Set(keys) => pick(keys, header, alg)?.verify(alg, message, signature),
+        };
+        if valid {
+            Ok(())
+        } else {
+            Err(TokenError::new(
+                RejectKind::Signature,
+                "signature does not match",
+            ))
         }
+    }
+}
+
+/// The key of a JWKS for a token signed with `alg`, by `kid`, or the only one that fits.
+fn pick<'k>(
+    keys: &'k [JwksKey],
+    header: &json::Object,
+    alg: Alg,
+) -> Result<&'k PublicKey, TokenError> {
+    let fitting: Vec<&JwksKey> = keys.iter().filter(|key| key.fits(alg)).collect();
+    let reject = |message: String| Err(TokenError::new(RejectKind::Signature, message));
+    match header.get("kid") {
+        Some(Json::Str(kid)) => {
+            if let Some(key) = fitting
+                .iter()
+                .find(|key| key.kid.as_deref() == Some(kid.as_ref()))
+            {
+                return Ok(&key.key);
+            }
+            let known: Vec<String> = fitting
+                .iter()
+                .filter_map(|key| key.kid.as_deref().map(quote))
+                .collect();
+            reject(format!(
+                "no {alg} key in the JWKS has kid {} (known: {})",
+                quote(kid),
+                if known.is_empty() {
+                    "none".to_owned()
+                } else {
+                    known.join(", ")
+                }
+            ))
+        }
+        Some(other) => reject(format!("header kid is {}, not a string", other.type_name())),
+        None => match fitting.as_slice() {
+            [only] => Ok(&only.key),
+            [] => reject(format!("no key in the JWKS fits {alg}")),
+            many => reject(format!(
+                "token has no kid and {} keys in the JWKS fit {alg}",
+                many.len()
+            )),
+        },
     }
 }
 
@@ -123,40 +183,85 @@ pub struct Verified {
     pub claims: Object,
 }
 
+/// A token whose signature and claims were checked, borrowing from the token and the scratch
+/// buffers: what batch verification prints, without building `serde_json` maps.
+#[derive(Debug)]
+pub struct Checked<'a> {
+    pub header: json::Object<'a>,
+    pub claims: json::Object<'a>,
+}
+
+impl Checked<'_> {
+    pub fn to_verified(&self) -> Verified {
+        Verified {
+            header: self.header.to_map(),
+            claims: self.claims.to_map(),
+        }
+    }
+}
+
 impl Policy {
     /// Verifies `token` (already normalized) at time `now` (unix seconds).
     pub fn verify(&self, token: &str, now: i64) -> Result<Verified, TokenError> {
-        let signed = match token::decode(token)? {
-            Decoded::Signed(signed) => signed,
-            Decoded::Encrypted { .. } => {
-                return Err(TokenError::malformed(
-                    "token is encrypted (JWE, 5 segments); jwtctl verifies signed tokens (JWS) only",
-                ));
-            }
-        };
-        let alg = self.check_algorithm(&signed.header)?;
-        check_header(&signed.header)?;
-        let signing_input = &token.as_bytes()[..signed.signing_input_len];
-        let signature = &token[signed.signing_input_len + 1..];
-        let key = self.key.decoding(&signed.header, alg)?;
-        let valid =
-            jsonwebtoken::crypto::verify(signature, signing_input, key, alg.to_jsonwebtoken())
-                .unwrap_or(false);
-        if !valid {
-            return Err(TokenError::new(
-                RejectKind::Signature,
-                "signature does not match",
-            ));
-        }
-        self.check_type(&signed.header)?;
-        self.check_claims(&signed.payload, now)?;
-        Ok(Verified {
-            header: signed.header,
-            claims: signed.payload,
-        })
+        let mut scratch = Scratch::default();
+        self.check(token, now, &mut scratch)
+            .map(|checked| checked.to_verified())
     }
 
-    fn check_algorithm(&self, header: &Object) -> Result<Alg, TokenError> {
+    /// [`Policy::verify`] reusing `scratch` from token to token, and without copying the header
+    /// and claims out of it.
+    ///
+    /// The header is parsed and its algorithm checked against the pinned list first; then the
+    /// signature is checked over the raw signing input; only then is the payload decoded and
+    /// parsed, once, and its claims checked.
+    pub fn check<'a>(
+        &self,
+        token: &'a str,
+        now: i64,
+        scratch: &'a mut Scratch,
+    ) -> Result<Checked<'a>, TokenError> {
+        let segments = token::split_segments(token)?;
+        let Scratch {
+            header: header_buffer,
+            payload: payload_buffer,
+            signature: signature_buffer,
+        } = scratch;
+        let header = token::parse_json_object(
+            token::decode_segment_into(segments[0], 0, header_buffer)?,
+            0,
+        )?;
+        if segments.len() == 5 {
+            return Err(TokenError::malformed(
+                "token is encrypted (JWE, 5 segments); jwtctl verifies signed tokens (JWS) only",
+            ));
+        }
+        if let Some(name) = header.duplicate() {
+            return Err(TokenError::malformed(format!(
+                "segment 1 (header) has {} more than once (RFC 7515 section 4)",
+                quote(name)
+            )));
+        }
+        let alg = self.check_algorithm(&header)?;
+        check_header(&header)?;
+        let signature = token::decode_segment_into(segments[2], 2, signature_buffer)?;
+        let signing_input = &token.as_bytes()[..segments.signing_input_len()];
+        self.key.verify(&header, alg, signing_input, signature)?;
+        self.check_type(&header)?;
+        let claims = token::parse_json_object(
+            token::decode_segment_into(segments[1], 1, payload_buffer)?,
+            1,
+        )?;
+        if let Some(name) = claims.duplicate() {
+            return Err(TokenError::malformed(format!(
+                "segment 2 (payload) has claim {} more than once (RFC 7519 section 4)",
+                quote(name)
+            )));
+        }
+        self.check_claims(&claims, now)?;
+        Ok(Checked { header, claims })
+    }
+
+    fn check_algorithm(&self, header: &json::Object) -> Result<Alg, TokenError> {
         let expected = self
             .algorithms
             .iter()
@@ -165,11 +270,11 @@ impl Policy {
             .join(", ");
         let reject = |message: String| Err(TokenError::new(RejectKind::Algorithm, message));
         let name = match header.get("alg") {
-            Some(Value::String(name)) => name,
+            Some(Json::Str(name)) => name.as_ref(),
             Some(other) => {
                 return reject(format!(
                     "header alg is {}, not a string (expected {expected})",
-                    json_type_name(other)
+                    other.type_name()
                 ));
             }
             None => return reject(format!("header has no alg (expected {expected})")),
@@ -189,14 +294,14 @@ impl Policy {
         }
     }
 
-    fn check_type(&self, header: &Object) -> Result<(), TokenError> {
+    fn check_type(&self, header: &json::Object) -> Result<(), TokenError> {
         let typ = match header.get("typ") {
             None => None,
-            Some(Value::String(typ)) => Some(typ.as_str()),
+            Some(Json::Str(typ)) => Some(typ.as_ref()),
             Some(other) => {
                 return Err(TokenError::new(
                     RejectKind::Type,
-                    format!("header typ is {}, not a string", json_type_name(other)),
+                    format!("header typ is {}, not a string", other.type_name()),
                 ));
             }
         };
@@ -222,10 +327,10 @@ impl Policy {
         }
     }
 
-    fn check_claims(&self, claims: &Object, now: i64) -> Result<(), TokenError> {
-        let exp = numeric_date(claims, "exp")?;
-        let nbf = numeric_date(claims, "nbf")?;
-        let iat = numeric_date(claims, "iat")?;
+    fn check_claims(&self, claims: &json::Object, now: i64) -> Result<(), TokenError> {
+        let exp = json_numeric_date(claims, "exp")?;
+        let nbf = json_numeric_date(claims, "nbf")?;
+        let iat = json_numeric_date(claims, "iat")?;
         if !self.ignore_time {
             self.check_time(exp, nbf, iat, now)?;
         }
@@ -299,12 +404,12 @@ impl Policy {
         Ok(())
     }
 
-    fn check_audience(&self, claims: &Object) -> Result<(), TokenError> {
+    fn check_audience(&self, claims: &json::Object) -> Result<(), TokenError> {
         let audiences: Vec<&str> = match claims.get("aud") {
             None => Vec::new(),
-            Some(Value::String(aud)) => vec![aud.as_str()],
-            Some(Value::Array(items)) => {
-                let strings: Option<Vec<&str>> = items.iter().map(Value::as_str).collect();
+            Some(Json::Str(aud)) => vec![aud.as_ref()],
+            Some(Json::Array(items)) => {
+                let strings: Option<Vec<&str>> = items.iter().map(Json::as_str).collect();
                 strings.ok_or_else(|| {
                     TokenError::claim(
                         "claim aud is an array that holds something other than strings",
@@ -314,7 +419,7 @@ impl Policy {
             Some(other) => {
                 return Err(TokenError::claim(format!(
                     "claim aud is {}, expected a string or an array of strings",
-                    json_type_name(other)
+                    other.type_name()
                 )));
             }
         };
@@ -364,7 +469,7 @@ pub fn same_media_type(found: &str, expected: &str) -> bool {
 
 /// Refuses header parameters whose presence changes meaning in ways jwtctl does not implement.
 /// `jku`, `x5u`, `jwk` and `x5c` are simply ignored: keys never come from the token.
-fn check_header(header: &Object) -> Result<(), TokenError> {
+fn check_header(header: &json::Object) -> Result<(), TokenError> {
     if header.contains_key("crit") {
         return Err(TokenError::new(
             RejectKind::Header,
@@ -378,32 +483,56 @@ fn check_header(header: &Object) -> Result<(), TokenError> {
 pub fn numeric_date(claims: &Object, name: &str) -> Result<Option<i64>, TokenError> {
     match claims.get(name) {
         None => Ok(None),
-        Some(Value::Number(number)) => Ok(Some(match number.as_i64() {
-            Some(seconds) => seconds,
-            // Saturating: 1e300 is "never", -1e300 is "long ago".
-            None => number
-                .as_f64()
-                .map_or(i64::MAX, |seconds| seconds.floor() as i64),
-        })),
-        Some(other) => Err(TokenError::claim(format!(
-            "claim {name} is {}, expected a number of seconds",
-            json_type_name(other)
-        ))),
+        Some(Value::Number(number)) => Ok(Some(seconds(number))),
+        Some(other) => Err(wrong_date_type(name, json_type_name(other))),
     }
 }
 
-fn string_claim<'a>(claims: &'a Object, name: &str) -> Result<Option<&'a str>, TokenError> {
+/// [`numeric_date`] of a borrowed object.
+pub fn json_numeric_date(claims: &json::Object, name: &str) -> Result<Option<i64>, TokenError> {
     match claims.get(name) {
         None => Ok(None),
-        Some(Value::String(value)) => Ok(Some(value)),
+        Some(Json::Number(number)) => Ok(Some(seconds(number))),
+        Some(other) => Err(wrong_date_type(name, other.type_name())),
+    }
+}
+
+fn seconds(number: &serde_json::Number) -> i64 {
+    match number.as_i64() {
+        Some(seconds) => seconds,
+        // Saturating: 1e300 is "never", -1e300 is "long ago".
+        None => number
+            .as_f64()
+            .map_or(i64::MAX, |seconds| seconds.floor() as i64),
+    }
+}
+
+fn wrong_date_type(name: &str, found: &str) -> TokenError {
+    TokenError::claim(format!(
+        "claim {name} is {found}, expected a number of seconds"
+    ))
+}
+
+/// A string claim of a borrowed object: absent, or a string.
+pub fn string_claim<'o>(
+    claims: &'o json::Object,
+    name: &str,
+) -> Result<Option<&'o str>, TokenError> {
+    match claims.get(name) {
+        None => Ok(None),
+        Some(Json::Str(value)) => Ok(Some(value)),
         Some(other) => Err(TokenError::claim(format!(
             "claim {name} is {}, expected a string",
-            json_type_name(other)
+            other.type_name()
         ))),
     }
 }
 
-fn check_equal(claims: &Object, name: &str, expected: Option<&str>) -> Result<(), TokenError> {
+fn check_equal(
+    claims: &json::Object,
+    name: &str,
+    expected: Option<&str>,
+) -> Result<(), TokenError> {
     let Some(expected) = expected else {
         return Ok(());
     };
@@ -429,4 +558,171 @@ pub fn quote(text: &str) -> String {
         quoted.push('…');
     }
     quoted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jwt::token::encode_segment;
+
+    const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+    const NOW: i64 = 1_800_000_000;
+
+    fn policy() -> Policy {
+        Policy {
+            algorithms: vec![Alg::HS256],
+            key: VerifyingKey::from_secret(&Secret::new(SECRET.to_vec())),
+            issuer: None,
+            audience: Vec::new(),
+            subject: None,
+            leeway: 0,
+            token_type: TokenType::NotRefresh,
+            required: Vec::new(),
+            ignore_time: false,
+        }
+    }
+
+    /// Signs `header.payload`, written by hand, with HS256 and `SECRET`.
+    fn forge(header: &str, payload: &str) -> String {
+        let input = format!(
+            "{}.{}",
+            encode_segment(header.as_bytes()),
+            encode_segment(payload.as_bytes())
+        );
+        let key = hmac::Key::new(hmac::HMAC_SHA256, SECRET);
+        let tag = hmac::sign(&key, input.as_bytes());
+        format!("{input}.{}", encode_segment(tag.as_ref()))
+    }
+
+    fn rejection(token: &str) -> TokenError {
+        policy().verify(token, NOW).expect_err("rejected")
+    }
+
+    const HEADER: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
+
+    #[test]
+    fn accepts_a_good_token_and_keeps_its_claims() {
+        let token = forge(
+            HEADER,
+            r#"{"exp":1800000300,"sub":"alice","n":[1,{"b":2,"a":1}]}"#,
+        );
+        let verified = policy().verify(&token, NOW).expect("valid");
+        assert_eq!(
+            serde_json::to_string(&verified.claims).unwrap(),
+            r#"{"exp":1800000300,"n":[1,{"a":1,"b":2}],"sub":"alice"}"#
+        );
+        assert_eq!(verified.header.get("alg"), Some(&Value::from("HS256")));
+    }
+
+    #[test]
+    fn refuses_a_claim_given_twice() {
+        for payload in [
+            r#"{"exp":1800000300,"exp":1}"#,
+            r#"{"exp":1,"exp":1800000300}"#,
+            r#"{"exp":1800000300,"\u0065xp":1800000300}"#,
+            r#"{"exp":1800000300,"sub":"alice","sub":"admin"}"#,
+            r#"{"exp":1800000300,"role":"user","role":"admin"}"#,
+        ] {
+            let error = rejection(&forge(HEADER, payload));
+            assert_eq!(error.kind, RejectKind::Malformed, "{payload}");
+            assert!(
+                error.message.contains("more than once"),
+                "{payload}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_a_header_parameter_given_twice() {
+        let error = rejection(&forge(
+            r#"{"alg":"HS256","alg":"HS256"}"#,
+            r#"{"exp":1800000300}"#,
+        ));
+        assert!(error.message.contains("segment 1 (header)"), "{error}");
+        let error = rejection(&forge(
+            r#"{"alg":"none","alg":"HS256"}"#,
+            r#"{"exp":1800000300}"#,
+        ));
+        assert!(error.message.contains("more than once"), "{error}");
+    }
+
+    #[test]
+    fn checks_the_signature_before_reading_the_payload() {
+        let token = forge(HEADER, "not json at all");
+        assert_eq!(rejection(&token).kind, RejectKind::Malformed);
+        let (input, _) = token.rsplit_once('.').unwrap();
+        let forged = format!("{input}.{}", encode_segment(&[0; 32]));
+        assert_eq!(rejection(&forged).kind, RejectKind::Signature);
+    }
+
+    #[test]
+    fn time_claims_keep_their_rules() {
+        let expired = rejection(&forge(HEADER, r#"{"exp":1800000000}"#));
+        assert_eq!(expired.kind, RejectKind::Expired, "exp == now is expired");
+        assert!(
+            policy()
+                .verify(&forge(HEADER, r#"{"exp":1800000001}"#), NOW)
+                .is_ok()
+        );
+        for payload in [
+            r#"{"exp":"1800000300"}"#,
+            r#"{"exp":null}"#,
+            r#"{"exp":1800000300,"nbf":null}"#,
+            r#"{"exp":1800000300,"nbf":{}}"#,
+            r#"{"exp":1800000300,"iat":true}"#,
+        ] {
+            assert_eq!(
+                rejection(&forge(HEADER, payload)).kind,
+                RejectKind::Claim,
+                "{payload}"
+            );
+        }
+        assert_eq!(
+            rejection(&forge(HEADER, r#"{"exp":1800000300,"nbf":1800000001}"#)).kind,
+            RejectKind::NotYetValid
+        );
+        assert_eq!(
+            rejection(&forge(HEADER, r#"{}"#)).kind,
+            RejectKind::Claim,
+            "exp is required"
+        );
+    }
+
+    #[test]
+    fn the_pinned_algorithm_and_crit_still_hold() {
+        for header in [
+            r#"{"alg":"none"}"#,
+            r#"{"alg":"HS512"}"#,
+            r#"{"alg":"hs256"}"#,
+            r#"{"alg":null}"#,
+            r#"{}"#,
+        ] {
+            assert_eq!(
+                rejection(&forge(header, r#"{"exp":1800000300}"#)).kind,
+                RejectKind::Algorithm,
+                "{header}"
+            );
+        }
+        assert_eq!(
+            rejection(&forge(
+                r#"{"alg":"HS256","crit":[]}"#,
+                r#"{"exp":1800000300}"#
+            ))
+            .kind,
+            RejectKind::Header
+        );
+    }
+
+    #[test]
+    fn check_reuses_its_buffers_and_agrees_with_verify() {
+        let policy = policy();
+        let mut scratch = Scratch::default();
+        for payload in [r#"{"exp":1800000300,"sub":"a"}"#, r#"{"exp":1}"#, "[]"] {
+            let token = forge(HEADER, payload);
+            let checked = policy
+                .check(&token, NOW, &mut scratch)
+                .map(|checked| checked.to_verified());
+            assert_eq!(checked, policy.verify(&token, NOW), "{payload}");
+        }
+    }
 }
