@@ -30,12 +30,22 @@ pub enum Json<'a> {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Object<'a> {
     members: Vec<(Cow<'a, str>, Json<'a>)>,
+    /// Whether some name is given more than once.
+    duplicates: bool,
+    /// Whether this object was parsed from JSON text without a single backslash: then no string
+    /// in it had an escape sequence, and since JSON text cannot hold a raw `"` or control
+    /// character inside a string, none needs escaping when written. Only [`Json::parse`] sets it.
+    plain: bool,
 }
 
 impl<'a> Json<'a> {
     /// Parses `bytes` (UTF-8 JSON text) exactly as `serde_json::from_slice::<Value>` would.
     pub fn parse(bytes: &'a [u8]) -> serde_json::Result<Json<'a>> {
-        serde_json::from_slice(bytes)
+        let mut json: Json = serde_json::from_slice(bytes)?;
+        if let Json::Object(object) = &mut json {
+            object.plain = memchr::memchr(b'\\', bytes).is_none();
+        }
+        Ok(json)
     }
 
     /// "a string", "an array", ...: as [`crate::jwt::token::json_type_name`] says it.
@@ -75,9 +85,9 @@ impl<'a> Object<'a> {
     pub fn get(&self, name: &str) -> Option<&Json<'a>> {
         let end = self
             .members
-            .partition_point(|(key, _)| key.as_ref() <= name);
+            .partition_point(|(key, _)| compare_names(key, name).is_le());
         match end.checked_sub(1).map(|last| &self.members[last]) {
-            Some((key, value)) if key == name => Some(value),
+            Some((key, value)) if same_name(key, name) => Some(value),
             _ => None,
         }
     }
@@ -86,11 +96,20 @@ impl<'a> Object<'a> {
         self.get(name).is_some()
     }
 
+    /// Every member as given, sorted by name: a name given twice appears twice, the last value
+    /// last.
+    pub fn members(&self) -> &[(Cow<'a, str>, Json<'a>)] {
+        &self.members
+    }
+
     /// The first name given more than once, if any.
     pub fn duplicate(&self) -> Option<&str> {
+        if !self.duplicates {
+            return None;
+        }
         self.members
             .windows(2)
-            .find(|pair| pair[0].0 == pair[1].0)
+            .find(|pair| same_name(&pair[0].0, &pair[1].0))
             .map(|pair| pair[0].0.as_ref())
     }
 
@@ -100,9 +119,11 @@ impl<'a> Object<'a> {
             .iter()
             .enumerate()
             .filter(|(index, (key, _))| {
-                self.members
-                    .get(index + 1)
-                    .is_none_or(|(next, _)| next != key)
+                !self.duplicates
+                    || self
+                        .members
+                        .get(index + 1)
+                        .is_none_or(|(next, _)| !same_name(next, key))
             })
             .map(|(_, (key, value))| (key.as_ref(), value))
     }
@@ -120,6 +141,126 @@ impl<'a> Object<'a> {
             .map(|(key, value)| (key.to_owned(), value.to_value()))
             .collect()
     }
+}
+
+/// Writing JSON text straight into a buffer, byte for byte what `serde_json::to_writer` writes
+/// for the same value, without going through `io::Write` for every piece: the hot path of the
+/// batch commands.
+pub trait WriteJson {
+    fn write_json(&self, out: &mut Vec<u8>);
+}
+
+impl WriteJson for Json<'_> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        self.write_with(out, false);
+    }
+}
+
+impl Json<'_> {
+    /// `plain`: no string needs escaping (see [`Object`]).
+    fn write_with(&self, out: &mut Vec<u8>, plain: bool) {
+        match self {
+            Json::Null => out.extend_from_slice(b"null"),
+            Json::Bool(true) => out.extend_from_slice(b"true"),
+            Json::Bool(false) => out.extend_from_slice(b"false"),
+            Json::Number(number) => {
+                // Integers and floats are written by serde_json's own formatter.
+                let _ = serde_json::to_writer(&mut *out, number);
+            }
+            Json::Str(text) => write_text(out, text, plain),
+            Json::Array(items) => {
+                out.push(b'[');
+                for (index, item) in items.iter().enumerate() {
+                    if index > 0 {
+                        out.push(b',');
+                    }
+                    item.write_with(out, plain);
+                }
+                out.push(b']');
+            }
+            Json::Object(object) => object.write_with(out, plain),
+        }
+    }
+}
+
+impl WriteJson for Object<'_> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        self.write_with(out, self.plain);
+    }
+}
+
+impl Object<'_> {
+    fn write_with(&self, out: &mut Vec<u8>, plain: bool) {
+        out.push(b'{');
+        for (index, (key, value)) in self.iter().enumerate() {
+            if index > 0 {
+                out.push(b',');
+            }
+            write_text(out, key, plain);
+            out.push(b':');
+            value.write_with(out, plain);
+        }
+        out.push(b'}');
+    }
+}
+
+fn write_text(out: &mut Vec<u8>, text: &str, plain: bool) {
+    if plain {
+        out.reserve(text.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    } else {
+        write_str(out, text);
+    }
+}
+
+impl WriteJson for str {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_str(out, self);
+    }
+}
+
+/// A JSON string. Text with nothing to escape (no `"`, `\` or control character, which is
+/// nearly all text) is copied as it is; anything else is escaped by serde_json.
+pub fn write_str(out: &mut Vec<u8>, text: &str) {
+    if needs_escape(text.as_bytes()) {
+        let _ = serde_json::to_writer(&mut *out, text);
+    } else {
+        out.reserve(text.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    }
+}
+
+/// Whether JSON needs any of these bytes escaped; 16 at a time, without branches inside a block.
+fn needs_escape(bytes: &[u8]) -> bool {
+    let escaped =
+        |byte: u8| u8::from(byte < 0x20) | u8::from(byte == b'"') | u8::from(byte == b'\\');
+    let mut blocks = bytes.chunks_exact(16);
+    for block in &mut blocks {
+        if block.iter().fold(0, |found, &byte| found | escaped(byte)) != 0 {
+            return true;
+        }
+    }
+    blocks.remainder().iter().any(|&byte| escaped(byte) != 0)
+}
+
+/// Orders member names as `str` does, inline: names are short, and a call to `memcmp` per
+/// comparison cost more than the comparison.
+fn compare_names(a: &str, b: &str) -> std::cmp::Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x.cmp(y);
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && compare_names(a, b).is_eq()
 }
 
 impl Serialize for Json<'_> {
@@ -222,8 +363,15 @@ impl<'de> Visitor<'de> for JsonVisitor {
             members.push((key, value));
         }
         // Stable: of a name given twice, the last one given stays last.
-        members.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(Json::Object(Object { members }))
+        members.sort_by(|a, b| compare_names(&a.0, &b.0));
+        let duplicates = members
+            .windows(2)
+            .any(|pair| same_name(&pair[0].0, &pair[1].0));
+        Ok(Json::Object(Object {
+            members,
+            duplicates,
+            plain: false,
+        }))
     }
 }
 
@@ -285,6 +433,45 @@ mod tests {
     }
 
     #[test]
+    fn writes_what_serde_json_writes() {
+        for text in [
+            r#"{"b":1,"a":2,"c":{"z":[1,2.5,-3,1e3,"x",true,false,null],"y":null}}"#,
+            r#"{"s":"caf\u00e9 \"q\" \\ \n \u0001 \u001f \u007f / \ud83d\ude00","\u0065xp":1}"#,
+            r#"{"big":18446744073709551615,"neg":-9223372036854775808,"f":1.0E-7,"g":1e300}"#,
+            r#"{"dup":1,"dup":2,"a":true,"dup":3,"":""}"#,
+            r#"[{"k":"v"},[],{},"\b\f\t\r"]"#,
+        ] {
+            let value: Value = serde_json::from_str(text).unwrap();
+            let mut out = Vec::new();
+            Json::parse(text.as_bytes()).unwrap().write_json(&mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), value.to_string(), "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_object_is_written_as_serde_json_writes_it(
+            entries in proptest::collection::vec(("\\PC{0,6}|[\\x00-\\x7f]{0,6}", "\\PC{0,8}|[\\x00-\\x7f]{0,8}"), 0..6)
+        ) {
+            let map: serde_json::Map<String, Value> = entries
+                .into_iter()
+                .map(|(key, value)| (key, Value::from(value)))
+                .collect();
+            let text = serde_json::to_vec(&map).unwrap();
+            let mut out = Vec::new();
+            Json::parse(&text).unwrap().write_json(&mut out);
+            proptest::prop_assert_eq!(out, text);
+        }
+
+        #[test]
+        fn any_string_is_written_as_serde_json_writes_it(text in "\\PC*|[\\x00-\\x7f]*") {
+            let mut out = Vec::new();
+            write_str(&mut out, &text);
+            proptest::prop_assert_eq!(out, serde_json::to_vec(&text).unwrap());
+        }
+    }
+
+    #[test]
     fn remembers_names_given_twice() {
         let Ok(Json::Object(object)) = Json::parse(br#"{"exp":1,"a":0,"\u0065xp":9}"#) else {
             panic!("an object");
@@ -322,6 +509,9 @@ mod tests {
             "[1,]",
             r#"{"a":1e999}"#,
             "\u{feff}{}",
+            // A raw control character inside a string is not JSON: what `plain` relies on.
+            "{\"a\":\"x\u{1}y\"}",
+            "{\"a\u{1f}\":1}",
         ] {
             let expected = serde_json::from_str::<Value>(text).unwrap_err().to_string();
             let found = Json::parse(text.as_bytes()).unwrap_err().to_string();

@@ -93,7 +93,7 @@ impl VerifyingKey {
     /// allowed). `kid` is only compared with the configured key ids, never used for anything else.
     fn verify(
         &self,
-        header: &json::Object,
+        kid: Option<&Json>,
         alg: Alg,
         message: &[u8],
         signature: &[u8],
@@ -101,7 +101,7 @@ impl VerifyingKey {
         let valid = match self {
             VerifyingKey::Secret(keys) => keys.verify(alg, message, signature),
             VerifyingKey::Public(key) => key.verify(alg, message, signature),
-            VerifyingKey::Set(keys) => pick(keys, header, alg)?.verify(alg, message, signature),
+            VerifyingKey::Set(keys) => pick(keys, kid, alg)?.verify(alg, message, signature),
         };
         if valid {
             Ok(())
@@ -117,12 +117,12 @@ impl VerifyingKey {
 /// The key of a JWKS for a token signed with `alg`, by `kid`, or the only one that fits.
 fn pick<'k>(
     keys: &'k [JwksKey],
-    header: &json::Object,
+    kid: Option<&Json>,
     alg: Alg,
 ) -> Result<&'k PublicKey, TokenError> {
     let fitting: Vec<&JwksKey> = keys.iter().filter(|key| key.fits(alg)).collect();
     let reject = |message: String| Err(TokenError::new(RejectKind::Signature, message));
-    match header.get("kid") {
+    match kid {
         Some(Json::Str(kid)) => {
             if let Some(key) = fitting
                 .iter()
@@ -235,67 +235,62 @@ impl Policy {
                 "token is encrypted (JWE, 5 segments); jwtctl verifies signed tokens (JWS) only",
             ));
         }
-        if let Some(name) = header.duplicate() {
-            return Err(TokenError::malformed(format!(
-                "segment 1 (header) has {} more than once (RFC 7515 section 4)",
-                quote(name)
-            )));
+        let params = HeaderParams::of(&header)?;
+        let alg = self.check_algorithm(params.alg)?;
+        if params.crit {
+            return Err(TokenError::new(
+                RejectKind::Header,
+                "header has crit; jwtctl understands no critical extension (RFC 7515 section 4.1.11)",
+            ));
         }
-        let alg = self.check_algorithm(&header)?;
-        check_header(&header)?;
         let signature = token::decode_segment_into(segments[2], 2, signature_buffer)?;
         let signing_input = &token.as_bytes()[..segments.signing_input_len()];
-        self.key.verify(&header, alg, signing_input, signature)?;
-        self.check_type(&header)?;
+        self.key.verify(params.kid, alg, signing_input, signature)?;
+        self.check_type(params.typ)?;
         let claims = token::parse_json_object(
             token::decode_segment_into(segments[1], 1, payload_buffer)?,
             1,
         )?;
-        if let Some(name) = claims.duplicate() {
-            return Err(TokenError::malformed(format!(
-                "segment 2 (payload) has claim {} more than once (RFC 7519 section 4)",
-                quote(name)
-            )));
-        }
-        self.check_claims(&claims, now)?;
+        let registered = Registered::of(&claims)?;
+        self.check_claims(&claims, &registered, now)?;
         Ok(Checked { header, claims })
     }
 
-    fn check_algorithm(&self, header: &json::Object) -> Result<Alg, TokenError> {
-        let expected = self
-            .algorithms
-            .iter()
-            .map(|alg| alg.name())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let reject = |message: String| Err(TokenError::new(RejectKind::Algorithm, message));
-        let name = match header.get("alg") {
+    fn check_algorithm(&self, alg: Option<&Json>) -> Result<Alg, TokenError> {
+        let reject = |message: String| {
+            let expected = self
+                .algorithms
+                .iter()
+                .map(|alg| alg.name())
+                .collect::<Vec<_>>()
+                .join(", ");
+            Err(TokenError::new(
+                RejectKind::Algorithm,
+                format!("{message} (expected {expected})"),
+            ))
+        };
+        let name = match alg {
             Some(Json::Str(name)) => name.as_ref(),
             Some(other) => {
-                return reject(format!(
-                    "header alg is {}, not a string (expected {expected})",
-                    other.type_name()
-                ));
+                return reject(format!("header alg is {}, not a string", other.type_name()));
             }
-            None => return reject(format!("header has no alg (expected {expected})")),
+            None => return reject("header has no alg".to_owned()),
         };
         if name.trim().eq_ignore_ascii_case("none") {
-            return reject("algorithm none is never accepted: the token is unsigned".to_owned());
+            return Err(TokenError::new(
+                RejectKind::Algorithm,
+                "algorithm none is never accepted: the token is unsigned",
+            ));
         }
         match Alg::from_name(name) {
             Some(alg) if self.algorithms.contains(&alg) => Ok(alg),
-            Some(alg) => reject(format!(
-                "algorithm {alg} is not allowed (expected {expected})"
-            )),
-            None => reject(format!(
-                "algorithm {} is not supported (expected {expected})",
-                quote(name)
-            )),
+            Some(alg) => reject(format!("algorithm {alg} is not allowed")),
+            None => reject(format!("algorithm {} is not supported", quote(name))),
         }
     }
 
-    fn check_type(&self, header: &json::Object) -> Result<(), TokenError> {
-        let typ = match header.get("typ") {
+    fn check_type(&self, typ: Option<&Json>) -> Result<(), TokenError> {
+        let typ = match typ {
             None => None,
             Some(Json::Str(typ)) => Some(typ.as_ref()),
             Some(other) => {
@@ -306,40 +301,47 @@ impl Policy {
             }
         };
         let is = |media_type: &str| typ.is_some_and(|typ| same_media_type(typ, media_type));
-        let shown = typ.map_or_else(|| "missing".to_owned(), quote);
-        let reject = |message: String| Err(TokenError::new(RejectKind::Type, message));
+        let reject = |expected: &str| {
+            let shown = typ.map_or_else(|| "missing".to_owned(), quote);
+            Err(TokenError::new(
+                RejectKind::Type,
+                format!("token type (typ) is {shown}, expected {expected}"),
+            ))
+        };
         match self.token_type {
             TokenType::Any => Ok(()),
-            TokenType::NotRefresh if is(REFRESH_TYPE) => reject(
+            TokenType::NotRefresh if is(REFRESH_TYPE) => Err(TokenError::new(
+                RejectKind::Type,
                 "this is a refresh token; it cannot be used as an access token \
-                 (pass --type refresh to check it as one)"
-                    .to_owned(),
-            ),
+                 (pass --type refresh to check it as one)",
+            )),
             TokenType::NotRefresh => Ok(()),
             TokenType::Access if is(ACCESS_TYPE) => Ok(()),
-            TokenType::Access => reject(format!(
-                "token type (typ) is {shown}, expected {ACCESS_TYPE}"
-            )),
+            TokenType::Access => reject(ACCESS_TYPE),
             TokenType::Refresh if is(REFRESH_TYPE) => Ok(()),
-            TokenType::Refresh => reject(format!(
-                "token type (typ) is {shown}, expected {REFRESH_TYPE}"
-            )),
+            TokenType::Refresh => reject(REFRESH_TYPE),
         }
     }
 
-    fn check_claims(&self, claims: &json::Object, now: i64) -> Result<(), TokenError> {
-        let exp = json_numeric_date(claims, "exp")?;
-        let nbf = json_numeric_date(claims, "nbf")?;
-        let iat = json_numeric_date(claims, "iat")?;
+    fn check_claims(
+        &self,
+        claims: &json::Object,
+        registered: &Registered,
+        now: i64,
+    ) -> Result<(), TokenError> {
+        let exp = registered_date("exp", registered.exp)?;
+        let nbf = registered_date("nbf", registered.nbf)?;
+        let iat = registered_date("iat", registered.iat)?;
         if !self.ignore_time {
             self.check_time(exp, nbf, iat, now)?;
         }
-        for name in ["iss", "sub", "jti", "sid"] {
-            string_claim(claims, name)?;
-        }
-        check_equal(claims, "iss", self.issuer.as_deref())?;
-        check_equal(claims, "sub", self.subject.as_deref())?;
-        self.check_audience(claims)?;
+        let iss = registered_string("iss", registered.iss)?;
+        let sub = registered_string("sub", registered.sub)?;
+        registered_string("jti", registered.jti)?;
+        registered_string("sid", registered.sid)?;
+        check_equal("iss", iss, self.issuer.as_deref())?;
+        check_equal("sub", sub, self.subject.as_deref())?;
+        self.check_audience(registered.aud)?;
         for name in &self.required {
             if !claims.contains_key(name) {
                 return Err(TokenError::claim(format!(
@@ -404,17 +406,17 @@ impl Policy {
         Ok(())
     }
 
-    fn check_audience(&self, claims: &json::Object) -> Result<(), TokenError> {
-        let audiences: Vec<&str> = match claims.get("aud") {
-            None => Vec::new(),
-            Some(Json::Str(aud)) => vec![aud.as_ref()],
+    fn check_audience(&self, aud: Option<&Json>) -> Result<(), TokenError> {
+        let audiences: &[Json] = match aud {
+            None => &[],
+            Some(one @ Json::Str(_)) => std::slice::from_ref(one),
             Some(Json::Array(items)) => {
-                let strings: Option<Vec<&str>> = items.iter().map(Json::as_str).collect();
-                strings.ok_or_else(|| {
-                    TokenError::claim(
+                if !items.iter().all(|item| matches!(item, Json::Str(_))) {
+                    return Err(TokenError::claim(
                         "claim aud is an array that holds something other than strings",
-                    )
-                })?
+                    ));
+                }
+                items
             }
             Some(other) => {
                 return Err(TokenError::claim(format!(
@@ -424,6 +426,10 @@ impl Policy {
             }
         };
         if self.audience.is_empty() {
+            return Ok(());
+        }
+        let found = || audiences.iter().filter_map(Json::as_str);
+        if found().any(|aud| self.audience.iter().any(|want| want == aud)) {
             return Ok(());
         }
         let expected = self
@@ -437,21 +443,113 @@ impl Policy {
                 "claim aud is missing or empty, expected {expected}"
             )));
         }
-        if audiences
-            .iter()
-            .any(|aud| self.audience.iter().any(|want| want == aud))
-        {
-            Ok(())
-        } else {
-            Err(TokenError::claim(format!(
-                "claim aud is {}, expected {expected}",
-                audiences
-                    .iter()
-                    .map(|a| quote(a))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )))
+        Err(TokenError::claim(format!(
+            "claim aud is {}, expected {expected}",
+            found().map(quote).collect::<Vec<_>>().join(", ")
+        )))
+    }
+}
+
+/// The header parameters verification reads, found in one pass over the header.
+#[derive(Default)]
+struct HeaderParams<'o, 'a> {
+    alg: Option<&'o Json<'a>>,
+    typ: Option<&'o Json<'a>>,
+    kid: Option<&'o Json<'a>>,
+    crit: bool,
+}
+
+impl<'o, 'a> HeaderParams<'o, 'a> {
+    /// Refuses a header that names a parameter twice (RFC 7515 section 4).
+    fn of(header: &'o json::Object<'a>) -> Result<Self, TokenError> {
+        let mut params = HeaderParams::default();
+        let mut previous: Option<&str> = None;
+        for (name, value) in header.members() {
+            if previous == Some(name.as_ref()) {
+                return Err(TokenError::malformed(format!(
+                    "segment 1 (header) has {} more than once (RFC 7515 section 4)",
+                    quote(name)
+                )));
+            }
+            previous = Some(name);
+            match name.as_ref() {
+                "alg" => params.alg = Some(value),
+                "typ" => params.typ = Some(value),
+                "kid" => params.kid = Some(value),
+                // Any value, even [], is refused: jwtctl understands no extension.
+                "crit" => params.crit = true,
+                // jku, x5u, jwk and x5c are ignored: keys never come from the token.
+                _ => {}
+            }
         }
+        Ok(params)
+    }
+}
+
+/// The registered claims verification checks, found in one pass over the claims: a typed view
+/// borrowing from the parsed payload.
+#[derive(Default)]
+struct Registered<'o, 'a> {
+    exp: Option<&'o Json<'a>>,
+    nbf: Option<&'o Json<'a>>,
+    iat: Option<&'o Json<'a>>,
+    iss: Option<&'o Json<'a>>,
+    sub: Option<&'o Json<'a>>,
+    aud: Option<&'o Json<'a>>,
+    jti: Option<&'o Json<'a>>,
+    sid: Option<&'o Json<'a>>,
+}
+
+impl<'o, 'a> Registered<'o, 'a> {
+    /// Refuses claims that name any claim twice (RFC 7519 section 4): a verifier and the
+    /// application behind it could otherwise read different values of the same claim.
+    fn of(claims: &'o json::Object<'a>) -> Result<Self, TokenError> {
+        let mut registered = Registered::default();
+        let mut previous: Option<&str> = None;
+        for (name, value) in claims.members() {
+            if previous == Some(name.as_ref()) {
+                return Err(TokenError::malformed(format!(
+                    "segment 2 (payload) has claim {} more than once (RFC 7519 section 4)",
+                    quote(name)
+                )));
+            }
+            previous = Some(name);
+            let slot = match name.as_ref() {
+                "exp" => &mut registered.exp,
+                "nbf" => &mut registered.nbf,
+                "iat" => &mut registered.iat,
+                "iss" => &mut registered.iss,
+                "sub" => &mut registered.sub,
+                "aud" => &mut registered.aud,
+                "jti" => &mut registered.jti,
+                "sid" => &mut registered.sid,
+                _ => continue,
+            };
+            *slot = Some(value);
+        }
+        Ok(registered)
+    }
+}
+
+fn registered_date(name: &str, value: Option<&Json>) -> Result<Option<i64>, TokenError> {
+    match value {
+        None => Ok(None),
+        Some(Json::Number(number)) => Ok(Some(seconds(number))),
+        Some(other) => Err(wrong_date_type(name, other.type_name())),
+    }
+}
+
+fn registered_string<'j>(
+    name: &str,
+    value: Option<&'j Json>,
+) -> Result<Option<&'j str>, TokenError> {
+    match value {
+        None => Ok(None),
+        Some(Json::Str(value)) => Ok(Some(value)),
+        Some(other) => Err(TokenError::claim(format!(
+            "claim {name} is {}, expected a string",
+            other.type_name()
+        ))),
     }
 }
 
@@ -465,18 +563,6 @@ pub fn same_media_type(found: &str, expected: &str) -> bool {
         }
     };
     strip(found) == strip(expected)
-}
-
-/// Refuses header parameters whose presence changes meaning in ways jwtctl does not implement.
-/// `jku`, `x5u`, `jwk` and `x5c` are simply ignored: keys never come from the token.
-fn check_header(header: &json::Object) -> Result<(), TokenError> {
-    if header.contains_key("crit") {
-        return Err(TokenError::new(
-            RejectKind::Header,
-            "header has crit; jwtctl understands no critical extension (RFC 7515 section 4.1.11)",
-        ));
-    }
-    Ok(())
 }
 
 /// Reads a NumericDate claim: absent, or a JSON number (fractions are truncated toward the past).
@@ -513,30 +599,11 @@ fn wrong_date_type(name: &str, found: &str) -> TokenError {
     ))
 }
 
-/// A string claim of a borrowed object: absent, or a string.
-pub fn string_claim<'o>(
-    claims: &'o json::Object,
-    name: &str,
-) -> Result<Option<&'o str>, TokenError> {
-    match claims.get(name) {
-        None => Ok(None),
-        Some(Json::Str(value)) => Ok(Some(value)),
-        Some(other) => Err(TokenError::claim(format!(
-            "claim {name} is {}, expected a string",
-            other.type_name()
-        ))),
-    }
-}
-
-fn check_equal(
-    claims: &json::Object,
-    name: &str,
-    expected: Option<&str>,
-) -> Result<(), TokenError> {
+fn check_equal(name: &str, found: Option<&str>, expected: Option<&str>) -> Result<(), TokenError> {
     let Some(expected) = expected else {
         return Ok(());
     };
-    match string_claim(claims, name)? {
+    match found {
         Some(found) if found == expected => Ok(()),
         Some(found) => Err(TokenError::claim(format!(
             "claim {name} is {}, expected {}",
