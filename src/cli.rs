@@ -49,7 +49,13 @@ pub enum ColorChoice {
     Never,
 }
 
+// `defer`: only the arguments of the subcommand that runs are built, not those of all eleven,
+// which was most of the time a short command spent before doing anything. (A doc comment here
+// would become the root's description.) With `defer`, a doc comment on a flattened `Args` struct
+// would replace the subcommand's own description, since clap applies it after the variant's: such
+// structs have plain comments.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Print a new random secret (32 bytes from the OS CSPRNG, hex)
     #[command(after_help = GEN_SECRET_EXAMPLES)]
@@ -186,7 +192,7 @@ Examples:
   jwtctl sessions --user alice --json
   jwtctl sessions prune";
 
-/// Where the revocation store lives.
+// Where the revocation store lives.
 #[derive(Debug, Args, Clone, Default)]
 #[command(next_help_heading = "Store options")]
 pub struct StoreArgs {
@@ -203,7 +209,7 @@ pub struct StoreArgs {
     pub server: StoreServerArgs,
 }
 
-/// Settings for a store on a server.
+// Settings for a store on a server.
 #[derive(Debug, Args, Clone)]
 #[command(next_help_heading = "Store options")]
 pub struct StoreServerArgs {
@@ -366,7 +372,7 @@ pub enum OutputEncoding {
     Base64url,
 }
 
-/// Where the signing or verifying key comes from. The secret itself is never an argument.
+// Where the signing or verifying key comes from. The secret itself is never an argument.
 #[derive(Debug, Args, Clone, Default)]
 #[command(next_help_heading = "Key options")]
 pub struct KeyArgs {
@@ -387,7 +393,7 @@ pub struct KeyArgs {
     pub allow_weak_secret: bool,
 }
 
-/// The separate key for refresh tokens; the main key when absent.
+// The separate key for refresh tokens; the main key when absent.
 #[derive(Debug, Args, Clone, Default)]
 #[command(next_help_heading = "Key options")]
 pub struct RefreshKeyArgs {
