@@ -55,14 +55,19 @@ fn policy(alg: Alg, key: VerifyingKey) -> Policy {
     }
 }
 
+/// The raw aws-lc verification of a signature over a message.
+type RawVerify = Box<dyn Fn(&[u8], &[u8]) -> bool>;
+/// The raw aws-lc signature of a message.
+type RawSign = Box<dyn Fn(&[u8]) -> Vec<u8>>;
+
 /// A signer, the policy that verifies its tokens, and the raw aws-lc verifying and signing
 /// primitives for the same key.
 struct Fixture {
     alg: Alg,
     signer: Signer,
     policy: Policy,
-    raw_verify: Box<dyn Fn(&[u8], &[u8]) -> bool>,
-    raw_sign: Box<dyn Fn(&[u8]) -> Vec<u8>>,
+    raw_verify: RawVerify,
+    raw_sign: RawSign,
 }
 
 fn fixture(alg: Alg, dir: &Path) -> Fixture {
@@ -109,7 +114,7 @@ fn fixture(alg: Alg, dir: &Path) -> Fixture {
         other => panic!("no fixture for {other}"),
     };
     let parsed = ParsedPublicKey::new(verification, &generated.public_spki).expect("parse");
-    let raw_sign: Box<dyn Fn(&[u8]) -> Vec<u8>> = match alg {
+    let raw_sign: RawSign = match alg {
         Alg::RS256 | Alg::PS256 => {
             let pair = RsaKeyPair::from_pkcs8(&pkcs8).expect("rsa pkcs8");
             let encoding: &'static dyn signature::RsaEncoding = if alg == Alg::RS256 {

@@ -315,7 +315,7 @@ pub struct PublicKey {
     pub decoding: DecodingKey,
     /// The key as aws-lc parsed it for each algorithm, on first use: verifying many tokens
     /// parses the key once, not once per token.
-    parsed: [OnceLock<Option<ParsedPublicKey>>; Alg::ALL.len()],
+    parsed: Box<[OnceLock<Option<ParsedPublicKey>>; Alg::ALL.len()]>,
 }
 
 impl PublicKey {

@@ -27,8 +27,8 @@ pub struct Signer {
 }
 
 enum SigningKey {
-    /// aws-lc wipes the key context on drop (`HMAC_CTX_cleanup`).
-    Hmac(hmac::Key),
+    /// aws-lc wipes the key context on drop (`HMAC_CTX_cleanup`). Boxed: the context is large.
+    Hmac(Box<hmac::Key>),
     Rsa(RsaKeyPair, &'static dyn sig::RsaEncoding),
     Ec(EcdsaKeyPair),
     Ed(Ed25519KeyPair),
@@ -49,9 +49,15 @@ struct Header<'a> {
 impl Signer {
     pub fn from_secret(alg: Alg, secret: &Secret, kid: Option<String>) -> Self {
         let key = match alg {
-            Alg::HS256 => SigningKey::Hmac(hmac::Key::new(hmac::HMAC_SHA256, secret.expose())),
-            Alg::HS384 => SigningKey::Hmac(hmac::Key::new(hmac::HMAC_SHA384, secret.expose())),
-            Alg::HS512 => SigningKey::Hmac(hmac::Key::new(hmac::HMAC_SHA512, secret.expose())),
+            Alg::HS256 => {
+                SigningKey::Hmac(Box::new(hmac::Key::new(hmac::HMAC_SHA256, secret.expose())))
+            }
+            Alg::HS384 => {
+                SigningKey::Hmac(Box::new(hmac::Key::new(hmac::HMAC_SHA384, secret.expose())))
+            }
+            Alg::HS512 => {
+                SigningKey::Hmac(Box::new(hmac::Key::new(hmac::HMAC_SHA512, secret.expose())))
+            }
             other => SigningKey::Unusable(format!(
                 "{other} needs {}, not an HMAC secret",
                 other.family().describe()

@@ -55,7 +55,8 @@ pub enum VerifyingKey {
 #[derive(Clone)]
 pub struct HmacKeys {
     secret: Secret,
-    keys: [OnceLock<hmac::Key>; 3],
+    /// Boxed: an aws-lc HMAC context is over a kilobyte, and most are never built.
+    keys: [OnceLock<Box<hmac::Key>>; 3],
 }
 
 impl HmacKeys {
@@ -74,7 +75,10 @@ impl HmacKeys {
             Alg::HS512 => (2, hmac::HMAC_SHA512),
             _ => return None,
         };
-        Some(self.keys[slot].get_or_init(|| hmac::Key::new(algorithm, self.secret.expose())))
+        Some(
+            self.keys[slot]
+                .get_or_init(|| Box::new(hmac::Key::new(algorithm, self.secret.expose()))),
+        )
     }
 
     /// Checks the MAC in constant time.
