@@ -459,6 +459,15 @@ pub struct IssueArgs {
     pub refresh_key: RefreshKeyArgs,
     #[command(flatten)]
     pub store: StoreArgs,
+    /// Issue many: one JSON object of claims per line on standard input (the other claim options
+    /// apply to every line), one token response per line on stdout (as --output json), in input
+    /// order. A line that is not a JSON object, or has no sub when a refresh token is issued, gets
+    /// {"error":{"kind":..,"message":..}} and the exit status is 1 at the end. Refresh tokens are
+    /// recorded in the store a chunk at a time, before that chunk is printed
+    #[arg(long, conflicts_with_all = ["payload", "output"])]
+    pub batch: bool,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
 }
 
 #[derive(Debug, Args)]
@@ -507,6 +516,25 @@ pub struct VerifyArgs {
     pub store_server: StoreServerArgs,
     #[command(flatten)]
     pub key: KeyArgs,
+    /// Verify many tokens: one per line on standard input, one JSON object per line on stdout (what
+    /// --json prints), in input order; exit 0 only if every token is valid, else 1
+    #[arg(long, conflicts_with_all = ["token", "quiet"])]
+    pub batch: bool,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
+}
+
+// How many threads `--batch` uses.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ThreadsArg {
+    /// Threads for --batch [default: one per core]
+    #[arg(
+        long = "threads",
+        hide = true,
+        env = "JWTCTL_THREADS",
+        value_name = "N"
+    )]
+    pub count: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -526,6 +554,13 @@ pub struct DecodeArgs {
     /// How to show dates
     #[arg(long, value_enum, default_value_t = DateStyle::Utc)]
     pub date: DateStyle,
+    /// Decode many tokens: one per line on standard input, one JSON object per line on stdout (what
+    /// --json prints; {"error":..} for a line that does not decode), in input order; exit 0 only
+    /// if every line decoded, else 1
+    #[arg(long, conflicts_with = "token")]
+    pub batch: bool,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
 }
 
 #[cfg(test)]
