@@ -49,7 +49,13 @@ pub enum ColorChoice {
     Never,
 }
 
+// `defer`: only the arguments of the subcommand that runs are built, not those of all eleven,
+// which was most of the time a short command spent before doing anything. (A doc comment here
+// would become the root's description.) With `defer`, a doc comment on a flattened `Args` struct
+// would replace the subcommand's own description, since clap applies it after the variant's: such
+// structs have plain comments.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Print a new random secret (32 bytes from the OS CSPRNG, hex)
     #[command(after_help = GEN_SECRET_EXAMPLES)]
@@ -187,7 +193,7 @@ Examples:
   jwtctl sessions --user alice --json
   jwtctl sessions prune";
 
-/// Where the revocation store lives.
+// Where the revocation store lives.
 #[derive(Debug, Args, Clone, Default)]
 #[command(next_help_heading = "Store options")]
 pub struct StoreArgs {
@@ -204,7 +210,7 @@ pub struct StoreArgs {
     pub server: StoreServerArgs,
 }
 
-/// Settings for a store on a server.
+// Settings for a store on a server.
 #[derive(Debug, Args, Clone)]
 #[command(next_help_heading = "Store options")]
 pub struct StoreServerArgs {
@@ -367,7 +373,7 @@ pub enum OutputEncoding {
     Base64url,
 }
 
-/// Where the signing or verifying key comes from. The secret itself is never an argument.
+// Where the signing or verifying key comes from. The secret itself is never an argument.
 #[derive(Debug, Args, Clone, Default)]
 #[command(next_help_heading = "Key options")]
 pub struct KeyArgs {
@@ -388,7 +394,7 @@ pub struct KeyArgs {
     pub allow_weak_secret: bool,
 }
 
-/// The separate key for refresh tokens; the main key when absent.
+// The separate key for refresh tokens; the main key when absent.
 #[derive(Debug, Args, Clone, Default)]
 #[command(next_help_heading = "Key options")]
 pub struct RefreshKeyArgs {
@@ -454,6 +460,15 @@ pub struct IssueArgs {
     pub refresh_key: RefreshKeyArgs,
     #[command(flatten)]
     pub store: StoreArgs,
+    /// Issue many: one JSON object of claims per line on standard input (the other claim options
+    /// apply to every line), one token response per line on stdout (as --output json), in input
+    /// order. A line that is not a JSON object, or has no sub when a refresh token is issued, gets
+    /// {"error":{"kind":..,"message":..}} and the exit status is 1 at the end. Refresh tokens are
+    /// recorded in the store a chunk at a time, before that chunk is printed
+    #[arg(long, conflicts_with_all = ["payload", "output"])]
+    pub batch: bool,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
 }
 
 #[derive(Debug, Args)]
@@ -507,6 +522,25 @@ pub struct VerifyArgs {
     pub key: KeyArgs,
     #[command(flatten)]
     pub refresh_key: RefreshKeyArgs,
+    /// Verify many tokens: one per line on standard input, one JSON object per line on stdout (what
+    /// --json prints), in input order; exit 0 only if every token is valid, else 1
+    #[arg(long, conflicts_with_all = ["token", "quiet"])]
+    pub batch: bool,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
+}
+
+// How many threads `--batch` uses.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ThreadsArg {
+    /// Threads for --batch [default: one per core]
+    #[arg(
+        long = "threads",
+        hide = true,
+        env = "JWTCTL_THREADS",
+        value_name = "N"
+    )]
+    pub count: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -526,6 +560,13 @@ pub struct DecodeArgs {
     /// How to show dates
     #[arg(long, value_enum, default_value_t = DateStyle::Utc)]
     pub date: DateStyle,
+    /// Decode many tokens: one per line on standard input, one JSON object per line on stdout (what
+    /// --json prints; {"error":..} for a line that does not decode), in input order; exit 0 only
+    /// if every line decoded, else 1
+    #[arg(long, conflicts_with = "token")]
+    pub batch: bool,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
 }
 
 #[cfg(test)]

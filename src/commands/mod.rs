@@ -1,6 +1,7 @@
 //! One module per subcommand. Each exposes `run(args, ctx) -> anyhow::Result<Status>`: a rejected
 //! token is a status the command reports itself; an error means jwtctl could not decide.
 
+pub mod batch;
 pub mod completions;
 pub mod decode;
 pub mod gen_key;
