@@ -42,6 +42,8 @@ man:
 
 bench:
 	$(CARGO) bench --locked
+	$(CARGO) build --release --locked
+	bash benches/store_process.sh target/release/jwtctl
 	bash benches/compare.sh
 
 audit:

@@ -49,7 +49,13 @@ pub enum ColorChoice {
     Never,
 }
 
+// `defer`: only the arguments of the subcommand that runs are built, not those of all eleven,
+// which was most of the time a short command spent before doing anything. (A doc comment here
+// would become the root's description.) With `defer`, a doc comment on a flattened `Args` struct
+// would replace the subcommand's own description, since clap applies it after the variant's: such
+// structs have plain comments.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Print a new random secret (32 bytes from the OS CSPRNG, hex)
     #[command(after_help = GEN_SECRET_EXAMPLES)]
@@ -94,12 +100,13 @@ Examples:
 
 const JWKS_EXAMPLES: &str = "\
 Examples:
-  jwtctl jwks public.pem > .well-known/jwks.json
-  jwtctl jwks rsa-public.pem --alg PS256
+  jwtctl jwks public.pem > jwks.json
+  jwtctl gen-key --alg PS256 --out rsa.pem --public-out rsa.pub.pem && jwtctl jwks rsa.pub.pem --alg PS256
   curl -s https://auth.example.com/.well-known/jwks.json | jwtctl verify --jwks - \"$TOKEN\"";
 
 const COMPLETIONS_EXAMPLES: &str = "\
 Examples:
+  mkdir -p ~/.local/share/bash-completion/completions
   jwtctl completions bash > ~/.local/share/bash-completion/completions/jwtctl
   jwtctl completions zsh > \"${fpath[1]}/_jwtctl\"
   jwtctl completions fish > ~/.config/fish/completions/jwtctl.fish";
@@ -186,7 +193,7 @@ Examples:
   jwtctl sessions --user alice --json
   jwtctl sessions prune";
 
-/// Where the revocation store lives.
+// Where the revocation store lives.
 #[derive(Debug, Args, Clone, Default)]
 #[command(next_help_heading = "Store options")]
 pub struct StoreArgs {
@@ -203,7 +210,7 @@ pub struct StoreArgs {
     pub server: StoreServerArgs,
 }
 
-/// Settings for a store on a server.
+// Settings for a store on a server.
 #[derive(Debug, Args, Clone)]
 #[command(next_help_heading = "Store options")]
 pub struct StoreServerArgs {
@@ -258,7 +265,7 @@ pub struct RevokeArgs {
     /// Every session of this subject, and its access tokens issued until now (with verify --store)
     #[arg(long, value_name = "SUB", group = "target", allow_hyphen_values = true)]
     pub user: Option<String>,
-    /// The session family of this token (verified first), or - for standard input
+    /// The session family of this access or refresh token (verified first), or - for stdin
     #[arg(long, value_name = "TOKEN", group = "target")]
     pub token: Option<String>,
     /// One session family (the sid claim)
@@ -335,7 +342,7 @@ const DECODE_EXAMPLES: &str = "\
 Examples:
   jwtctl decode \"$TOKEN\"
   jwtctl decode --json < token.txt | jq .payload.sub
-  pbpaste | jwtctl decode --date local";
+  echo \"$AUTHORIZATION\" | jwtctl decode --date local";
 
 #[derive(Debug, Args)]
 pub struct GenSecretArgs {
@@ -366,7 +373,7 @@ pub enum OutputEncoding {
     Base64url,
 }
 
-/// Where the signing or verifying key comes from. The secret itself is never an argument.
+// Where the signing or verifying key comes from. The secret itself is never an argument.
 #[derive(Debug, Args, Clone, Default)]
 #[command(next_help_heading = "Key options")]
 pub struct KeyArgs {
@@ -387,7 +394,7 @@ pub struct KeyArgs {
     pub allow_weak_secret: bool,
 }
 
-/// The separate key for refresh tokens; the main key when absent.
+// The separate key for refresh tokens; the main key when absent.
 #[derive(Debug, Args, Clone, Default)]
 #[command(next_help_heading = "Key options")]
 pub struct RefreshKeyArgs {
@@ -453,6 +460,15 @@ pub struct IssueArgs {
     pub refresh_key: RefreshKeyArgs,
     #[command(flatten)]
     pub store: StoreArgs,
+    /// Issue many: one JSON object of claims per line on standard input (the other claim options
+    /// apply to every line), one token response per line on stdout (as --output json), in input
+    /// order. A line that is not a JSON object, or has no sub when a refresh token is issued, gets
+    /// {"error":{"kind":..,"message":..}} and the exit status is 1 at the end. Refresh tokens are
+    /// recorded in the store a chunk at a time, before that chunk is printed
+    #[arg(long, conflicts_with_all = ["payload", "output"])]
+    pub batch: bool,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
 }
 
 #[derive(Debug, Args)]
@@ -493,14 +509,38 @@ pub struct VerifyArgs {
     /// Verify with the keys of this JWKS document (- for standard input), chosen by kid
     #[arg(long, value_name = "FILE", conflicts_with_all = ["secret_file", "secret_env", "key_file"])]
     pub jwks: Option<PathBuf>,
-    /// Also reject tokens whose session or user was revoked, checked in this store
-    /// (without a value: $JWTCTL_STORE, else the default file)
-    #[arg(long, value_name = "PATH|URL", num_args = 0..=1, default_missing_value = "")]
+    /// Also reject tokens whose session or user was revoked, as recorded in the store
+    /// (--store, else $JWTCTL_STORE, else the default file)
+    #[arg(long)]
+    pub check_revocation: bool,
+    /// The store to check revocations in; implies --check-revocation
+    #[arg(long, value_name = "PATH|URL")]
     pub store: Option<String>,
     #[command(flatten)]
     pub store_server: StoreServerArgs,
     #[command(flatten)]
     pub key: KeyArgs,
+    #[command(flatten)]
+    pub refresh_key: RefreshKeyArgs,
+    /// Verify many tokens: one per line on standard input, one JSON object per line on stdout (what
+    /// --json prints), in input order; exit 0 only if every token is valid, else 1
+    #[arg(long, conflicts_with_all = ["token", "quiet"])]
+    pub batch: bool,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
+}
+
+// How many threads `--batch` uses.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ThreadsArg {
+    /// Threads for --batch [default: one per core]
+    #[arg(
+        long = "threads",
+        hide = true,
+        env = "JWTCTL_THREADS",
+        value_name = "N"
+    )]
+    pub count: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -520,6 +560,13 @@ pub struct DecodeArgs {
     /// How to show dates
     #[arg(long, value_enum, default_value_t = DateStyle::Utc)]
     pub date: DateStyle,
+    /// Decode many tokens: one per line on standard input, one JSON object per line on stdout (what
+    /// --json prints; {"error":..} for a line that does not decode), in input order; exit 0 only
+    /// if every line decoded, else 1
+    #[arg(long, conflicts_with = "token")]
+    pub batch: bool,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use clap::CommandFactory;
 use clap_complete::{Generator, Shell};
 
-use crate::cli::{Cli, CompletionsArgs, ManArgs};
+use crate::cli::{self, Cli, CompletionsArgs, ManArgs};
 use crate::exit::{Status, UsageError};
 
 /// Every shell `make completions` writes a script for.
@@ -19,9 +19,44 @@ pub const SHELLS: [Shell; 5] = [
     Shell::Elvish,
 ];
 
+/// The whole command tree with every subcommand's arguments in place before the root is built.
+///
+/// Subcommands are deferred (see `cli::Command`): their arguments are added when the one that
+/// runs is built. The root's `help` subcommand copies the subcommands as they are when the root
+/// is built, so completions made from a deferred tree would miss `jwtctl help sessions prune`.
+pub fn full_command() -> clap::Command {
+    use clap::Args;
+    let mut command = Cli::command();
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_owned())
+        .collect();
+    for name in names {
+        command = command.mut_subcommand(&name, |sub| {
+            // Replaces the deferred augmentation, which must not run a second time.
+            let sub = sub.defer(|sub| sub);
+            match name.as_str() {
+                "gen-secret" => cli::GenSecretArgs::augment_args(sub),
+                "issue" => cli::IssueArgs::augment_args(sub),
+                "verify" => cli::VerifyArgs::augment_args(sub),
+                "decode" => cli::DecodeArgs::augment_args(sub),
+                "refresh" => cli::RefreshArgs::augment_args(sub),
+                "revoke" => cli::RevokeArgs::augment_args(sub),
+                "sessions" => cli::SessionsArgs::augment_args(sub),
+                "gen-key" => cli::GenKeyArgs::augment_args(sub),
+                "jwks" => cli::JwksArgs::augment_args(sub),
+                "completions" => CompletionsArgs::augment_args(sub),
+                "man" => ManArgs::augment_args(sub),
+                other => panic!("full_command does not know subcommand {other}"),
+            }
+        });
+    }
+    command
+}
+
 /// The completion script for `shell`.
 pub fn script(shell: Shell) -> Vec<u8> {
-    let mut command = Cli::command();
+    let mut command = full_command();
     let mut buffer = Vec::new();
     clap_complete::generate(shell, &mut command, "jwtctl", &mut buffer);
     buffer
@@ -46,7 +81,7 @@ pub fn run(args: &CompletionsArgs, _ctx: &super::Context) -> anyhow::Result<Stat
 
 pub fn man(args: &ManArgs, _ctx: &super::Context) -> anyhow::Result<Status> {
     create_dir(&args.dir)?;
-    let root = Cli::command();
+    let root = full_command();
     let mut pages = vec![("jwtctl".to_owned(), root.clone())];
     for sub in root.get_subcommands() {
         let name = format!("jwtctl-{}", sub.get_name());
@@ -77,6 +112,34 @@ mod tests {
     use super::*;
 
     /// The committed scripts must match the command tree; `make completions` refreshes them.
+    /// Every subcommand, as the runtime builds it, has the arguments `full_command` gives it.
+    #[test]
+    fn full_command_has_every_argument() {
+        let mut deferred = Cli::command();
+        deferred.build();
+        let mut full = full_command();
+        full.build();
+        let shape = |command: &clap::Command| {
+            command
+                .get_subcommands()
+                .map(|sub| {
+                    let mut args: Vec<String> = sub
+                        .get_arguments()
+                        .map(|arg| arg.get_id().to_string())
+                        .collect();
+                    // Global options come first or last depending on when they were propagated.
+                    args.sort();
+                    let subs: Vec<String> = sub
+                        .get_subcommands()
+                        .map(|s| s.get_name().to_owned())
+                        .collect();
+                    (sub.get_name().to_owned(), args, subs)
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(shape(&full), shape(&deferred));
+    }
+
     #[test]
     fn committed_completions_are_current() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");

@@ -7,15 +7,21 @@ use serde_json::{Value, json};
 
 use crate::cli::{DateStyle, DecodeArgs};
 use crate::exit::Status;
-use crate::jwt::token::{self, Decoded, Object, SignedToken};
-use crate::jwt::{time, verify};
+use crate::jwt::json::WriteJson;
+use crate::jwt::token::{self, Decoded, MAX_TOKEN_BYTES, Object, Scratch, SignedToken, View};
+use crate::jwt::{TokenError, time, verify};
 use crate::output::{self, Output, sanitize};
 
-use super::{Context, read_token};
+use super::{Context, batch, read_token};
 
 const NOT_VERIFIED: &str = "the signature was NOT verified: anyone can write these claims; use `jwtctl verify` to check them";
 
 pub fn run(args: &DecodeArgs, ctx: &Context) -> anyhow::Result<Status> {
+    if args.batch {
+        let status = run_batch(args)?;
+        ctx.output.note(NOT_VERIFIED);
+        return Ok(status);
+    }
     let token = read_token(args.token.as_deref())?;
     let decoded = token::decode(&token)?;
     let text = if args.json {
@@ -47,6 +53,90 @@ pub fn decode_json(decoded: &Decoded, token: &str) -> Value {
         }),
         Decoded::Encrypted { header } => json!({ "header": header, "encrypted": true }),
     }
+}
+
+#[derive(Default)]
+struct Worker {
+    scratch: Scratch,
+    out: Vec<u8>,
+    failed: usize,
+}
+
+/// Appends the `decode --json` line of `line`, or its error line; `false` for an error.
+fn decode_line(line: batch::Line<'_>, scratch: &mut Scratch, out: &mut Vec<u8>) -> bool {
+    let text = match line {
+        batch::Line::Text(bytes) => {
+            std::str::from_utf8(bytes).map_err(|_| TokenError::malformed("line is not UTF-8 text"))
+        }
+        batch::Line::TooLong(len) => Err(TokenError::malformed(format!(
+            "line is {len} bytes; a token is at most {MAX_TOKEN_BYTES} bytes"
+        ))),
+    };
+    // What `decode_json` prints, written directly.
+    match text
+        .and_then(|text| token::decode_view_without_signature(token::normalize(text), scratch))
+    {
+        Ok(View::Signed {
+            header,
+            payload,
+            signature_text,
+            ..
+        }) => {
+            out.extend_from_slice(b"{\"header\":");
+            header.write_json(out);
+            out.extend_from_slice(b",\"payload\":");
+            payload.write_json(out);
+            out.extend_from_slice(b",\"signature\":");
+            signature_text.write_json(out);
+            out.extend_from_slice(b"}\n");
+            true
+        }
+        Ok(View::Encrypted { header }) => {
+            out.extend_from_slice(b"{\"encrypted\":true,\"header\":");
+            header.write_json(out);
+            out.extend_from_slice(b"}\n");
+            true
+        }
+        Err(error) => {
+            batch::push_error(out, error.kind.as_str(), &error.message);
+            false
+        }
+    }
+}
+
+/// `decode --batch`: exit 0 if every line decoded, 1 otherwise.
+fn run_batch(args: &DecodeArgs) -> anyhow::Result<Status> {
+    let mut workers: Vec<Worker> = (0..batch::threads(args.threads.count))
+        .map(|_| Worker::default())
+        .collect();
+    let mut out = batch::stdout();
+    let mut failed = 0usize;
+    batch::run(
+        std::io::stdin().lock(),
+        2 * MAX_TOKEN_BYTES,
+        &mut workers,
+        |worker: &mut Worker, lines: &mut dyn Iterator<Item = batch::Line<'_>>| {
+            for line in lines {
+                if !decode_line(line, &mut worker.scratch, &mut worker.out) {
+                    worker.failed += 1;
+                }
+            }
+        },
+        |workers| {
+            for worker in workers {
+                failed += std::mem::take(&mut worker.failed);
+                batch::write(&mut out, &worker.out)?;
+                worker.out.clear();
+            }
+            Ok(())
+        },
+    )?;
+    out.flush().context("cannot write to standard output")?;
+    Ok(if failed == 0 {
+        Status::Success
+    } else {
+        Status::Rejected
+    })
 }
 
 /// What can be seen to be wrong without a key.

@@ -10,10 +10,11 @@ use crate::cli::{IssueArgs, IssueOutput};
 use crate::exit::{Status, UsageError};
 use crate::jwt::claims::{parse_claim, parse_payload};
 use crate::jwt::pair::{self, OWN_CLAIMS, Pair, PairRequest, Signers};
-use crate::jwt::time::parse_duration;
+use crate::jwt::time::{self, parse_duration};
 use crate::jwt::token::Object;
+use crate::store::NewToken;
 
-use super::{Context, keys, store};
+use super::{Context, batch, keys, store};
 
 pub fn run(args: &IssueArgs, ctx: &Context) -> anyhow::Result<Status> {
     let secret_on_stdin = keys::reads_stdin(&args.key)
@@ -24,18 +25,35 @@ pub fn run(args: &IssueArgs, ctx: &Context) -> anyhow::Result<Status> {
         )
         .into());
     }
-    let claims = build_claims(args, ctx)?;
+    if args.batch && keys::reads_stdin(&args.key) {
+        return Err(UsageError::new(
+            "standard input cannot carry both the batch of claims and the secret",
+        )
+        .into());
+    }
+    let overrides = Overrides::from_args(args)?;
+    let claims = if args.batch {
+        Object::new()
+    } else {
+        build_claims(args, &overrides, ctx)?
+    };
     let access_ttl = ttl(&args.access_ttl, "--access-ttl")?;
     let refresh_ttl = if args.no_refresh {
         None
     } else {
-        if !claims.get("sub").is_some_and(Value::is_string) {
+        if !args.batch && !claims.get("sub").is_some_and(Value::is_string) {
             return Err(UsageError::new(
                 "--sub is required when a refresh token is issued (or pass --no-refresh)",
             )
             .into());
         }
-        Some(ttl(&args.refresh_ttl, "--refresh-ttl")?)
+        let refresh_ttl = ttl(&args.refresh_ttl, "--refresh-ttl")?;
+        if refresh_ttl <= access_ttl {
+            ctx.output.warning(
+                "--refresh-ttl is not longer than --access-ttl: the refresh token will be of no use",
+            );
+        }
+        Some(refresh_ttl)
     };
     let access = keys::signer(&args.key, args.alg, args.kid.clone(), ctx)?;
     let refresh = if refresh_ttl.is_some() {
@@ -44,6 +62,15 @@ pub fn run(args: &IssueArgs, ctx: &Context) -> anyhow::Result<Status> {
         None
     };
     let signers = Signers { access, refresh };
+    if args.batch {
+        let request = BatchRequest {
+            overrides: &overrides,
+            access_ttl,
+            refresh_ttl,
+            signers: &signers,
+        };
+        return run_batch(args, &request, ctx);
+    }
     let request = PairRequest {
         claims: &claims,
         access_ttl,
@@ -68,46 +95,201 @@ pub fn ttl(text: &str, flag: &str) -> Result<i64, UsageError> {
     }
 }
 
+/// The claims the options set: `--claim`s, then the named flags. They win over the payload.
+pub struct Overrides {
+    claims: Vec<(String, Value)>,
+    /// Whether `sid` is jwtctl's too (a refresh token is issued).
+    own_sid: bool,
+}
+
+impl Overrides {
+    pub fn from_args(args: &IssueArgs) -> Result<Self, UsageError> {
+        let mut claims = Vec::new();
+        for argument in &args.claims {
+            claims.push(parse_claim(argument).map_err(UsageError::new)?);
+        }
+        if let Some(sub) = &args.sub {
+            claims.push(("sub".into(), Value::from(sub.as_str())));
+        }
+        if let Some(iss) = &args.iss {
+            claims.push(("iss".into(), Value::from(iss.as_str())));
+        }
+        match args.aud.as_slice() {
+            [] => {}
+            [one] => claims.push(("aud".into(), Value::from(one.as_str()))),
+            many => claims.push(("aud".into(), Value::from(many.to_vec()))),
+        }
+        Ok(Overrides {
+            claims,
+            own_sid: !args.no_refresh,
+        })
+    }
+
+    /// Applies the options to `claims` and removes the claims jwtctl sets itself; returns the
+    /// names of those it removed.
+    pub fn apply(&self, claims: &mut Object) -> Vec<&'static str> {
+        for (key, value) in &self.claims {
+            claims.insert(key.clone(), value.clone());
+        }
+        let mut replaced: Vec<&'static str> = OWN_CLAIMS
+            .iter()
+            .copied()
+            .filter(|name| claims.remove(*name).is_some())
+            .collect();
+        if self.own_sid && claims.remove("sid").is_some() {
+            replaced.push("sid");
+        }
+        replaced
+    }
+}
+
 /// The payload first, then `--claim`s, then the named flags: later sources win.
-pub fn build_claims(args: &IssueArgs, ctx: &Context) -> anyhow::Result<Object> {
+pub fn build_claims(
+    args: &IssueArgs,
+    overrides: &Overrides,
+    ctx: &Context,
+) -> anyhow::Result<Object> {
     let mut claims = match &args.payload {
         None => Object::new(),
         Some(payload) => read_payload(payload)?,
     };
-    for argument in &args.claims {
-        let (key, value) = parse_claim(argument).map_err(UsageError::new)?;
-        claims.insert(key, value);
-    }
-    if let Some(sub) = &args.sub {
-        claims.insert("sub".into(), Value::from(sub.as_str()));
-    }
-    if let Some(iss) = &args.iss {
-        claims.insert("iss".into(), Value::from(iss.as_str()));
-    }
-    match args.aud.as_slice() {
-        [] => {}
-        [one] => {
-            claims.insert("aud".into(), Value::from(one.as_str()));
-        }
-        many => {
-            claims.insert("aud".into(), Value::from(many.to_vec()));
-        }
-    }
-    let mut replaced: Vec<&str> = OWN_CLAIMS
-        .iter()
-        .copied()
-        .filter(|name| claims.remove(*name).is_some())
-        .collect();
-    if !args.no_refresh && claims.remove("sid").is_some() {
-        replaced.push("sid");
-    }
+    let replaced = overrides.apply(&mut claims);
     if !replaced.is_empty() {
         ctx.output.warning(&format!(
-            "the payload's {} replaced: jwtctl sets these claims itself",
+            "{} replaced: jwtctl sets these claims itself",
             describe_list(&replaced)
         ));
     }
     Ok(claims)
+}
+
+/// What every line of `issue --batch` shares.
+struct BatchRequest<'a> {
+    overrides: &'a Overrides,
+    access_ttl: i64,
+    refresh_ttl: Option<i64>,
+    signers: &'a Signers,
+}
+
+#[derive(Default)]
+struct Worker {
+    out: Vec<u8>,
+    records: Vec<NewToken>,
+    failed: usize,
+    replaced: usize,
+    /// Signing failed: the batch stops with this error.
+    error: Option<anyhow::Error>,
+}
+
+/// Longest line of claims `issue --batch` reads.
+const MAX_CLAIMS_LINE: usize = 1024 * 1024;
+
+/// `issue --batch`: the refresh tokens of a chunk are recorded with one insert, and the chunk is
+/// printed only once that insert succeeded.
+fn run_batch(args: &IssueArgs, request: &BatchRequest, ctx: &Context) -> anyhow::Result<Status> {
+    let mut store = match request.refresh_ttl {
+        Some(_) => Some(store::open(&args.store)?),
+        None => None,
+    };
+    let mut workers: Vec<Worker> = (0..batch::threads(args.threads.count))
+        .map(|_| Worker::default())
+        .collect();
+    let mut out = batch::stdout();
+    let (mut failed, mut replaced) = (0usize, 0usize);
+    let mut records = Vec::new();
+    let work = |worker: &mut Worker, lines: &mut dyn Iterator<Item = batch::Line<'_>>| {
+        let now = time::now();
+        for line in lines {
+            if worker.error.is_some() {
+                return;
+            }
+            let text = match line {
+                batch::Line::Text(bytes) => {
+                    std::str::from_utf8(bytes).map_err(|_| "line is not UTF-8 text".to_owned())
+                }
+                batch::Line::TooLong(len) => Err(format!(
+                    "line is {len} bytes, more than the limit of {MAX_CLAIMS_LINE} bytes"
+                )),
+            };
+            let mut claims = match text.and_then(|text| parse_payload(text, "this line")) {
+                Ok(claims) => claims,
+                Err(message) => {
+                    worker.failed += 1;
+                    batch::push_error(&mut worker.out, "malformed", &message);
+                    continue;
+                }
+            };
+            if !request.overrides.apply(&mut claims).is_empty() {
+                worker.replaced += 1;
+            }
+            if request.refresh_ttl.is_some() && !claims.get("sub").is_some_and(Value::is_string) {
+                worker.failed += 1;
+                batch::push_error(
+                    &mut worker.out,
+                    "claim",
+                    "a string sub is required when a refresh token is issued \
+                     (in the line, or --sub; or pass --no-refresh)",
+                );
+                continue;
+            }
+            let pair_request = PairRequest {
+                claims: &claims,
+                access_ttl: request.access_ttl,
+                refresh_ttl: request.refresh_ttl,
+                family: None,
+            };
+            match pair::mint(request.signers, &pair_request, now) {
+                Ok(pair) => {
+                    worker
+                        .records
+                        .extend(pair.store_record(args.session_label.clone()));
+                    batch::push_json(&mut worker.out, &token_response(&pair, now));
+                }
+                Err(error) => worker.error = Some(error.into()),
+            }
+        }
+    };
+    let emit = |workers: &mut [Worker]| -> anyhow::Result<()> {
+        if let Some(error) = workers.iter_mut().find_map(|worker| worker.error.take()) {
+            return Err(error);
+        }
+        records.clear();
+        for worker in workers.iter_mut() {
+            records.append(&mut worker.records);
+        }
+        if let Some(store) = store.as_deref_mut()
+            && !records.is_empty()
+        {
+            // A refresh token that is not in the store must never reach the user.
+            store.insert(&records, time::now())?;
+        }
+        for worker in workers {
+            failed += std::mem::take(&mut worker.failed);
+            replaced += std::mem::take(&mut worker.replaced);
+            batch::write(&mut out, &worker.out)?;
+            worker.out.clear();
+        }
+        Ok(())
+    };
+    batch::run(
+        std::io::stdin().lock(),
+        MAX_CLAIMS_LINE,
+        &mut workers,
+        work,
+        emit,
+    )?;
+    out.flush().context("cannot write to standard output")?;
+    if replaced > 0 {
+        ctx.output.warning(&format!(
+            "on {replaced} line(s), the payload's exp, iat, jti or sid were replaced: \
+             jwtctl sets these claims itself"
+        ));
+    }
+    Ok(if failed == 0 {
+        Status::Success
+    } else {
+        Status::Rejected
+    })
 }
 
 fn describe_list(names: &[&str]) -> String {
@@ -149,6 +331,17 @@ struct TokenResponse<'a> {
     refresh_expires_in: Option<i64>,
 }
 
+fn token_response(pair: &Pair, now: i64) -> TokenResponse<'_> {
+    let refresh = pair.refresh.as_ref();
+    TokenResponse {
+        access_token: &pair.access.token,
+        token_type: "Bearer",
+        expires_in: pair.access.expires_at - now,
+        refresh_token: refresh.map(|r| r.token.as_str()),
+        refresh_expires_in: refresh.map(|r| r.expires_at - now),
+    }
+}
+
 /// Prints a pair the same way for `issue` and `refresh`, terminal or not.
 pub fn print_pair(pair: &Pair, format: IssueOutput, now: i64) -> anyhow::Result<()> {
     let mut text = String::new();
@@ -169,14 +362,8 @@ pub fn print_pair(pair: &Pair, format: IssueOutput, now: i64) -> anyhow::Result<
             }
         }
         IssueOutput::Json => {
-            let response = TokenResponse {
-                access_token: &pair.access.token,
-                token_type: "Bearer",
-                expires_in: pair.access.expires_at - now,
-                refresh_token: refresh.map(|r| r.token.as_str()),
-                refresh_expires_in: refresh.map(|r| r.expires_at - now),
-            };
-            text = serde_json::to_string(&response).context("cannot encode the token response")?;
+            text = serde_json::to_string(&token_response(pair, now))
+                .context("cannot encode the token response")?;
             text.push('\n');
         }
     }

@@ -7,7 +7,7 @@ use crate::cli::{KeyArgs, RefreshKeyArgs};
 use crate::exit::UsageError;
 use crate::jwt::jwk;
 use crate::jwt::keys::{self, SecretEncoding, SecretSource};
-use crate::jwt::{Alg, Family, Signer, VerifyingKey};
+use crate::jwt::{Alg, Family, Policy, Signer, TokenType, VerifyingKey};
 
 use super::Context;
 
@@ -21,11 +21,28 @@ pub fn reads_stdin(args: &KeyArgs) -> bool {
     args.secret_file.as_deref() == Some(Path::new("-"))
 }
 
-fn secret_source(args: &KeyArgs) -> SecretSource {
-    match (&args.secret_file, &args.secret_env) {
+fn secret_source(args: &KeyArgs) -> Result<SecretSource, UsageError> {
+    Ok(match (&args.secret_file, &args.secret_env) {
         (Some(path), _) => SecretSource::File(path.clone()),
-        (None, Some(name)) => SecretSource::Env(name.clone()),
+        (None, Some(name)) => SecretSource::Env(variable_name(name, "--secret-env")?),
         (None, None) => SecretSource::Env(SECRET_VARIABLE.to_owned()),
+    })
+}
+
+/// `--secret-env` takes a variable's name. Someone who types the secret there by mistake must not
+/// see it echoed back in an error message (or in shell history, which is too late to help).
+fn variable_name(name: &str, flag: &str) -> Result<String, UsageError> {
+    let valid = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if valid {
+        Ok(name.to_owned())
+    } else {
+        Err(UsageError::new(format!(
+            "{flag} takes the NAME of an environment variable (letters, digits, _), not the secret itself"
+        )))
     }
 }
 
@@ -73,7 +90,7 @@ pub fn signer(
         Family::Hmac,
         "the key (no --key-file given) an HMAC secret",
     )?;
-    let source = secret_source(args);
+    let source = secret_source(args)?;
     let secret = keys::read_secret(
         &source,
         args.secret_encoding,
@@ -98,7 +115,10 @@ fn refresh_source(
     Ok(
         match (&args.refresh_secret_file, &args.refresh_secret_env) {
             (Some(path), _) => Some(SecretSource::File(path.clone())),
-            (None, Some(name)) => Some(SecretSource::Env(name.clone())),
+            (None, Some(name)) => Some(SecretSource::Env(variable_name(
+                name,
+                "--refresh-secret-env",
+            )?)),
             (None, None) => std::env::var_os(REFRESH_SECRET_VARIABLE)
                 .map(|_| SecretSource::Env(REFRESH_SECRET_VARIABLE.to_owned())),
         },
@@ -199,7 +219,7 @@ fn verifying_key_from(
         )?;
     }
     let mut warn = ctx.warner();
-    let source = secret_source(args);
+    let source = secret_source(args)?;
     let secret = keys::read_secret(
         &source,
         args.secret_encoding,
@@ -210,6 +230,36 @@ fn verifying_key_from(
         keys::check_secret_length(&secret, *alg, args.allow_weak_secret, &source, &mut warn)?;
     }
     Ok((VerifyingKey::from_secret(&secret), algs))
+}
+
+/// The policy that checks a token jwtctl issued for a session: a refresh token with its own key
+/// (or the main one), an access token with the main key, and the claims the store needs.
+/// `ignore_time` is for `revoke --token`, where an expired token still names a family that may
+/// live on.
+pub fn session_token_policy(
+    main: &KeyArgs,
+    args: &RefreshKeyArgs,
+    main_alg: Option<Alg>,
+    token_type: TokenType,
+    required: &[&str],
+    ignore_time: bool,
+    ctx: &Context,
+) -> anyhow::Result<Policy> {
+    let (key, algorithms) = match token_type {
+        TokenType::Refresh => refresh_verifying_key(main, args, main_alg, ctx)?,
+        _ => verifying_key_from(main, main_alg.as_slice(), PrivateKeys::Accept, ctx)?,
+    };
+    Ok(Policy {
+        algorithms,
+        key,
+        issuer: None,
+        audience: Vec::new(),
+        subject: None,
+        leeway: 0,
+        token_type,
+        required: required.iter().map(|name| (*name).to_owned()).collect(),
+        ignore_time,
+    })
 }
 
 /// The key that verifies refresh tokens: their own secret if configured (with the algorithm

@@ -7,54 +7,207 @@ use serde_json::{Value, json};
 
 use crate::cli::VerifyArgs;
 use crate::exit::{Status, UsageError};
-use crate::jwt::time::{format_timestamp, parse_duration};
-use crate::jwt::verify::{numeric_date, quote};
+use crate::jwt::json::{Json, WriteJson};
+use crate::jwt::time::{self, format_timestamp, parse_duration};
+use crate::jwt::token::{MAX_TOKEN_BYTES, Scratch, normalize};
+use crate::jwt::verify::{json_numeric_date, numeric_date, quote};
 use crate::jwt::{Policy, RejectKind, TokenError, TokenType, Verified};
 use crate::store::{AccessOutcome, Store};
 
-use super::{Context, keys, read_token, reads_stdin, store};
+use super::{Context, batch, keys, read_token, reads_stdin, store};
 
 pub fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Status> {
     let jwks_on_stdin = args.jwks.as_deref() == Some(std::path::Path::new("-"));
-    if reads_stdin(args.token.as_deref()) && (keys::reads_stdin(&args.key) || jwks_on_stdin) {
+    let token_on_stdin = args.batch || reads_stdin(args.token.as_deref());
+    if token_on_stdin && (keys::reads_stdin(&args.key) || jwks_on_stdin) {
         return Err(UsageError::new(
             "standard input cannot carry both the token and the key: pass the token as an argument",
         )
         .into());
     }
     let policy = policy(args, ctx)?;
-    let now = match &args.now {
-        Some(text) => parse_instant(text)?,
-        None => ctx.now,
-    };
+    let fixed_now = args.now.as_deref().map(parse_instant).transpose()?;
+    if args.batch {
+        return run_batch(args, &policy, fixed_now, ctx);
+    }
+    let now = fixed_now.unwrap_or(ctx.now);
     let mut result = match read_token(args.token.as_deref()) {
         Ok(token) => policy.verify(&token, now),
         Err(error) => Err(error.downcast::<TokenError>()?),
     };
-    if let (Ok(verified), Some(location)) = (&result, &args.store) {
-        let location = match location.as_str() {
-            "" => std::env::var(store::STORE_VARIABLE).ok(),
-            named => Some(named.to_owned()),
-        };
-        let mut store = store::open_at(location.as_deref(), &args.store_server)?;
-        if let Some(rejection) = revocation(store.as_mut(), verified, now)? {
+    if let (Ok(verified), Some(mut store)) = (&result, open_store(args, ctx)?) {
+        let claims = &verified.claims;
+        let text = |name: &str| claims.get(name).and_then(Value::as_str);
+        let issued_at = numeric_date(claims, "iat")?;
+        if let Some(rejection) =
+            revocation(store.as_mut(), text("sub"), text("sid"), issued_at, now)?
+        {
             result = Err(rejection);
         }
     }
     report(&result, args.json, args.quiet, ctx)
 }
 
-/// Why the store refuses a verified token, if it does.
+/// The store of `--store`, if given, opened once.
+fn open_store(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Option<Box<dyn Store>>> {
+    if !args.check_revocation && args.store.is_none() {
+        return Ok(None);
+    }
+    let location = args
+        .store
+        .clone()
+        .or_else(|| std::env::var(store::STORE_VARIABLE).ok());
+    Ok(Some(store::open_existing(
+        location.as_deref(),
+        &args.store_server,
+        ctx,
+    )?))
+}
+
+/// What the store needs to know of a verified token.
+struct Revocable {
+    sub: Option<String>,
+    sid: Option<String>,
+    iat: Option<i64>,
+}
+
+/// A batch worker: its scratch buffers, its output, and what it found.
+#[derive(Default)]
+struct Worker {
+    scratch: Scratch,
+    out: Vec<u8>,
+    invalid: usize,
+    /// With a store: per line, the end of its output in `out` and, for a valid token, what the
+    /// store must check.
+    lines: Vec<(usize, Option<Revocable>)>,
+}
+
+/// `{"valid":false,"error":{..}}` as `result_json` prints it (keys sorted).
+fn push_rejection(out: &mut Vec<u8>, error: &TokenError) {
+    out.extend_from_slice(b"{\"error\":");
+    batch::push_error_body(out, error.kind.as_str(), &error.message);
+    out.extend_from_slice(b",\"valid\":false}\n");
+}
+
+/// `verify --batch`: tokens are verified on every thread; with a store, each valid token is then
+/// checked against it in input order, on one thread, through the one store opened at the start.
+fn run_batch(
+    args: &VerifyArgs,
+    policy: &Policy,
+    fixed_now: Option<i64>,
+    ctx: &Context,
+) -> anyhow::Result<Status> {
+    let mut store = open_store(args, ctx)?;
+    let with_store = store.is_some();
+    let mut workers: Vec<Worker> = (0..batch::threads(args.threads.count))
+        .map(|_| Worker::default())
+        .collect();
+    let mut out = batch::stdout();
+    let mut invalid = 0usize;
+    let work = |worker: &mut Worker, lines: &mut dyn Iterator<Item = batch::Line<'_>>| {
+        // Each piece reads the clock, so a long stream is judged at the time it is read.
+        let now = fixed_now.unwrap_or_else(time::now);
+        for line in lines {
+            let text = match line {
+                batch::Line::Text(bytes) => std::str::from_utf8(bytes)
+                    .map_err(|_| TokenError::malformed("line is not UTF-8 text")),
+                batch::Line::TooLong(len) => Err(TokenError::malformed(format!(
+                    "line is {len} bytes; a token is at most {MAX_TOKEN_BYTES} bytes"
+                ))),
+            };
+            let mut revocable = None;
+            match text.and_then(|text| policy.check(normalize(text), now, &mut worker.scratch)) {
+                Ok(checked) => {
+                    if with_store {
+                        let claims = &checked.claims;
+                        let text =
+                            |name: &str| claims.get(name).and_then(Json::as_str).map(str::to_owned);
+                        revocable = Some(Revocable {
+                            sub: text("sub"),
+                            sid: text("sid"),
+                            iat: json_numeric_date(claims, "iat").ok().flatten(),
+                        });
+                    }
+                    // `{"valid":true,"header":..,"claims":..}` as `result_json` prints it.
+                    let out = &mut worker.out;
+                    out.extend_from_slice(b"{\"claims\":");
+                    checked.claims.write_json(out);
+                    out.extend_from_slice(b",\"header\":");
+                    checked.header.write_json(out);
+                    out.extend_from_slice(b",\"valid\":true}\n");
+                }
+                Err(error) => {
+                    worker.invalid += 1;
+                    push_rejection(&mut worker.out, &error);
+                }
+            }
+            if with_store {
+                worker.lines.push((worker.out.len(), revocable));
+            }
+        }
+    };
+    let emit = |workers: &mut [Worker]| -> anyhow::Result<()> {
+        for worker in workers {
+            invalid += std::mem::take(&mut worker.invalid);
+            match store.as_deref_mut() {
+                None => batch::write(&mut out, &worker.out)?,
+                Some(store) => {
+                    let mut start = 0;
+                    let mut rejected = Vec::new();
+                    for (end, revocable) in worker.lines.drain(..) {
+                        let revoked = match revocable {
+                            Some(token) => revocation(
+                                store,
+                                token.sub.as_deref(),
+                                token.sid.as_deref(),
+                                token.iat,
+                                fixed_now.unwrap_or_else(time::now),
+                            )?,
+                            None => None,
+                        };
+                        match revoked {
+                            None => batch::write(&mut out, &worker.out[start..end])?,
+                            Some(error) => {
+                                invalid += 1;
+                                rejected.clear();
+                                push_rejection(&mut rejected, &error);
+                                batch::write(&mut out, &rejected)?;
+                            }
+                        }
+                        start = end;
+                    }
+                }
+            }
+            worker.out.clear();
+        }
+        Ok(())
+    };
+    batch::run(
+        std::io::stdin().lock(),
+        2 * MAX_TOKEN_BYTES,
+        &mut workers,
+        work,
+        emit,
+    )?;
+    out.flush().context("cannot write to standard output")?;
+    Ok(if invalid == 0 {
+        Status::Success
+    } else {
+        Status::Rejected
+    })
+}
+
+/// Why the store refuses a verified token with these claims, if it does.
 fn revocation(
     store: &mut dyn Store,
-    verified: &Verified,
+    sub: Option<&str>,
+    sid: Option<&str>,
+    iat: Option<i64>,
     now: i64,
 ) -> anyhow::Result<Option<TokenError>> {
-    let claims = &verified.claims;
-    let text = |name: &str| claims.get(name).and_then(Value::as_str);
     // A token without iat predates every cut-off.
-    let issued_at = numeric_date(claims, "iat")?.unwrap_or(i64::MIN);
-    let outcome = store.check_access(text("sub"), text("sid"), issued_at, now)?;
+    let issued_at = iat.unwrap_or(i64::MIN);
+    let outcome = store.check_access(sub, sid, issued_at, now)?;
     Ok(match outcome {
         AccessOutcome::Allowed => None,
         AccessOutcome::FamilyRevoked { family } => Some(TokenError::new(
@@ -78,6 +231,13 @@ pub fn policy(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Policy> {
         .map_err(|message| UsageError::new(format!("--leeway: {message}")))?;
     let (key, algorithms) = match &args.jwks {
         Some(path) => keys::jwks_key(path, &args.algs, ctx)?,
+        // Refresh tokens may be signed with their own secret.
+        None if args.token_type == Some(TokenType::Refresh) => keys::refresh_verifying_key(
+            &args.key,
+            &args.refresh_key,
+            args.algs.first().copied(),
+            ctx,
+        )?,
         None => keys::verifying_key(&args.key, &args.algs, ctx)?,
     };
     Ok(Policy {
@@ -150,8 +310,7 @@ pub fn report(
         }
         Err(error) => {
             if !json {
-                ctx.output
-                    .error(&format!("token rejected: {}", error.message));
+                ctx.output.error(&rejection_line(error));
             }
             Ok(if error.is_time_related() {
                 Status::Expired
@@ -159,6 +318,16 @@ pub fn report(
                 Status::Rejected
             })
         }
+    }
+}
+
+/// The one line a rejection gets on stderr. An expired token is not "rejected" in the sense of
+/// exit 1: the words say what a script's exit 3 says, that a refresh may help.
+fn rejection_line(error: &TokenError) -> String {
+    if error.is_time_related() {
+        format!("{} (a refresh token can get a new one)", error.message)
+    } else {
+        format!("token rejected: {}", error.message)
     }
 }
 

@@ -240,7 +240,7 @@ fn parse_jwk(entry: &serde_json::Value) -> Result<JwksKey, String> {
     Ok(JwksKey {
         kid: jwk.common.key_id.clone(),
         alg,
-        key: PublicKey { key_type, decoding },
+        key: PublicKey::new(key_type, decoding),
     })
 }
 

@@ -6,6 +6,7 @@
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use aws_lc_rs::rsa::KeyPair as RsaKeyPair;
 use aws_lc_rs::signature::{
@@ -198,7 +199,7 @@ fn describe_base64_error(error: base64::DecodeError) -> String {
         base64::DecodeError::InvalidByte(offset, _) => {
             format!("character {} is not in the alphabet", offset + 1)
         }
-        base64::DecodeError::InvalidLastSymbol { offset, .. } => format!(
+        base64::DecodeError::InvalidLastSymbol(offset, _) => format!(
             "character {} has unused bits set (the text is truncated or altered)",
             offset + 1
         ),
@@ -342,6 +343,64 @@ impl fmt::Debug for PrivateKey {
 pub struct PublicKey {
     pub key_type: KeyType,
     pub decoding: DecodingKey,
+    /// The key as aws-lc parsed it for each algorithm, on first use: verifying many tokens
+    /// parses the key once, not once per token.
+    parsed: Box<[OnceLock<Option<ParsedPublicKey>>; Alg::ALL.len()]>,
+}
+
+impl PublicKey {
+    pub fn new(key_type: KeyType, decoding: DecodingKey) -> Self {
+        PublicKey {
+            key_type,
+            decoding,
+            parsed: Default::default(),
+        }
+    }
+
+    /// Whether `signature` is this key's signature of `message` under `alg`. An algorithm the key
+    /// does not fit never verifies.
+    pub fn verify(&self, alg: Alg, message: &[u8], signature: &[u8]) -> bool {
+        self.parsed[alg as usize]
+            .get_or_init(|| self.parse_for(alg))
+            .as_ref()
+            .is_some_and(|key| key.verify_sig(message, signature).is_ok())
+    }
+
+    fn parse_for(&self, alg: Alg) -> Option<ParsedPublicKey> {
+        use aws_lc_rs::signature as sig;
+        if !self.key_type.fits(alg) {
+            return None;
+        }
+        // The same parameters jsonwebtoken's aws-lc backend verifies with.
+        let rsa: &'static sig::RsaParameters = match alg {
+            Alg::RS256 => &sig::RSA_PKCS1_2048_8192_SHA256,
+            Alg::RS384 => &sig::RSA_PKCS1_2048_8192_SHA384,
+            Alg::RS512 => &sig::RSA_PKCS1_2048_8192_SHA512,
+            Alg::PS256 => &sig::RSA_PSS_2048_8192_SHA256,
+            Alg::PS384 => &sig::RSA_PSS_2048_8192_SHA384,
+            Alg::PS512 => &sig::RSA_PSS_2048_8192_SHA512,
+            Alg::ES256 | Alg::ES384 | Alg::EdDSA => {
+                let algorithm: &'static dyn sig::VerificationAlgorithm = match alg {
+                    Alg::ES256 => &sig::ECDSA_P256_SHA256_FIXED,
+                    Alg::ES384 => &sig::ECDSA_P384_SHA384_FIXED,
+                    _ => &sig::ED25519,
+                };
+                return match self.decoding.kind() {
+                    DecodingKeyKind::SecretOrDer(bytes) => {
+                        ParsedPublicKey::new(algorithm, bytes).ok()
+                    }
+                    DecodingKeyKind::RsaModulusExponent { .. } => None,
+                };
+            }
+            Alg::HS256 | Alg::HS384 | Alg::HS512 => return None,
+        };
+        match self.decoding.kind() {
+            DecodingKeyKind::SecretOrDer(der) => ParsedPublicKey::new(rsa, der).ok(),
+            DecodingKeyKind::RsaModulusExponent { n, e } => sig::RsaPublicKeyComponents { n, e }
+                .to_parsed_public_key(rsa)
+                .ok(),
+        }
+    }
 }
 
 impl fmt::Debug for PublicKey {
@@ -532,10 +591,7 @@ pub(crate) fn public_key_from_pem(content: &[u8]) -> Option<PublicKey> {
             DecodingKeyKind::SecretOrDer(der) => rsa_modulus_bits(der)?,
             DecodingKeyKind::RsaModulusExponent { n, .. } => significant_bits(n),
         };
-        return Some(PublicKey {
-            key_type: KeyType::Rsa { bits },
-            decoding,
-        });
+        return Some(PublicKey::new(KeyType::Rsa { bits }, decoding));
     }
     if let Ok(decoding) = DecodingKey::from_ec_pem(content) {
         // The point's length alone does not name the curve: a secp256k1 or brainpool key has
@@ -553,15 +609,14 @@ pub(crate) fn public_key_from_pem(content: &[u8]) -> Option<PublicKey> {
             }
             _ => return None,
         };
-        return Some(PublicKey { key_type, decoding });
+        return Some(PublicKey::new(key_type, decoding));
     }
     if let Ok(decoding) = DecodingKey::from_ed_pem(content) {
         // A wrong-length Ed25519 key makes some backends panic; refuse it here.
         return match decoding.kind() {
-            DecodingKeyKind::SecretOrDer(bytes) if bytes.len() == 32 => Some(PublicKey {
-                key_type: KeyType::Ed25519,
-                decoding,
-            }),
+            DecodingKeyKind::SecretOrDer(bytes) if bytes.len() == 32 => {
+                Some(PublicKey::new(KeyType::Ed25519, decoding))
+            }
             _ => None,
         };
     }

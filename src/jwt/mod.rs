@@ -15,5 +15,6 @@ pub mod verify;
 pub use sign::Signer;
 pub use verify::{Policy, TokenType, Verified, VerifyingKey};
 pub mod claims;
+pub mod json;
 pub mod jwk;
 pub mod pair;

@@ -94,10 +94,12 @@ pub struct PairRequest<'a> {
 
 /// Signs a pair at `now`. `exp`, `iat`, `jti` and (for pairs) `sid` are always jwtctl's.
 pub fn mint(signers: &Signers, request: &PairRequest, now: i64) -> Result<Pair, KeyError> {
+    // An access token minted for an existing family (refresh --no-rotate) carries its sid too,
+    // so revoking the family reaches it.
     let family = match (request.refresh_ttl, request.family) {
-        (None, _) => None,
-        (Some(_), Some(family)) => Some(family.to_owned()),
+        (_, Some(family)) => Some(family.to_owned()),
         (Some(_), None) => Some(random_id()?),
+        (None, None) => None,
     };
     let access = mint_one(
         &signers.access,

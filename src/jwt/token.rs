@@ -5,6 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
 use super::error::TokenError;
+use super::json::{self, Json};
 
 /// Inputs longer than this are refused before any decoding. Real tokens are a few hundred bytes;
 /// a header carrying a certificate chain can reach a few kilobytes.
@@ -42,9 +43,8 @@ const SEGMENT_NAMES: [&str; 5] = [
 /// Removes what people paste around a token: surrounding whitespace and a leading `Bearer `.
 pub fn normalize(input: &str) -> &str {
     let trimmed = input.trim();
-    let lower_prefix = trimmed.get(..7).map(str::to_ascii_lowercase);
-    match lower_prefix.as_deref() {
-        Some("bearer ") => trimmed[7..].trim_start(),
+    match trimmed.get(..7) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("bearer ") => trimmed[7..].trim_start(),
         _ => trimmed,
     }
 }
@@ -52,6 +52,45 @@ pub fn normalize(input: &str) -> &str {
 /// Checks the size, splits on dots and checks every character, naming the segment at fault.
 /// Returns the segments of a 3-part JWS or a 5-part JWE.
 pub fn split(token: &str) -> Result<Vec<&str>, TokenError> {
+    split_segments(token).map(|segments| segments.as_slice().to_vec())
+}
+
+/// The segments of a 3-part JWS or a 5-part JWE, found without allocating.
+#[derive(Debug, Clone, Copy)]
+pub struct Segments<'t> {
+    parts: [&'t str; 5],
+    count: usize,
+}
+
+impl<'t> Segments<'t> {
+    pub fn as_slice(&self) -> &[&'t str] {
+        &self.parts[..self.count]
+    }
+
+    /// 3 for a JWS, 5 for a JWE.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// `BASE64URL(header) || '.' || BASE64URL(payload)`: the bytes a JWS signature covers.
+    pub fn signing_input_len(&self) -> usize {
+        self.parts[0].len() + 1 + self.parts[1].len()
+    }
+}
+
+impl<'t> std::ops::Index<usize> for Segments<'t> {
+    type Output = &'t str;
+    fn index(&self, index: usize) -> &&'t str {
+        &self.as_slice()[index]
+    }
+}
+
+/// [`split`] without the vector: the same checks in the same order, the same messages.
+pub fn split_segments(token: &str) -> Result<Segments<'_>, TokenError> {
     if token.len() > MAX_TOKEN_BYTES {
         return Err(TokenError::malformed(format!(
             "token is {} bytes, more than the limit of {} bytes",
@@ -67,14 +106,40 @@ pub fn split(token: &str) -> Result<Vec<&str>, TokenError> {
             "token is JSON; only the compact serialization (header.payload.signature) is supported",
         ));
     }
-    let segments: Vec<&str> = token.split('.').collect();
-    if segments.len() != 3 && segments.len() != 5 {
+    let bytes = token.as_bytes();
+    let mut dots = [0usize; 4];
+    let mut found = 1;
+    for position in memchr::memchr_iter(b'.', bytes) {
+        if let Some(slot) = dots.get_mut(found - 1) {
+            *slot = position;
+        }
+        found += 1;
+    }
+    if found != 3 && found != 5 {
         return Err(TokenError::malformed(format!(
-            "expected 3 segments separated by dots (header.payload.signature), found {}",
-            segments.len()
+            "expected 3 segments separated by dots (header.payload.signature), found {found}"
         )));
     }
-    for (index, segment) in segments.iter().enumerate() {
+    let mut segments = Segments {
+        parts: [""; 5],
+        count: found,
+    };
+    let mut start = 0;
+    for (index, slot) in segments.parts[..found].iter_mut().enumerate() {
+        let end = if index + 1 < found {
+            dots[index]
+        } else {
+            token.len()
+        };
+        // Dots are ASCII: these are character boundaries.
+        *slot = &token[start..end];
+        start = end + 1;
+    }
+    if all_base64url_or_dot(bytes) {
+        return Ok(segments);
+    }
+    // Only a token that fails is looked at again, to name the segment and the character.
+    for (index, segment) in segments.as_slice().iter().enumerate() {
         if let Some(position) = segment.bytes().position(|b| !is_base64url(b)) {
             let character = segment[position..].chars().next().unwrap_or('?');
             return Err(TokenError::malformed(format!(
@@ -90,8 +155,113 @@ pub fn split(token: &str) -> Result<Vec<&str>, TokenError> {
     Ok(segments)
 }
 
+const BASE64URL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+        byte += 1;
+    }
+    table
+};
+
 fn is_base64url(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'
+    BASE64URL[byte as usize]
+}
+
+/// Whether every byte is of the base64url alphabet or a dot. Blocks of 32 bytes are checked
+/// lane by lane into an accumulator, which the compiler turns into vector instructions; the rest
+/// goes through a table.
+fn all_base64url_or_dot(bytes: &[u8]) -> bool {
+    let outside = |byte: u8| {
+        let digit = byte.wrapping_sub(b'0') < 10;
+        let upper = byte.wrapping_sub(b'A') < 26;
+        let lower = byte.wrapping_sub(b'a') < 26;
+        let other = (byte == b'-') | (byte == b'_') | (byte == b'.');
+        u8::from(!(digit | upper | lower | other))
+    };
+    let mut lanes = [0u8; 32];
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        for (lane, &byte) in lanes.iter_mut().zip(block) {
+            *lane |= outside(byte);
+        }
+    }
+    let mut found = lanes.iter().fold(0, |found, &lane| found | lane);
+    for &byte in blocks.remainder() {
+        found |= OUTSIDE[byte as usize];
+    }
+    found == 0
+}
+
+/// 1 for a byte that is neither base64url nor a dot.
+const OUTSIDE: [u8; 256] = {
+    let mut table = [1u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        if BASE64URL[byte] || byte == b'.' as usize {
+            table[byte] = 0;
+        }
+        byte += 1;
+    }
+    table
+};
+
+/// The value of each base64url character, or `INVALID`.
+const INVALID: u8 = 0xff;
+const BASE64URL_VALUES: [u8; 256] = {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut table = [INVALID; 256];
+    let mut index = 0;
+    while index < 64 {
+        table[alphabet[index] as usize] = index as u8;
+        index += 1;
+    }
+    table
+};
+
+/// Strict base64url without padding, into the end of `out`: `false` for anything the base64
+/// crate's `URL_SAFE_NO_PAD` refuses (a character outside the alphabet, a length of 1 mod 4, set
+/// bits after the last full byte), which then reports why.
+fn decode_base64url(input: &[u8], out: &mut Vec<u8>) -> bool {
+    let tail = input.len() % 4;
+    if tail == 1 {
+        return false;
+    }
+    let full = input.len() - tail;
+    let start = out.len();
+    out.resize(start + full / 4 * 3 + tail.saturating_sub(1), 0);
+    let (body, rest) = out[start..].split_at_mut(full / 4 * 3);
+    let mut bad = 0u8;
+    for (quad, triple) in input[..full].chunks_exact(4).zip(body.chunks_exact_mut(3)) {
+        let [a, b, c, d] =
+            [quad[0], quad[1], quad[2], quad[3]].map(|x| BASE64URL_VALUES[x as usize]);
+        bad |= a | b | c | d;
+        let bits = u32::from(a) << 18 | u32::from(b) << 12 | u32::from(c) << 6 | u32::from(d);
+        triple.copy_from_slice(&bits.to_be_bytes()[1..]);
+    }
+    // The bits of the last character past the last full byte must be zero: otherwise another
+    // string would decode to the same bytes.
+    let mut stray = 0u8;
+    match input[full..] {
+        [a, b] => {
+            let [a, b] = [a, b].map(|x| BASE64URL_VALUES[x as usize]);
+            bad |= a | b;
+            stray = b & 0x0f;
+            rest[0] = a << 2 | b >> 4;
+        }
+        [a, b, c] => {
+            let [a, b, c] = [a, b, c].map(|x| BASE64URL_VALUES[x as usize]);
+            bad |= a | b | c;
+            stray = c & 0x03;
+            rest[0] = a << 2 | b >> 4;
+            rest[1] = b << 4 | c >> 2;
+        }
+        _ => {}
+    }
+    // Every valid value is below 64: a set top bit means a character outside the alphabet.
+    bad & 0xc0 == 0 && stray == 0
 }
 
 fn describe_char(character: char) -> String {
@@ -106,6 +276,7 @@ fn hint_for(character: char) -> &'static str {
     match character {
         '=' => " (base64url in JWTs has no padding)",
         '+' | '/' => " (standard base64, not base64url)",
+        '\n' | '\r' => " (more than one line: pass one token, or use --batch for many)",
         c if c.is_whitespace() => " (whitespace inside the token)",
         _ => "",
     }
@@ -114,31 +285,56 @@ fn hint_for(character: char) -> &'static str {
 /// Decodes one segment strictly: no padding, no standard-alphabet characters, and no set bits
 /// after the last full byte (a non-canonical encoding is another string for the same bytes).
 pub fn decode_segment(segment: &str, index: usize) -> Result<Vec<u8>, TokenError> {
-    URL_SAFE_NO_PAD.decode(segment).map_err(|error| {
-        TokenError::malformed(format!(
-            "segment {} ({}) is not valid base64url: {}",
-            index + 1,
-            SEGMENT_NAMES[index],
-            error
-        ))
-    })
+    let mut bytes = Vec::new();
+    decode_segment_into(segment, index, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`decode_segment`] into a buffer that is reused from token to token.
+pub fn decode_segment_into<'b>(
+    segment: &str,
+    index: usize,
+    buffer: &'b mut Vec<u8>,
+) -> Result<&'b [u8], TokenError> {
+    buffer.clear();
+    if decode_base64url(segment.as_bytes(), buffer) {
+        return Ok(buffer);
+    }
+    // The base64 crate says why; it is the reference the fast path is tested against.
+    buffer.clear();
+    URL_SAFE_NO_PAD
+        .decode_vec(segment, buffer)
+        .map_err(|error| {
+            TokenError::malformed(format!(
+                "segment {} ({}) is not valid base64url: {}",
+                index + 1,
+                SEGMENT_NAMES[index],
+                error
+            ))
+        })?;
+    Ok(buffer)
 }
 
 /// Parses a decoded segment as a UTF-8 JSON object.
 pub fn parse_object(bytes: &[u8], index: usize) -> Result<Object, TokenError> {
+    parse_json_object(bytes, index).map(|object| object.to_map())
+}
+
+/// [`parse_object`] into a tree borrowing from `bytes`, which remembers names given twice.
+pub fn parse_json_object(bytes: &[u8], index: usize) -> Result<json::Object<'_>, TokenError> {
     let name = SEGMENT_NAMES[index];
-    let value: Value = serde_json::from_slice(bytes).map_err(|error| {
+    let value = Json::parse(bytes).map_err(|error| {
         TokenError::malformed(format!(
             "segment {} ({name}) is not valid JSON: {error}",
             index + 1
         ))
     })?;
     match value {
-        Value::Object(object) => Ok(object),
+        Json::Object(object) => Ok(object),
         other => Err(TokenError::malformed(format!(
             "segment {} ({name}) is JSON {}, not an object",
             index + 1,
-            json_type_name(&other)
+            other.type_name()
         ))),
     }
 }
@@ -155,21 +351,115 @@ pub fn json_type_name(value: &Value) -> &'static str {
     }
 }
 
-/// Decodes a token without verifying anything: for `decode`, and the first step of `verify`.
+/// Decodes a token without verifying anything, for `decode`.
 pub fn decode(token: &str) -> Result<Decoded, TokenError> {
-    let segments = split(token)?;
-    let header = parse_object(&decode_segment(segments[0], 0)?, 0)?;
-    if segments.len() == 5 {
-        return Ok(Decoded::Encrypted { header });
+    let mut scratch = Scratch::default();
+    Ok(match decode_view(token, &mut scratch)? {
+        View::Signed {
+            header,
+            payload,
+            signature,
+            signing_input_len,
+            ..
+        } => Decoded::Signed(SignedToken {
+            header: header.to_map(),
+            payload: payload.to_map(),
+            signature: signature.to_vec(),
+            signing_input_len,
+        }),
+        View::Encrypted { header } => Decoded::Encrypted {
+            header: header.to_map(),
+        },
+    })
+}
+
+/// Buffers for the decoded segments, reused from token to token.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    pub header: Vec<u8>,
+    pub payload: Vec<u8>,
+    pub signature: Vec<u8>,
+}
+
+/// [`Decoded`], borrowing from the token and the scratch buffers.
+#[derive(Debug)]
+pub enum View<'a> {
+    Signed {
+        header: json::Object<'a>,
+        payload: json::Object<'a>,
+        /// The signature bytes, decoded (empty from [`decode_view_without_signature`]).
+        signature: &'a [u8],
+        /// The signature as it appears in the token.
+        signature_text: &'a str,
+        signing_input_len: usize,
+    },
+    Encrypted {
+        header: json::Object<'a>,
+    },
+}
+
+/// [`decode`] without copying: the same checks, in the same order, with the same messages.
+pub fn decode_view<'a>(token: &'a str, scratch: &'a mut Scratch) -> Result<View<'a>, TokenError> {
+    view(token, scratch, true)
+}
+
+/// [`decode_view`] for `decode --batch`, which prints the signature as it is in the token: the
+/// signature is checked to be canonical base64url but not decoded, and `signature` is empty.
+pub fn decode_view_without_signature<'a>(
+    token: &'a str,
+    scratch: &'a mut Scratch,
+) -> Result<View<'a>, TokenError> {
+    view(token, scratch, false)
+}
+
+/// Whether a segment whose alphabet [`split_segments`] checked is canonical base64url: not
+/// 1 mod 4 long, and no set bits after the last full byte. On failure, the base64 crate says why.
+fn check_segment(segment: &str, index: usize) -> Result<(), TokenError> {
+    let bytes = segment.as_bytes();
+    let last = bytes
+        .last()
+        .map_or(0, |&byte| BASE64URL_VALUES[byte as usize]);
+    let canonical = match bytes.len() % 4 {
+        1 => false,
+        2 => last & 0x0f == 0,
+        3 => last & 0x03 == 0,
+        _ => true,
+    };
+    if canonical && last != INVALID {
+        return Ok(());
     }
-    let payload = parse_object(&decode_segment(segments[1], 1)?, 1)?;
-    let signature = decode_segment(segments[2], 2)?;
-    Ok(Decoded::Signed(SignedToken {
+    decode_segment_into(segment, index, &mut Vec::new()).map(|_| ())
+}
+
+fn view<'a>(
+    token: &'a str,
+    scratch: &'a mut Scratch,
+    decode_signature: bool,
+) -> Result<View<'a>, TokenError> {
+    let segments = split_segments(token)?;
+    let Scratch {
+        header: header_buffer,
+        payload: payload_buffer,
+        signature: signature_buffer,
+    } = scratch;
+    let header = parse_json_object(decode_segment_into(segments[0], 0, header_buffer)?, 0)?;
+    if segments.len() == 5 {
+        return Ok(View::Encrypted { header });
+    }
+    let payload = parse_json_object(decode_segment_into(segments[1], 1, payload_buffer)?, 1)?;
+    let signature: &[u8] = if decode_signature {
+        decode_segment_into(segments[2], 2, signature_buffer)?
+    } else {
+        check_segment(segments[2], 2)?;
+        &[]
+    };
+    Ok(View::Signed {
         header,
         payload,
         signature,
-        signing_input_len: segments[0].len() + 1 + segments[1].len(),
-    }))
+        signature_text: segments[2],
+        signing_input_len: segments.signing_input_len(),
+    })
 }
 
 /// base64url without padding, as every segment is written.
@@ -233,6 +523,80 @@ mod tests {
         let bom = encode_segment("\u{feff}{}".as_bytes());
         let error = message(decode(&format!("{bom}.e30.c2ln")));
         assert!(error.contains("not valid JSON"), "{error}");
+    }
+
+    /// The fast decoder against the base64 crate: the same bytes, or both refuse.
+    fn agrees_with_the_crate(text: &str) {
+        let mut fast = vec![9];
+        let ok = decode_base64url(text.as_bytes(), &mut fast);
+        let reference = URL_SAFE_NO_PAD.decode(text);
+        assert_eq!(ok, reference.is_ok(), "{text:?}");
+        if let Ok(bytes) = reference {
+            assert_eq!(fast[1..], bytes[..], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn fast_base64url_agrees_on_every_short_input() {
+        let characters: Vec<char> =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/=. \u{e9}"
+                .chars()
+                .collect();
+        agrees_with_the_crate("");
+        for a in &characters {
+            agrees_with_the_crate(&format!("{a}"));
+            for b in &characters {
+                agrees_with_the_crate(&format!("{a}{b}"));
+                agrees_with_the_crate(&format!("QUJD{a}{b}"));
+                for c in &characters {
+                    agrees_with_the_crate(&format!("{a}{b}{c}"));
+                    agrees_with_the_crate(&format!("{a}{b}{c}A"));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn checking_a_signature_agrees_with_decoding_it() {
+        let characters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for a in characters.chars() {
+            for b in characters.chars() {
+                for text in [
+                    format!("QUJD{a}{b}"),
+                    format!("Q{a}{b}"),
+                    format!("{a}"),
+                    format!("{a}{b}AA"),
+                ] {
+                    let checked = check_segment(&text, 2);
+                    let decoded = decode_segment(&text, 2).map(|_| ());
+                    assert_eq!(checked, decoded, "{text}");
+                }
+            }
+        }
+        assert_eq!(check_segment("", 2), Ok(()));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_base64url_agrees_on_any_input(text in "[A-Za-z0-9_-]{0,80}|[ -~]{0,40}") {
+            agrees_with_the_crate(&text);
+        }
+
+        #[test]
+        fn split_agrees_with_a_plain_split(text in "[A-Za-z0-9_.=+/ -]{1,60}") {
+            let result = split(&text);
+            let plain: Vec<&str> = text.split('.').collect();
+            let allowed = |s: &&str| s.bytes().all(is_base64url);
+            match result {
+                Ok(segments) => {
+                    proptest::prop_assert_eq!(&segments, &plain);
+                    proptest::prop_assert!(plain.iter().all(allowed));
+                }
+                Err(_) => proptest::prop_assert!(
+                    !(plain.len() == 3 || plain.len() == 5) || !plain.iter().all(allowed)
+                ),
+            }
+        }
     }
 
     #[test]

@@ -3,15 +3,18 @@
 //! Order matters: the token is parsed, its algorithm checked against the pinned list, then the
 //! signature verified, and only then are claims read. Nothing from an unverified token is trusted.
 
-use jsonwebtoken::DecodingKey;
+use std::sync::OnceLock;
+
+use aws_lc_rs::hmac;
 use serde_json::Value;
 
 use super::alg::Alg;
 use super::error::{RejectKind, TokenError};
+use super::json::{self, Json};
 use super::jwk::JwksKey;
 use super::keys::{PublicKey, Secret};
 use super::time;
-use super::token::{self, Decoded, Object, json_type_name};
+use super::token::{self, Object, Scratch, json_type_name};
 
 /// `typ` of an access token (RFC 9068).
 pub const ACCESS_TYPE: &str = "at+jwt";
@@ -40,59 +43,120 @@ pub enum TokenType {
 /// The key that checks signatures.
 #[derive(Clone)]
 pub enum VerifyingKey {
-    Secret(DecodingKey),
+    Secret(HmacKeys),
     Public(PublicKey),
     /// A JWKS: the key is picked by the token's `kid` among those that fit its algorithm.
     Set(Vec<JwksKey>),
 }
 
-impl VerifyingKey {
-    pub fn from_secret(secret: &Secret) -> Self {
-        VerifyingKey::Secret(DecodingKey::from_secret(secret.expose()))
+/// An HMAC secret, with the aws-lc key of each HMAC algorithm built once, on first use (not per
+/// token). The secret stays in a [`Secret`], zeroed on drop; aws-lc wipes its key contexts on
+/// drop too (`HMAC_CTX_cleanup`).
+#[derive(Clone)]
+pub struct HmacKeys {
+    secret: Secret,
+    /// Boxed: an aws-lc HMAC context is over a kilobyte, and most are never built.
+    keys: [OnceLock<Box<hmac::Key>>; 3],
+}
+
+impl HmacKeys {
+    pub fn new(secret: &Secret) -> Self {
+        HmacKeys {
+            secret: secret.clone(),
+            keys: Default::default(),
+        }
     }
 
-    /// The key for a token signed with `alg` (already checked to be allowed). `kid` is only
-    /// compared with the configured key ids, never used for anything else.
-    fn decoding(&self, header: &Object, alg: Alg) -> Result<&DecodingKey, TokenError> {
-        let keys = match self {
-            VerifyingKey::Secret(key) => return Ok(key),
-            VerifyingKey::Public(key) => return Ok(&key.decoding),
-            VerifyingKey::Set(keys) => keys,
+    /// The aws-lc key for `alg`, or `None` if `alg` is not an HMAC algorithm.
+    pub fn key(&self, alg: Alg) -> Option<&hmac::Key> {
+        let (slot, algorithm) = match alg {
+            Alg::HS256 => (0, hmac::HMAC_SHA256),
+            Alg::HS384 => (1, hmac::HMAC_SHA384),
+            Alg::HS512 => (2, hmac::HMAC_SHA512),
+            _ => return None,
         };
-        let fitting: Vec<&JwksKey> = keys.iter().filter(|key| key.fits(alg)).collect();
-        let reject = |message: String| Err(TokenError::new(RejectKind::Signature, message));
-        match header.get("kid") {
-            Some(Value::String(kid)) => {
-                if let Some(key) = fitting.iter().find(|key| key.kid.as_deref() == Some(kid)) {
-                    return Ok(&key.key.decoding);
-                }
-                let known: Vec<String> = fitting
-                    .iter()
-                    .filter_map(|key| key.kid.as_deref().map(quote))
-                    .collect();
-                reject(format!(
-                    "no {alg} key in the JWKS has kid {} (known: {})",
-                    quote(kid),
-                    if known.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        known.join(", ")
-                    }
-                ))
-            }
-            Some(other) => reject(format!(
-                "header kid is {}, not a string",
-                json_type_name(other)
-            )),
-            None => match fitting.as_slice() {
-                [only] => Ok(&only.key.decoding),
-                [] => reject(format!("no key in the JWKS fits {alg}")),
-                many => reject(format!(
-                    "token has no kid and {} keys in the JWKS fit {alg}",
-                    many.len()
-                )),
-            },
+        Some(
+            self.keys[slot]
+                .get_or_init(|| Box::new(hmac::Key::new(algorithm, self.secret.expose()))),
+        )
+    }
+
+    /// Checks the MAC in constant time.
+    pub fn verify(&self, alg: Alg, message: &[u8], tag: &[u8]) -> bool {
+        self.key(alg)
+            .is_some_and(|key| hmac::verify(key, message, tag).is_ok())
+    }
+}
+
+impl VerifyingKey {
+    pub fn from_secret(secret: &Secret) -> Self {
+        VerifyingKey::Secret(HmacKeys::new(secret))
+    }
+
+    /// Checks `signature` over `message` for a token signed with `alg` (already checked to be
+    /// allowed). `kid` is only compared with the configured key ids, never used for anything else.
+    fn verify(
+        &self,
+        kid: Option<&Json>,
+        alg: Alg,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), TokenError> {
+        let valid = match self {
+            VerifyingKey::Secret(keys) => keys.verify(alg, message, signature),
+            VerifyingKey::Public(key) => key.verify(alg, message, signature),
+            VerifyingKey::Set(keys) => pick(keys, kid, alg)?.verify(alg, message, signature),
+        };
+        if valid {
+            Ok(())
+        } else {
+            Err(TokenError::new(
+                RejectKind::Signature,
+                "signature does not match",
+            ))
         }
+    }
+}
+
+/// The key of a JWKS for a token signed with `alg`, by `kid`, or the only one that fits.
+fn pick<'k>(
+    keys: &'k [JwksKey],
+    kid: Option<&Json>,
+    alg: Alg,
+) -> Result<&'k PublicKey, TokenError> {
+    let fitting: Vec<&JwksKey> = keys.iter().filter(|key| key.fits(alg)).collect();
+    let reject = |message: String| Err(TokenError::new(RejectKind::Signature, message));
+    match kid {
+        Some(Json::Str(kid)) => {
+            if let Some(key) = fitting
+                .iter()
+                .find(|key| key.kid.as_deref() == Some(kid.as_ref()))
+            {
+                return Ok(&key.key);
+            }
+            let known: Vec<String> = fitting
+                .iter()
+                .filter_map(|key| key.kid.as_deref().map(quote))
+                .collect();
+            reject(format!(
+                "no {alg} key in the JWKS has kid {} (known: {})",
+                quote(kid),
+                if known.is_empty() {
+                    "none".to_owned()
+                } else {
+                    known.join(", ")
+                }
+            ))
+        }
+        Some(other) => reject(format!("header kid is {}, not a string", other.type_name())),
+        None => match fitting.as_slice() {
+            [only] => Ok(&only.key),
+            [] => reject(format!("no key in the JWKS fits {alg}")),
+            many => reject(format!(
+                "token has no kid and {} keys in the JWKS fit {alg}",
+                many.len()
+            )),
+        },
     }
 }
 
@@ -123,118 +187,165 @@ pub struct Verified {
     pub claims: Object,
 }
 
+/// A token whose signature and claims were checked, borrowing from the token and the scratch
+/// buffers: what batch verification prints, without building `serde_json` maps.
+#[derive(Debug)]
+pub struct Checked<'a> {
+    pub header: json::Object<'a>,
+    pub claims: json::Object<'a>,
+}
+
+impl Checked<'_> {
+    pub fn to_verified(&self) -> Verified {
+        Verified {
+            header: self.header.to_map(),
+            claims: self.claims.to_map(),
+        }
+    }
+}
+
 impl Policy {
     /// Verifies `token` (already normalized) at time `now` (unix seconds).
     pub fn verify(&self, token: &str, now: i64) -> Result<Verified, TokenError> {
-        let signed = match token::decode(token)? {
-            Decoded::Signed(signed) => signed,
-            Decoded::Encrypted { .. } => {
-                return Err(TokenError::malformed(
-                    "token is encrypted (JWE, 5 segments); jwtctl verifies signed tokens (JWS) only",
-                ));
-            }
-        };
-        let alg = self.check_algorithm(&signed.header)?;
-        check_header(&signed.header)?;
-        let signing_input = &token.as_bytes()[..signed.signing_input_len];
-        let signature = &token[signed.signing_input_len + 1..];
-        let key = self.key.decoding(&signed.header, alg)?;
-        let valid =
-            jsonwebtoken::crypto::verify(signature, signing_input, key, alg.to_jsonwebtoken())
-                .unwrap_or(false);
-        if !valid {
-            return Err(TokenError::new(
-                RejectKind::Signature,
-                "signature does not match",
-            ));
-        }
-        self.check_type(&signed.header)?;
-        self.check_claims(&signed.payload, now)?;
-        Ok(Verified {
-            header: signed.header,
-            claims: signed.payload,
-        })
+        let mut scratch = Scratch::default();
+        self.check(token, now, &mut scratch)
+            .map(|checked| checked.to_verified())
     }
 
-    fn check_algorithm(&self, header: &Object) -> Result<Alg, TokenError> {
-        let expected = self
-            .algorithms
-            .iter()
-            .map(|alg| alg.name())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let reject = |message: String| Err(TokenError::new(RejectKind::Algorithm, message));
-        let name = match header.get("alg") {
-            Some(Value::String(name)) => name,
+    /// [`Policy::verify`] reusing `scratch` from token to token, and without copying the header
+    /// and claims out of it.
+    ///
+    /// The header is parsed and its algorithm checked against the pinned list first; then the
+    /// signature is checked over the raw signing input; only then is the payload decoded and
+    /// parsed, once, and its claims checked.
+    pub fn check<'a>(
+        &self,
+        token: &'a str,
+        now: i64,
+        scratch: &'a mut Scratch,
+    ) -> Result<Checked<'a>, TokenError> {
+        let segments = token::split_segments(token)?;
+        let Scratch {
+            header: header_buffer,
+            payload: payload_buffer,
+            signature: signature_buffer,
+        } = scratch;
+        let header = token::parse_json_object(
+            token::decode_segment_into(segments[0], 0, header_buffer)?,
+            0,
+        )?;
+        if segments.len() == 5 {
+            return Err(TokenError::malformed(
+                "token is encrypted (JWE, 5 segments); jwtctl verifies signed tokens (JWS) only",
+            ));
+        }
+        let params = HeaderParams::of(&header)?;
+        let alg = self.check_algorithm(params.alg)?;
+        if params.crit {
+            return Err(TokenError::new(
+                RejectKind::Header,
+                "header has crit; jwtctl understands no critical extension (RFC 7515 section 4.1.11)",
+            ));
+        }
+        let signature = token::decode_segment_into(segments[2], 2, signature_buffer)?;
+        let signing_input = &token.as_bytes()[..segments.signing_input_len()];
+        self.key.verify(params.kid, alg, signing_input, signature)?;
+        self.check_type(params.typ)?;
+        let claims = token::parse_json_object(
+            token::decode_segment_into(segments[1], 1, payload_buffer)?,
+            1,
+        )?;
+        let registered = Registered::of(&claims)?;
+        self.check_claims(&claims, &registered, now)?;
+        Ok(Checked { header, claims })
+    }
+
+    fn check_algorithm(&self, alg: Option<&Json>) -> Result<Alg, TokenError> {
+        let reject = |message: String| {
+            let expected = self
+                .algorithms
+                .iter()
+                .map(|alg| alg.name())
+                .collect::<Vec<_>>()
+                .join(", ");
+            Err(TokenError::new(
+                RejectKind::Algorithm,
+                format!("{message} (expected {expected})"),
+            ))
+        };
+        let name = match alg {
+            Some(Json::Str(name)) => name.as_ref(),
             Some(other) => {
-                return reject(format!(
-                    "header alg is {}, not a string (expected {expected})",
-                    json_type_name(other)
-                ));
+                return reject(format!("header alg is {}, not a string", other.type_name()));
             }
-            None => return reject(format!("header has no alg (expected {expected})")),
+            None => return reject("header has no alg".to_owned()),
         };
         if name.trim().eq_ignore_ascii_case("none") {
-            return reject("algorithm none is never accepted: the token is unsigned".to_owned());
+            return Err(TokenError::new(
+                RejectKind::Algorithm,
+                "algorithm none is never accepted: the token is unsigned",
+            ));
         }
         match Alg::from_name(name) {
             Some(alg) if self.algorithms.contains(&alg) => Ok(alg),
-            Some(alg) => reject(format!(
-                "algorithm {alg} is not allowed (expected {expected})"
-            )),
-            None => reject(format!(
-                "algorithm {} is not supported (expected {expected})",
-                quote(name)
-            )),
+            Some(alg) => reject(format!("algorithm {alg} is not allowed")),
+            None => reject(format!("algorithm {} is not supported", quote(name))),
         }
     }
 
-    fn check_type(&self, header: &Object) -> Result<(), TokenError> {
-        let typ = match header.get("typ") {
+    fn check_type(&self, typ: Option<&Json>) -> Result<(), TokenError> {
+        let typ = match typ {
             None => None,
-            Some(Value::String(typ)) => Some(typ.as_str()),
+            Some(Json::Str(typ)) => Some(typ.as_ref()),
             Some(other) => {
                 return Err(TokenError::new(
                     RejectKind::Type,
-                    format!("header typ is {}, not a string", json_type_name(other)),
+                    format!("header typ is {}, not a string", other.type_name()),
                 ));
             }
         };
         let is = |media_type: &str| typ.is_some_and(|typ| same_media_type(typ, media_type));
-        let shown = typ.map_or_else(|| "missing".to_owned(), quote);
-        let reject = |message: String| Err(TokenError::new(RejectKind::Type, message));
+        let reject = |expected: &str| {
+            let shown = typ.map_or_else(|| "missing".to_owned(), quote);
+            Err(TokenError::new(
+                RejectKind::Type,
+                format!("token type (typ) is {shown}, expected {expected}"),
+            ))
+        };
         match self.token_type {
             TokenType::Any => Ok(()),
-            TokenType::NotRefresh if is(REFRESH_TYPE) => reject(
+            TokenType::NotRefresh if is(REFRESH_TYPE) => Err(TokenError::new(
+                RejectKind::Type,
                 "this is a refresh token; it cannot be used as an access token \
-                 (pass --type refresh to check it as one)"
-                    .to_owned(),
-            ),
+                 (pass --type refresh to check it as one)",
+            )),
             TokenType::NotRefresh => Ok(()),
             TokenType::Access if is(ACCESS_TYPE) => Ok(()),
-            TokenType::Access => reject(format!(
-                "token type (typ) is {shown}, expected {ACCESS_TYPE}"
-            )),
+            TokenType::Access => reject(ACCESS_TYPE),
             TokenType::Refresh if is(REFRESH_TYPE) => Ok(()),
-            TokenType::Refresh => reject(format!(
-                "token type (typ) is {shown}, expected {REFRESH_TYPE}"
-            )),
+            TokenType::Refresh => reject(REFRESH_TYPE),
         }
     }
 
-    fn check_claims(&self, claims: &Object, now: i64) -> Result<(), TokenError> {
-        let exp = numeric_date(claims, "exp")?;
-        let nbf = numeric_date(claims, "nbf")?;
-        let iat = numeric_date(claims, "iat")?;
+    fn check_claims(
+        &self,
+        claims: &json::Object,
+        registered: &Registered,
+        now: i64,
+    ) -> Result<(), TokenError> {
+        let exp = registered_date("exp", registered.exp)?;
+        let nbf = registered_date("nbf", registered.nbf)?;
+        let iat = registered_date("iat", registered.iat)?;
         if !self.ignore_time {
             self.check_time(exp, nbf, iat, now)?;
         }
-        for name in ["iss", "sub", "jti", "sid"] {
-            string_claim(claims, name)?;
-        }
-        check_equal(claims, "iss", self.issuer.as_deref())?;
-        check_equal(claims, "sub", self.subject.as_deref())?;
-        self.check_audience(claims)?;
+        let iss = registered_string("iss", registered.iss)?;
+        let sub = registered_string("sub", registered.sub)?;
+        registered_string("jti", registered.jti)?;
+        registered_string("sid", registered.sid)?;
+        check_equal("iss", iss, self.issuer.as_deref())?;
+        check_equal("sub", sub, self.subject.as_deref())?;
+        self.check_audience(registered.aud)?;
         for name in &self.required {
             if !claims.contains_key(name) {
                 return Err(TokenError::claim(format!(
@@ -299,26 +410,30 @@ impl Policy {
         Ok(())
     }
 
-    fn check_audience(&self, claims: &Object) -> Result<(), TokenError> {
-        let audiences: Vec<&str> = match claims.get("aud") {
-            None => Vec::new(),
-            Some(Value::String(aud)) => vec![aud.as_str()],
-            Some(Value::Array(items)) => {
-                let strings: Option<Vec<&str>> = items.iter().map(Value::as_str).collect();
-                strings.ok_or_else(|| {
-                    TokenError::claim(
+    fn check_audience(&self, aud: Option<&Json>) -> Result<(), TokenError> {
+        let audiences: &[Json] = match aud {
+            None => &[],
+            Some(one @ Json::Str(_)) => std::slice::from_ref(one),
+            Some(Json::Array(items)) => {
+                if !items.iter().all(|item| matches!(item, Json::Str(_))) {
+                    return Err(TokenError::claim(
                         "claim aud is an array that holds something other than strings",
-                    )
-                })?
+                    ));
+                }
+                items
             }
             Some(other) => {
                 return Err(TokenError::claim(format!(
                     "claim aud is {}, expected a string or an array of strings",
-                    json_type_name(other)
+                    other.type_name()
                 )));
             }
         };
         if self.audience.is_empty() {
+            return Ok(());
+        }
+        let found = || audiences.iter().filter_map(Json::as_str);
+        if found().any(|aud| self.audience.iter().any(|want| want == aud)) {
             return Ok(());
         }
         let expected = self
@@ -332,21 +447,113 @@ impl Policy {
                 "claim aud is missing or empty, expected {expected}"
             )));
         }
-        if audiences
-            .iter()
-            .any(|aud| self.audience.iter().any(|want| want == aud))
-        {
-            Ok(())
-        } else {
-            Err(TokenError::claim(format!(
-                "claim aud is {}, expected {expected}",
-                audiences
-                    .iter()
-                    .map(|a| quote(a))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )))
+        Err(TokenError::claim(format!(
+            "claim aud is {}, expected {expected}",
+            found().map(quote).collect::<Vec<_>>().join(", ")
+        )))
+    }
+}
+
+/// The header parameters verification reads, found in one pass over the header.
+#[derive(Default)]
+struct HeaderParams<'o, 'a> {
+    alg: Option<&'o Json<'a>>,
+    typ: Option<&'o Json<'a>>,
+    kid: Option<&'o Json<'a>>,
+    crit: bool,
+}
+
+impl<'o, 'a> HeaderParams<'o, 'a> {
+    /// Refuses a header that names a parameter twice (RFC 7515 section 4).
+    fn of(header: &'o json::Object<'a>) -> Result<Self, TokenError> {
+        let mut params = HeaderParams::default();
+        let mut previous: Option<&str> = None;
+        for (name, value) in header.members() {
+            if previous == Some(name.as_ref()) {
+                return Err(TokenError::malformed(format!(
+                    "segment 1 (header) has {} more than once (RFC 7515 section 4)",
+                    quote(name)
+                )));
+            }
+            previous = Some(name);
+            match name.as_ref() {
+                "alg" => params.alg = Some(value),
+                "typ" => params.typ = Some(value),
+                "kid" => params.kid = Some(value),
+                // Any value, even [], is refused: jwtctl understands no extension.
+                "crit" => params.crit = true,
+                // jku, x5u, jwk and x5c are ignored: keys never come from the token.
+                _ => {}
+            }
         }
+        Ok(params)
+    }
+}
+
+/// The registered claims verification checks, found in one pass over the claims: a typed view
+/// borrowing from the parsed payload.
+#[derive(Default)]
+struct Registered<'o, 'a> {
+    exp: Option<&'o Json<'a>>,
+    nbf: Option<&'o Json<'a>>,
+    iat: Option<&'o Json<'a>>,
+    iss: Option<&'o Json<'a>>,
+    sub: Option<&'o Json<'a>>,
+    aud: Option<&'o Json<'a>>,
+    jti: Option<&'o Json<'a>>,
+    sid: Option<&'o Json<'a>>,
+}
+
+impl<'o, 'a> Registered<'o, 'a> {
+    /// Refuses claims that name any claim twice (RFC 7519 section 4): a verifier and the
+    /// application behind it could otherwise read different values of the same claim.
+    fn of(claims: &'o json::Object<'a>) -> Result<Self, TokenError> {
+        let mut registered = Registered::default();
+        let mut previous: Option<&str> = None;
+        for (name, value) in claims.members() {
+            if previous == Some(name.as_ref()) {
+                return Err(TokenError::malformed(format!(
+                    "segment 2 (payload) has claim {} more than once (RFC 7519 section 4)",
+                    quote(name)
+                )));
+            }
+            previous = Some(name);
+            let slot = match name.as_ref() {
+                "exp" => &mut registered.exp,
+                "nbf" => &mut registered.nbf,
+                "iat" => &mut registered.iat,
+                "iss" => &mut registered.iss,
+                "sub" => &mut registered.sub,
+                "aud" => &mut registered.aud,
+                "jti" => &mut registered.jti,
+                "sid" => &mut registered.sid,
+                _ => continue,
+            };
+            *slot = Some(value);
+        }
+        Ok(registered)
+    }
+}
+
+fn registered_date(name: &str, value: Option<&Json>) -> Result<Option<i64>, TokenError> {
+    match value {
+        None => Ok(None),
+        Some(Json::Number(number)) => Ok(Some(seconds(number))),
+        Some(other) => Err(wrong_date_type(name, other.type_name())),
+    }
+}
+
+fn registered_string<'j>(
+    name: &str,
+    value: Option<&'j Json>,
+) -> Result<Option<&'j str>, TokenError> {
+    match value {
+        None => Ok(None),
+        Some(Json::Str(value)) => Ok(Some(value)),
+        Some(other) => Err(TokenError::claim(format!(
+            "claim {name} is {}, expected a string",
+            other.type_name()
+        ))),
     }
 }
 
@@ -362,52 +569,45 @@ pub fn same_media_type(found: &str, expected: &str) -> bool {
     strip(found) == strip(expected)
 }
 
-/// Refuses header parameters whose presence changes meaning in ways jwtctl does not implement.
-/// `jku`, `x5u`, `jwk` and `x5c` are simply ignored: keys never come from the token.
-fn check_header(header: &Object) -> Result<(), TokenError> {
-    if header.contains_key("crit") {
-        return Err(TokenError::new(
-            RejectKind::Header,
-            "header has crit; jwtctl understands no critical extension (RFC 7515 section 4.1.11)",
-        ));
-    }
-    Ok(())
-}
-
 /// Reads a NumericDate claim: absent, or a JSON number (fractions are truncated toward the past).
 pub fn numeric_date(claims: &Object, name: &str) -> Result<Option<i64>, TokenError> {
     match claims.get(name) {
         None => Ok(None),
-        Some(Value::Number(number)) => Ok(Some(match number.as_i64() {
-            Some(seconds) => seconds,
-            // Saturating: 1e300 is "never", -1e300 is "long ago".
-            None => number
-                .as_f64()
-                .map_or(i64::MAX, |seconds| seconds.floor() as i64),
-        })),
-        Some(other) => Err(TokenError::claim(format!(
-            "claim {name} is {}, expected a number of seconds",
-            json_type_name(other)
-        ))),
+        Some(Value::Number(number)) => Ok(Some(seconds(number))),
+        Some(other) => Err(wrong_date_type(name, json_type_name(other))),
     }
 }
 
-fn string_claim<'a>(claims: &'a Object, name: &str) -> Result<Option<&'a str>, TokenError> {
+/// [`numeric_date`] of a borrowed object.
+pub fn json_numeric_date(claims: &json::Object, name: &str) -> Result<Option<i64>, TokenError> {
     match claims.get(name) {
         None => Ok(None),
-        Some(Value::String(value)) => Ok(Some(value)),
-        Some(other) => Err(TokenError::claim(format!(
-            "claim {name} is {}, expected a string",
-            json_type_name(other)
-        ))),
+        Some(Json::Number(number)) => Ok(Some(seconds(number))),
+        Some(other) => Err(wrong_date_type(name, other.type_name())),
     }
 }
 
-fn check_equal(claims: &Object, name: &str, expected: Option<&str>) -> Result<(), TokenError> {
+fn seconds(number: &serde_json::Number) -> i64 {
+    match number.as_i64() {
+        Some(seconds) => seconds,
+        // Saturating: 1e300 is "never", -1e300 is "long ago".
+        None => number
+            .as_f64()
+            .map_or(i64::MAX, |seconds| seconds.floor() as i64),
+    }
+}
+
+fn wrong_date_type(name: &str, found: &str) -> TokenError {
+    TokenError::claim(format!(
+        "claim {name} is {found}, expected a number of seconds"
+    ))
+}
+
+fn check_equal(name: &str, found: Option<&str>, expected: Option<&str>) -> Result<(), TokenError> {
     let Some(expected) = expected else {
         return Ok(());
     };
-    match string_claim(claims, name)? {
+    match found {
         Some(found) if found == expected => Ok(()),
         Some(found) => Err(TokenError::claim(format!(
             "claim {name} is {}, expected {}",
@@ -443,5 +643,167 @@ mod tests {
         assert_eq!(quote("evil\u{202e}txt"), "\"evil\\u{202e}txt\"");
         assert_eq!(quote("\u{9b}31m\u{200b}"), "\"\\u{009b}31m\\u{200b}\"");
         assert_eq!(quote(&"x".repeat(100)), format!("\"{}\"…", "x".repeat(80)));
+    }
+    use crate::jwt::token::encode_segment;
+
+    const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+    const NOW: i64 = 1_800_000_000;
+
+    fn policy() -> Policy {
+        Policy {
+            algorithms: vec![Alg::HS256],
+            key: VerifyingKey::from_secret(&Secret::new(SECRET.to_vec())),
+            issuer: None,
+            audience: Vec::new(),
+            subject: None,
+            leeway: 0,
+            token_type: TokenType::NotRefresh,
+            required: Vec::new(),
+            ignore_time: false,
+        }
+    }
+
+    /// Signs `header.payload`, written by hand, with HS256 and `SECRET`.
+    fn forge(header: &str, payload: &str) -> String {
+        let input = format!(
+            "{}.{}",
+            encode_segment(header.as_bytes()),
+            encode_segment(payload.as_bytes())
+        );
+        let key = hmac::Key::new(hmac::HMAC_SHA256, SECRET);
+        let tag = hmac::sign(&key, input.as_bytes());
+        format!("{input}.{}", encode_segment(tag.as_ref()))
+    }
+
+    fn rejection(token: &str) -> TokenError {
+        policy().verify(token, NOW).expect_err("rejected")
+    }
+
+    const HEADER: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
+
+    #[test]
+    fn accepts_a_good_token_and_keeps_its_claims() {
+        let token = forge(
+            HEADER,
+            r#"{"exp":1800000300,"sub":"alice","n":[1,{"b":2,"a":1}]}"#,
+        );
+        let verified = policy().verify(&token, NOW).expect("valid");
+        assert_eq!(
+            serde_json::to_string(&verified.claims).unwrap(),
+            r#"{"exp":1800000300,"n":[1,{"a":1,"b":2}],"sub":"alice"}"#
+        );
+        assert_eq!(verified.header.get("alg"), Some(&Value::from("HS256")));
+    }
+
+    #[test]
+    fn refuses_a_claim_given_twice() {
+        for payload in [
+            r#"{"exp":1800000300,"exp":1}"#,
+            r#"{"exp":1,"exp":1800000300}"#,
+            r#"{"exp":1800000300,"\u0065xp":1800000300}"#,
+            r#"{"exp":1800000300,"sub":"alice","sub":"admin"}"#,
+            r#"{"exp":1800000300,"role":"user","role":"admin"}"#,
+        ] {
+            let error = rejection(&forge(HEADER, payload));
+            assert_eq!(error.kind, RejectKind::Malformed, "{payload}");
+            assert!(
+                error.message.contains("more than once"),
+                "{payload}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_a_header_parameter_given_twice() {
+        let error = rejection(&forge(
+            r#"{"alg":"HS256","alg":"HS256"}"#,
+            r#"{"exp":1800000300}"#,
+        ));
+        assert!(error.message.contains("segment 1 (header)"), "{error}");
+        let error = rejection(&forge(
+            r#"{"alg":"none","alg":"HS256"}"#,
+            r#"{"exp":1800000300}"#,
+        ));
+        assert!(error.message.contains("more than once"), "{error}");
+    }
+
+    #[test]
+    fn checks_the_signature_before_reading_the_payload() {
+        let token = forge(HEADER, "not json at all");
+        assert_eq!(rejection(&token).kind, RejectKind::Malformed);
+        let (input, _) = token.rsplit_once('.').unwrap();
+        let forged = format!("{input}.{}", encode_segment(&[0; 32]));
+        assert_eq!(rejection(&forged).kind, RejectKind::Signature);
+    }
+
+    #[test]
+    fn time_claims_keep_their_rules() {
+        let expired = rejection(&forge(HEADER, r#"{"exp":1800000000}"#));
+        assert_eq!(expired.kind, RejectKind::Expired, "exp == now is expired");
+        assert!(
+            policy()
+                .verify(&forge(HEADER, r#"{"exp":1800000001}"#), NOW)
+                .is_ok()
+        );
+        for payload in [
+            r#"{"exp":"1800000300"}"#,
+            r#"{"exp":null}"#,
+            r#"{"exp":1800000300,"nbf":null}"#,
+            r#"{"exp":1800000300,"nbf":{}}"#,
+            r#"{"exp":1800000300,"iat":true}"#,
+        ] {
+            assert_eq!(
+                rejection(&forge(HEADER, payload)).kind,
+                RejectKind::Claim,
+                "{payload}"
+            );
+        }
+        assert_eq!(
+            rejection(&forge(HEADER, r#"{"exp":1800000300,"nbf":1800000001}"#)).kind,
+            RejectKind::NotYetValid
+        );
+        assert_eq!(
+            rejection(&forge(HEADER, r#"{}"#)).kind,
+            RejectKind::Claim,
+            "exp is required"
+        );
+    }
+
+    #[test]
+    fn the_pinned_algorithm_and_crit_still_hold() {
+        for header in [
+            r#"{"alg":"none"}"#,
+            r#"{"alg":"HS512"}"#,
+            r#"{"alg":"hs256"}"#,
+            r#"{"alg":null}"#,
+            r#"{}"#,
+        ] {
+            assert_eq!(
+                rejection(&forge(header, r#"{"exp":1800000300}"#)).kind,
+                RejectKind::Algorithm,
+                "{header}"
+            );
+        }
+        assert_eq!(
+            rejection(&forge(
+                r#"{"alg":"HS256","crit":[]}"#,
+                r#"{"exp":1800000300}"#
+            ))
+            .kind,
+            RejectKind::Header
+        );
+    }
+
+    #[test]
+    fn check_reuses_its_buffers_and_agrees_with_verify() {
+        let policy = policy();
+        let mut scratch = Scratch::default();
+        for payload in [r#"{"exp":1800000300,"sub":"a"}"#, r#"{"exp":1}"#, "[]"] {
+            let token = forge(HEADER, payload);
+            let checked = policy
+                .check(&token, NOW, &mut scratch)
+                .map(|checked| checked.to_verified());
+            assert_eq!(checked, policy.verify(&token, NOW), "{payload}");
+        }
     }
 }

@@ -99,7 +99,7 @@ fn case_02_characters_outside_base64url_padding_and_inner_whitespace() {
             "segment 3 (signature) has character '/'",
         ),
         (insert(dot2 + 3, " "), "whitespace inside the token"),
-        (insert(dot1, "\n"), "whitespace inside the token"),
+        (insert(dot1, "\n"), "more than one line"),
         (insert(5, "\t"), "U+0009"),
         (insert(5, "é"), "not base64url"),
         (insert(dot2 + 1, "\u{200b}"), "not base64url"),
@@ -1037,7 +1037,7 @@ fn case_17_no_option_takes_secret_material_on_the_command_line() {
             .args(["verify", "--secret-env", SECRET, &token])
             .assert(),
         2,
-        "is not set",
+        "takes the NAME of an environment variable",
     );
     let help = stdout(&sandbox.cmd().args(["verify", "--help"]).assert().success());
     assert!(

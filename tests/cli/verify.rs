@@ -452,7 +452,7 @@ fn an_expired_token_exits_3_and_says_how_long_ago() {
         &token,
         &with_now(&[]),
         3,
-        "token rejected: token expired 3m 12s ago (exp 2027-01-15T07:56:48Z)",
+        "error: token expired 3m 12s ago (exp 2027-01-15T07:56:48Z)",
     );
     // Against the real clock too.
     let old = hs256(
@@ -718,4 +718,62 @@ fn rfc_7515_a3_ecdsa() {
         1,
         "algorithm ES256 is not allowed (expected RS256)",
     );
+}
+
+#[test]
+fn a_file_name_given_as_the_token_gets_a_hint() {
+    let sandbox = Sandbox::new();
+    let token = issue_access(&sandbox, &["--sub", "a"]);
+    sandbox.write("token.txt", format!("{token}\n"));
+    fails(
+        sandbox.cmd().args(["verify", "token.txt"]).assert(),
+        1,
+        "is a file name, not a token: read the file with `< token.txt`",
+    );
+}
+
+#[test]
+fn two_tokens_on_stdin_are_named_as_such() {
+    let sandbox = Sandbox::new();
+    let (access, refresh) = issue_pair(&sandbox, "alice", &[]);
+    fails(
+        sandbox
+            .cmd()
+            .arg("verify")
+            .write_stdin(format!("{access}\n{refresh}\n"))
+            .assert(),
+        1,
+        "more than one line",
+    );
+}
+
+#[test]
+fn expiry_is_not_called_a_rejection() {
+    let sandbox = Sandbox::new();
+    let token = issue_access(&sandbox, &["--sub", "a"]);
+    let assert = fails(
+        sandbox
+            .cmd()
+            .args(["verify", "--now", "4102444800", &token])
+            .assert(),
+        3,
+        "a refresh token can get a new one",
+    );
+    assert!(!crate::support::stderr(&assert).contains("rejected"));
+}
+
+#[test]
+fn a_secret_typed_into_secret_env_is_not_echoed() {
+    let sandbox = Sandbox::new();
+    let assert = sandbox
+        .cmd()
+        .args([
+            "verify",
+            "--secret-env",
+            "hunter2-is-my/secret=value",
+            "x.y.z",
+        ])
+        .assert();
+    let assert = fails(assert, 2, "takes the NAME of an environment variable");
+    assert!(!crate::support::stderr(&assert).contains("hunter2"));
 }
