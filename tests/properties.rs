@@ -6,6 +6,8 @@
 //! loaders, so the loaders are exercised too. Case counts are kept modest: RSA signing in a debug
 //! build is the slow part, and the whole file should run in well under a minute.
 
+mod support;
+
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -767,10 +769,13 @@ mod store_model {
     use std::path::Path;
 
     use jwtctl::store::{
-        AccessOutcome, FileStore, LookupOutcome, MIN_CUTOFF_RETENTION, NewToken, RevokeSelector,
-        RotateOutcome, SessionSummary, Store, Timestamp,
+        AccessOutcome, FileStore, LookupOutcome, MIN_CUTOFF_RETENTION, NewToken, OpenOptions,
+        RedisStore, RevokeSelector, RotateOutcome, SessionSummary, Store, Timestamp,
     };
     use proptest::prelude::*;
+    use proptest::test_runner::TestRunner;
+
+    use crate::support::redis_server::RedisServer;
 
     /// 2100-01-01, as in the conformance suite.
     const T0: Timestamp = 4_102_444_800;
@@ -1396,8 +1401,7 @@ mod store_model {
     }
 
     /// The backends to check, each with a fresh, empty store for every case. `run` only uses the
-    /// `Store` trait; the Redis backend (a placeholder on main so far) gets its own `proptest!`
-    /// block here once it exists, against a private redis-server.
+    /// `Store` trait.
     fn file_store(dir: &Path) -> Box<dyn Store> {
         Box::new(FileStore::new(dir.join("sessions.json")))
     }
@@ -1411,6 +1415,30 @@ mod store_model {
             let dir = tempfile::tempdir().expect("temporary directory");
             let mut store = file_store(dir.path());
             run(store.as_mut(), &ops)?;
+        }
+    }
+
+    /// The same sequences on a private redis-server (skipped when it is not installed, except
+    /// under CI), one key prefix per case.
+    #[test]
+    fn redis_store_agrees_with_the_model() {
+        let Some(server) = RedisServer::start() else {
+            return;
+        };
+        let case = std::cell::Cell::new(0);
+        let mut runner = TestRunner::new(super::config(64));
+        let result = runner.run(&prop::collection::vec(op(), 1..60), |ops| {
+            case.set(case.get() + 1);
+            let options = OpenOptions {
+                prefix: format!("model{}:", case.get()),
+                ..OpenOptions::default()
+            };
+            let mut store = RedisStore::connect(&server.url, &options)
+                .map_err(|error| TestCaseError::fail(format!("connect: {error}")))?;
+            run(&mut store, &ops)
+        });
+        if let Err(error) = result {
+            panic!("{error}");
         }
     }
 }

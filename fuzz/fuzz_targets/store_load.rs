@@ -48,8 +48,16 @@ fuzz_target!(|data: &[u8]| {
     for session in &sessions {
         let sub = Some(session.sub.as_str());
         let family = Some(session.family.as_str());
-        answers.push(store.check_access(sub, family, NOW, NOW).expect("check_access"));
-        answers.push(store.check_access(sub, None, NOW, NOW).expect("check_access"));
+        answers.push(
+            store
+                .check_access(sub, family, NOW, NOW)
+                .expect("check_access"),
+        );
+        answers.push(
+            store
+                .check_access(sub, None, NOW, NOW)
+                .expect("check_access"),
+        );
     }
     store
         .sessions(Some("alice"), NOW)
@@ -65,13 +73,24 @@ fuzz_target!(|data: &[u8]| {
 
     // Pruning rewrites what it read; the result must load, and give the same answers.
     store.prune(NOW).expect("prune a store that loaded");
-    assert_eq!(store.sessions(None, NOW).expect("sessions after prune"), sessions);
+    assert_eq!(
+        store.sessions(None, NOW).expect("sessions after prune"),
+        sessions
+    );
     let mut again = Vec::new();
     for session in &sessions {
         let sub = Some(session.sub.as_str());
         let family = Some(session.family.as_str());
-        again.push(store.check_access(sub, family, NOW, NOW).expect("check_access"));
-        again.push(store.check_access(sub, None, NOW, NOW).expect("check_access"));
+        again.push(
+            store
+                .check_access(sub, family, NOW, NOW)
+                .expect("check_access"),
+        );
+        again.push(
+            store
+                .check_access(sub, None, NOW, NOW)
+                .expect("check_access"),
+        );
     }
     assert_eq!(again, answers, "pruning changed an answer");
 });

@@ -22,8 +22,22 @@ const NOW: i64 = 1_800_000_000;
 const SECRET: &[u8; 64] = b"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 const ALG_NAMES: [&str; 16] = [
-    "HS256", "HS384", "HS512", "RS256", "PS256", "ES256", "EdDSA", "none", "None", "nOnE", "hs256",
-    "HS256 ", "HS1024", "", "at+jwt", "refresh+jwt",
+    "HS256",
+    "HS384",
+    "HS512",
+    "RS256",
+    "PS256",
+    "ES256",
+    "EdDSA",
+    "none",
+    "None",
+    "nOnE",
+    "hs256",
+    "HS256 ",
+    "HS1024",
+    "",
+    "at+jwt",
+    "refresh+jwt",
 ];
 
 #[derive(Arbitrary, Debug)]
@@ -214,10 +228,16 @@ fn verify(policy: &Policy, text: &str) -> bool {
         assert!(verified.claims.contains_key(name));
     }
     if let Some(issuer) = &policy.issuer {
-        assert_eq!(verified.claims.get("iss").and_then(Value::as_str), Some(issuer.as_str()));
+        assert_eq!(
+            verified.claims.get("iss").and_then(Value::as_str),
+            Some(issuer.as_str())
+        );
     }
     if let Some(subject) = &policy.subject {
-        assert_eq!(verified.claims.get("sub").and_then(Value::as_str), Some(subject.as_str()));
+        assert_eq!(
+            verified.claims.get("sub").and_then(Value::as_str),
+            Some(subject.as_str())
+        );
     }
     true
 }
