@@ -1,0 +1,178 @@
+//! Regression tests for mutants that survived `cargo mutants` on the token core and the file
+//! store: each test pins a boundary or a branch that the rest of the suite left unchecked.
+//! They call the library directly, so they are quick.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use jwtctl::jwt::jwk::JwksKey;
+use jwtctl::jwt::keys::{load_private_key, load_public_key};
+use jwtctl::jwt::token::{self, MAX_TOKEN_BYTES, Object};
+use jwtctl::jwt::{Alg, Policy, RejectKind, Signer, TokenType, VerifyingKey};
+use jwtctl::store::{FileStore, NewToken, Store, StoreError};
+use serde_json::json;
+
+/// 64 hex characters, used as-is (64 bytes of key).
+const SECRET: &str = "4f1c0a9e8b7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928170f6e5d4c";
+
+// --- token.rs --------------------------------------------------------------------------------
+
+/// `token.len() > MAX_TOKEN_BYTES`: a token of exactly the limit is not refused for its size.
+#[test]
+fn a_token_of_exactly_the_size_limit_is_not_refused_for_its_size() {
+    let filler = "a".repeat(MAX_TOKEN_BYTES - 4);
+    let at_limit = format!("{filler}.b.c");
+    assert_eq!(at_limit.len(), MAX_TOKEN_BYTES);
+    let segments = token::split(&at_limit).expect("a token at the limit splits");
+    assert_eq!(segments.len(), 3);
+    let over = format!("{filler}a.b.c");
+    let error = token::split(&over).expect_err("one byte over the limit is refused");
+    assert!(error.message.contains("limit of 65536 bytes"), "{error:?}");
+}
+
+// --- verify.rs -------------------------------------------------------------------------------
+
+/// A fixed instant: 2027-01-15T08:00:00Z.
+const NOW: i64 = 1_800_000_000;
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/keys")
+        .join(name)
+}
+
+fn claims(value: serde_json::Value) -> Object {
+    match value {
+        serde_json::Value::Object(object) => object,
+        other => panic!("not an object: {other}"),
+    }
+}
+
+fn valid_claims() -> Object {
+    claims(json!({ "sub": "alice", "iat": NOW - 10, "exp": NOW + 3600, "jti": "j1" }))
+}
+
+fn policy(algorithms: Vec<Alg>, key: VerifyingKey) -> Policy {
+    Policy {
+        algorithms,
+        key,
+        issuer: None,
+        audience: Vec::new(),
+        subject: None,
+        leeway: 0,
+        token_type: TokenType::default(),
+        required: Vec::new(),
+        ignore_time: false,
+    }
+}
+
+fn es256_token(key: &str, kid: Option<&str>) -> String {
+    let private = load_private_key(&fixture(key), &mut |_| {}).expect("a private key fixture");
+    Signer::from_private_key(Alg::ES256, &private, kid.map(str::to_owned))
+        .sign("at+jwt", &valid_claims())
+        .expect("sign")
+}
+
+fn jwks_key(public: &str, kid: &str) -> JwksKey {
+    JwksKey {
+        kid: Some(kid.to_owned()),
+        alg: None,
+        key: load_public_key(&fixture(public)).expect("a public key fixture"),
+    }
+}
+
+/// `VerifyingKey::decoding`: the key is the one whose `kid` equals the token's, not another.
+#[test]
+fn a_jwks_key_is_picked_by_the_tokens_kid() {
+    let set = VerifyingKey::Set(vec![
+        jwks_key("ec256.pub.pem", "main"),
+        jwks_key("ec256-other.pub.pem", "other"),
+    ]);
+    let policy = policy(vec![Alg::ES256], set);
+    for (key, kid) in [("ec256.pem", "main"), ("ec256-other.pem", "other")] {
+        let token = es256_token(key, Some(kid));
+        let verified = policy.verify(&token, NOW);
+        assert!(verified.is_ok(), "{kid}: {verified:?}");
+    }
+    // Signed by one key, naming the other: the named key is tried, and does not match.
+    let token = es256_token("ec256.pem", Some("other"));
+    let error = policy.verify(&token, NOW).expect_err("wrong kid");
+    assert_eq!(error.kind, RejectKind::Signature);
+    assert!(error.message.contains("does not match"), "{error:?}");
+    let token = es256_token("ec256.pem", Some("unknown"));
+    let error = policy.verify(&token, NOW).expect_err("unknown kid");
+    assert!(error.message.contains("has kid \"unknown\""), "{error:?}");
+}
+
+// --- store/file.rs ---------------------------------------------------------------------------
+
+/// `jwtctl` with a clean environment and `dir` as its working directory.
+fn jwtctl_in(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_jwtctl"));
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("JWTCTL_") {
+            cmd.env_remove(&name);
+        }
+    }
+    cmd.current_dir(dir)
+        .env("JWTCTL_SECRET", SECRET)
+        .env("XDG_DATA_HOME", dir.join("no-default-store"))
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// `FileStore::dir`: a store named by a bare file name lives in the working directory (its
+/// parent is the empty path, which cannot be created, locked in or synced).
+#[test]
+fn a_store_named_by_a_bare_file_name_lives_in_the_working_directory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = jwtctl_in(dir.path())
+        .args(["issue", "--sub", "alice"])
+        .env("JWTCTL_STORE", "sessions.json")
+        .output()
+        .expect("run jwtctl");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(dir.path().join("sessions.json").is_file());
+    let output = jwtctl_in(dir.path())
+        .args(["sessions", "--json"])
+        .env("JWTCTL_STORE", "sessions.json")
+        .output()
+        .expect("run jwtctl");
+    assert!(output.status.success());
+    let listed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(listed[0]["sub"], "alice", "{listed}");
+}
+
+/// `FileStore::load`: only a missing file is an empty store; a store that cannot be read (here a
+/// symbolic link to itself) is an error, and is not replaced by a write.
+#[cfg(unix)]
+#[test]
+fn an_unreadable_store_is_an_error_not_an_empty_store() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("sessions.json");
+    std::os::unix::fs::symlink(&path, &path).expect("symlink");
+    let mut store = FileStore::new(path.clone());
+    match store.sessions(None, NOW) {
+        Err(StoreError::Io { action, .. }) => assert_eq!(action, "read"),
+        other => panic!("expected a read error, got {other:?}"),
+    }
+    let token = NewToken {
+        jti: "j1".into(),
+        sub: "alice".into(),
+        family: "F1".into(),
+        issued_at: NOW,
+        expires_at: NOW + 3600,
+        access_expires_at: NOW + 900,
+        label: None,
+    };
+    match store.insert(&[token], NOW) {
+        Err(StoreError::Io { action, .. }) => assert_eq!(action, "read"),
+        other => panic!("expected a read error, got {other:?}"),
+    }
+    let link = std::fs::symlink_metadata(&path).expect("the link is still there");
+    assert!(link.file_type().is_symlink());
+}
