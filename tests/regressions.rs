@@ -9,7 +9,7 @@ use jwtctl::jwt::jwk::JwksKey;
 use jwtctl::jwt::keys::{load_private_key, load_public_key};
 use jwtctl::jwt::token::{self, MAX_TOKEN_BYTES, Object};
 use jwtctl::jwt::{Alg, Policy, RejectKind, Signer, TokenType, VerifyingKey};
-use jwtctl::store::{FileStore, NewToken, Store, StoreError};
+use jwtctl::store::{FileStore, NewToken, RevokeSelector, Store, StoreError};
 use serde_json::json;
 
 /// 64 hex characters, used as-is (64 bytes of key).
@@ -147,6 +147,85 @@ fn a_store_named_by_a_bare_file_name_lives_in_the_working_directory() {
     assert_eq!(listed[0]["sub"], "alice", "{listed}");
 }
 
+/// A refresh token of alice, issued at `NOW`.
+fn new_token(jti: &str, family: &str, expires_at: i64, access_expires_at: i64) -> NewToken {
+    NewToken {
+        jti: jti.into(),
+        sub: "alice".into(),
+        family: family.into(),
+        issued_at: NOW,
+        expires_at,
+        access_expires_at,
+        label: None,
+    }
+}
+
+/// A `FileStore` in its own temporary directory.
+fn temp_store() -> (tempfile::TempDir, FileStore) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = FileStore::new(dir.path().join("sessions.json"));
+    (dir, store)
+}
+
+fn store_json(store: &FileStore) -> serde_json::Value {
+    let text = std::fs::read_to_string(store.path()).expect("the store file");
+    serde_json::from_str(&text).expect("the store is JSON")
+}
+
+#[cfg(unix)]
+fn inode(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).expect("metadata").ino()
+}
+
+/// `Record::is_live_active` (`exp > now`): a refresh token is dead from its `exp` on, even while
+/// the access token issued with it (and so its record) lives on; revoking its family then counts
+/// no live session.
+#[test]
+fn a_refresh_token_at_its_expiry_is_not_a_live_session() {
+    let (_dir, mut store) = temp_store();
+    store
+        .insert(&[new_token("j1", "F1", NOW + 100, NOW + 200)], NOW)
+        .expect("insert");
+    assert_eq!(store.sessions(None, NOW + 99).expect("sessions").len(), 1);
+    assert_eq!(store.sessions(None, NOW + 100).expect("sessions"), vec![]);
+    let revoked = store
+        .revoke(&RevokeSelector::Family("F1".into()), NOW + 100)
+        .expect("revoke");
+    assert_eq!(
+        revoked, 0,
+        "a family whose refresh token expired is not live"
+    );
+}
+
+/// `Record::is_revoked` in `revoke_families`: revoking a family again keeps the time its records
+/// were first revoked, and (nothing having changed) leaves the file alone.
+#[cfg(unix)]
+#[test]
+fn revoking_again_keeps_the_first_revocation_time() {
+    let (_dir, mut store) = temp_store();
+    store
+        .insert(&[new_token("j1", "F1", NOW + 3600, NOW + 900)], NOW)
+        .expect("insert");
+    let family = RevokeSelector::Family("F1".into());
+    assert_eq!(store.revoke(&family, NOW + 10).expect("revoke"), 1);
+    let before = inode(store.path());
+    assert_eq!(store.revoke(&family, NOW + 20).expect("revoke"), 0);
+    assert_eq!(
+        store
+            .revoke(&RevokeSelector::All, NOW + 30)
+            .expect("revoke"),
+        0
+    );
+    let json = store_json(&store);
+    assert_eq!(
+        json["tokens"]["j1"]["st"]["revoked"]["at"],
+        NOW + 10,
+        "{json}"
+    );
+    assert_eq!(inode(store.path()), before, "the store was rewritten");
+}
+
 /// `FileStore::load`: only a missing file is an empty store; a store that cannot be read (here a
 /// symbolic link to itself) is an error, and is not replaced by a write.
 #[cfg(unix)]
@@ -160,16 +239,7 @@ fn an_unreadable_store_is_an_error_not_an_empty_store() {
         Err(StoreError::Io { action, .. }) => assert_eq!(action, "read"),
         other => panic!("expected a read error, got {other:?}"),
     }
-    let token = NewToken {
-        jti: "j1".into(),
-        sub: "alice".into(),
-        family: "F1".into(),
-        issued_at: NOW,
-        expires_at: NOW + 3600,
-        access_expires_at: NOW + 900,
-        label: None,
-    };
-    match store.insert(&[token], NOW) {
+    match store.insert(&[new_token("j1", "F1", NOW + 3600, NOW + 900)], NOW) {
         Err(StoreError::Io { action, .. }) => assert_eq!(action, "read"),
         other => panic!("expected a read error, got {other:?}"),
     }
