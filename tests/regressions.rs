@@ -226,6 +226,33 @@ fn revoking_again_keeps_the_first_revocation_time() {
     assert_eq!(inode(store.path()), before, "the store was rewritten");
 }
 
+/// `Data::prune`: a prune that drops only a revoked family, or only a user cut-off, rewrites the
+/// file without it; a prune that drops nothing leaves the file alone.
+#[cfg(unix)]
+#[test]
+fn prune_rewrites_the_store_exactly_when_something_was_dropped() {
+    let (_dir, mut store) = temp_store();
+    let text = format!(
+        "{{\"version\":1,\"tokens\":{{}},\n\"revoked_families\":{{\"F9\":{}}},\n\"cutoffs\":{{\"bob\":{{\"at\":{},\"until\":{}}}}}}}\n",
+        NOW + 50,
+        NOW,
+        NOW + 100
+    );
+    std::fs::write(store.path(), text).expect("write the store");
+    let before = inode(store.path());
+    assert_eq!(store.prune(NOW + 49).expect("prune"), 0);
+    assert_eq!(inode(store.path()), before, "nothing was dropped");
+
+    assert_eq!(store.prune(NOW + 50).expect("prune"), 0);
+    let json = store_json(&store);
+    assert_eq!(json["revoked_families"], json!({}), "{json}");
+    assert_eq!(json["cutoffs"]["bob"]["until"], NOW + 100, "{json}");
+
+    assert_eq!(store.prune(NOW + 100).expect("prune"), 0);
+    let json = store_json(&store);
+    assert_eq!(json["cutoffs"], json!({}), "{json}");
+}
+
 /// `FileStore::load`: only a missing file is an empty store; a store that cannot be read (here a
 /// symbolic link to itself) is an error, and is not replaced by a write.
 #[cfg(unix)]
