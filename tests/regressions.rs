@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use jwtctl::jwt::jwk::JwksKey;
-use jwtctl::jwt::keys::{load_private_key, load_public_key};
+use jwtctl::jwt::keys::{Secret, load_private_key, load_public_key};
 use jwtctl::jwt::token::{self, MAX_TOKEN_BYTES, Object};
 use jwtctl::jwt::{Alg, Policy, RejectKind, Signer, TokenType, VerifyingKey};
 use jwtctl::store::{FileStore, NewToken, RevokeSelector, Store, StoreError};
@@ -28,6 +28,15 @@ fn a_token_of_exactly_the_size_limit_is_not_refused_for_its_size() {
     let over = format!("{filler}a.b.c");
     let error = token::split(&over).expect_err("one byte over the limit is refused");
     assert!(error.message.contains("limit of 65536 bytes"), "{error:?}");
+}
+
+// --- keys.rs ---------------------------------------------------------------------------------
+
+/// `Secret::is_empty` (public, unused inside the crate) says whether there are any bytes.
+#[test]
+fn a_secret_knows_whether_it_is_empty() {
+    assert!(Secret::new(Vec::new()).is_empty());
+    assert!(!Secret::new(b"k".to_vec()).is_empty());
 }
 
 // --- verify.rs -------------------------------------------------------------------------------
