@@ -262,6 +262,32 @@ fn prune_rewrites_the_store_exactly_when_something_was_dropped() {
     assert_eq!(json["cutoffs"], json!({}), "{json}");
 }
 
+/// `Data::sessions`: the last rotation of a session is also read from its rotated records, for a
+/// version 1 file whose successor record has no `rot` (the field is optional).
+#[test]
+fn last_rotation_is_read_from_a_rotated_record() {
+    let (_dir, mut store) = temp_store();
+    let record = |state: String| {
+        format!(
+            "{{\"sub\":\"alice\",\"fam\":\"F1\",\"iat\":{NOW},\"exp\":{},\"aexp\":{},\"st\":{state}}}",
+            NOW + 3600,
+            NOW + 900
+        )
+    };
+    let text = format!(
+        "{{\"version\":1,\"tokens\":{{\n\"j1\":{},\n\"j2\":{}\n}}}}\n",
+        record(format!(
+            "{{\"rotated\":{{\"at\":{},\"next\":\"j2\"}}}}",
+            NOW + 10
+        )),
+        record("\"active\"".to_owned()),
+    );
+    std::fs::write(store.path(), text).expect("write the store");
+    let sessions = store.sessions(None, NOW + 20).expect("sessions");
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    assert_eq!(sessions[0].last_rotated_at, Some(NOW + 10));
+}
+
 /// `FileStore::load`: only a missing file is an empty store; a store that cannot be read (here a
 /// symbolic link to itself) is an error, and is not replaced by a write.
 #[cfg(unix)]
