@@ -39,6 +39,24 @@ fn a_secret_knows_whether_it_is_empty() {
     assert!(!Secret::new(b"k".to_vec()).is_empty());
 }
 
+/// `public_key_from_pem`: a point of the length of a P-384 point is a P-384 key only if it lies
+/// on the curve (as for P-256, where a secp256k1 fixture checks it).
+#[test]
+fn a_p384_length_point_off_the_curve_is_refused() {
+    let text = std::fs::read(fixture("ec384.pub.pem")).expect("fixture");
+    let block = pem::parse(&text).expect("PEM");
+    let mut der = block.contents().to_vec();
+    // The SPKI ends with the uncompressed point 04 || x || y; change the last byte of y.
+    let last = der.len() - 1;
+    der[last] ^= 0x01;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("off-curve.pub.pem");
+    std::fs::write(&path, pem::encode(&pem::Pem::new("PUBLIC KEY", der))).expect("write");
+    let error = load_public_key(&path).expect_err("a point off P-384 is refused");
+    assert!(error.0.contains("not an RSA, EC"), "{error:?}");
+    assert!(load_public_key(&fixture("ec384.pub.pem")).is_ok());
+}
+
 // --- verify.rs -------------------------------------------------------------------------------
 
 /// A fixed instant: 2027-01-15T08:00:00Z.
