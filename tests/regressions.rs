@@ -57,6 +57,26 @@ fn a_p384_length_point_off_the_curve_is_refused() {
     assert!(load_public_key(&fixture("ec384.pub.pem")).is_ok());
 }
 
+/// `public_key_from_pem`: an Ed25519 public key that is not 32 bytes long is refused.
+#[test]
+fn an_ed25519_key_of_the_wrong_length_is_refused() {
+    let text = std::fs::read(fixture("ed25519.pub.pem")).expect("fixture");
+    let block = pem::parse(&text).expect("PEM");
+    let der = block.contents();
+    // SEQUENCE { SEQUENCE { OID 1.3.101.112 }, BIT STRING { 00 || 32 bytes } }
+    assert_eq!(der.len(), 44);
+    let mut longer = vec![0x30, 0x2b];
+    longer.extend_from_slice(&der[2..10]);
+    longer.extend_from_slice(&[0x03, 0x22, 0x00]);
+    longer.extend_from_slice(&der[12..]);
+    longer.push(0x00);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ed25519-33.pub.pem");
+    std::fs::write(&path, pem::encode(&pem::Pem::new("PUBLIC KEY", longer))).expect("write");
+    let error = load_public_key(&path).expect_err("a 33-byte Ed25519 key is refused");
+    assert!(error.0.contains("not an RSA, EC"), "{error:?}");
+}
+
 // --- verify.rs -------------------------------------------------------------------------------
 
 /// A fixed instant: 2027-01-15T08:00:00Z.
