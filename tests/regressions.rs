@@ -326,6 +326,33 @@ fn last_rotation_is_read_from_a_rotated_record() {
     assert_eq!(sessions[0].last_rotated_at, Some(NOW + 10));
 }
 
+/// `Data::sessions`: should a family have two active tokens (a hand-edited file), the session
+/// shows the newer one, wherever it is in the file.
+#[test]
+fn of_two_active_tokens_of_a_family_the_newer_is_shown() {
+    for order in [["old", "new"], ["new", "old"]] {
+        let (_dir, mut store) = temp_store();
+        let record = |label: &str| {
+            let iat = if label == "new" { NOW + 5 } else { NOW };
+            format!(
+                "\"{label}\":{{\"sub\":\"alice\",\"fam\":\"F1\",\"iat\":{iat},\"exp\":{},\"aexp\":{},\"label\":\"{label}\",\"st\":\"active\"}}",
+                iat + 3600,
+                iat + 900
+            )
+        };
+        let text = format!(
+            "{{\"version\":1,\"tokens\":{{\n{},\n{}\n}}}}\n",
+            record(order[0]),
+            record(order[1])
+        );
+        std::fs::write(store.path(), text).expect("write the store");
+        let sessions = store.sessions(None, NOW + 20).expect("sessions");
+        assert_eq!(sessions.len(), 1, "{sessions:?}");
+        assert_eq!(sessions[0].label.as_deref(), Some("new"), "{order:?}");
+        assert_eq!(sessions[0].expires_at, NOW + 5 + 3600);
+    }
+}
+
 /// `FileStore::load`: only a missing file is an empty store; a store that cannot be read (here a
 /// symbolic link to itself) is an error, and is not replaced by a write.
 #[cfg(unix)]
