@@ -5,8 +5,8 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use jwtctl::jwt::jwk::JwksKey;
-use jwtctl::jwt::keys::{Secret, load_private_key, load_public_key};
+use jwtctl::jwt::jwk::{self, JwksKey};
+use jwtctl::jwt::keys::{KeyType, Secret, load_private_key, load_public_key};
 use jwtctl::jwt::token::{self, MAX_TOKEN_BYTES, Object};
 use jwtctl::jwt::{Alg, Policy, RejectKind, Signer, TokenType, VerifyingKey};
 use jwtctl::store::{FileStore, NewToken, RevokeSelector, Store, StoreError};
@@ -66,13 +66,16 @@ fn an_ed25519_key_of_the_wrong_length_is_refused() {
     // SEQUENCE { SEQUENCE { OID 1.3.101.112 }, BIT STRING { 00 || 32 bytes } }
     assert_eq!(der.len(), 44);
     let mut longer = vec![0x30, 0x2b];
-    longer.extend_from_slice(&der[2..10]);
+    longer.extend_from_slice(&der[2..9]);
     longer.extend_from_slice(&[0x03, 0x22, 0x00]);
     longer.extend_from_slice(&der[12..]);
     longer.push(0x00);
+    let text = pem::encode(&pem::Pem::new("PUBLIC KEY", longer));
+    // jsonwebtoken takes it; jwtctl must not.
+    assert!(jsonwebtoken::DecodingKey::from_ed_pem(text.as_bytes()).is_ok());
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("ed25519-33.pub.pem");
-    std::fs::write(&path, pem::encode(&pem::Pem::new("PUBLIC KEY", longer))).expect("write");
+    std::fs::write(&path, text).expect("write");
     let error = load_public_key(&path).expect_err("a 33-byte Ed25519 key is refused");
     assert!(error.0.contains("not an RSA, EC"), "{error:?}");
 }
@@ -149,6 +152,59 @@ fn a_jwks_key_is_picked_by_the_tokens_kid() {
     let token = es256_token("ec256.pem", Some("unknown"));
     let error = policy.verify(&token, NOW).expect_err("unknown kid");
     assert!(error.message.contains("has kid \"unknown\""), "{error:?}");
+}
+
+/// `JwksKey::fits`: a token without `kid` is checked with the only JWKS key that fits its
+/// algorithm, whatever other keys the set holds.
+#[test]
+fn without_kid_the_only_fitting_jwks_key_is_used() {
+    let key = |public: &str| JwksKey {
+        kid: None,
+        alg: None,
+        key: load_public_key(&fixture(public)).expect("a public key fixture"),
+    };
+    let set = VerifyingKey::Set(vec![key("rsa.pub.pem"), key("ec256.pub.pem")]);
+    let policy = policy(vec![Alg::ES256, Alg::RS256], set);
+    let token = es256_token("ec256.pem", None);
+    let verified = policy.verify(&token, NOW);
+    assert!(verified.is_ok(), "{verified:?}");
+}
+
+// --- jwk.rs ----------------------------------------------------------------------------------
+
+/// `jwk::generate`: ES256 makes a P-256 key and ES384 a P-384 key.
+#[test]
+fn generated_ec_keys_are_on_the_curve_of_their_algorithm() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (alg, expected) in [(Alg::ES256, KeyType::EcP256), (Alg::ES384, KeyType::EcP384)] {
+        let generated = jwk::generate(alg, 0).expect("generate");
+        let path = dir.path().join(format!("{alg}.pub.pem"));
+        std::fs::write(&path, jwk::to_pem("PUBLIC KEY", &generated.public_spki)).expect("write");
+        let public = load_public_key(&path).expect("the public key loads");
+        assert_eq!(public.key_type, expected, "{alg}");
+    }
+}
+
+/// `jwk::thumbprint`: the RFC 7638 SHA-256 thumbprint, base64url (43 characters), the `kid` of
+/// the key's JWK, and different for different keys.
+#[test]
+fn thumbprints_identify_keys() {
+    let public = load_public_key(&fixture("ec256.pub.pem")).expect("fixture");
+    let other = load_public_key(&fixture("ec256-other.pub.pem")).expect("fixture");
+    let thumbprint = jwk::thumbprint(&public, Alg::ES256).expect("thumbprint");
+    assert_eq!(thumbprint.len(), 43, "{thumbprint}");
+    assert!(
+        thumbprint
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+        "{thumbprint}"
+    );
+    let jwk = jwk::public_jwk(&public, Alg::ES256).expect("jwk");
+    assert_eq!(jwk.common.key_id.as_deref(), Some(thumbprint.as_str()));
+    assert_ne!(
+        jwk::thumbprint(&other, Alg::ES256).expect("thumbprint"),
+        thumbprint
+    );
 }
 
 // --- store/file.rs ---------------------------------------------------------------------------
