@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# One table, measured side by side in one run: per-process start-up of jwtctl, jwt-cli and /bin/true
+# (hyperfine medians), and tokens per second of jwtctl's batch modes next to Node's jsonwebtoken
+# and Python's PyJWT signing and verifying HS256 in a loop. Ratios are what to read: absolute
+# numbers move with the machine and its load.
+#
+# Knobs (environment): RUNS (hyperfine runs per command, 300), TOKENS (tokens per batch, 200000),
+# LOOP (iterations of the Node and Python loops, 100000), SCRATCH (where Node and Python packages
+# are installed; a temporary directory by default), JWT_CLI (the jwt-cli binary; default
+# /work/tools/bin/jwt, else `jwt` on PATH).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS=${RUNS:-300}
+TOKENS=${TOKENS:-200000}
+LOOP=${LOOP:-100000}
+SCRATCH=${SCRATCH:-$(mktemp -d)}
+mkdir -p "$SCRATCH"
+export JWTCTL_SECRET=4f1c0a9e8b7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928170f6e5d4c
+# Nothing from the caller's environment changes what jwtctl does here.
+unset JWTCTL_STORE JWTCTL_REFRESH_SECRET JWTCTL_THREADS NO_COLOR
+
+note() { printf 'note: %s\n' "$*" >&2; }
+
+cpu_model() {
+    grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || uname -m
+}
+
+echo "date:  $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+echo "nproc: $(nproc)"
+echo "cpu:   $(cpu_model)"
+echo "load:  $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+echo
+
+if ! command -v hyperfine >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        note "installing hyperfine"
+        apt-get install -y -qq hyperfine >/dev/null 2>&1 ||
+            { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq hyperfine >/dev/null 2>&1; } || true
+    fi
+fi
+command -v hyperfine >/dev/null 2>&1 || { note "hyperfine is missing: apt-get install hyperfine"; exit 2; }
+
+cargo build --release --locked --quiet
+target_dir=$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
+    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+JWTCTL=${target_dir:-target}/release/jwtctl
+[ -x "$JWTCTL" ] || { note "no $JWTCTL"; exit 2; }
+
+JWT_CLI=${JWT_CLI:-}
+if [ -z "$JWT_CLI" ]; then
+    if [ -x /work/tools/bin/jwt ]; then
+        JWT_CLI=/work/tools/bin/jwt
+    elif command -v jwt >/dev/null 2>&1; then
+        JWT_CLI=$(command -v jwt)
+    fi
+fi
+
+# A year-long HS256 access token, and a batch of them.
+TOKEN=$("$JWTCTL" issue --sub alice --no-refresh --access-ttl 365d --iss https://auth.example.com)
+seq 1 "$TOKENS" | sed 's/.*/{"sub":"user&","role":"admin"}/' > "$SCRATCH/claims.ndjson"
+"$JWTCTL" issue --batch --no-refresh --access-ttl 365d --iss https://auth.example.com \
+    < "$SCRATCH/claims.ndjson" |
+    sed 's/^{"access_token":"\([^"]*\)".*/\1/' > "$SCRATCH/tokens.txt"
+[ "$(wc -l < "$SCRATCH/tokens.txt")" = "$TOKENS" ] || { note "token generation failed"; exit 2; }
+
+# --- per process -------------------------------------------------------------------------------
+commands=(/bin/true
+    "$JWTCTL issue --sub alice --no-refresh"
+    "$JWTCTL verify $TOKEN"
+    "$JWTCTL decode $TOKEN")
+labels=("/bin/true" "jwtctl issue --no-refresh" "jwtctl verify TOKEN" "jwtctl decode TOKEN")
+if [ -n "$JWT_CLI" ]; then
+    commands+=("$JWT_CLI encode --secret $JWTCTL_SECRET --sub alice"
+        "$JWT_CLI decode --secret $JWTCTL_SECRET $TOKEN"
+        "$JWT_CLI decode $TOKEN")
+    labels+=("jwt-cli encode" "jwt-cli decode --secret (verifies)" "jwt-cli decode")
+else
+    note "jwt-cli not found (cargo install jwt-cli --version 6.2.0 --root /work/tools): its rows are skipped"
+fi
+# The machine's other load comes and goes: the commands take turns in ROUNDS rounds, and each
+# command's figure is the median of its round medians.
+ROUNDS=${ROUNDS:-5}
+for round in $(seq 1 "$ROUNDS"); do
+    hyperfine -N --style none --warmup 10 --runs $((RUNS / ROUNDS)) \
+        --export-csv "$SCRATCH/process.$round.csv" "${commands[@]}" > /dev/null 2>&1
+done
+middle() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+for row in $(seq 1 "${#commands[@]}"); do
+    wall=$(for round in $(seq 1 "$ROUNDS"); do
+        awk -F, -v row="$row" 'NR == row + 1 { print $4 }' "$SCRATCH/process.$round.csv"
+    done | middle)
+    cpu=$(for round in $(seq 1 "$ROUNDS"); do
+        awk -F, -v row="$row" 'NR == row + 1 { print $5 + $6 }' "$SCRATCH/process.$round.csv"
+    done | middle)
+    echo "row$row,,,$wall,$cpu"
+done | sed '1i command,mean,stddev,median,cpu' > "$SCRATCH/process.csv"
+
+# median (seconds) of row N (1-based, in the order given) of a hyperfine CSV
+median() { awk -F, -v row="$1" 'NR == row + 1 { print $4 }' "$2"; }
+# CPU seconds (user + system) of row N of the per-process table
+cpu_of() { awk -F, -v row="$1" 'NR == row + 1 { print $5 }' "$SCRATCH/process.csv"; }
+
+# --- batch throughput --------------------------------------------------------------------------
+batch() { # NAME INPUT COMMAND: hyperfine with INPUT on stdin; prints "wall_seconds cpu_seconds"
+    hyperfine --shell=bash --style none --warmup 1 --runs 5 \
+        --export-csv "$SCRATCH/$1.csv" "$3 < $2" > /dev/null 2>&1
+    awk -F, 'NR == 2 { print $4, $5 + $6 }' "$SCRATCH/$1.csv"
+}
+tokens="$SCRATCH/tokens.txt" claims="$SCRATCH/claims.ndjson"
+read -r verify1 verify1_cpu < <(batch verify1 "$tokens" "$JWTCTL verify --batch --threads 1")
+read -r verify2 verify2_cpu < <(batch verify2 "$tokens" "$JWTCTL verify --batch --threads 2")
+read -r decode1 decode1_cpu < <(batch decode1 "$tokens" "$JWTCTL decode --batch --threads 1")
+read -r decode2 decode2_cpu < <(batch decode2 "$tokens" "$JWTCTL decode --batch --threads 2")
+read -r issue1 issue1_cpu < <(batch issue1 "$claims" "$JWTCTL issue --batch --no-refresh --threads 1")
+read -r issue2 issue2_cpu < <(batch issue2 "$claims" "$JWTCTL issue --batch --no-refresh --threads 2")
+
+# --- Node's jsonwebtoken and Python's PyJWT, in process -----------------------------------------
+node_sign="" node_verify="" py_sign="" py_verify=""
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+    if [ -d "$SCRATCH/node/node_modules/jsonwebtoken" ] ||
+        npm install --silent --no-audit --no-fund --prefix "$SCRATCH/node" jsonwebtoken > /dev/null 2>&1; then
+        read -r node_sign node_verify < <(NODE_PATH="$SCRATCH/node/node_modules" LOOP=$LOOP node -e '
+            const jwt = require("jsonwebtoken"), crypto = require("crypto");
+            // A KeyObject: given the string, jsonwebtoken 9 first tries to parse it as a private
+            // key on every call, and fails (about 20 times slower).
+            const secret = crypto.createSecretKey(Buffer.from(process.env.JWTCTL_SECRET));
+            const n = +process.env.LOOP;
+            const claims = { sub: "alice", role: "admin", iss: "https://auth.example.com" };
+            let t = process.hrtime.bigint(), token;
+            for (let i = 0; i < n; i++) token = jwt.sign(claims, secret, { algorithm: "HS256", expiresIn: 300 });
+            const sign = n / (Number(process.hrtime.bigint() - t) / 1e9);
+            t = process.hrtime.bigint();
+            for (let i = 0; i < n; i++) jwt.verify(token, secret, { algorithms: ["HS256"] });
+            const verify = n / (Number(process.hrtime.bigint() - t) / 1e9);
+            console.log(sign.toFixed(0), verify.toFixed(0));')
+    else
+        note "npm install jsonwebtoken failed: Node rows skipped"
+    fi
+else
+    note "node or npm not found: Node rows skipped"
+fi
+if command -v python3 >/dev/null 2>&1; then
+    if [ -d "$SCRATCH/py/jwt" ] ||
+        python3 -m pip install --quiet --disable-pip-version-check --target "$SCRATCH/py" pyjwt > /dev/null 2>&1; then
+        read -r py_sign py_verify < <(PYTHONPATH="$SCRATCH/py" LOOP=$LOOP python3 -c '
+import os, time, jwt
+secret, n = os.environ["JWTCTL_SECRET"], int(os.environ["LOOP"])
+claims = {"sub": "alice", "role": "admin", "iss": "https://auth.example.com"}
+t = time.perf_counter()
+for _ in range(n):
+    token = jwt.encode(dict(claims, exp=int(time.time()) + 300), secret, algorithm="HS256")
+sign = n / (time.perf_counter() - t)
+t = time.perf_counter()
+for _ in range(n):
+    jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp"]})
+print(round(sign), round(n / (time.perf_counter() - t)))')
+    else
+        note "pip install pyjwt failed: Python rows skipped"
+    fi
+else
+    note "python3 not found: Python rows skipped"
+fi
+
+# --- the table ---------------------------------------------------------------------------------
+true_s=$(median 1 "$SCRATCH/process.csv")
+true_cpu=$(cpu_of 1)
+echo "Per process: $RUNS runs in $ROUNDS interleaved rounds (hyperfine -N); wall = median,"
+echo "CPU = user + system time; each the median over the rounds"
+printf '  %-34s %9s %8s %8s   %9s %8s %8s\n' "command" "wall" "/true" "/jwt-cli" "CPU" "/true" "/jwt-cli"
+# jwt-cli counterpart of each jwtctl row: issue <-> encode, verify <-> decode --secret, decode <-> decode
+counterpart=(0 5 6 7)
+for row in $(seq 1 "${#labels[@]}"); do
+    wall=$(median "$row" "$SCRATCH/process.csv")
+    cpu=$(cpu_of "$row")
+    cli_wall="" cli_cpu=""
+    if [ "$row" -ge 2 ] && [ "$row" -le 4 ] && [ -n "$JWT_CLI" ]; then
+        cli_wall=$(median "${counterpart[$((row - 1))]}" "$SCRATCH/process.csv")
+        cli_cpu=$(cpu_of "${counterpart[$((row - 1))]}")
+    fi
+    awk -v label="${labels[$((row - 1))]}" -v w="$wall" -v c="$cpu" -v tw="$true_s" -v tc="$true_cpu" \
+        -v jw="$cli_wall" -v jc="$cli_cpu" 'BEGIN {
+            ratio = "%7.2fx"
+            printf "  %-34s %6.2f ms %8s %8s   %6.2f ms %8s %8s\n", label, w * 1000,
+                sprintf(ratio, w / tw), (jw == "" ? "" : sprintf(ratio, w / jw)),
+                c * 1000, (tc > 0 ? sprintf(ratio, c / tc) : ""), (jc == "" ? "" : sprintf(ratio, c / jc)) }'
+done
+[ -n "$JWT_CLI" ] || echo "  (jwt-cli not installed: its rows are skipped)"
+echo
+echo "Throughput, HS256, tokens per second ($TOKENS tokens per batch; in-process loops of $LOOP)"
+printf '  %-36s %12s %12s %14s\n' "what" "wall tok/s" "CPU tok/s" "vs 1 thread"
+row() { # LABEL WALL_SECONDS CPU_SECONDS [BASE_WALL_SECONDS]
+    awk -v l="$1" -v n="$TOKENS" -v w="$2" -v c="$3" -v b="${4:-}" 'BEGIN {
+        printf "  %-36s %12.0f %12s %14s\n", l, n / w, (c == "" ? "" : sprintf("%.0f", n / c)),
+            (b == "" ? "" : sprintf("%.2fx", b / w)) }'
+}
+row "jwtctl verify --batch, 1 thread" "$verify1" "$verify1_cpu"
+row "jwtctl verify --batch, 2 threads" "$verify2" "$verify2_cpu" "$verify1"
+row "jwtctl decode --batch, 1 thread" "$decode1" "$decode1_cpu"
+row "jwtctl decode --batch, 2 threads" "$decode2" "$decode2_cpu" "$decode1"
+row "jwtctl issue --batch, 1 thread" "$issue1" "$issue1_cpu"
+row "jwtctl issue --batch, 2 threads" "$issue2" "$issue2_cpu" "$issue1"
+inproc() { # LABEL RATE JWTCTL_SECONDS: a loop's rate, and jwtctl's 1-thread batch against it
+    if [ -n "$2" ]; then
+        awk -v l="$1" -v r="$2" -v n="$TOKENS" -v s="$3" \
+            'BEGIN { printf "  %-36s %12.0f %12s %14s\n", l, r, "", sprintf("jwtctl %.1fx", n / s / r) }'
+    fi
+}
+inproc "node jsonwebtoken sign (in process)" "$node_sign" "$issue1"
+inproc "node jsonwebtoken verify" "$node_verify" "$verify1"
+inproc "python PyJWT encode (in process)" "$py_sign" "$issue1"
+inproc "python PyJWT decode (verifies)" "$py_verify" "$verify1"
+[ -n "$node_verify" ] || echo "  (Node rows skipped: node, npm or the jsonwebtoken package missing)"
+[ -n "$py_verify" ] || echo "  (Python rows skipped: python3 or the pyjwt package missing)"
+echo
+echo "CPU tok/s: tokens per second of user+system time (what the machine's other load does not"
+echo "take away). The jwtctl rows include reading, writing and process start; the Node and"
+echo "Python loops run in one process on one token (Node with the secret as a KeyObject)."
