@@ -221,6 +221,8 @@ fn a_jwks_document_is_parsed_into_usable_keys() {
     )
     .expect("an RSA key");
     let rsa1024 = jsonwebtoken::jwk::Jwk::from_decoding_key(&rsa1024, None).expect("jwk");
+    let mut mislabelled = jwk_json("ec256.pub.pem", Alg::ES256);
+    mislabelled["alg"] = json!("ES384");
     let document = json!({ "keys": [
         jwk_json("rsa.pub.pem", Alg::RS256),
         jwk_json("ec256.pub.pem", Alg::ES256),
@@ -228,6 +230,8 @@ fn a_jwks_document_is_parsed_into_usable_keys() {
         jwk_json("ed25519.pub.pem", Alg::EdDSA),
         { "kty": "oct", "k": "c2VjcmV0", "kid": "hmac" },
         rsa1024,
+        mislabelled,
+        { "kty": "OKP", "crv": "Ed25519", "x": token::encode_segment(&[7; 33]) },
     ]});
     let mut warnings = Vec::new();
     let keys = jwk::parse_jwks(&document.to_string(), "the JWKS", &mut |w| warnings.push(w))
@@ -242,9 +246,17 @@ fn a_jwks_document_is_parsed_into_usable_keys() {
             KeyType::Ed25519
         ]
     );
-    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert_eq!(warnings.len(), 4, "{warnings:?}");
     assert!(warnings[0].contains("symmetric (oct) key"), "{warnings:?}");
     assert!(warnings[1].contains("RSA 1024-bit key"), "{warnings:?}");
+    assert!(
+        warnings[2].contains("alg ES384 does not fit"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[3].contains("not a 32-byte Ed25519 key"),
+        "{warnings:?}"
+    );
 
     let kid = keys[1].kid.clone().expect("a kid");
     let policy = policy(vec![Alg::ES256], VerifyingKey::Set(keys));
