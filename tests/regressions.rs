@@ -207,6 +207,64 @@ fn thumbprints_identify_keys() {
     );
 }
 
+fn jwk_json(public: &str, alg: Alg) -> serde_json::Value {
+    let public = load_public_key(&fixture(public)).expect("a public key fixture");
+    serde_json::to_value(jwk::public_jwk(&public, alg).expect("jwk")).expect("JSON")
+}
+
+/// `jwk::parse_jwks` and `JwksKey::fits`: every kind of usable key is read with its type, the
+/// unusable ones are skipped with a reason, and the set verifies a token by `kid`.
+#[test]
+fn a_jwks_document_is_parsed_into_usable_keys() {
+    let rsa1024 = jsonwebtoken::DecodingKey::from_rsa_pem(
+        &std::fs::read(fixture("rsa1024.pub.pem")).expect("fixture"),
+    )
+    .expect("an RSA key");
+    let rsa1024 = jsonwebtoken::jwk::Jwk::from_decoding_key(&rsa1024, None).expect("jwk");
+    let mut mislabelled = jwk_json("ec256.pub.pem", Alg::ES256);
+    mislabelled["alg"] = json!("ES384");
+    let document = json!({ "keys": [
+        jwk_json("rsa.pub.pem", Alg::RS256),
+        jwk_json("ec256.pub.pem", Alg::ES256),
+        jwk_json("ec384.pub.pem", Alg::ES384),
+        jwk_json("ed25519.pub.pem", Alg::EdDSA),
+        { "kty": "oct", "k": "c2VjcmV0", "kid": "hmac" },
+        rsa1024,
+        mislabelled,
+        { "kty": "OKP", "crv": "Ed25519", "x": token::encode_segment(&[7; 33]) },
+    ]});
+    let mut warnings = Vec::new();
+    let keys = jwk::parse_jwks(&document.to_string(), "the JWKS", &mut |w| warnings.push(w))
+        .expect("a JWKS");
+    let types: Vec<KeyType> = keys.iter().map(|key| key.key.key_type).collect();
+    assert_eq!(
+        types,
+        [
+            KeyType::Rsa { bits: 2048 },
+            KeyType::EcP256,
+            KeyType::EcP384,
+            KeyType::Ed25519
+        ]
+    );
+    assert_eq!(warnings.len(), 4, "{warnings:?}");
+    assert!(warnings[0].contains("symmetric (oct) key"), "{warnings:?}");
+    assert!(warnings[1].contains("RSA 1024-bit key"), "{warnings:?}");
+    assert!(
+        warnings[2].contains("alg ES384 does not fit"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[3].contains("not a 32-byte Ed25519 key"),
+        "{warnings:?}"
+    );
+
+    let kid = keys[1].kid.clone().expect("a kid");
+    let policy = policy(vec![Alg::ES256], VerifyingKey::Set(keys));
+    let token = es256_token("ec256.pem", Some(&kid));
+    let verified = policy.verify(&token, NOW);
+    assert!(verified.is_ok(), "{verified:?}");
+}
+
 // --- store/file.rs ---------------------------------------------------------------------------
 
 /// `jwtctl` with a clean environment and `dir` as its working directory.
