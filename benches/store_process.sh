@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # One `refresh` and one `revoke --user` process against a file store of N live sessions, for
 # N = 10,000 and 100,000: wall time and peak memory (median of RUNS runs), so the growth shows.
+# Then the same `refresh` against a private Redis on loopback (10,000 and 100,000 sessions),
+# when redis-server is installed.
 # Usage: benches/store_process.sh [path/to/jwtctl]   (RUNS=15 by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,4 +63,26 @@ for sessions in 10000 100000; do
         mb=$(awk '{print $2 / 1024}' "$scratch/$command.times" | median)
         printf '%-10s %-14s %12.1f %12.1f %10s\n' "$sessions" "$command" "$ms" "$mb" "$size"
     done
+done
+
+command -v redis-server >/dev/null 2>&1 || { echo "redis: skipped (redis-server not installed)"; exit 0; }
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+    --pidfile "$scratch/redis.pid" --logfile "$scratch/redis.log" >/dev/null
+trap 'kill "$(cat "$scratch/redis.pid" 2>/dev/null)" 2>/dev/null; rm -rf "$scratch"' EXIT
+url="redis://127.0.0.1:$port/0"
+for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+filled=0
+for sessions in 10000 100000; do
+    python3 -c "import sys; [print('{\"sub\":\"user%d\"}' % (i % 5000)) for i in range($filled, $sessions)]" \
+        | "$bin" issue --batch --store "$url" >/dev/null
+    filled=$sessions
+    : > "$scratch/redis-refresh.times"
+    for run in $(seq "$runs"); do
+        token=$("$bin" issue --sub "bench$run" --store "$url" | tail -n 1)
+        timed redis-refresh "$bin" refresh --store "$url" "$token"
+    done
+    ms=$(awk '{print $1}' "$scratch/redis-refresh.times" | median)
+    mb=$(awk '{print $2 / 1024}' "$scratch/redis-refresh.times" | median)
+    printf '%-10s %-14s %12.1f %12.1f %10s\n' "$sessions" "redis refresh" "$ms" "$mb" "-"
 done
