@@ -10,7 +10,7 @@
 use arbitrary::{Arbitrary, Unstructured};
 use jsonwebtoken::EncodingKey;
 use jwtctl::jwt::keys::Secret;
-use jwtctl::jwt::token::{self, Object};
+use jwtctl::jwt::token::{self, Object, Scratch};
 use jwtctl::jwt::verify::numeric_date;
 use jwtctl::jwt::{Alg, Policy, TokenType, VerifyingKey};
 use libfuzzer_sys::fuzz_target;
@@ -208,9 +208,22 @@ fn configured(knobs: Knobs) -> Policy {
     }
 }
 
+thread_local! {
+    /// Buffers reused from input to input, as `verify --batch` reuses them from line to line.
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
 /// Verifies, and if the token is accepted, checks that every rule really holds.
 fn verify(policy: &Policy, text: &str) -> bool {
-    let Ok(verified) = policy.verify(text, NOW) else {
+    let result = policy.verify(text, NOW);
+    // The batch path (`check`, with buffers left over from earlier tokens) answers the same.
+    let batch = SCRATCH.with_borrow_mut(|scratch| {
+        policy
+            .check(text, NOW, scratch)
+            .map(|checked| checked.to_verified())
+    });
+    assert_eq!(batch, result, "Policy::check and Policy::verify disagree");
+    let Ok(verified) = result else {
         return false;
     };
     let alg = verified.header.get("alg").and_then(Value::as_str);
