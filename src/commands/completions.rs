@@ -47,7 +47,9 @@ pub fn full_command() -> clap::Command {
                 "jwks" => cli::JwksArgs::augment_args(sub),
                 "completions" => CompletionsArgs::augment_args(sub),
                 "man" => ManArgs::augment_args(sub),
-                other => panic!("full_command does not know subcommand {other}"),
+                // A subcommand missing here would lose its options in the scripts and pages;
+                // `every_subcommand_gets_its_options` fails first.
+                _ => sub,
             }
         });
     }
@@ -110,6 +112,21 @@ fn write(path: &Path, contents: &[u8]) -> Result<(), UsageError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_subcommand_gets_its_options() {
+        for sub in full_command().get_subcommands() {
+            let options = sub
+                .get_arguments()
+                .filter(|arg| arg.get_long().is_some())
+                .count();
+            assert!(
+                options > 0,
+                "{} has no options in full_command",
+                sub.get_name()
+            );
+        }
+    }
 
     /// The committed scripts must match the command tree; `make completions` refreshes them.
     /// Every subcommand, as the runtime builds it, has the arguments `full_command` gives it.
