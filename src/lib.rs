@@ -53,9 +53,12 @@ pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
 /// node was 8% of a short command's instructions, and the process is about to end anyway.
 fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Cli, clap::Error> {
     let mut command = Cli::command();
-    let parsed = command.try_get_matches_from_mut(args).and_then(|mut matches| {
-        Cli::from_arg_matches_mut(&mut matches).map_err(|error| error.format(&mut Cli::command()))
-    });
+    let parsed = command
+        .try_get_matches_from_mut(args)
+        .and_then(|mut matches| {
+            Cli::from_arg_matches_mut(&mut matches)
+                .map_err(|error| error.format(&mut Cli::command()))
+        });
     std::mem::forget(command);
     parsed
 }
