@@ -9,7 +9,8 @@ BIN := target/release/jwtctl
 build:
 	$(CARGO) build --release --locked
 
-# Format check, lints with warnings as errors, then every test (unit, integration, doc).
+# Format check, lints with warnings as errors, then every test (unit, integration, doc, and the
+# Node jsonwebtoken interop suite in tests/interop/, which needs node and npm).
 test: lint unit
 
 lint:
@@ -41,6 +42,8 @@ man:
 
 bench:
 	$(CARGO) bench --locked
+	$(CARGO) build --release --locked
+	bash benches/store_process.sh target/release/jwtctl
 	bash benches/compare.sh
 
 audit:

@@ -100,12 +100,13 @@ Examples:
 
 const JWKS_EXAMPLES: &str = "\
 Examples:
-  jwtctl jwks public.pem > .well-known/jwks.json
-  jwtctl jwks rsa-public.pem --alg PS256
+  jwtctl jwks public.pem > jwks.json
+  jwtctl gen-key --alg PS256 --out rsa.pem --public-out rsa.pub.pem && jwtctl jwks rsa.pub.pem --alg PS256
   curl -s https://auth.example.com/.well-known/jwks.json | jwtctl verify --jwks - \"$TOKEN\"";
 
 const COMPLETIONS_EXAMPLES: &str = "\
 Examples:
+  mkdir -p ~/.local/share/bash-completion/completions
   jwtctl completions bash > ~/.local/share/bash-completion/completions/jwtctl
   jwtctl completions zsh > \"${fpath[1]}/_jwtctl\"
   jwtctl completions fish > ~/.config/fish/completions/jwtctl.fish";
@@ -262,13 +263,13 @@ pub struct RefreshArgs {
 #[command(group = clap::ArgGroup::new("target").required(true).multiple(false))]
 pub struct RevokeArgs {
     /// Every session of this subject, and its access tokens issued until now (with verify --store)
-    #[arg(long, value_name = "SUB", group = "target")]
+    #[arg(long, value_name = "SUB", group = "target", allow_hyphen_values = true)]
     pub user: Option<String>,
-    /// The session family of this token (verified first), or - for standard input
+    /// The session family of this access or refresh token (verified first), or - for stdin
     #[arg(long, value_name = "TOKEN", group = "target")]
     pub token: Option<String>,
     /// One session family (the sid claim)
-    #[arg(long, value_name = "ID", group = "target")]
+    #[arg(long, value_name = "ID", group = "target", allow_hyphen_values = true)]
     pub family: Option<String>,
     /// Every session
     #[arg(long, group = "target")]
@@ -341,7 +342,7 @@ const DECODE_EXAMPLES: &str = "\
 Examples:
   jwtctl decode \"$TOKEN\"
   jwtctl decode --json < token.txt | jq .payload.sub
-  pbpaste | jwtctl decode --date local";
+  echo \"$AUTHORIZATION\" | jwtctl decode --date local";
 
 #[derive(Debug, Args)]
 pub struct GenSecretArgs {
@@ -508,14 +509,19 @@ pub struct VerifyArgs {
     /// Verify with the keys of this JWKS document (- for standard input), chosen by kid
     #[arg(long, value_name = "FILE", conflicts_with_all = ["secret_file", "secret_env", "key_file"])]
     pub jwks: Option<PathBuf>,
-    /// Also reject tokens whose session or user was revoked, checked in this store
-    /// (without a value: $JWTCTL_STORE, else the default file)
-    #[arg(long, value_name = "PATH|URL", num_args = 0..=1, default_missing_value = "")]
+    /// Also reject tokens whose session or user was revoked, as recorded in the store
+    /// (--store, else $JWTCTL_STORE, else the default file)
+    #[arg(long)]
+    pub check_revocation: bool,
+    /// The store to check revocations in; implies --check-revocation
+    #[arg(long, value_name = "PATH|URL")]
     pub store: Option<String>,
     #[command(flatten)]
     pub store_server: StoreServerArgs,
     #[command(flatten)]
     pub key: KeyArgs,
+    #[command(flatten)]
+    pub refresh_key: RefreshKeyArgs,
     /// Verify many tokens: one per line on standard input, one JSON object per line on stdout (what
     /// --json prints), in input order; exit 0 only if every token is valid, else 1
     #[arg(long, conflicts_with_all = ["token", "quiet"])]

@@ -366,7 +366,7 @@ fn issue_batch_tokens_verify_and_are_recorded_in_the_store() {
         .assert()
         .code(0);
     let output = jwtctl(&dir)
-        .args(["verify", "--batch", "--store", "--threads", "2"])
+        .args(["verify", "--batch", "--check-revocation", "--threads", "2"])
         .write_stdin(format!("{access}garbage\n"))
         .output()
         .unwrap();

@@ -501,6 +501,48 @@ fn store_path_that_is_a_directory_is_an_io_error() {
     );
 }
 
+/// Makes a directory refuse new entries for as long as it lives: by mode 0500, or, for root (whom
+/// modes do not stop), by the immutable attribute. `None` when neither works here.
+struct UnwritableDir<'a> {
+    dir: &'a Path,
+    immutable: bool,
+}
+
+impl<'a> UnwritableDir<'a> {
+    fn new(dir: &'a Path) -> Option<Self> {
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o500)).expect("chmod");
+        let guard = UnwritableDir {
+            dir,
+            immutable: false,
+        };
+        if fs::write(dir.join("probe"), b"").is_err() {
+            return Some(guard);
+        }
+        let _ = fs::remove_file(dir.join("probe"));
+        let chattr = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(dir)
+            .status();
+        let guard = UnwritableDir {
+            immutable: chattr.is_ok_and(|status| status.success()),
+            ..guard
+        };
+        (guard.immutable && fs::write(dir.join("probe"), b"").is_err()).then_some(guard)
+    }
+}
+
+impl Drop for UnwritableDir<'_> {
+    fn drop(&mut self) {
+        if self.immutable {
+            let _ = std::process::Command::new("chattr")
+                .arg("-i")
+                .arg(self.dir)
+                .status();
+        }
+        let _ = fs::set_permissions(self.dir, fs::Permissions::from_mode(0o700));
+    }
+}
+
 #[test]
 fn failed_write_leaves_the_old_store() {
     let dir = TempDir::new().expect("tempdir");
@@ -509,18 +551,26 @@ fn failed_write_leaves_the_old_store() {
         .insert(&[tok("a1", "alice", "F1", T0)], T0)
         .expect("insert");
     let before = fs::read(&path).expect("read");
-    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o500)).expect("chmod");
-    if fs::write(dir.path().join("probe"), b"").is_ok() {
-        // Running as root: permissions cannot make the write fail.
-        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o700)).expect("chmod");
-        eprintln!("skipped: directory permissions do not apply to this user");
-        return;
-    }
     let successor = tok("a2", "alice", "F1", T0 + 1);
-    let error = store.rotate("a1", "alice", "F1", &successor, T0 + 1);
-    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o700)).expect("chmod");
-    assert!(matches!(error, Err(StoreError::Io { .. })), "{error:?}");
-    assert_eq!(fs::read(&path).expect("read"), before);
+    {
+        let Some(_unwritable) = UnwritableDir::new(dir.path()) else {
+            eprintln!("skipped: cannot make a directory unwritable here");
+            return;
+        };
+        let error = store.rotate("a1", "alice", "F1", &successor, T0 + 1);
+        let message = match error {
+            Err(error @ StoreError::Io { .. }) => error.to_string(),
+            other => panic!("expected an I/O error, got {other:?}"),
+        };
+        assert!(message.contains(&path.display().to_string()), "{message}");
+        assert_eq!(fs::read(&path).expect("read"), before);
+        // Reads still work.
+        assert_eq!(
+            store.lookup("a1", "alice", "F1", T0 + 1).expect("lookup"),
+            LookupOutcome::Active
+        );
+    }
+    // The old token still works once the directory is writable again.
     assert_eq!(
         store
             .rotate("a1", "alice", "F1", &successor, T0 + 2)

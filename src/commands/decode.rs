@@ -152,7 +152,7 @@ pub fn problems(signed: &SignedToken, now: i64) -> Vec<String> {
     match verify::numeric_date(&signed.payload, "exp") {
         Ok(Some(exp)) if now >= exp => problems.push(format!(
             "expired {} ago ({})",
-            time::format_duration(now - exp),
+            time::format_duration(now.saturating_sub(exp)),
             time::format_timestamp(exp)
         )),
         Ok(Some(_)) => {}
@@ -162,7 +162,7 @@ pub fn problems(signed: &SignedToken, now: i64) -> Vec<String> {
     match verify::numeric_date(&signed.payload, "nbf") {
         Ok(Some(nbf)) if now < nbf => problems.push(format!(
             "not valid for another {} ({})",
-            time::format_duration(nbf - now),
+            time::format_duration(nbf.saturating_sub(now)),
             time::format_timestamp(nbf)
         )),
         Ok(_) => {}
@@ -320,4 +320,37 @@ fn claim_meaning(name: &str) -> Option<&'static str> {
         "nonce" => "nonce",
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signed(payload: Value) -> SignedToken {
+        let Value::Object(payload) = payload else {
+            panic!("not an object");
+        };
+        SignedToken {
+            header: serde_json::from_str(r#"{"alg":"HS256"}"#).expect("header"),
+            payload,
+            signature: Vec::new(),
+            signing_input_len: 0,
+        }
+    }
+
+    #[test]
+    fn extreme_times_do_not_overflow() {
+        // Found by tests/properties.rs: `now - exp` overflowed (a panic in debug builds) for an
+        // exp of i64::MIN, which -1e300 saturates to.
+        let problems_at = |payload: Value, now: i64| problems(&signed(payload), now);
+        let expired = problems_at(json!({ "exp": -1e300 }), 1_800_000_000);
+        assert!(
+            expired[0].starts_with("expired 292471208677y"),
+            "{expired:?}"
+        );
+        let expired = problems_at(json!({ "exp": i64::MIN }), i64::MAX);
+        assert!(expired[0].starts_with("expired"), "{expired:?}");
+        let early = problems_at(json!({ "exp": i64::MAX, "nbf": i64::MAX }), i64::MIN);
+        assert!(early[0].starts_with("not valid for another"), "{early:?}");
+    }
 }

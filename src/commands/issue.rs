@@ -17,10 +17,13 @@ use crate::store::NewToken;
 use super::{Context, batch, keys, store};
 
 pub fn run(args: &IssueArgs, ctx: &Context) -> anyhow::Result<Status> {
-    if args.payload.as_deref() == Some("-") && keys::reads_stdin(&args.key) {
-        return Err(
-            UsageError::new("standard input cannot carry both the payload and the secret").into(),
-        );
+    let secret_on_stdin = keys::reads_stdin(&args.key)
+        || args.refresh_key.refresh_secret_file.as_deref() == Some(std::path::Path::new("-"));
+    if args.payload.as_deref() == Some("-") && secret_on_stdin {
+        return Err(UsageError::new(
+            "standard input cannot carry both the payload and a secret: pass the payload as @FILE",
+        )
+        .into());
     }
     if args.batch && keys::reads_stdin(&args.key) {
         return Err(UsageError::new(
@@ -44,7 +47,13 @@ pub fn run(args: &IssueArgs, ctx: &Context) -> anyhow::Result<Status> {
             )
             .into());
         }
-        Some(ttl(&args.refresh_ttl, "--refresh-ttl")?)
+        let refresh_ttl = ttl(&args.refresh_ttl, "--refresh-ttl")?;
+        if refresh_ttl <= access_ttl {
+            ctx.output.warning(
+                "--refresh-ttl is not longer than --access-ttl: the refresh token will be of no use",
+            );
+        }
+        Some(refresh_ttl)
     };
     let access = keys::signer(&args.key, args.alg, args.kid.clone(), ctx)?;
     let refresh = if refresh_ttl.is_some() {
@@ -147,7 +156,7 @@ pub fn build_claims(
     let replaced = overrides.apply(&mut claims);
     if !replaced.is_empty() {
         ctx.output.warning(&format!(
-            "the payload's {} replaced: jwtctl sets these claims itself",
+            "{} replaced: jwtctl sets these claims itself",
             describe_list(&replaced)
         ));
     }

@@ -7,7 +7,7 @@ use crate::cli::{KeyArgs, RefreshKeyArgs};
 use crate::exit::UsageError;
 use crate::jwt::jwk;
 use crate::jwt::keys::{self, SecretEncoding, SecretSource};
-use crate::jwt::{Alg, Family, Signer, VerifyingKey};
+use crate::jwt::{Alg, Family, Policy, Signer, TokenType, VerifyingKey};
 
 use super::Context;
 
@@ -21,11 +21,28 @@ pub fn reads_stdin(args: &KeyArgs) -> bool {
     args.secret_file.as_deref() == Some(Path::new("-"))
 }
 
-fn secret_source(args: &KeyArgs) -> SecretSource {
-    match (&args.secret_file, &args.secret_env) {
+fn secret_source(args: &KeyArgs) -> Result<SecretSource, UsageError> {
+    Ok(match (&args.secret_file, &args.secret_env) {
         (Some(path), _) => SecretSource::File(path.clone()),
-        (None, Some(name)) => SecretSource::Env(name.clone()),
+        (None, Some(name)) => SecretSource::Env(variable_name(name, "--secret-env")?),
         (None, None) => SecretSource::Env(SECRET_VARIABLE.to_owned()),
+    })
+}
+
+/// `--secret-env` takes a variable's name. Someone who types the secret there by mistake must not
+/// see it echoed back in an error message (or in shell history, which is too late to help).
+fn variable_name(name: &str, flag: &str) -> Result<String, UsageError> {
+    let valid = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if valid {
+        Ok(name.to_owned())
+    } else {
+        Err(UsageError::new(format!(
+            "{flag} takes the NAME of an environment variable (letters, digits, _), not the secret itself"
+        )))
     }
 }
 
@@ -73,7 +90,7 @@ pub fn signer(
         Family::Hmac,
         "the key (no --key-file given) an HMAC secret",
     )?;
-    let source = secret_source(args);
+    let source = secret_source(args)?;
     let secret = keys::read_secret(
         &source,
         args.secret_encoding,
@@ -84,14 +101,28 @@ pub fn signer(
     Ok(Signer::from_secret(alg, &secret, kid))
 }
 
-/// Where the refresh-token secret comes from, if it has its own.
-fn refresh_source(args: &RefreshKeyArgs) -> Option<SecretSource> {
-    match (&args.refresh_secret_file, &args.refresh_secret_env) {
-        (Some(path), _) => Some(SecretSource::File(path.clone())),
-        (None, Some(name)) => Some(SecretSource::Env(name.clone())),
-        (None, None) => std::env::var_os(REFRESH_SECRET_VARIABLE)
-            .map(|_| SecretSource::Env(REFRESH_SECRET_VARIABLE.to_owned())),
+/// Where the refresh-token secret comes from, if it has its own. Standard input can carry only
+/// one of the two secrets.
+fn refresh_source(
+    main: &KeyArgs,
+    args: &RefreshKeyArgs,
+) -> Result<Option<SecretSource>, UsageError> {
+    if reads_stdin(main) && args.refresh_secret_file.as_deref() == Some(Path::new("-")) {
+        return Err(UsageError::new(
+            "standard input cannot carry both the secret and the refresh secret",
+        ));
     }
+    Ok(
+        match (&args.refresh_secret_file, &args.refresh_secret_env) {
+            (Some(path), _) => Some(SecretSource::File(path.clone())),
+            (None, Some(name)) => Some(SecretSource::Env(variable_name(
+                name,
+                "--refresh-secret-env",
+            )?)),
+            (None, None) => std::env::var_os(REFRESH_SECRET_VARIABLE)
+                .map(|_| SecretSource::Env(REFRESH_SECRET_VARIABLE.to_owned())),
+        },
+    )
 }
 
 /// The algorithm for refresh tokens under their own secret: the main one if it is HMAC.
@@ -110,7 +141,7 @@ pub fn refresh_signer(
     main_alg: Alg,
     ctx: &Context,
 ) -> anyhow::Result<Option<Signer>> {
-    let Some(source) = refresh_source(args) else {
+    let Some(source) = refresh_source(main, args)? else {
         return Ok(None);
     };
     let mut warn = ctx.warner();
@@ -132,8 +163,34 @@ pub fn verifying_key(
     algs: &[Alg],
     ctx: &Context,
 ) -> anyhow::Result<(VerifyingKey, Vec<Alg>)> {
+    verifying_key_from(args, algs, PrivateKeys::Refuse, ctx)
+}
+
+/// Whether a private key file may stand in for its public half.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PrivateKeys {
+    /// `verify` needs only the public key, and a private key where a public one is enough is
+    /// a configuration mistake worth reporting.
+    Refuse,
+    /// `refresh` and `revoke --token` sign as well as verify with `--key-file`: the private
+    /// key is needed anyway, and its public half verifies.
+    Accept,
+}
+
+fn verifying_key_from(
+    args: &KeyArgs,
+    algs: &[Alg],
+    private_keys: PrivateKeys,
+    ctx: &Context,
+) -> anyhow::Result<(VerifyingKey, Vec<Alg>)> {
     if let Some(path) = &args.key_file {
-        let key = keys::load_public_key(path)?;
+        let key = match private_keys {
+            PrivateKeys::Refuse => keys::load_public_key(path)?,
+            PrivateKeys::Accept => match keys::load_public_key(path) {
+                Ok(key) => key,
+                Err(_) => jwk::public_of(&keys::load_private_key(path, &mut ctx.warner())?)?,
+            },
+        };
         let algs = if algs.is_empty() {
             vec![key.key_type.default_alg()]
         } else {
@@ -162,7 +219,7 @@ pub fn verifying_key(
         )?;
     }
     let mut warn = ctx.warner();
-    let source = secret_source(args);
+    let source = secret_source(args)?;
     let secret = keys::read_secret(
         &source,
         args.secret_encoding,
@@ -175,6 +232,36 @@ pub fn verifying_key(
     Ok((VerifyingKey::from_secret(&secret), algs))
 }
 
+/// The policy that checks a token jwtctl issued for a session: a refresh token with its own key
+/// (or the main one), an access token with the main key, and the claims the store needs.
+/// `ignore_time` is for `revoke --token`, where an expired token still names a family that may
+/// live on.
+pub fn session_token_policy(
+    main: &KeyArgs,
+    args: &RefreshKeyArgs,
+    main_alg: Option<Alg>,
+    token_type: TokenType,
+    required: &[&str],
+    ignore_time: bool,
+    ctx: &Context,
+) -> anyhow::Result<Policy> {
+    let (key, algorithms) = match token_type {
+        TokenType::Refresh => refresh_verifying_key(main, args, main_alg, ctx)?,
+        _ => verifying_key_from(main, main_alg.as_slice(), PrivateKeys::Accept, ctx)?,
+    };
+    Ok(Policy {
+        algorithms,
+        key,
+        issuer: None,
+        audience: Vec::new(),
+        subject: None,
+        leeway: 0,
+        token_type,
+        required: required.iter().map(|name| (*name).to_owned()).collect(),
+        ignore_time,
+    })
+}
+
 /// The key that verifies refresh tokens: their own secret if configured (with the algorithm
 /// `issue` signs them with), else the main key with `main_alg`.
 pub fn refresh_verifying_key(
@@ -183,8 +270,8 @@ pub fn refresh_verifying_key(
     main_alg: Option<Alg>,
     ctx: &Context,
 ) -> anyhow::Result<(VerifyingKey, Vec<Alg>)> {
-    let Some(source) = refresh_source(args) else {
-        return verifying_key(main, main_alg.as_slice(), ctx);
+    let Some(source) = refresh_source(main, args)? else {
+        return verifying_key_from(main, main_alg.as_slice(), PrivateKeys::Accept, ctx);
     };
     let mut warn = ctx.warner();
     let secret = keys::read_secret(

@@ -48,6 +48,12 @@ pub fn reads_stdin(argument: Option<&str>) -> bool {
 /// anything is decoded.
 pub fn read_token(argument: Option<&str>) -> anyhow::Result<String> {
     if let Some(token) = argument.filter(|token| *token != "-") {
+        if std::path::Path::new(token).is_file() {
+            return Err(TokenError::malformed(format!(
+                "{token:?} is a file name, not a token: read the file with `< {token}`"
+            ))
+            .into());
+        }
         return Ok(normalize(token).to_owned());
     }
     let stdin = std::io::stdin();

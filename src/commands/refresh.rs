@@ -9,8 +9,7 @@ use crate::cli::RefreshArgs;
 use crate::exit::{Status, UsageError};
 use crate::jwt::pair::{self, OWN_CLAIMS, PairRequest, Signers};
 use crate::jwt::token::Object;
-use crate::jwt::verify::TokenType;
-use crate::jwt::{Policy, RejectKind, TokenError};
+use crate::jwt::{RejectKind, TokenError, TokenType};
 use crate::store::{LookupOutcome, RevokeSelector, RotateOutcome};
 
 use super::issue::{print_pair, ttl};
@@ -25,19 +24,15 @@ pub fn run(args: &RefreshArgs, ctx: &Context) -> anyhow::Result<Status> {
     }
     let access_ttl = ttl(&args.access_ttl, "--access-ttl")?;
     let refresh_ttl = ttl(&args.refresh_ttl, "--refresh-ttl")?;
-    let (key, algorithms) =
-        keys::refresh_verifying_key(&args.key, &args.refresh_key, args.alg, ctx)?;
-    let policy = Policy {
-        algorithms,
-        key,
-        issuer: None,
-        audience: Vec::new(),
-        subject: None,
-        leeway: 0,
-        token_type: TokenType::Refresh,
-        required: vec!["jti".into(), "sub".into(), "sid".into()],
-        ignore_time: false,
-    };
+    let policy = keys::session_token_policy(
+        &args.key,
+        &args.refresh_key,
+        args.alg,
+        TokenType::Refresh,
+        &["jti", "sub", "sid"],
+        false,
+        ctx,
+    )?;
     let access = keys::signer(&args.key, args.alg, None, ctx)?;
     let refresh = keys::refresh_signer(&args.key, &args.refresh_key, access.alg(), ctx)?;
     let signers = Signers { access, refresh };

@@ -7,8 +7,9 @@ use serde_json::{Value, json};
 
 use crate::cli::RevokeArgs;
 use crate::exit::{Status, UsageError};
-use crate::jwt::verify::TokenType;
-use crate::jwt::{Policy, TokenError};
+use crate::jwt::token::{self, Decoded};
+use crate::jwt::verify::{REFRESH_TYPE, same_media_type};
+use crate::jwt::{TokenError, TokenType};
 use crate::store::RevokeSelector;
 
 use super::{Context, keys, read_token, store, verify};
@@ -59,19 +60,21 @@ fn family_of(
         Ok(token) => token,
         Err(error) => return Ok(Err(error.downcast::<TokenError>()?)),
     };
-    let (key, algorithms) =
-        keys::refresh_verifying_key(&args.key, &args.refresh_key, args.alg, ctx)?;
-    let policy = Policy {
-        algorithms,
-        key,
-        issuer: None,
-        audience: Vec::new(),
-        subject: None,
-        leeway: 0,
-        token_type: TokenType::Refresh,
-        required: vec!["sid".into()],
-        ignore_time: true,
+    // The unverified typ only chooses which of our own keys checks the signature.
+    let token_type = if is_refresh_token(&token) {
+        TokenType::Refresh
+    } else {
+        TokenType::Access
     };
+    let policy = keys::session_token_policy(
+        &args.key,
+        &args.refresh_key,
+        args.alg,
+        token_type,
+        &["sid"],
+        true,
+        ctx,
+    )?;
     Ok(policy.verify(&token, ctx.now).map(|verified| {
         verified
             .claims
@@ -80,4 +83,15 @@ fn family_of(
             .unwrap_or_default()
             .to_owned()
     }))
+}
+
+fn is_refresh_token(token: &str) -> bool {
+    match token::decode(token) {
+        Ok(Decoded::Signed(signed)) => signed
+            .header
+            .get("typ")
+            .and_then(Value::as_str)
+            .is_some_and(|typ| same_media_type(typ, REFRESH_TYPE)),
+        _ => false,
+    }
 }

@@ -28,14 +28,14 @@ pub fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Status> {
     let policy = policy(args, ctx)?;
     let fixed_now = args.now.as_deref().map(parse_instant).transpose()?;
     if args.batch {
-        return run_batch(args, &policy, fixed_now);
+        return run_batch(args, &policy, fixed_now, ctx);
     }
     let now = fixed_now.unwrap_or(ctx.now);
     let mut result = match read_token(args.token.as_deref()) {
         Ok(token) => policy.verify(&token, now),
         Err(error) => Err(error.downcast::<TokenError>()?),
     };
-    if let (Ok(verified), Some(mut store)) = (&result, open_store(args)?) {
+    if let (Ok(verified), Some(mut store)) = (&result, open_store(args, ctx)?) {
         let claims = &verified.claims;
         let text = |name: &str| claims.get(name).and_then(Value::as_str);
         let issued_at = numeric_date(claims, "iat")?;
@@ -49,17 +49,18 @@ pub fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Status> {
 }
 
 /// The store of `--store`, if given, opened once.
-fn open_store(args: &VerifyArgs) -> anyhow::Result<Option<Box<dyn Store>>> {
-    let Some(location) = &args.store else {
+fn open_store(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Option<Box<dyn Store>>> {
+    if !args.check_revocation && args.store.is_none() {
         return Ok(None);
-    };
-    let location = match location.as_str() {
-        "" => std::env::var(store::STORE_VARIABLE).ok(),
-        named => Some(named.to_owned()),
-    };
-    Ok(Some(store::open_at(
+    }
+    let location = args
+        .store
+        .clone()
+        .or_else(|| std::env::var(store::STORE_VARIABLE).ok());
+    Ok(Some(store::open_existing(
         location.as_deref(),
         &args.store_server,
+        ctx,
     )?))
 }
 
@@ -90,8 +91,13 @@ fn push_rejection(out: &mut Vec<u8>, error: &TokenError) {
 
 /// `verify --batch`: tokens are verified on every thread; with a store, each valid token is then
 /// checked against it in input order, on one thread, through the one store opened at the start.
-fn run_batch(args: &VerifyArgs, policy: &Policy, fixed_now: Option<i64>) -> anyhow::Result<Status> {
-    let mut store = open_store(args)?;
+fn run_batch(
+    args: &VerifyArgs,
+    policy: &Policy,
+    fixed_now: Option<i64>,
+    ctx: &Context,
+) -> anyhow::Result<Status> {
+    let mut store = open_store(args, ctx)?;
     let with_store = store.is_some();
     let mut workers: Vec<Worker> = (0..batch::threads(args.threads.count))
         .map(|_| Worker::default())
@@ -225,6 +231,13 @@ pub fn policy(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Policy> {
         .map_err(|message| UsageError::new(format!("--leeway: {message}")))?;
     let (key, algorithms) = match &args.jwks {
         Some(path) => keys::jwks_key(path, &args.algs, ctx)?,
+        // Refresh tokens may be signed with their own secret.
+        None if args.token_type == Some(TokenType::Refresh) => keys::refresh_verifying_key(
+            &args.key,
+            &args.refresh_key,
+            args.algs.first().copied(),
+            ctx,
+        )?,
         None => keys::verifying_key(&args.key, &args.algs, ctx)?,
     };
     Ok(Policy {
@@ -244,6 +257,10 @@ pub fn policy(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Policy> {
 pub fn parse_instant(text: &str) -> Result<i64, UsageError> {
     if let Ok(seconds) = text.trim().parse::<i64>() {
         return Ok(seconds);
+    }
+    // RFC 3339 with any offset (humantime reads only Z), then humantime's weak form (no offset: UTC).
+    if let Ok(instant) = text.trim().parse::<jiff::Timestamp>() {
+        return Ok(instant.as_second());
     }
     humantime::parse_rfc3339_weak(text.trim())
         .ok()
@@ -293,8 +310,7 @@ pub fn report(
         }
         Err(error) => {
             if !json {
-                ctx.output
-                    .error(&format!("token rejected: {}", error.message));
+                ctx.output.error(&rejection_line(error));
             }
             Ok(if error.is_time_related() {
                 Status::Expired
@@ -302,5 +318,42 @@ pub fn report(
                 Status::Rejected
             })
         }
+    }
+}
+
+/// The one line a rejection gets on stderr. An expired token is not "rejected" in the sense of
+/// exit 1: the words say what a script's exit 3 says, that a refresh may help.
+fn rejection_line(error: &TokenError) -> String {
+    if error.is_time_related() {
+        format!("{} (a refresh token can get a new one)", error.message)
+    } else {
+        format!("token rejected: {}", error.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn now_reads_unix_seconds_and_rfc_3339_with_any_offset() {
+        assert_eq!(parse_instant("1800000000").ok(), Some(1_800_000_000));
+        assert_eq!(
+            parse_instant("2027-01-15T08:00:00Z").ok(),
+            Some(1_800_000_000)
+        );
+        assert_eq!(
+            parse_instant("2027-01-15T09:00:00+01:00").ok(),
+            Some(1_800_000_000)
+        );
+        assert_eq!(
+            parse_instant("2027-01-15T03:30:00-04:30").ok(),
+            Some(1_800_000_000)
+        );
+        assert_eq!(
+            parse_instant("2027-01-15T08:00:00").ok(),
+            Some(1_800_000_000)
+        );
+        assert!(parse_instant("tomorrow").is_err());
     }
 }

@@ -10,7 +10,8 @@ use std::sync::OnceLock;
 
 use aws_lc_rs::rsa::KeyPair as RsaKeyPair;
 use aws_lc_rs::signature::{
-    ECDSA_P256_SHA256_FIXED_SIGNING, ECDSA_P384_SHA384_FIXED_SIGNING, EcdsaKeyPair, Ed25519KeyPair,
+    ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING, ECDSA_P384_SHA384_FIXED,
+    ECDSA_P384_SHA384_FIXED_SIGNING, EcdsaKeyPair, EcdsaVerificationAlgorithm, Ed25519KeyPair,
     ParsedPublicKey,
 };
 use base64::Engine;
@@ -167,15 +168,44 @@ const LENIENT_PADDING: GeneralPurposeConfig =
 fn decode_secret(text: &[u8], encoding: SecretEncoding) -> Result<Zeroizing<Vec<u8>>, String> {
     let decoded = match encoding {
         SecretEncoding::Raw => text.to_vec(),
-        SecretEncoding::Hex => hex::decode(text).map_err(|error| error.to_string())?,
+        SecretEncoding::Hex => hex::decode(text).map_err(describe_hex_error)?,
         SecretEncoding::Base64 => GeneralPurpose::new(&alphabet::STANDARD, LENIENT_PADDING)
             .decode(text)
-            .map_err(|error| error.to_string())?,
+            .map_err(describe_base64_error)?,
         SecretEncoding::Base64url => GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT_PADDING)
             .decode(text)
-            .map_err(|error| error.to_string())?,
+            .map_err(describe_base64_error)?,
     };
     Ok(Zeroizing::new(decoded))
+}
+
+/// Why a secret is not hex, without the offending character: it is part of the secret. (The
+/// crate's own message quotes it.)
+fn describe_hex_error(error: hex::FromHexError) -> String {
+    match error {
+        hex::FromHexError::InvalidHexCharacter { index, .. } => {
+            format!("character {} is not a hex digit", index + 1)
+        }
+        hex::FromHexError::OddLength | hex::FromHexError::InvalidStringLength => {
+            "odd number of hex digits".to_owned()
+        }
+    }
+}
+
+/// Why a secret is not base64, without the offending byte's value (the crate's own message
+/// quotes it, and it is part of the secret).
+fn describe_base64_error(error: base64::DecodeError) -> String {
+    match error {
+        base64::DecodeError::InvalidByte(offset, _) => {
+            format!("character {} is not in the alphabet", offset + 1)
+        }
+        base64::DecodeError::InvalidLastSymbol(offset, _) => format!(
+            "character {} has unused bits set (the text is truncated or altered)",
+            offset + 1
+        ),
+        base64::DecodeError::InvalidLength(_) => "impossible length".to_owned(),
+        base64::DecodeError::InvalidPadding => "bad padding".to_owned(),
+    }
 }
 
 /// Refuses HMAC secrets shorter than RFC 7518 section 3.2 allows for `alg`, unless allowed.
@@ -379,13 +409,18 @@ impl fmt::Debug for PublicKey {
     }
 }
 
+/// The key block of a PEM file: the first one, after the `EC PARAMETERS` block that
+/// `openssl ecparam -genkey` writes before the key unless told `-noout`.
 fn first_pem_block(path: &Path, content: &[u8]) -> Result<pem::Pem, KeyError> {
-    let blocks = pem::parse_many(content).map_err(|error| {
+    let mut blocks = pem::parse_many(content).map_err(|error| {
         KeyError::new(format!(
             "{} is not a valid PEM file: {error}",
             path.display()
         ))
     })?;
+    if blocks.len() > 1 && blocks[0].tag() == "EC PARAMETERS" {
+        blocks.remove(0);
+    }
     blocks.into_iter().next().ok_or_else(|| {
         KeyError::new(format!(
             "{} holds no PEM block (expected -----BEGIN PRIVATE KEY----- or -----BEGIN PUBLIC KEY-----)",
@@ -538,7 +573,8 @@ pub fn load_public_key(path: &Path) -> Result<PublicKey, KeyError> {
             )));
         }
     }
-    let public = public_key_from_pem(&content).ok_or_else(|| {
+    // Only the key block: jsonwebtoken reads the first block of what it is given.
+    let public = public_key_from_pem(pem::encode(&block).as_bytes()).ok_or_else(|| {
         KeyError::new(format!(
             "{} is a PEM {} block but not an RSA, EC (P-256, P-384) or Ed25519 public key",
             path.display(),
@@ -558,9 +594,19 @@ pub(crate) fn public_key_from_pem(content: &[u8]) -> Option<PublicKey> {
         return Some(PublicKey::new(KeyType::Rsa { bits }, decoding));
     }
     if let Ok(decoding) = DecodingKey::from_ec_pem(content) {
+        // The point's length alone does not name the curve: a secp256k1 or brainpool key has
+        // the length of a P-256 one. Check that the point lies on the curve.
         let key_type = match decoding.kind() {
-            DecodingKeyKind::SecretOrDer(point) if point.len() == 65 => KeyType::EcP256,
-            DecodingKeyKind::SecretOrDer(point) if point.len() == 97 => KeyType::EcP384,
+            DecodingKeyKind::SecretOrDer(point)
+                if point.len() == 65 && on_curve(&ECDSA_P256_SHA256_FIXED, point) =>
+            {
+                KeyType::EcP256
+            }
+            DecodingKeyKind::SecretOrDer(point)
+                if point.len() == 97 && on_curve(&ECDSA_P384_SHA384_FIXED, point) =>
+            {
+                KeyType::EcP384
+            }
             _ => return None,
         };
         return Some(PublicKey::new(key_type, decoding));
@@ -575,6 +621,11 @@ pub(crate) fn public_key_from_pem(content: &[u8]) -> Option<PublicKey> {
         };
     }
     None
+}
+
+/// Whether `point` (uncompressed, `04 || x || y`) is a valid public key for `algorithm`.
+fn on_curve(algorithm: &'static EcdsaVerificationAlgorithm, point: &[u8]) -> bool {
+    ParsedPublicKey::new(algorithm, point).is_ok()
 }
 
 /// `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }`
@@ -659,6 +710,25 @@ mod tests {
     }
 
     #[test]
+    fn decoding_errors_do_not_quote_the_secret() {
+        let error = |text: &[u8], encoding| decode_secret(text, encoding).unwrap_err();
+        assert_eq!(
+            error(b"00~0", SecretEncoding::Hex),
+            "character 3 is not a hex digit"
+        );
+        assert_eq!(
+            error(b"000", SecretEncoding::Hex),
+            "odd number of hex digits"
+        );
+        for encoding in [SecretEncoding::Base64, SecretEncoding::Base64url] {
+            let message = error(b"aGk~aGk", encoding);
+            assert_eq!(message, "character 4 is not in the alphabet");
+            assert!(!message.contains("126"));
+        }
+        assert!(error(b"aGl", SecretEncoding::Base64url).contains("unused bits"));
+    }
+
+    #[test]
     fn missing_variable_is_named_without_a_value() {
         let error = from_env("JWTCTL_TEST_SURELY_UNSET_VARIABLE", SecretEncoding::Raw).unwrap_err();
         assert!(
@@ -690,6 +760,24 @@ mod tests {
         );
         assert!(allowed.is_ok());
         assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn the_curve_comes_from_the_point_not_its_length() {
+        let key_type = |pem: &[u8]| public_key_from_pem(pem).map(|key| key.key_type);
+        let fixture = |name: &str| {
+            std::fs::read(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("tests/fixtures/keys")
+                    .join(name),
+            )
+            .expect("a key fixture")
+        };
+        assert_eq!(key_type(&fixture("ec256.pub.pem")), Some(KeyType::EcP256));
+        assert_eq!(key_type(&fixture("ec384.pub.pem")), Some(KeyType::EcP384));
+        assert_eq!(key_type(&fixture("ec256.crt")), Some(KeyType::EcP256));
+        // 65 bytes like a P-256 point, but on secp256k1.
+        assert_eq!(key_type(&fixture("secp256k1.pub.pem")), None);
     }
 
     #[test]

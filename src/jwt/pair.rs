@@ -15,15 +15,21 @@ use crate::store::NewToken;
 /// Claims jwtctl always sets itself; a payload that carries them has them replaced.
 pub const OWN_CLAIMS: [&str; 3] = ["exp", "iat", "jti"];
 
-/// A fresh random identifier: 16 bytes from the OS CSPRNG, base64url (22 characters).
+/// A fresh random identifier: 16 bytes from the OS CSPRNG, base64url (22 characters). Never
+/// starts with `-`, so it can follow a flag on a command line (`revoke --family ID`).
 pub fn random_id() -> Result<String, KeyError> {
     let mut bytes = [0u8; 16];
-    SysRng.try_fill_bytes(&mut bytes).map_err(|error| {
-        KeyError::new(format!(
-            "the operating system's random generator failed: {error}"
-        ))
-    })?;
-    Ok(URL_SAFE_NO_PAD.encode(bytes))
+    loop {
+        SysRng.try_fill_bytes(&mut bytes).map_err(|error| {
+            KeyError::new(format!(
+                "the operating system's random generator failed: {error}"
+            ))
+        })?;
+        let id = URL_SAFE_NO_PAD.encode(bytes);
+        if !id.starts_with('-') {
+            return Ok(id);
+        }
+    }
 }
 
 /// The signers of a pair. The refresh signer is the access signer unless a separate refresh
@@ -88,10 +94,12 @@ pub struct PairRequest<'a> {
 
 /// Signs a pair at `now`. `exp`, `iat`, `jti` and (for pairs) `sid` are always jwtctl's.
 pub fn mint(signers: &Signers, request: &PairRequest, now: i64) -> Result<Pair, KeyError> {
+    // An access token minted for an existing family (refresh --no-rotate) carries its sid too,
+    // so revoking the family reaches it.
     let family = match (request.refresh_ttl, request.family) {
-        (None, _) => None,
-        (Some(_), Some(family)) => Some(family.to_owned()),
+        (_, Some(family)) => Some(family.to_owned()),
         (Some(_), None) => Some(random_id()?),
+        (None, None) => None,
     };
     let access = mint_one(
         &signers.access,
@@ -148,4 +156,18 @@ fn mint_one(
         issued_at: now,
         expires_at,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_22_characters_and_never_look_like_flags() {
+        for _ in 0..2000 {
+            let id = random_id().unwrap_or_default();
+            assert_eq!(id.len(), 22);
+            assert!(!id.starts_with('-'), "{id}");
+        }
+    }
 }

@@ -276,6 +276,7 @@ fn hint_for(character: char) -> &'static str {
     match character {
         '=' => " (base64url in JWTs has no padding)",
         '+' | '/' => " (standard base64, not base64url)",
+        '\n' | '\r' => " (more than one line: pass one token, or use --batch for many)",
         c if c.is_whitespace() => " (whitespace inside the token)",
         _ => "",
     }
@@ -602,6 +603,25 @@ mod tests {
     fn refuses_oversized_input_before_decoding() {
         let huge = "a".repeat(MAX_TOKEN_BYTES + 1);
         assert!(message(decode(&huge)).contains("limit of 65536 bytes"));
+    }
+
+    #[test]
+    fn numbers_read_back_exactly_as_they_were_written() {
+        // Found by tests/properties.rs: without serde_json's float_roundtrip feature, a float with
+        // a large exponent read back one unit in the last place off what the issuer signed.
+        for number in [
+            2.2326680727890358e41,
+            -4.353996669499773e64,
+            -6.2663577648418475e230,
+        ] {
+            // serde_json writes the shortest text that reads back as the same f64.
+            let json = serde_json::json!({ "n": number }).to_string();
+            let payload = encode_segment(json.as_bytes());
+            let Ok(Decoded::Signed(signed)) = decode(&format!("e30.{payload}.c2ln")) else {
+                panic!("{number} did not decode");
+            };
+            assert_eq!(signed.payload["n"].as_f64(), Some(number), "{json}");
+        }
     }
 
     #[test]

@@ -621,10 +621,12 @@ fn check_equal(name: &str, found: Option<&str>, expected: Option<&str>) -> Resul
     }
 }
 
-/// Quotes untrusted text as a JSON string, so control characters cannot reach the terminal raw.
+/// Quotes untrusted text as a JSON string, with what JSON leaves raw (C1 controls such as CSI,
+/// bidi overrides, zero-width characters) escaped too, so none of it reaches the terminal.
 pub fn quote(text: &str) -> String {
     let shortened: String = text.chars().take(80).collect();
-    let mut quoted = serde_json::to_string(&shortened).unwrap_or_default();
+    let mut quoted =
+        crate::output::sanitize(&serde_json::to_string(&shortened).unwrap_or_default());
     if shortened.len() < text.len() {
         quoted.push('…');
     }
@@ -634,6 +636,14 @@ pub fn quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoting_escapes_what_json_leaves_raw() {
+        assert_eq!(quote("a\u{1b}[2Jb"), "\"a\\u001b[2Jb\"");
+        assert_eq!(quote("evil\u{202e}txt"), "\"evil\\u{202e}txt\"");
+        assert_eq!(quote("\u{9b}31m\u{200b}"), "\"\\u{009b}31m\\u{200b}\"");
+        assert_eq!(quote(&"x".repeat(100)), format!("\"{}\"…", "x".repeat(80)));
+    }
     use crate::jwt::token::encode_segment;
 
     const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";

@@ -259,16 +259,23 @@ pub enum Location {
 }
 
 impl Location {
-    /// Reads a `--store` value: a Redis URL by its scheme, anything else a file path.
-    pub fn parse(value: &str) -> Location {
-        let is_redis = ["redis://", "rediss://", "redis+unix://", "unix://"]
-            .iter()
-            .any(|scheme| value.starts_with(scheme));
-        if is_redis {
-            Location::Redis(value.to_owned())
-        } else {
-            Location::File(PathBuf::from(value))
+    /// Reads a `--store` value: a Redis URL by its scheme, anything else a file path. Other URL
+    /// schemes, and `redis:` without `//`, are refused rather than taken for odd file names.
+    pub fn parse(value: &str) -> Result<Location, String> {
+        const SCHEMES: [&str; 4] = ["redis://", "rediss://", "redis+unix://", "unix://"];
+        if SCHEMES.iter().any(|scheme| value.starts_with(scheme)) {
+            return Ok(Location::Redis(value.to_owned()));
         }
+        let scheme = value.split_once(':').map(|(scheme, _)| scheme);
+        let looks_like_url = value.contains("://")
+            || scheme.is_some_and(|scheme| scheme.to_ascii_lowercase().starts_with("redis"));
+        if looks_like_url {
+            return Err(format!(
+                "store {value:?} is not a file path or a supported URL \
+                 (redis://, rediss://, redis+unix://)"
+            ));
+        }
+        Ok(Location::File(PathBuf::from(value)))
     }
 
     /// The default store: `sessions.json` in the platform data directory

@@ -258,6 +258,23 @@ fn revoke_by_user_family_token_and_all() {
     fails(refresh(&sandbox, &dave), 1, "revoked");
 }
 
+/// Family ids and subjects are opaque: one that starts with `-` is still a value, not a flag.
+#[test]
+fn revoke_takes_values_that_start_with_a_hyphen() {
+    let sandbox = Sandbox::new();
+    let assert = sandbox
+        .cmd()
+        .args(["revoke", "--family", "-Xy_z"])
+        .assert()
+        .success();
+    assert_eq!(stdout(&assert), "revoked 0 sessions\n");
+    sandbox
+        .cmd()
+        .args(["revoke", "--user", "-bob"])
+        .assert()
+        .success();
+}
+
 #[test]
 fn revoke_needs_exactly_one_target() {
     let sandbox = Sandbox::new();
@@ -324,7 +341,7 @@ fn verify_with_store_rejects_access_tokens_of_revoked_sessions() {
     fails(
         sandbox
             .cmd()
-            .args(["verify", "--store", "--", &access])
+            .args(["verify", "--check-revocation", &access])
             .assert(),
         1,
         "revoked",
@@ -344,7 +361,7 @@ fn user_cut_off_covers_access_tokens_without_a_session() {
     fails(
         sandbox
             .cmd()
-            .args(["verify", "--store", "--", &lone])
+            .args(["verify", "--check-revocation", &lone])
             .assert(),
         1,
         "revoked",
@@ -353,7 +370,7 @@ fn user_cut_off_covers_access_tokens_without_a_session() {
     let (fresh, _) = issue_pair(&sandbox, "alice", &[]);
     sandbox
         .cmd()
-        .args(["verify", "--store", "--", &fresh])
+        .args(["verify", "--check-revocation", &fresh])
         .assert()
         .success();
 }
@@ -582,4 +599,154 @@ fn eight_processes_times_100_refreshes_lose_nothing() {
             "reuse",
         );
     }
+}
+
+/// An access token minted by `refresh --no-rotate` belongs to the family too.
+#[test]
+fn no_rotate_access_tokens_carry_the_family_and_die_with_it() {
+    let sandbox = Sandbox::new();
+    let (_, token) = issue_pair(&sandbox, "alice", &[]);
+    let assert = sandbox
+        .cmd()
+        .args(["refresh", "--no-rotate", &token])
+        .assert()
+        .success();
+    let access = stdout(&assert).trim_end().to_owned();
+    sandbox
+        .cmd()
+        .args(["verify", "--check-revocation", &access])
+        .assert()
+        .success();
+    sandbox
+        .cmd()
+        .args(["revoke", "--token", &token])
+        .assert()
+        .success();
+    fails(
+        sandbox
+            .cmd()
+            .args(["verify", "--check-revocation", &access])
+            .assert(),
+        1,
+        "was revoked",
+    );
+}
+
+#[test]
+fn revoke_takes_an_access_token_too() {
+    let sandbox = Sandbox::new();
+    let (access, refresh_token) = issue_pair(&sandbox, "alice", &[]);
+    let assert = sandbox
+        .cmd()
+        .args(["revoke", "--token", &access])
+        .assert()
+        .success();
+    assert_eq!(stdout(&assert), "revoked 1 session\n");
+    fails(refresh(&sandbox, &refresh_token), 1, "revoked");
+}
+
+#[test]
+fn verify_store_takes_a_value_and_never_the_token() {
+    let sandbox = Sandbox::new();
+    let (access, _) = issue_pair(&sandbox, "alice", &[]);
+    let store = sandbox.store();
+    let store = store.to_str().expect("utf-8");
+    sandbox
+        .cmd()
+        .args(["verify", "--store", store, &access])
+        .assert()
+        .success();
+    sandbox
+        .cmd()
+        .args(["revoke", "--user", "alice"])
+        .assert()
+        .success();
+    fails(
+        sandbox
+            .cmd()
+            .args(["verify", "--store", store, &access])
+            .assert(),
+        1,
+        "revoked",
+    );
+}
+
+#[test]
+fn checking_a_store_that_does_not_exist_warns_and_creates_nothing() {
+    let sandbox = Sandbox::new();
+    let access = crate::support::issue_access(&sandbox, &["--sub", "alice"]);
+    let missing = sandbox.path("nowhere/sessions.json");
+    let assert = sandbox
+        .cmd()
+        .args([
+            "verify",
+            "--quiet",
+            "--store",
+            missing.to_str().expect("utf-8"),
+            &access,
+        ])
+        .assert()
+        .success();
+    assert!(crate::support::stderr(&assert).contains("does not exist"));
+    assert!(!sandbox.path("nowhere").exists());
+    assert_eq!(
+        std::fs::read_dir(sandbox.dir.path())
+            .map(|d| d.count())
+            .ok(),
+        Some(0)
+    );
+}
+
+#[test]
+fn store_urls_of_other_schemes_are_refused() {
+    let sandbox = Sandbox::new();
+    for store in [
+        "http://example.com/x",
+        "redis:/localhost:6379",
+        "REDIS:localhost",
+    ] {
+        fails(
+            sandbox
+                .cmd()
+                .args(["issue", "--sub", "alice", "--store", store])
+                .assert(),
+            2,
+            "not a file path or a supported URL",
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(sandbox.dir.path())
+            .map(|d| d.count())
+            .ok(),
+        Some(0)
+    );
+}
+
+#[test]
+fn verify_type_refresh_uses_the_refresh_secret() {
+    let sandbox = Sandbox::new();
+    let refresh_secret = "r".repeat(40);
+    let assert = sandbox
+        .cmd()
+        .env("JWTCTL_REFRESH_SECRET", &refresh_secret)
+        .args(["issue", "--sub", "alice"])
+        .assert()
+        .success();
+    let (access, refresh_token) = two_lines(&stdout(&assert));
+    sandbox
+        .cmd()
+        .env("JWTCTL_REFRESH_SECRET", &refresh_secret)
+        .args(["verify", "--type", "refresh", &refresh_token])
+        .assert()
+        .success();
+    // The access token is signed with the main secret, which alone does not verify the refresh token.
+    sandbox.cmd().args(["verify", &access]).assert().success();
+    fails(
+        sandbox
+            .cmd()
+            .args(["verify", "--type", "refresh", &refresh_token])
+            .assert(),
+        1,
+        "signature does not match",
+    );
 }

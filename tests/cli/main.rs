@@ -1,9 +1,12 @@
 //! Integration tests: the real binary, its stdout, stderr and exit status.
 
+mod forge;
 mod support;
 
 mod decode;
 mod gen_secret;
 mod issue;
+mod leaks;
 mod lifecycle;
+mod security;
 mod verify;
