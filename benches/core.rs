@@ -1,5 +1,7 @@
 //! Core operations: sign and verify per algorithm, decode, claims parsing, and the raw aws-lc
-//! primitives they are measured against.
+//! primitives they are measured against. `verify/*` is `Policy::verify` (one token, the header
+//! and claims copied into serde_json maps); `verify_check/*` is `Policy::check`, what the batch
+//! modes call, with buffers reused.
 //!
 //! Short settings, since the machine is shared: `cargo bench --bench core`. Compare ratios, not
 //! absolute times. `JWTCTL_BENCH_FILTER` is not needed: criterion takes a filter argument
@@ -189,6 +191,16 @@ fn algorithms(c: &mut Criterion) {
         c.bench_function(&format!("verify/{name}"), |b| {
             b.iter(|| fixture.policy.verify(black_box(&token), NOW))
         });
+        // What verify --batch does per token: buffers reused, no serde_json maps built.
+        let mut scratch = token::Scratch::default();
+        c.bench_function(&format!("verify_check/{name}"), |b| {
+            b.iter(|| {
+                fixture
+                    .policy
+                    .check(black_box(&token), NOW, &mut scratch)
+                    .is_ok()
+            })
+        });
         c.bench_function(&format!("raw_verify/{name}"), |b| {
             b.iter(|| (fixture.raw_verify)(black_box(message), black_box(&signature)))
         });
@@ -202,6 +214,12 @@ fn parsing(c: &mut Criterion) {
         .sign("at+jwt", &claims)
         .expect("sign");
     c.bench_function("decode", |b| b.iter(|| token::decode(black_box(&token))));
+    // What the batch modes do per line: buffers reused, nothing copied into serde_json maps.
+    let mut scratch = token::Scratch::default();
+    c.bench_function("decode_view", |b| {
+        b.iter(|| token::decode_view(black_box(&token), &mut scratch).is_ok())
+    });
+
     let text = serde_json::to_string(&claims).expect("json");
     c.bench_function("claims/parse_payload", |b| {
         b.iter(|| parse_payload(black_box(&text), "bench"))
