@@ -13,67 +13,15 @@ use std::thread;
 use conformance::{T0, tok};
 use jwtctl::store::{
     AccessOutcome, FileStore, LookupOutcome, NewToken, RevokeSelector, RotateOutcome,
-    SessionSummary, Store, StoreError, Timestamp,
+    SessionSummary, Store, StoreError,
 };
 use tempfile::TempDir;
-
-/// A `FileStore` in its own temporary directory, removed when the store is dropped.
-struct TempStore {
-    inner: FileStore,
-    _dir: TempDir,
-}
 
 fn fresh_store() -> Box<dyn Store> {
     let dir = TempDir::new().expect("tempdir");
     let inner = FileStore::new(dir.path().join("sessions.json"));
-    Box::new(TempStore { inner, _dir: dir })
-}
-
-impl Store for TempStore {
-    fn insert(&mut self, tokens: &[NewToken], now: Timestamp) -> Result<(), StoreError> {
-        self.inner.insert(tokens, now)
-    }
-    fn rotate(
-        &mut self,
-        jti: &str,
-        sub: &str,
-        family: &str,
-        successor: &NewToken,
-        now: Timestamp,
-    ) -> Result<RotateOutcome, StoreError> {
-        self.inner.rotate(jti, sub, family, successor, now)
-    }
-    fn lookup(
-        &mut self,
-        jti: &str,
-        sub: &str,
-        family: &str,
-        now: Timestamp,
-    ) -> Result<LookupOutcome, StoreError> {
-        self.inner.lookup(jti, sub, family, now)
-    }
-    fn revoke(&mut self, selector: &RevokeSelector, now: Timestamp) -> Result<u64, StoreError> {
-        self.inner.revoke(selector, now)
-    }
-    fn check_access(
-        &mut self,
-        sub: Option<&str>,
-        family: Option<&str>,
-        issued_at: Timestamp,
-        now: Timestamp,
-    ) -> Result<AccessOutcome, StoreError> {
-        self.inner.check_access(sub, family, issued_at, now)
-    }
-    fn sessions(
-        &mut self,
-        sub: Option<&str>,
-        now: Timestamp,
-    ) -> Result<Vec<SessionSummary>, StoreError> {
-        self.inner.sessions(sub, now)
-    }
-    fn prune(&mut self, now: Timestamp) -> Result<u64, StoreError> {
-        self.inner.prune(now)
-    }
+    // The directory goes when the store is dropped.
+    Box::new(conformance::Guarded { inner, guard: dir })
 }
 
 store_conformance_suite!(fresh_store());

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use jwtctl::store::{
     AccessOutcome, LookupOutcome, MIN_CUTOFF_RETENTION, NewToken, OpenOptions, RedisStore,
-    RevokeSelector, RotateOutcome, SessionSummary, Store, StoreError, Timestamp,
+    RevokeSelector, RotateOutcome, Store, StoreError, Timestamp,
 };
 use support::redis_server::RedisServer;
 
@@ -25,11 +25,6 @@ static PREFIXES: AtomicUsize = AtomicUsize::new(0);
 
 /// A `RedisStore` under a fresh prefix, keeping its server alive. Declared in drop order: the
 /// connection closes before the server may stop.
-struct SharedStore {
-    inner: RedisStore,
-    _server: Arc<RedisServer>,
-}
-
 /// A fresh, empty store, or `None` (the test is skipped) without `redis-server`.
 fn fresh_store() -> Option<Box<dyn Store>> {
     let server = {
@@ -48,57 +43,11 @@ fn fresh_store() -> Option<Box<dyn Store>> {
     let prefix = format!("conformance{}:", PREFIXES.fetch_add(1, Ordering::Relaxed));
     let inner = RedisStore::connect(&server.url, &options(&prefix))
         .unwrap_or_else(|err| panic!("connect: {err}"));
-    Some(Box::new(SharedStore {
+    // The server stops when the last store using it is dropped.
+    Some(Box::new(conformance::Guarded {
         inner,
-        _server: server,
+        guard: server,
     }))
-}
-
-impl Store for SharedStore {
-    fn insert(&mut self, tokens: &[NewToken], now: Timestamp) -> Result<(), StoreError> {
-        self.inner.insert(tokens, now)
-    }
-    fn rotate(
-        &mut self,
-        jti: &str,
-        sub: &str,
-        family: &str,
-        successor: &NewToken,
-        now: Timestamp,
-    ) -> Result<RotateOutcome, StoreError> {
-        self.inner.rotate(jti, sub, family, successor, now)
-    }
-    fn lookup(
-        &mut self,
-        jti: &str,
-        sub: &str,
-        family: &str,
-        now: Timestamp,
-    ) -> Result<LookupOutcome, StoreError> {
-        self.inner.lookup(jti, sub, family, now)
-    }
-    fn revoke(&mut self, selector: &RevokeSelector, now: Timestamp) -> Result<u64, StoreError> {
-        self.inner.revoke(selector, now)
-    }
-    fn check_access(
-        &mut self,
-        sub: Option<&str>,
-        family: Option<&str>,
-        issued_at: Timestamp,
-        now: Timestamp,
-    ) -> Result<AccessOutcome, StoreError> {
-        self.inner.check_access(sub, family, issued_at, now)
-    }
-    fn sessions(
-        &mut self,
-        sub: Option<&str>,
-        now: Timestamp,
-    ) -> Result<Vec<SessionSummary>, StoreError> {
-        self.inner.sessions(sub, now)
-    }
-    fn prune(&mut self, now: Timestamp) -> Result<u64, StoreError> {
-        self.inner.prune(now)
-    }
 }
 
 store_conformance_suite!(match fresh_store() {

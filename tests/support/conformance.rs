@@ -23,6 +23,68 @@ use jwtctl::store::{
     SessionSummary, Store, Timestamp,
 };
 
+/// A store that keeps something alive as long as it lives: the temporary directory of a file
+/// store, or the server of a Redis store. Every call goes to `inner`.
+pub struct Guarded<S, G> {
+    pub inner: S,
+    pub guard: G,
+}
+
+impl<S: jwtctl::store::Store, G> jwtctl::store::Store for Guarded<S, G> {
+    fn insert(
+        &mut self,
+        tokens: &[jwtctl::store::NewToken],
+        now: jwtctl::store::Timestamp,
+    ) -> Result<(), jwtctl::store::StoreError> {
+        self.inner.insert(tokens, now)
+    }
+    fn rotate(
+        &mut self,
+        jti: &str,
+        sub: &str,
+        family: &str,
+        successor: &jwtctl::store::NewToken,
+        now: jwtctl::store::Timestamp,
+    ) -> Result<jwtctl::store::RotateOutcome, jwtctl::store::StoreError> {
+        self.inner.rotate(jti, sub, family, successor, now)
+    }
+    fn lookup(
+        &mut self,
+        jti: &str,
+        sub: &str,
+        family: &str,
+        now: jwtctl::store::Timestamp,
+    ) -> Result<jwtctl::store::LookupOutcome, jwtctl::store::StoreError> {
+        self.inner.lookup(jti, sub, family, now)
+    }
+    fn revoke(
+        &mut self,
+        selector: &jwtctl::store::RevokeSelector,
+        now: jwtctl::store::Timestamp,
+    ) -> Result<u64, jwtctl::store::StoreError> {
+        self.inner.revoke(selector, now)
+    }
+    fn check_access(
+        &mut self,
+        sub: Option<&str>,
+        family: Option<&str>,
+        issued_at: jwtctl::store::Timestamp,
+        now: jwtctl::store::Timestamp,
+    ) -> Result<jwtctl::store::AccessOutcome, jwtctl::store::StoreError> {
+        self.inner.check_access(sub, family, issued_at, now)
+    }
+    fn sessions(
+        &mut self,
+        sub: Option<&str>,
+        now: jwtctl::store::Timestamp,
+    ) -> Result<Vec<jwtctl::store::SessionSummary>, jwtctl::store::StoreError> {
+        self.inner.sessions(sub, now)
+    }
+    fn prune(&mut self, now: jwtctl::store::Timestamp) -> Result<u64, jwtctl::store::StoreError> {
+        self.inner.prune(now)
+    }
+}
+
 /// The suite: one `#[test]` per behaviour below, each on a store made by `$make`.
 #[macro_export]
 macro_rules! store_conformance_suite {
