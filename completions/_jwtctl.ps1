@@ -155,7 +155,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;revoke' {
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Every session of this subject, and its access tokens issued until now (with verify --store)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Every session of this subject, and its access tokens issued until now (see verify --check-revocation)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The session family of this access or refresh token (verified first), or - for stdin')
             [CompletionResult]::new('--family', '--family', [CompletionResultType]::ParameterName, 'One session family (the sid claim)')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The algorithm of the main key, to verify --token')

@@ -146,7 +146,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --version 'Print version'
         }
         &'jwtctl;revoke'= {
-            cand --user 'Every session of this subject, and its access tokens issued until now (with verify --store)'
+            cand --user 'Every session of this subject, and its access tokens issued until now (see verify --check-revocation)'
             cand --token 'The session family of this access or refresh token (verified first), or - for stdin'
             cand --family 'One session family (the sid claim)'
             cand --alg 'The algorithm of the main key, to verify --token'

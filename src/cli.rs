@@ -262,7 +262,7 @@ pub struct RefreshArgs {
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("target").required(true).multiple(false))]
 pub struct RevokeArgs {
-    /// Every session of this subject, and its access tokens issued until now (with verify --store)
+    /// Every session of this subject, and its access tokens issued until now (see verify --check-revocation)
     #[arg(long, value_name = "SUB", group = "target", allow_hyphen_values = true)]
     pub user: Option<String>,
     /// The session family of this access or refresh token (verified first), or - for stdin

@@ -102,7 +102,7 @@ pub enum RevokeSelector {
     All,
 }
 
-/// Whether an access token may still be used, as far as the store knows (`verify --store`).
+/// Whether an access token may still be used, as far as the store knows (`verify --check-revocation`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AccessOutcome {
     Allowed,
