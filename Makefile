@@ -2,7 +2,6 @@
 CARGO ?= cargo
 PREFIX ?= /usr/local
 DESTDIR ?=
-BIN := target/release/jwtctl
 
 .PHONY: build test lint unit install completions man bench audit fuzz clean
 
@@ -21,9 +20,9 @@ unit:
 	$(CARGO) test --locked --all-targets
 	$(CARGO) test --locked --doc
 
-install: build man
+install: man
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/jwtctl
+	install -m 0755 "$$(bash scripts/built-binary.sh --release)" $(DESTDIR)$(PREFIX)/bin/jwtctl
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0644 target/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
@@ -42,8 +41,7 @@ man:
 
 bench:
 	$(CARGO) bench --locked
-	$(CARGO) build --release --locked
-	bash benches/store_process.sh target/release/jwtctl
+	bash benches/store_process.sh
 	bash benches/compare.sh
 
 audit:

@@ -41,10 +41,7 @@ if ! command -v hyperfine >/dev/null 2>&1; then
 fi
 command -v hyperfine >/dev/null 2>&1 || { note "hyperfine is missing: apt-get install hyperfine"; exit 2; }
 
-cargo build --release --locked --quiet
-target_dir=$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
-    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
-JWTCTL=${target_dir:-target}/release/jwtctl
+JWTCTL=$(bash scripts/built-binary.sh --release)
 [ -x "$JWTCTL" ] || { note "no $JWTCTL"; exit 2; }
 
 JWT_CLI=${JWT_CLI:-}

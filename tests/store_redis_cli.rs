@@ -41,6 +41,21 @@ fn sessions(sandbox: &Sandbox, url: &str) -> Vec<Value> {
     serde_json::from_str(&stdout(&assert)).expect("sessions --json prints a JSON array")
 }
 
+/// On Linux the binary is a static PIE (.cargo/config.toml): name lookup must still work without
+/// the dynamic loader, through glibc's built-in `files` service.
+#[test]
+fn a_host_name_in_the_url_is_looked_up() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let port = server.port.expect("a TCP server");
+    let sandbox = Sandbox::new();
+    let url = format!("redis://localhost:{port}");
+    let token = issue(&sandbox, &url, "alice");
+    refresh(&sandbox, &url, &token).success();
+    assert_eq!(sessions(&sandbox, &server.url).len(), 1);
+}
+
 #[test]
 fn refresh_rotation_reuse_and_revocation_over_redis() {
     let Some(server) = RedisServer::start() else {

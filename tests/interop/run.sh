@@ -48,8 +48,7 @@ started=$SECONDS
 if [ $# -ge 1 ]; then
     bin="$1"
 else
-    (cd "$root" && cargo build --quiet --locked)
-    bin="${CARGO_TARGET_DIR:-$root/target}/debug/jwtctl"
+    bin=$(bash "$root/scripts/built-binary.sh")
 fi
 case "$bin" in
     /*) ;;
