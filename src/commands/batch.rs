@@ -2,25 +2,25 @@
 //! in input order, one output line for every input line.
 //!
 //! Input is read in chunks of at most [`CHUNK_LINES`] lines and [`CHUNK_BYTES`] bytes, so memory
-//! stays bounded however long the stream is. Each chunk is cut into one piece per thread; the
-//! pieces are processed on scoped threads, each into its worker's own buffers, and the buffers are
-//! then handed to `emit` in order. The workers keep their buffers from chunk to chunk.
+//! stays bounded however long the stream is. Whole chunks go to the worker threads, and their
+//! results are written in input order while later chunks are still being read and processed
+//! (see [`run`]).
 
+use std::collections::BTreeMap;
 use std::io::{self, BufRead, Write};
-use std::ops::Range;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Mutex, mpsc};
 
 use anyhow::Context as _;
 use serde::Serialize;
 
 use crate::jwt::json::write_str;
 
-/// Lines per chunk: enough to amortize starting the threads (a few tens of microseconds) over
-/// milliseconds of work, few enough to start printing early.
+/// Lines per chunk: enough to amortize handing a chunk from thread to thread over milliseconds of
+/// work, few enough to start printing early and to keep both cores busy on short inputs.
 pub const CHUNK_LINES: usize = 4096;
 /// Bytes of input per chunk, at most (plus one line).
 pub const CHUNK_BYTES: usize = 4 << 20;
-/// Below this many lines per thread, a chunk is processed on the calling thread only.
-const MIN_LINES_PER_THREAD: usize = 64;
 
 /// How many threads a batch uses: `--threads` (or `JWTCTL_THREADS`), else one per core.
 pub fn threads(requested: Option<usize>) -> usize {
@@ -59,9 +59,9 @@ impl Chunk {
         self.lines.is_empty()
     }
 
-    /// The lines in `range`.
-    pub fn lines(&self, range: Range<usize>) -> impl Iterator<Item = Line<'_>> {
-        self.lines[range].iter().map(|slot| match *slot {
+    /// Every line of the chunk.
+    pub fn all_lines(&self) -> impl Iterator<Item = Line<'_>> {
+        self.lines.iter().map(|slot| match *slot {
             Slot::Text(start, end) => Line::Text(&self.bytes[start..end]),
             Slot::TooLong(len) => Line::TooLong(len),
         })
@@ -136,57 +136,128 @@ impl<R: BufRead> Reader<R> {
     }
 }
 
-/// Runs every chunk of `input` through `work` on up to `workers.len()` threads, then `emit`.
+/// Runs every chunk of `input` through `work` on `threads` threads and hands each chunk's result
+/// to `emit`, in input order.
 ///
-/// `work` gets a worker and the lines of its piece; `emit` gets the workers in piece order after
-/// each chunk, writes what they hold and clears them. Nothing of a chunk reaches `emit` before
-/// every line of that chunk was processed.
-pub fn run<W, F, E>(
-    input: impl BufRead,
+/// Every chunk travels with its own `W` (a worker's buffers and tallies): `work` fills it from the
+/// chunk's lines, `emit` writes what it holds and clears it, and both are reused for a later
+/// chunk. With one thread, everything happens on the calling thread. With more, reading, working
+/// and emitting overlap, since reading and writing are a fair share of the work when a token
+/// takes a microsecond: a reader thread fills chunks, `threads` workers process them, and the
+/// calling thread emits them. At most `2 * threads + 1` chunks exist at once, so memory stays
+/// bounded whatever the length of the stream. Nothing of a chunk reaches `emit` before every line
+/// of it was processed; lines read before a read error are still emitted, then the error returned.
+pub fn run<R, W, F, E>(
+    input: R,
     line_limit: usize,
-    workers: &mut [W],
+    threads: usize,
     work: F,
     mut emit: E,
 ) -> anyhow::Result<()>
 where
-    W: Send,
+    R: BufRead + Send,
+    W: Default + Send,
     F: Fn(&mut W, &mut dyn Iterator<Item = Line<'_>>) + Sync,
-    E: FnMut(&mut [W]) -> anyhow::Result<()>,
+    E: FnMut(&mut W) -> anyhow::Result<()>,
 {
-    assert!(!workers.is_empty(), "a batch needs a worker");
     let mut reader = Reader::new(input, line_limit);
-    let mut chunk = Chunk::default();
-    while reader
-        .read_chunk(&mut chunk)
-        .context("cannot read standard input")?
-    {
-        let lines = chunk.len();
-        let threads = workers.len().min(lines / MIN_LINES_PER_THREAD).max(1);
-        let piece = |index: usize| index * lines / threads..(index + 1) * lines / threads;
-        if threads == 1 {
-            work(&mut workers[0], &mut chunk.lines(0..lines));
-        } else {
-            let (first, others) = workers[..threads].split_at_mut(1);
-            let (work, chunk) = (&work, &chunk);
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = others
-                    .iter_mut()
-                    .enumerate()
-                    .map(|(index, worker)| {
-                        scope.spawn(move || work(worker, &mut chunk.lines(piece(index + 1))))
-                    })
-                    .collect();
-                work(&mut first[0], &mut chunk.lines(piece(0)));
-                for handle in handles {
-                    if let Err(panic) = handle.join() {
-                        std::panic::resume_unwind(panic);
+    if threads <= 1 {
+        let mut job = Job::<W>::default();
+        while reader.read_chunk(&mut job.chunk).context(READ_FAILED)? {
+            work(&mut job.state, &mut job.chunk.all_lines());
+            emit(&mut job.state)?;
+        }
+        return Ok(());
+    }
+    pipeline(reader, threads, &work, &mut emit)
+}
+
+const READ_FAILED: &str = "cannot read standard input";
+
+/// A chunk, its place in the input, and the state its results are written to.
+#[derive(Default)]
+struct Job<W> {
+    sequence: u64,
+    chunk: Chunk,
+    state: W,
+}
+
+fn pipeline<R, W, F, E>(
+    mut reader: Reader<R>,
+    threads: usize,
+    work: &F,
+    emit: &mut E,
+) -> anyhow::Result<()>
+where
+    R: BufRead + Send,
+    W: Default + Send,
+    F: Fn(&mut W, &mut dyn Iterator<Item = Line<'_>>) + Sync,
+    E: FnMut(&mut W) -> anyhow::Result<()>,
+{
+    let jobs = 2 * threads + 1;
+    // Jobs go round: free -> (reader) -> todo -> (a worker) -> done -> (emit, in order) -> free.
+    // Whichever end stops first drops its channels, and every other stage then runs dry.
+    let (todo, todo_jobs) = mpsc::sync_channel::<Job<W>>(jobs);
+    let todo_jobs = Mutex::new(todo_jobs);
+    std::thread::scope(|scope| {
+        let (free, free_jobs) = mpsc::channel::<Job<W>>();
+        let (done, done_jobs) = mpsc::channel::<std::thread::Result<Job<W>>>();
+        for _ in 0..jobs {
+            // The receiving end is alive until the reader is spawned below.
+            let _ = free.send(Job::default());
+        }
+        let reading = scope.spawn(move || -> io::Result<()> {
+            let mut sequence = 0;
+            while let Ok(mut job) = free_jobs.recv() {
+                if !reader.read_chunk(&mut job.chunk)? {
+                    break;
+                }
+                job.sequence = sequence;
+                sequence += 1;
+                if todo.send(job).is_err() {
+                    break;
+                }
+            }
+            Ok(())
+        });
+        for _ in 0..threads {
+            let (done, todo_jobs) = (done.clone(), &todo_jobs);
+            scope.spawn(move || {
+                while let Some(mut job) = todo_jobs.lock().ok().and_then(|jobs| jobs.recv().ok()) {
+                    // A panic is a bug; it is carried to the calling thread, not lost with the
+                    // chunk (which would leave the others waiting for it forever).
+                    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+                        work(&mut job.state, &mut job.chunk.all_lines());
+                        job
+                    }));
+                    if done.send(outcome).is_err() {
+                        break;
                     }
                 }
             });
         }
-        emit(&mut workers[..threads])?;
-    }
-    Ok(())
+        drop(done);
+        let mut waiting = BTreeMap::new();
+        let mut next = 0;
+        for outcome in done_jobs {
+            let job = outcome.unwrap_or_else(|panic| panic::resume_unwind(panic));
+            waiting.insert(job.sequence, job);
+            while let Some(mut job) = waiting.remove(&next) {
+                emit(&mut job.state)?;
+                next += 1;
+                let _ = free.send(job);
+            }
+        }
+        match reading.join() {
+            Ok(result) => result.context(READ_FAILED),
+            Err(panic) => panic::resume_unwind(panic),
+        }
+    })
+}
+
+/// Standard input for a batch, buffered, and movable to the reading thread (a `StdinLock` is not).
+pub fn stdin() -> impl BufRead + Send {
+    io::BufReader::with_capacity(128 * 1024, io::stdin())
 }
 
 /// Appends `{"error":{"kind":..,"message":..}}` and a line break.
@@ -232,7 +303,7 @@ mod tests {
         let mut chunk = Chunk::default();
         let mut lines = Vec::new();
         while reader.read_chunk(&mut chunk).unwrap() {
-            lines.extend(chunk.lines(0..chunk.len()).map(|line| match line {
+            lines.extend(chunk.all_lines().map(|line| match line {
                 Line::Text(text) => Ok(String::from_utf8_lossy(text).into_owned()),
                 Line::TooLong(len) => Err(len),
             }));
@@ -268,7 +339,7 @@ mod tests {
         let mut reader = Reader::new(reader, 10);
         let mut chunk = Chunk::default();
         assert!(reader.read_chunk(&mut chunk).unwrap());
-        let lines: Vec<_> = chunk.lines(0..chunk.len()).collect();
+        let lines: Vec<_> = chunk.all_lines().collect();
         assert_eq!(
             lines,
             vec![Line::Text(b"short"), Line::TooLong(25), Line::Text(b"end")]
@@ -285,15 +356,13 @@ mod tests {
         assert_eq!(String::from_utf8(out).unwrap(), format!("{expected}\n"));
     }
 
-    #[test]
-    fn chunks_keep_order_across_threads() {
-        let input: String = (0..10_000).map(|n| format!("{n}\n")).collect();
-        let mut workers = vec![Vec::new(); 3];
+    /// Runs `input` through `run` on `threads` threads, collecting every line back in order.
+    fn collect(input: impl BufRead + Send, threads: usize) -> (anyhow::Result<()>, String) {
         let mut seen = Vec::new();
-        run(
-            input.as_bytes(),
+        let result = run(
+            input,
             100,
-            &mut workers,
+            threads,
             |out: &mut Vec<u8>, lines| {
                 for line in lines {
                     if let Line::Text(text) = line {
@@ -302,16 +371,99 @@ mod tests {
                     }
                 }
             },
-            |workers| {
-                for out in workers.iter_mut() {
-                    seen.extend_from_slice(out);
-                    out.clear();
+            |out| {
+                seen.append(out);
+                Ok(())
+            },
+        );
+        (result, String::from_utf8(seen).unwrap())
+    }
+
+    #[test]
+    fn chunks_keep_order_across_threads() {
+        let input: String = (0..50_000).map(|n| format!("{n}\n")).collect();
+        let expected: String = (0..50_000).map(|n| format!("{n},")).collect();
+        for threads in [1, 2, 3, 8] {
+            let (result, seen) = collect(input.as_bytes(), threads);
+            result.unwrap();
+            assert!(seen == expected, "out of order with {threads} threads");
+        }
+    }
+
+    /// Yields `good` and then fails, as a pipe or a disk can.
+    struct FailsAfter<'a> {
+        good: &'a [u8],
+    }
+
+    impl io::Read for FailsAfter<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.good.is_empty() {
+                return Err(io::Error::other("the disk went away"));
+            }
+            let n = buf.len().min(self.good.len());
+            buf[..n].copy_from_slice(&self.good[..n]);
+            self.good = &self.good[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn lines_read_before_a_read_error_are_emitted_and_the_error_returned() {
+        let input: String = (0..10_000).map(|n| format!("{n}\n")).collect();
+        for threads in [1, 2] {
+            let reader = io::BufReader::new(FailsAfter {
+                good: input.as_bytes(),
+            });
+            let (result, seen) = collect(reader, threads);
+            let error = format!("{:#}", result.unwrap_err());
+            assert!(error.contains("the disk went away"), "{error}");
+            // Everything in the chunks read whole before the failure came out, in order.
+            let lines = seen.split_terminator(',').count();
+            assert!(
+                lines >= 2 * CHUNK_LINES,
+                "{lines} lines with {threads} threads"
+            );
+            assert!(input.replace('\n', ",").starts_with(&seen));
+        }
+    }
+
+    #[test]
+    fn an_emit_error_stops_the_batch_without_waiting_for_the_input() {
+        // An endless input: a deadlock or a full read would never return.
+        let endless = io::BufReader::new(io::repeat(b'\n'));
+        let mut emitted = 0;
+        let result = run(
+            endless,
+            100,
+            2,
+            |count: &mut usize, lines| *count += lines.count(),
+            |count| {
+                emitted += std::mem::take(count);
+                if emitted > 3 * CHUNK_LINES {
+                    anyhow::bail!("broken pipe");
                 }
                 Ok(())
             },
-        )
-        .unwrap();
-        let expected: String = (0..10_000).map(|n| format!("{n},")).collect();
-        assert_eq!(String::from_utf8(seen).unwrap(), expected);
+        );
+        assert_eq!(result.unwrap_err().to_string(), "broken pipe");
+    }
+
+    #[test]
+    fn a_panicking_worker_is_reported_not_waited_for() {
+        let input: String = (0..20_000).map(|n| format!("{n}\n")).collect();
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+            run(
+                input.as_bytes(),
+                100,
+                2,
+                |_: &mut (), lines| {
+                    for line in lines {
+                        assert!(line != Line::Text(b"9000"), "a bug in a worker");
+                    }
+                },
+                |()| Ok(()),
+            )
+        }));
+        assert!(outcome.is_err());
     }
 }

@@ -106,15 +106,12 @@ fn decode_line(line: batch::Line<'_>, scratch: &mut Scratch, out: &mut Vec<u8>) 
 
 /// `decode --batch`: exit 0 if every line decoded, 1 otherwise.
 fn run_batch(args: &DecodeArgs) -> anyhow::Result<Status> {
-    let mut workers: Vec<Worker> = (0..batch::threads(args.threads.count))
-        .map(|_| Worker::default())
-        .collect();
     let mut out = batch::stdout();
     let mut failed = 0usize;
     batch::run(
-        std::io::stdin().lock(),
+        batch::stdin(),
         2 * MAX_TOKEN_BYTES,
-        &mut workers,
+        batch::threads(args.threads.count),
         |worker: &mut Worker, lines: &mut dyn Iterator<Item = batch::Line<'_>>| {
             for line in lines {
                 if !decode_line(line, &mut worker.scratch, &mut worker.out) {
@@ -122,12 +119,10 @@ fn run_batch(args: &DecodeArgs) -> anyhow::Result<Status> {
                 }
             }
         },
-        |workers| {
-            for worker in workers {
-                failed += std::mem::take(&mut worker.failed);
-                batch::write(&mut out, &worker.out)?;
-                worker.out.clear();
-            }
+        |worker| {
+            failed += std::mem::take(&mut worker.failed);
+            batch::write(&mut out, &worker.out)?;
+            worker.out.clear();
             Ok(())
         },
     )?;

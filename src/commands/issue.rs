@@ -191,12 +191,8 @@ fn run_batch(args: &IssueArgs, request: &BatchRequest, ctx: &Context) -> anyhow:
         Some(_) => Some(store::open(&args.store)?),
         None => None,
     };
-    let mut workers: Vec<Worker> = (0..batch::threads(args.threads.count))
-        .map(|_| Worker::default())
-        .collect();
     let mut out = batch::stdout();
     let (mut failed, mut replaced) = (0usize, 0usize);
-    let mut records = Vec::new();
     let work = |worker: &mut Worker, lines: &mut dyn Iterator<Item = batch::Line<'_>>| {
         let now = time::now();
         for line in lines {
@@ -249,35 +245,25 @@ fn run_batch(args: &IssueArgs, request: &BatchRequest, ctx: &Context) -> anyhow:
             }
         }
     };
-    let emit = |workers: &mut [Worker]| -> anyhow::Result<()> {
-        if let Some(error) = workers.iter_mut().find_map(|worker| worker.error.take()) {
+    let emit = |worker: &mut Worker| -> anyhow::Result<()> {
+        if let Some(error) = worker.error.take() {
             return Err(error);
         }
-        records.clear();
-        for worker in workers.iter_mut() {
-            records.append(&mut worker.records);
-        }
         if let Some(store) = store.as_deref_mut()
-            && !records.is_empty()
+            && !worker.records.is_empty()
         {
             // A refresh token that is not in the store must never reach the user.
-            store.insert(&records, time::now())?;
+            store.insert(&worker.records, time::now())?;
         }
-        for worker in workers {
-            failed += std::mem::take(&mut worker.failed);
-            replaced += std::mem::take(&mut worker.replaced);
-            batch::write(&mut out, &worker.out)?;
-            worker.out.clear();
-        }
+        worker.records.clear();
+        failed += std::mem::take(&mut worker.failed);
+        replaced += std::mem::take(&mut worker.replaced);
+        batch::write(&mut out, &worker.out)?;
+        worker.out.clear();
         Ok(())
     };
-    batch::run(
-        std::io::stdin().lock(),
-        MAX_CLAIMS_LINE,
-        &mut workers,
-        work,
-        emit,
-    )?;
+    let threads = batch::threads(args.threads.count);
+    batch::run(batch::stdin(), MAX_CLAIMS_LINE, threads, work, emit)?;
     out.flush().context("cannot write to standard output")?;
     if replaced > 0 {
         ctx.output.warning(&format!(

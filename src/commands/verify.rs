@@ -99,13 +99,10 @@ fn run_batch(
 ) -> anyhow::Result<Status> {
     let mut store = open_store(args, ctx)?;
     let with_store = store.is_some();
-    let mut workers: Vec<Worker> = (0..batch::threads(args.threads.count))
-        .map(|_| Worker::default())
-        .collect();
     let mut out = batch::stdout();
     let mut invalid = 0usize;
     let work = |worker: &mut Worker, lines: &mut dyn Iterator<Item = batch::Line<'_>>| {
-        // Each piece reads the clock, so a long stream is judged at the time it is read.
+        // Each chunk reads the clock, so a long stream is judged at the time it is read.
         let now = fixed_now.unwrap_or_else(time::now);
         for line in lines {
             let text = match line {
@@ -146,49 +143,42 @@ fn run_batch(
             }
         }
     };
-    let emit = |workers: &mut [Worker]| -> anyhow::Result<()> {
-        for worker in workers {
-            invalid += std::mem::take(&mut worker.invalid);
-            match store.as_deref_mut() {
-                None => batch::write(&mut out, &worker.out)?,
-                Some(store) => {
-                    let mut start = 0;
-                    let mut rejected = Vec::new();
-                    for (end, revocable) in worker.lines.drain(..) {
-                        let revoked = match revocable {
-                            Some(token) => revocation(
-                                store,
-                                token.sub.as_deref(),
-                                token.sid.as_deref(),
-                                token.iat,
-                                fixed_now.unwrap_or_else(time::now),
-                            )?,
-                            None => None,
-                        };
-                        match revoked {
-                            None => batch::write(&mut out, &worker.out[start..end])?,
-                            Some(error) => {
-                                invalid += 1;
-                                rejected.clear();
-                                push_rejection(&mut rejected, &error);
-                                batch::write(&mut out, &rejected)?;
-                            }
+    let emit = |worker: &mut Worker| -> anyhow::Result<()> {
+        invalid += std::mem::take(&mut worker.invalid);
+        match store.as_deref_mut() {
+            None => batch::write(&mut out, &worker.out)?,
+            Some(store) => {
+                let mut start = 0;
+                let mut rejected = Vec::new();
+                for (end, revocable) in worker.lines.drain(..) {
+                    let revoked = match revocable {
+                        Some(token) => revocation(
+                            store,
+                            token.sub.as_deref(),
+                            token.sid.as_deref(),
+                            token.iat,
+                            fixed_now.unwrap_or_else(time::now),
+                        )?,
+                        None => None,
+                    };
+                    match revoked {
+                        None => batch::write(&mut out, &worker.out[start..end])?,
+                        Some(error) => {
+                            invalid += 1;
+                            rejected.clear();
+                            push_rejection(&mut rejected, &error);
+                            batch::write(&mut out, &rejected)?;
                         }
-                        start = end;
                     }
+                    start = end;
                 }
             }
-            worker.out.clear();
         }
+        worker.out.clear();
         Ok(())
     };
-    batch::run(
-        std::io::stdin().lock(),
-        2 * MAX_TOKEN_BYTES,
-        &mut workers,
-        work,
-        emit,
-    )?;
+    let threads = batch::threads(args.threads.count);
+    batch::run(batch::stdin(), 2 * MAX_TOKEN_BYTES, threads, work, emit)?;
     out.flush().context("cannot write to standard output")?;
     Ok(if invalid == 0 {
         Status::Success
