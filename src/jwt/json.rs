@@ -41,7 +41,12 @@ pub struct Object<'a> {
 impl<'a> Json<'a> {
     /// Parses `bytes` (UTF-8 JSON text) exactly as `serde_json::from_slice::<Value>` would.
     pub fn parse(bytes: &'a [u8]) -> serde_json::Result<Json<'a>> {
-        let mut json: Json = serde_json::from_slice(bytes)?;
+        // One UTF-8 check of the whole text is cheaper than serde_json's check of every string
+        // in it; invalid text goes to `from_slice` for serde_json's own error.
+        let mut json: Json = match std::str::from_utf8(bytes) {
+            Ok(text) => serde_json::from_str(text)?,
+            Err(_) => serde_json::from_slice(bytes)?,
+        };
         if let Json::Object(object) = &mut json {
             object.plain = memchr::memchr(b'\\', bytes).is_none();
         }
