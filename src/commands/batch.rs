@@ -2,22 +2,20 @@
 //! in input order, one output line for every input line.
 //!
 //! Input is read in chunks of at most [`CHUNK_LINES`] lines and [`CHUNK_BYTES`] bytes, so memory
-//! stays bounded however long the stream is. Whole chunks go to the worker threads, and their
-//! results are written in input order while later chunks are still being read and processed
-//! (see [`run`]).
+//! stays bounded however long the stream is. Each thread reads, processes and writes whole
+//! chunks, taking turns so that results come out in input order (see [`run`]).
 
-use std::collections::BTreeMap;
 use std::io::{self, BufRead, Write};
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::{Mutex, mpsc};
+use std::sync::{Condvar, Mutex, PoisonError};
 
 use anyhow::Context as _;
 use serde::Serialize;
 
 use crate::jwt::json::write_str;
 
-/// Lines per chunk: enough to amortize handing a chunk from thread to thread over milliseconds of
-/// work, few enough to start printing early and to keep both cores busy on short inputs.
+/// Lines per chunk: enough to amortize taking turns over milliseconds of work, few enough to start
+/// printing early and to keep both cores busy on short inputs.
 pub const CHUNK_LINES: usize = 4096;
 /// Bytes of input per chunk, at most (plus one line).
 pub const CHUNK_BYTES: usize = 4 << 20;
@@ -139,14 +137,14 @@ impl<R: BufRead> Reader<R> {
 /// Runs every chunk of `input` through `work` on `threads` threads and hands each chunk's result
 /// to `emit`, in input order.
 ///
-/// Every chunk travels with its own `W` (a worker's buffers and tallies): `work` fills it from the
-/// chunk's lines, `emit` writes what it holds and clears it, and both are reused for a later
-/// chunk. With one thread, everything happens on the calling thread. With more, reading, working
-/// and emitting overlap, since reading and writing are a fair share of the work when a token
-/// takes a microsecond: a reader thread fills chunks, `threads` workers process them, and the
-/// calling thread emits them. At most `2 * threads + 1` chunks exist at once, so memory stays
-/// bounded whatever the length of the stream. Nothing of a chunk reaches `emit` before every line
-/// of it was processed; lines read before a read error are still emitted, then the error returned.
+/// Each thread keeps one `W` (its buffers and tallies): `work` fills it from a chunk's lines,
+/// `emit` writes what it holds and clears it. The threads take turns: one reads a chunk (under
+/// a lock, so chunks are numbered in input order), works on it while the others do the same, then
+/// waits until every earlier chunk was emitted and emits its own. A thread reads, works on and
+/// writes its own chunk, so its data stays in its core's cache, and no thread exists just to
+/// read or write. At most `threads` chunks exist at once, so memory stays bounded whatever the
+/// length of the stream. Nothing of a chunk reaches `emit` before every line of it was processed;
+/// chunks read before a read error are still emitted, then the error is returned.
 pub fn run<R, W, F, E>(
     input: R,
     line_limit: usize,
@@ -158,104 +156,168 @@ where
     R: BufRead + Send,
     W: Default + Send,
     F: Fn(&mut W, &mut dyn Iterator<Item = Line<'_>>) + Sync,
-    E: FnMut(&mut W) -> anyhow::Result<()>,
+    E: FnMut(&mut W) -> anyhow::Result<()> + Send,
 {
     let mut reader = Reader::new(input, line_limit);
     if threads <= 1 {
-        let mut job = Job::<W>::default();
-        while reader.read_chunk(&mut job.chunk).context(READ_FAILED)? {
-            work(&mut job.state, &mut job.chunk.all_lines());
-            emit(&mut job.state)?;
+        let (mut chunk, mut state) = (Chunk::default(), W::default());
+        while reader.read_chunk(&mut chunk).context(READ_FAILED)? {
+            work(&mut state, &mut chunk.all_lines());
+            emit(&mut state)?;
         }
         return Ok(());
     }
-    pipeline(reader, threads, &work, &mut emit)
+    let turns = Turns {
+        input: Mutex::new(Input {
+            reader,
+            next: 0,
+            error: None,
+        }),
+        output: Mutex::new(Output {
+            emit,
+            next: 0,
+            error: None,
+            stopped: false,
+        }),
+        turn: Condvar::new(),
+    };
+    std::thread::scope(|scope| {
+        let others: Vec<_> = (1..threads)
+            .map(|_| scope.spawn(|| turns.take_turns::<W>(&work)))
+            .collect();
+        turns.take_turns::<W>(&work);
+        for other in others {
+            if let Err(panic) = other.join() {
+                panic::resume_unwind(panic);
+            }
+        }
+    });
+    let output = turns
+        .output
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    let input = turns
+        .input
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    match (output.error, input.error) {
+        (Some(error), _) => Err(error),
+        (None, Some(error)) => Err(error).context(READ_FAILED),
+        (None, None) => Ok(()),
+    }
 }
 
 const READ_FAILED: &str = "cannot read standard input";
 
-/// A chunk, its place in the input, and the state its results are written to.
-#[derive(Default)]
-struct Job<W> {
-    sequence: u64,
-    chunk: Chunk,
-    state: W,
+/// What the threads of [`run`] share.
+struct Turns<R, E> {
+    input: Mutex<Input<R>>,
+    output: Mutex<Output<E>>,
+    /// Signalled whenever `output.next` moves or the batch stops.
+    turn: Condvar,
 }
 
-fn pipeline<R, W, F, E>(
-    mut reader: Reader<R>,
-    threads: usize,
-    work: &F,
-    emit: &mut E,
-) -> anyhow::Result<()>
-where
-    R: BufRead + Send,
-    W: Default + Send,
-    F: Fn(&mut W, &mut dyn Iterator<Item = Line<'_>>) + Sync,
-    E: FnMut(&mut W) -> anyhow::Result<()>,
-{
-    let jobs = 2 * threads + 1;
-    // Jobs go round: free -> (reader) -> todo -> (a worker) -> done -> (emit, in order) -> free.
-    // Whichever end stops first drops its channels, and every other stage then runs dry.
-    let (todo, todo_jobs) = mpsc::sync_channel::<Job<W>>(jobs);
-    let todo_jobs = Mutex::new(todo_jobs);
-    std::thread::scope(|scope| {
-        let (free, free_jobs) = mpsc::channel::<Job<W>>();
-        let (done, done_jobs) = mpsc::channel::<std::thread::Result<Job<W>>>();
-        for _ in 0..jobs {
-            // The receiving end is alive until the reader is spawned below.
-            let _ = free.send(Job::default());
-        }
-        let reading = scope.spawn(move || -> io::Result<()> {
-            let mut sequence = 0;
-            while let Ok(mut job) = free_jobs.recv() {
-                if !reader.read_chunk(&mut job.chunk)? {
-                    break;
-                }
-                job.sequence = sequence;
-                sequence += 1;
-                if todo.send(job).is_err() {
-                    break;
-                }
-            }
-            Ok(())
-        });
-        for _ in 0..threads {
-            let (done, todo_jobs) = (done.clone(), &todo_jobs);
-            scope.spawn(move || {
-                while let Some(mut job) = todo_jobs.lock().ok().and_then(|jobs| jobs.recv().ok()) {
-                    // A panic is a bug; it is carried to the calling thread, not lost with the
-                    // chunk (which would leave the others waiting for it forever).
-                    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-                        work(&mut job.state, &mut job.chunk.all_lines());
-                        job
-                    }));
-                    if done.send(outcome).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(done);
-        let mut waiting = BTreeMap::new();
-        let mut next = 0;
-        for outcome in done_jobs {
-            let job = outcome.unwrap_or_else(|panic| panic::resume_unwind(panic));
-            waiting.insert(job.sequence, job);
-            while let Some(mut job) = waiting.remove(&next) {
-                emit(&mut job.state)?;
-                next += 1;
-                let _ = free.send(job);
-            }
-        }
-        match reading.join() {
-            Ok(result) => result.context(READ_FAILED),
-            Err(panic) => panic::resume_unwind(panic),
-        }
-    })
+struct Input<R> {
+    reader: Reader<R>,
+    /// The number the next chunk read gets.
+    next: u64,
+    error: Option<io::Error>,
 }
 
-/// Standard input for a batch, buffered, and movable to the reading thread (a `StdinLock` is not).
+struct Output<E> {
+    emit: E,
+    /// The number of the chunk whose turn it is to be emitted.
+    next: u64,
+    error: Option<anyhow::Error>,
+    /// An emit failed or a worker panicked: no thread reads, works or emits any more.
+    stopped: bool,
+}
+
+impl<R: BufRead, E> Turns<R, E> {
+    fn take_turns<W>(&self, work: &(impl Fn(&mut W, &mut dyn Iterator<Item = Line<'_>>) + Sync))
+    where
+        W: Default,
+        E: FnMut(&mut W) -> anyhow::Result<()>,
+    {
+        let (mut chunk, mut state) = (Chunk::default(), W::default());
+        while let Some(number) = self.read(&mut chunk) {
+            let worked = panic::catch_unwind(AssertUnwindSafe(|| {
+                work(&mut state, &mut chunk.all_lines());
+            }));
+            if let Err(panic) = worked {
+                // Without this, the others would wait for this chunk's turn forever.
+                self.stop();
+                panic::resume_unwind(panic);
+            }
+            if !self.emit_in_turn(number, &mut state) {
+                return;
+            }
+        }
+    }
+
+    /// The next chunk and its number; `None` at the end of the input, after a read error, or
+    /// when the batch was stopped.
+    fn read(&self, chunk: &mut Chunk) -> Option<u64> {
+        if self.stopped() {
+            return None;
+        }
+        let mut input = self.input.lock().ok()?;
+        if input.error.is_some() {
+            return None;
+        }
+        match input.reader.read_chunk(chunk) {
+            Ok(true) => {
+                input.next += 1;
+                Some(input.next - 1)
+            }
+            Ok(false) => None,
+            Err(error) => {
+                input.error = Some(error);
+                None
+            }
+        }
+    }
+
+    /// Waits for chunk `number`'s turn and emits it; `false` when the batch stopped instead.
+    fn emit_in_turn<W>(&self, number: u64, state: &mut W) -> bool
+    where
+        E: FnMut(&mut W) -> anyhow::Result<()>,
+    {
+        let Ok(mut output) = self.output.lock() else {
+            return false;
+        };
+        while output.next != number && !output.stopped {
+            output = match self.turn.wait(output) {
+                Ok(output) => output,
+                Err(_) => return false,
+            };
+        }
+        if output.stopped {
+            return false;
+        }
+        if let Err(error) = (output.emit)(state) {
+            output.error = Some(error);
+            output.stopped = true;
+        }
+        output.next += 1;
+        self.turn.notify_all();
+        !output.stopped
+    }
+
+    fn stopped(&self) -> bool {
+        self.output.lock().map_or(true, |output| output.stopped)
+    }
+
+    fn stop(&self) {
+        if let Ok(mut output) = self.output.lock() {
+            output.stopped = true;
+        }
+        self.turn.notify_all();
+    }
+}
+
+/// Standard input for a batch: buffered, and shareable by the threads that take turns reading it
+/// (a `StdinLock` is not).
 pub fn stdin() -> impl BufRead + Send {
     io::BufReader::with_capacity(128 * 1024, io::stdin())
 }
@@ -283,9 +345,10 @@ pub fn push_json(out: &mut Vec<u8>, value: &impl Serialize) {
     out.push(b'\n');
 }
 
-/// Standard output for a batch: locked once, buffered.
-pub fn stdout() -> io::BufWriter<io::StdoutLock<'static>> {
-    io::BufWriter::with_capacity(64 * 1024, io::stdout().lock())
+/// Standard output for a batch: buffered, and writable from whichever thread's turn it is (a
+/// `StdoutLock` is not).
+pub fn stdout() -> io::BufWriter<io::Stdout> {
+    io::BufWriter::with_capacity(64 * 1024, io::stdout())
 }
 
 /// Writes `bytes`, keeping the I/O error (a broken pipe ends the batch quietly).

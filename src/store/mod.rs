@@ -174,7 +174,9 @@ pub enum StoreError {
 ///
 /// A family is *live* when it has an `Active` record with `expires_at > now`; `sessions` lists
 /// live families and `revoke` counts them.
-pub trait Store {
+///
+/// `Send`: in a batch, the store is used by whichever thread's turn it is to write.
+pub trait Store: Send {
     /// Records new sessions, each the first token of its own family. All or nothing: if any `jti`
     /// is already recorded, any family already exists (or is remembered as revoked), or two
     /// tokens share a `jti` or a family, nothing is recorded and an error is returned.

@@ -30,7 +30,7 @@ pub struct Guarded<S, G> {
     pub guard: G,
 }
 
-impl<S: jwtctl::store::Store, G> jwtctl::store::Store for Guarded<S, G> {
+impl<S: jwtctl::store::Store, G: Send> jwtctl::store::Store for Guarded<S, G> {
     fn insert(
         &mut self,
         tokens: &[jwtctl::store::NewToken],
