@@ -7,6 +7,7 @@
 
 use std::io::{self, BufRead, Write};
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
 
 use anyhow::Context as _;
@@ -177,9 +178,9 @@ where
             emit,
             next: 0,
             error: None,
-            stopped: false,
         }),
         turn: Condvar::new(),
+        stopped: AtomicBool::new(false),
     };
     std::thread::scope(|scope| {
         let others: Vec<_> = (1..threads)
@@ -215,6 +216,9 @@ struct Turns<R, E> {
     output: Mutex<Output<E>>,
     /// Signalled whenever `output.next` moves or the batch stops.
     turn: Condvar,
+    /// An emit failed or a worker panicked: no thread reads, works or emits any more. Outside
+    /// `output`, so that reading the next chunk never waits for another thread's write.
+    stopped: AtomicBool,
 }
 
 struct Input<R> {
@@ -229,8 +233,6 @@ struct Output<E> {
     /// The number of the chunk whose turn it is to be emitted.
     next: u64,
     error: Option<anyhow::Error>,
-    /// An emit failed or a worker panicked: no thread reads, works or emits any more.
-    stopped: bool,
 }
 
 impl<R: BufRead, E> Turns<R, E> {
@@ -286,32 +288,34 @@ impl<R: BufRead, E> Turns<R, E> {
         let Ok(mut output) = self.output.lock() else {
             return false;
         };
-        while output.next != number && !output.stopped {
+        while output.next != number && !self.stopped() {
             output = match self.turn.wait(output) {
                 Ok(output) => output,
                 Err(_) => return false,
             };
         }
-        if output.stopped {
+        if self.stopped() {
             return false;
         }
-        if let Err(error) = (output.emit)(state) {
-            output.error = Some(error);
-            output.stopped = true;
-        }
+        let emitted = (output.emit)(state);
         output.next += 1;
+        if let Err(error) = emitted {
+            output.error = Some(error);
+            self.stopped.store(true, Ordering::SeqCst);
+        }
         self.turn.notify_all();
-        !output.stopped
+        !self.stopped()
     }
 
     fn stopped(&self) -> bool {
-        self.output.lock().map_or(true, |output| output.stopped)
+        self.stopped.load(Ordering::SeqCst)
     }
 
     fn stop(&self) {
-        if let Ok(mut output) = self.output.lock() {
-            output.stopped = true;
-        }
+        self.stopped.store(true, Ordering::SeqCst);
+        // Taking the lock orders this with a waiter's check of `stopped`: it has either not
+        // checked yet, or is waiting and gets the signal.
+        drop(self.output.lock());
         self.turn.notify_all();
     }
 }
