@@ -6,8 +6,9 @@
 #
 # Knobs (environment): RUNS (hyperfine runs per command, 300), TOKENS (tokens per batch, 200000),
 # LOOP (iterations of the Node and Python loops, 100000), SCRATCH (where Node and Python packages
-# are installed; a temporary directory by default), JWT_CLI (the jwt-cli binary; default
-# /work/tools/bin/jwt, else `jwt` on PATH).
+# are installed; a temporary directory by default), JWT_CLI (the jwt-cli binary; by default
+# /work/tools/bin/jwt, target/bench-tools/bin/jwt or a `jwt` 6.2 on PATH, else it is installed
+# into target/bench-tools with `cargo install jwt-cli --version 6.2.0`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,12 +45,23 @@ command -v hyperfine >/dev/null 2>&1 || { note "hyperfine is missing: apt-get in
 JWTCTL=$(bash scripts/built-binary.sh --release)
 [ -x "$JWTCTL" ] || { note "no $JWTCTL"; exit 2; }
 
+# jwt-cli 6.2 from crates.io, installed once under target/bench-tools when no copy is at hand.
 JWT_CLI=${JWT_CLI:-}
+tools=target/bench-tools
 if [ -z "$JWT_CLI" ]; then
     if [ -x /work/tools/bin/jwt ]; then
         JWT_CLI=/work/tools/bin/jwt
-    elif command -v jwt >/dev/null 2>&1; then
+    elif [ -x "$tools/bin/jwt" ]; then
+        JWT_CLI=$tools/bin/jwt
+    elif command -v jwt >/dev/null 2>&1 && jwt --version 2>/dev/null | grep -q '^jwt 6\.2\.'; then
         JWT_CLI=$(command -v jwt)
+    else
+        note "installing jwt-cli 6.2.0 into $tools (cargo install, a few minutes, once)"
+        if cargo install --quiet --locked --version 6.2.0 --root "$tools" jwt-cli > /dev/null 2>&1; then
+            JWT_CLI=$tools/bin/jwt
+        else
+            note "cargo install jwt-cli failed (offline?): its rows are skipped"
+        fi
     fi
 fi
 
@@ -73,7 +85,7 @@ if [ -n "$JWT_CLI" ]; then
         "$JWT_CLI decode $TOKEN")
     labels+=("jwt-cli encode" "jwt-cli decode --secret (verifies)" "jwt-cli decode")
 else
-    note "jwt-cli not found (cargo install jwt-cli --version 6.2.0 --root /work/tools): its rows are skipped"
+    note "no jwt-cli: its rows are skipped"
 fi
 # The machine's other load comes and goes: the commands take turns in ROUNDS rounds, and each
 # command's figure is the median of its round medians.

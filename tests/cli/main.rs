@@ -8,5 +8,6 @@ mod gen_secret;
 mod issue;
 mod leaks;
 mod lifecycle;
+mod recipes;
 mod security;
 mod verify;
