@@ -8,6 +8,14 @@ use crate::jwt::keys::SecretEncoding;
 use crate::jwt::{Alg, TokenType};
 
 const ROOT_AFTER_HELP: &str = "\
+Examples:
+  export JWTCTL_SECRET=\"$(jwtctl gen-secret)\"
+  { read -r ACCESS; read -r REFRESH; } < <(jwtctl issue --sub alice --claim role=admin)
+  jwtctl verify \"$ACCESS\"                      # the claims; exit 0
+  jwtctl decode \"$ACCESS\"                      # header and payload, nothing verified
+  jwtctl refresh \"$REFRESH\"                    # a new pair; the old refresh token is spent
+  jwtctl revoke --user alice
+
 Exit status (the same for every command):
   0  success; for verify, the token is valid
   1  token rejected: signature, malformed, algorithm, type or claim, revoked, reused
@@ -454,12 +462,6 @@ pub struct IssueArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = IssueOutput::Text)]
     pub output: IssueOutput,
-    #[command(flatten)]
-    pub key: KeyArgs,
-    #[command(flatten)]
-    pub refresh_key: RefreshKeyArgs,
-    #[command(flatten)]
-    pub store: StoreArgs,
     /// Issue many: one JSON object of claims per line on standard input (the other claim options
     /// apply to every line), one token response per line on stdout (as --output json), in input
     /// order. A line that is not a JSON object, or has no sub when a refresh token is issued, gets
@@ -467,6 +469,12 @@ pub struct IssueArgs {
     /// recorded in the store a chunk at a time, before that chunk is printed
     #[arg(long, conflicts_with_all = ["payload", "output"])]
     pub batch: bool,
+    #[command(flatten)]
+    pub key: KeyArgs,
+    #[command(flatten)]
+    pub refresh_key: RefreshKeyArgs,
+    #[command(flatten)]
+    pub store: StoreArgs,
     #[command(flatten)]
     pub threads: ThreadsArg,
 }
@@ -506,6 +514,10 @@ pub struct VerifyArgs {
     /// Print nothing on stdout; the exit status tells
     #[arg(long, short)]
     pub quiet: bool,
+    /// Verify many tokens: one per line on standard input, one JSON object per line on stdout (what
+    /// --json prints), in input order; exit 0 only if every token is valid, else 1
+    #[arg(long, conflicts_with_all = ["token", "quiet"])]
+    pub batch: bool,
     /// Verify with the keys of this JWKS document (- for standard input), chosen by kid
     #[arg(long, value_name = "FILE", conflicts_with_all = ["secret_file", "secret_env", "key_file"])]
     pub jwks: Option<PathBuf>,
@@ -522,10 +534,6 @@ pub struct VerifyArgs {
     pub key: KeyArgs,
     #[command(flatten)]
     pub refresh_key: RefreshKeyArgs,
-    /// Verify many tokens: one per line on standard input, one JSON object per line on stdout (what
-    /// --json prints), in input order; exit 0 only if every token is valid, else 1
-    #[arg(long, conflicts_with_all = ["token", "quiet"])]
-    pub batch: bool,
     #[command(flatten)]
     pub threads: ThreadsArg,
 }
@@ -554,7 +562,8 @@ pub struct DecodeArgs {
     /// The token, or - to read it from standard input [default: -]
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
-    /// Print {"header":..,"payload":..,"signature":".."} for jq
+    /// Print {"header":..,"payload":..,"signature":".."} for jq ({"error":{"kind":..,"message":..}}
+    /// if the token does not decode)
     #[arg(long)]
     pub json: bool,
     /// How to show dates

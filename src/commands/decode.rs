@@ -23,7 +23,20 @@ pub fn run(args: &DecodeArgs, ctx: &Context) -> anyhow::Result<Status> {
         return Ok(status);
     }
     let token = read_token(args.token.as_deref())?;
-    let decoded = token::decode(&token)?;
+    let decoded = match token::decode(&token) {
+        Ok(decoded) => decoded,
+        Err(error) => {
+            if args.json {
+                // What `decode --batch` prints for the line, so that jq always gets an object.
+                let mut line = Vec::new();
+                batch::push_error(&mut line, error.kind.as_str(), &error.message);
+                std::io::stdout()
+                    .write_all(&line)
+                    .context("cannot write to standard output")?;
+            }
+            return Err(error.into());
+        }
+    };
     let text = if args.json {
         let mut line = decode_json(&decoded, &token).to_string();
         line.push('\n');

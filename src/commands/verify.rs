@@ -311,13 +311,16 @@ pub fn report(
     }
 }
 
-/// The one line a rejection gets on stderr. An expired token is not "rejected" in the sense of
-/// exit 1: the words say what a script's exit 3 says, that a refresh may help.
+/// The one line a rejection gets on stderr. A token outside its validity period is not
+/// "rejected" in the sense of exit 1: the words say what may help instead.
 fn rejection_line(error: &TokenError) -> String {
-    if error.is_time_related() {
-        format!("{} (a refresh token can get a new one)", error.message)
-    } else {
-        format!("token rejected: {}", error.message)
+    match error.kind {
+        RejectKind::Expired => format!("{} (a refresh token can get a new one)", error.message),
+        RejectKind::NotYetValid => format!(
+            "{} (if the issuer's clock is ahead, --leeway allows for the skew)",
+            error.message
+        ),
+        _ => format!("token rejected: {}", error.message),
     }
 }
 

@@ -76,6 +76,28 @@ fn json_is_the_parts_and_nothing_else() {
 }
 
 #[test]
+fn json_gets_an_error_object_for_a_token_that_does_not_decode() {
+    let sandbox = Sandbox::new();
+    let assert = sandbox
+        .cmd()
+        .args(["decode", "--json", "abc.def"])
+        .assert()
+        .code(1);
+    assert!(stderr(&assert).contains("expected 3 segments"));
+    let error: Value = serde_json::from_str(&stdout(&assert)).expect("JSON on stdout");
+    assert_eq!(error["error"]["kind"], "malformed");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .is_some_and(|message| message.contains("expected 3 segments")),
+        "{error}"
+    );
+    // Without --json, stdout stays empty.
+    let assert = fails(sandbox.cmd().args(["decode", "abc.def"]).assert(), 1, "");
+    assert_eq!(stdout(&assert), "");
+}
+
+#[test]
 fn reads_stdin_with_bearer_and_whitespace() {
     let sandbox = Sandbox::new();
     let token = issue_access(&sandbox, &["--sub", "alice"]);

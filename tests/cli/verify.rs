@@ -475,6 +475,12 @@ fn a_token_not_yet_valid_exits_3() {
         3,
         "not valid for another 3h",
     );
+    let assert = verify(&sandbox, &token, &with_now(&[])).code(3);
+    let stderr = crate::support::stderr(&assert);
+    assert!(
+        stderr.contains("--leeway") && !stderr.contains("refresh"),
+        "{stderr}"
+    );
     verify(&sandbox, &token, &["--now", "1800010800"]).success();
 }
 
