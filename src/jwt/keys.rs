@@ -444,11 +444,15 @@ pub fn load_private_key(path: &Path, warn: &mut dyn FnMut(String)) -> Result<Pri
         ))
     };
     let (key_type, pkcs8) = match block.tag() {
-        "PRIVATE KEY" => (
-            classify_pkcs8(&der)
-                .ok_or_else(|| invalid("RSA, EC (P-256, P-384) or Ed25519 PKCS#8 key"))?,
-            der,
-        ),
+        "PRIVATE KEY" => {
+            let key_type = classify_pkcs8(&der).ok_or_else(|| {
+                match RsaKeyPair::from_pkcs8(&der).map_err(|error| error.description_()) {
+                    Err(TOO_SMALL) => rsa_too_small(path),
+                    _ => invalid("RSA, EC (P-256, P-384) or Ed25519 PKCS#8 key"),
+                }
+            })?;
+            (key_type, der)
+        }
         "EC PRIVATE KEY" => {
             let (key_type, pair) = [
                 (KeyType::EcP256, &ECDSA_P256_SHA256_FIXED_SIGNING),
@@ -465,7 +469,10 @@ pub fn load_private_key(path: &Path, warn: &mut dyn FnMut(String)) -> Result<Pri
             (key_type, Zeroizing::new(document.as_ref().to_vec()))
         }
         "RSA PRIVATE KEY" => {
-            let pair = RsaKeyPair::from_der(&der).map_err(|_| invalid("PKCS#1 RSA key"))?;
+            let pair = RsaKeyPair::from_der(&der).map_err(|error| match error.description_() {
+                TOO_SMALL => rsa_too_small(path),
+                _ => invalid("PKCS#1 RSA key"),
+            })?;
             let bits = pair.public_modulus_len() * 8;
             let document =
                 aws_lc_rs::encoding::AsDer::<aws_lc_rs::encoding::Pkcs8V1Der>::as_der(&pair)
@@ -539,6 +546,17 @@ fn rsa_pkcs1_from_pkcs8(pkcs8: &[u8]) -> Option<Vec<u8>> {
         }),
         _ => None,
     }
+}
+
+/// How aws-lc describes an RSA key it will not even parse because of its size (under 2048 bits),
+/// so the size is not known.
+const TOO_SMALL: &str = "TooSmall";
+
+fn rsa_too_small(path: &Path) -> KeyError {
+    KeyError::new(format!(
+        "{} is an RSA key of fewer than {MIN_RSA_BITS} bits; at least {MIN_RSA_BITS} bits are required",
+        path.display()
+    ))
 }
 
 fn check_rsa_size(path: &Path, key_type: KeyType) -> Result<(), KeyError> {

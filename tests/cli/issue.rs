@@ -757,6 +757,7 @@ fn unusable_signing_keys_are_usage_errors_naming_the_file() {
         key(&sandbox, name);
     }
     key(&sandbox, "rsa1024.pem");
+    key(&sandbox, "rsa1024.pkcs1.pem");
     key(&sandbox, "secp256k1.pem");
     key(&sandbox, "ec256.encrypted.pem");
     sandbox.write("garbage.pem", "not a key\n");
@@ -775,7 +776,14 @@ fn unusable_signing_keys_are_usage_errors_naming_the_file() {
         ("rsa.pkcs1.pub.pem", "rsa.pkcs1.pub.pem holds a public key"),
         ("rsa.crt", "rsa.crt holds a public key"),
         ("ec256.pub.pem", "ec256.pub.pem holds a public key"),
-        ("rsa1024.pem", "rsa1024.pem"),
+        (
+            "rsa1024.pem",
+            "rsa1024.pem is an RSA key of fewer than 2048 bits",
+        ),
+        (
+            "rsa1024.pkcs1.pem",
+            "rsa1024.pkcs1.pem is an RSA key of fewer than 2048 bits",
+        ),
         ("secp256k1.pem", "secp256k1.pem"),
         ("ec256.encrypted.pem", "ec256.encrypted.pem is encrypted"),
         ("garbage.pem", "garbage.pem"),
