@@ -220,7 +220,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The algorithm the key is for')
             [CompletionResult]::new('--bits', '--bits', [CompletionResultType]::ParameterName, 'RSA key size')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the private key (PKCS#8 PEM, mode 0600) here')
-            [CompletionResult]::new('--public-out', '--public-out', [CompletionResultType]::ParameterName, 'Write the public key (SPKI PEM) here')
+            [CompletionResult]::new('--public-out', '--public-out', [CompletionResultType]::ParameterName, 'Write the public key (SPKI PEM) here [default: the --out name with .pub.pem for .pem, as in ec.pem -> ec.pub.pem]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite existing files')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print {"alg","kid","private_key","public_key"} on stdout')

@@ -205,7 +205,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --alg 'The algorithm the key is for'
             cand --bits 'RSA key size'
             cand --out 'Write the private key (PKCS#8 PEM, mode 0600) here'
-            cand --public-out 'Write the public key (SPKI PEM) here'
+            cand --public-out 'Write the public key (SPKI PEM) here [default: the --out name with .pub.pem for .pem, as in ec.pem -> ec.pub.pem]'
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
             cand --force 'Overwrite existing files'
             cand --json 'Print {"alg","kid","private_key","public_key"} on stdout'

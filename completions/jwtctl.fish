@@ -262,7 +262,7 @@ ES384\t''
 EdDSA\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l bits -d 'RSA key size' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l out -d 'Write the private key (PKCS#8 PEM, mode 0600) here' -r -F
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l public-out -d 'Write the public key (SPKI PEM) here' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l public-out -d 'Write the public key (SPKI PEM) here [default: the --out name with .pub.pem for .pem, as in ec.pem -> ec.pub.pem]' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -103,7 +103,7 @@ pub enum Command {
 const GEN_KEY_EXAMPLES: &str = "\
 Examples:
   jwtctl gen-key --alg ES256 --out private.pem --public-out public.pem
-  jwtctl gen-key --alg RS256 --bits 3072 --out rsa.pem
+  jwtctl gen-key --alg RS256 --bits 3072 --out rsa.pem      # and rsa.pub.pem
   jwtctl gen-key --alg EdDSA --out ed.pem --json";
 
 const JWKS_EXAMPLES: &str = "\
@@ -135,7 +135,8 @@ pub struct GenKeyArgs {
     /// Write the private key (PKCS#8 PEM, mode 0600) here
     #[arg(long, value_name = "PRIVATE.pem")]
     pub out: PathBuf,
-    /// Write the public key (SPKI PEM) here
+    /// Write the public key (SPKI PEM) here [default: the --out name with .pub.pem for .pem, as
+    /// in ec.pem -> ec.pub.pem]
     #[arg(long, value_name = "PUBLIC.pem")]
     pub public_out: Option<PathBuf>,
     /// Overwrite existing files

@@ -6,6 +6,7 @@ mod support;
 mod decode;
 mod gen_secret;
 mod issue;
+mod keys;
 mod leaks;
 mod lifecycle;
 mod recipes;
