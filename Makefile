@@ -36,8 +36,9 @@ install: man
 completions:
 	$(CARGO) run --quiet --locked -- completions --dir completions
 
+# With the release binary that install copies: one build, not a release and a debug one.
 man:
-	$(CARGO) run --quiet --locked -- man --dir target/man
+	"$$(bash scripts/built-binary.sh --release)" man --dir target/man
 
 bench:
 	$(CARGO) bench --locked

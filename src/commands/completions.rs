@@ -94,9 +94,44 @@ pub fn man(args: &ManArgs, _ctx: &super::Context) -> anyhow::Result<Status> {
         clap_mangen::Man::new(command)
             .render(&mut buffer)
             .context("cannot render a man page")?;
-        write(&args.dir.join(format!("{name}.1")), &buffer)?;
+        let page = man_sections(&String::from_utf8_lossy(&buffer));
+        write(&args.dir.join(format!("{name}.1")), page.as_bytes())?;
     }
     Ok(Status::Success)
+}
+
+/// clap_mangen puts the text after `--help` under one `EXTRA` heading, where man fills the
+/// example lines into a paragraph. Each `Heading:` paragraph of it becomes its own section
+/// (`EXAMPLES`, `EXIT STATUS`, `ENVIRONMENT`) with its lines kept as they are.
+fn man_sections(page: &str) -> String {
+    let Some(start) = page.find(".SH EXTRA\n") else {
+        return page.to_owned();
+    };
+    let body_start = start + ".SH EXTRA\n".len();
+    let end = page[body_start..]
+        .find("\n.SH ")
+        .map_or(page.len(), |offset| body_start + offset + 1);
+    let mut out = page[..start].to_owned();
+    for paragraph in page[body_start..end].split("\n\n") {
+        let paragraph = paragraph.trim_end_matches('\n');
+        let (first, rest) = paragraph.split_once('\n').unwrap_or((paragraph, ""));
+        match first.strip_suffix(':') {
+            Some(heading) if !first.starts_with(' ') => {
+                // "Exit status (the same for every command)" -> "EXIT STATUS"
+                let heading = heading.split(" (").next().unwrap_or(heading);
+                out.push_str(&format!(".SH \"{}\"\n.nf\n", heading.to_uppercase()));
+                out.push_str(rest);
+                out.push_str("\n.fi\n");
+            }
+            _ => {
+                out.push_str(".PP\n");
+                out.push_str(paragraph);
+                out.push('\n');
+            }
+        }
+    }
+    out.push_str(&page[end..]);
+    out
 }
 
 fn create_dir(dir: &Path) -> Result<(), UsageError> {
@@ -112,6 +147,34 @@ fn write(path: &Path, contents: &[u8]) -> Result<(), UsageError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn man_pages_have_examples_exit_status_and_environment_sections() {
+        let dir = tempfile::tempdir().unwrap();
+        let args = ManArgs {
+            dir: dir.path().to_owned(),
+        };
+        let ctx = super::super::Context {
+            output: crate::output::Output::new(crate::cli::ColorChoice::Never),
+            now: 0,
+        };
+        man(&args, &ctx).unwrap();
+        let root = std::fs::read_to_string(dir.path().join("jwtctl.1")).unwrap();
+        let verify = std::fs::read_to_string(dir.path().join("jwtctl-verify.1")).unwrap();
+        assert!(!root.contains(".SH EXTRA") && !verify.contains(".SH EXTRA"));
+        for section in [
+            ".SH \"EXAMPLES\"\n.nf\n",
+            ".SH \"EXIT STATUS\"\n.nf\n  0  success",
+        ] {
+            assert!(root.contains(section), "{section:?} missing:\n{root}");
+        }
+        assert!(root.contains(".SH \"ENVIRONMENT\"\n.nf\n  JWTCTL_SECRET"));
+        assert!(root.contains(".PP\nSecrets are read from files"));
+        // The sections after it are still there.
+        assert!(root.contains(".SH VERSION"));
+        assert!(verify.contains(".SH \"EXAMPLES\"\n.nf\n  jwtctl verify \"$TOKEN\"\n"));
+        assert!(verify.contains(".fi\n"));
+    }
 
     #[test]
     fn every_subcommand_gets_its_options() {
