@@ -176,6 +176,7 @@ fn an_access_token_cannot_be_traded() {
     fails(refresh(&sandbox, &access), 1, "expected refresh+jwt");
 }
 
+/// SECURITY.md case 32.
 #[test]
 fn a_refresh_token_unknown_to_the_store_is_rejected_and_the_store_unchanged() {
     let issuer = Sandbox::new();
@@ -187,6 +188,7 @@ fn a_refresh_token_unknown_to_the_store_is_rejected_and_the_store_unchanged() {
     assert_eq!(std::fs::read(other.store()).expect("store"), before);
 }
 
+/// SECURITY.md case 31.
 #[test]
 fn a_forged_refresh_token_changes_nothing() {
     let sandbox = Sandbox::new();
@@ -394,6 +396,7 @@ fn sessions_lists_and_filters_and_prunes() {
     assert_eq!(stdout(&assert).trim(), r#"{"pruned":0}"#);
 }
 
+/// SECURITY.md case 34: corrupt, truncated and wrong-version stores.
 #[test]
 fn a_corrupt_store_fails_with_4_and_is_left_unchanged() {
     let sandbox = Sandbox::new();
@@ -439,6 +442,7 @@ fn no_refresh_never_touches_the_store() {
 /// works afterwards. Tests run as root, where permission bits do not stop a write, so the store's
 /// directory is made immutable (`chattr +i`): the lock and the old file can be opened, but the
 /// temporary file of the new state cannot be created.
+/// SECURITY.md case 35.
 #[test]
 fn a_failed_store_write_prints_nothing_and_the_old_token_still_works() {
     let sandbox = Sandbox::new();
