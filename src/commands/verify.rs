@@ -12,7 +12,7 @@ use crate::jwt::time::{self, format_timestamp, parse_duration};
 use crate::jwt::token::{MAX_TOKEN_BYTES, Scratch, normalize};
 use crate::jwt::verify::{json_numeric_date, numeric_date, quote};
 use crate::jwt::{Policy, RejectKind, TokenError, TokenType, Verified};
-use crate::store::{AccessOutcome, Store};
+use crate::store::{AccessOutcome, AccessQuery, Store};
 
 use super::{Context, batch, keys, read_token, reads_stdin, store};
 
@@ -148,17 +148,29 @@ fn run_batch(
         match store.as_deref_mut() {
             None => batch::write(&mut out, &worker.out)?,
             Some(store) => {
+                // One question to the store per chunk: the file store reads its file once.
+                let outcomes = {
+                    let queries: Vec<AccessQuery> = worker
+                        .lines
+                        .iter()
+                        .filter_map(|(_, revocable)| revocable.as_ref())
+                        .map(|token| AccessQuery {
+                            sub: token.sub.as_deref(),
+                            family: token.sid.as_deref(),
+                            // A token without iat predates every cut-off.
+                            issued_at: token.iat.unwrap_or(i64::MIN),
+                        })
+                        .collect();
+                    store.check_access_many(&queries, fixed_now.unwrap_or_else(time::now))?
+                };
+                let mut outcomes = outcomes.into_iter();
                 let mut start = 0;
                 let mut rejected = Vec::new();
                 for (end, revocable) in worker.lines.drain(..) {
                     let revoked = match revocable {
-                        Some(token) => revocation(
-                            store,
-                            token.sub.as_deref(),
-                            token.sid.as_deref(),
-                            token.iat,
-                            fixed_now.unwrap_or_else(time::now),
-                        )?,
+                        Some(_) => rejection_for(outcomes.next().ok_or_else(|| {
+                            anyhow::anyhow!("the store answered fewer checks than it was asked")
+                        })?),
                         None => None,
                     };
                     match revoked {
@@ -197,8 +209,12 @@ fn revocation(
 ) -> anyhow::Result<Option<TokenError>> {
     // A token without iat predates every cut-off.
     let issued_at = iat.unwrap_or(i64::MIN);
-    let outcome = store.check_access(sub, sid, issued_at, now)?;
-    Ok(match outcome {
+    Ok(rejection_for(store.check_access(sub, sid, issued_at, now)?))
+}
+
+/// The rejection a store's answer means, if any.
+fn rejection_for(outcome: AccessOutcome) -> Option<TokenError> {
+    match outcome {
         AccessOutcome::Allowed => None,
         AccessOutcome::FamilyRevoked { family } => Some(TokenError::new(
             RejectKind::Revoked,
@@ -212,7 +228,7 @@ fn revocation(
                 format_timestamp(at)
             ),
         )),
-    })
+    }
 }
 
 /// Builds the verification policy from the options; every check is set on purpose.

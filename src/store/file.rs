@@ -806,16 +806,44 @@ impl<'a> Data<'a> {
         family: Option<&str>,
         issued_at: Timestamp,
     ) -> AccessOutcome {
+        self.check_access_with(sub, family, issued_at, |family| {
+            self.records()
+                .any(|record| record.fam.as_str() == family && !record.is_revoked())
+        })
+    }
+
+    /// `check_access` for many tokens: the families with a record that is not revoked are
+    /// gathered once, not searched for every token.
+    fn check_access_many(&self, queries: &[AccessQuery<'_>]) -> Vec<AccessOutcome> {
+        let unrevoked: HashSet<&str> = self
+            .records()
+            .filter(|record| !record.is_revoked())
+            .map(|record| record.fam.as_str())
+            .collect();
+        queries
+            .iter()
+            .map(|query| {
+                self.check_access_with(query.sub, query.family, query.issued_at, |family| {
+                    unrevoked.contains(family)
+                })
+            })
+            .collect()
+    }
+
+    fn check_access_with(
+        &self,
+        sub: Option<&str>,
+        family: Option<&str>,
+        issued_at: Timestamp,
+        has_unrevoked_record: impl Fn(&str) -> bool,
+    ) -> AccessOutcome {
         if let Some(family) = family {
             if self.revoked_families.contains_key(family) {
                 return AccessOutcome::FamilyRevoked {
                     family: family.to_owned(),
                 };
             }
-            if self
-                .records()
-                .any(|record| record.fam.as_str() == family && !record.is_revoked())
-            {
+            if has_unrevoked_record(family) {
                 return AccessOutcome::Allowed;
             }
         }
@@ -1071,6 +1099,14 @@ impl Store for FileStore {
         now: Timestamp,
     ) -> Result<AccessOutcome, StoreError> {
         self.read(now, |data| data.check_access(sub, family, issued_at))
+    }
+
+    fn check_access_many(
+        &mut self,
+        queries: &[AccessQuery<'_>],
+        now: Timestamp,
+    ) -> Result<Vec<AccessOutcome>, StoreError> {
+        self.read(now, |data| data.check_access_many(queries))
     }
 
     fn sessions(

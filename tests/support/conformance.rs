@@ -73,6 +73,13 @@ impl<S: jwtctl::store::Store, G: Send> jwtctl::store::Store for Guarded<S, G> {
     ) -> Result<jwtctl::store::AccessOutcome, jwtctl::store::StoreError> {
         self.inner.check_access(sub, family, issued_at, now)
     }
+    fn check_access_many(
+        &mut self,
+        queries: &[jwtctl::store::AccessQuery<'_>],
+        now: jwtctl::store::Timestamp,
+    ) -> Result<Vec<jwtctl::store::AccessOutcome>, jwtctl::store::StoreError> {
+        self.inner.check_access_many(queries, now)
+    }
     fn sessions(
         &mut self,
         sub: Option<&str>,
@@ -210,6 +217,8 @@ pub fn families(store: &mut dyn Store, sub: Option<&str>, now: Timestamp) -> Vec
         .collect()
 }
 
+/// `check_access`, and the same question through `check_access_many` (with a token of
+/// nobody's around it) must get the same answer: every access case checks both.
 pub fn access(
     store: &mut dyn Store,
     sub: Option<&str>,
@@ -217,9 +226,33 @@ pub fn access(
     issued_at: Timestamp,
     now: Timestamp,
 ) -> AccessOutcome {
-    store
+    let one = store
         .check_access(sub, family, issued_at, now)
-        .expect("check_access")
+        .expect("check_access");
+    let stranger = jwtctl::store::AccessQuery {
+        sub: Some("nobody-at-all"),
+        family: Some("no-such-family"),
+        issued_at,
+    };
+    let query = jwtctl::store::AccessQuery {
+        sub,
+        family,
+        issued_at,
+    };
+    let many = store
+        .check_access_many(&[stranger, query, stranger, query], now)
+        .expect("check_access_many");
+    assert_eq!(
+        many,
+        vec![
+            AccessOutcome::Allowed,
+            one.clone(),
+            AccessOutcome::Allowed,
+            one.clone()
+        ],
+        "check_access_many disagrees with check_access"
+    );
+    one
 }
 
 fn family_revoked(family: &str) -> AccessOutcome {
