@@ -270,26 +270,37 @@ end
 return count
 "#;
 
-/// Read-only. `ARGV`: prefix, max TTL, now, has family, hex family, has sub, hex sub, issued at.
-/// Returns `{'allowed'}`, `{'family'}` or `{'cut', at}`.
+/// Read-only. `ARGV`: prefix, max TTL, now, then five per access token: has family, hex family,
+/// has sub, hex sub, issued at. Returns two strings per token, in order: `allowed` or `family`
+/// and an empty string, or `cut` and the cut-off time. One call answers a whole chunk of
+/// `verify --batch`.
 const CHECK_ACCESS: &str = r#"
 local now = ARGV[3]
-if ARGV[4] == '1' then
-  local hf = ARGV[5]
-  local until_ = redis.call('GET', rev_key(hf))
-  if until_ and after(until_, now) then return {'family'} end
-  -- A family is only ever revoked whole, and then remembered as long as its longest record:
-  -- past this point, any record of it that still matters is not revoked.
-  local keep = redis.call('HGET', meta_key(hf), 'k')
-  if keep and after(keep, now) then return {'allowed'} end
-end
-if ARGV[6] == '1' then
-  local c = redis.call('HMGET', cut_key(ARGV[7]), 'at', 'k')
-  if c[1] and c[2] and after(c[2], now) and not after(ARGV[8], c[1]) then
-    return {'cut', c[1]}
+local out = {}
+for i = 4, #ARGV, 5 do
+  local verdict, at, decided = 'allowed', '', false
+  if ARGV[i] == '1' then
+    local hf = ARGV[i + 1]
+    local until_ = redis.call('GET', rev_key(hf))
+    if until_ and after(until_, now) then
+      verdict, decided = 'family', true
+    else
+      -- A family is only ever revoked whole, and then remembered as long as its longest record:
+      -- past this point, any record of it that still matters is not revoked.
+      local keep = redis.call('HGET', meta_key(hf), 'k')
+      if keep and after(keep, now) then decided = true end
+    end
   end
+  if not decided and ARGV[i + 2] == '1' then
+    local c = redis.call('HMGET', cut_key(ARGV[i + 3]), 'at', 'k')
+    if c[1] and c[2] and after(c[2], now) and not after(ARGV[i + 4], c[1]) then
+      verdict, at = 'cut', c[1]
+    end
+  end
+  out[#out + 1] = verdict
+  out[#out + 1] = at
 end
-return {'allowed'}
+return out
 "#;
 
 /// Read-only. `ARGV`: prefix, max TTL, now, has sub, hex sub, sub. Returns seven strings per
@@ -669,35 +680,61 @@ impl Store for RedisStore {
         issued_at: Timestamp,
         now: Timestamp,
     ) -> Result<AccessOutcome, StoreError> {
+        let query = AccessQuery {
+            sub,
+            family,
+            issued_at,
+        };
+        self.check_access_many(&[query], now)?
+            .pop()
+            .ok_or_else(|| self.corrupt("an empty check-access reply"))
+    }
+
+    fn check_access_many(
+        &mut self,
+        queries: &[AccessQuery<'_>],
+        now: Timestamp,
+    ) -> Result<Vec<AccessOutcome>, StoreError> {
+        if queries.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut args = self.base_args(now);
-        let (has_family, family_value) = flag(family);
-        let (has_sub, sub_value) = flag(sub);
-        args.extend([
-            has_family.to_owned(),
-            hex::encode(family_value),
-            has_sub.to_owned(),
-            hex::encode(sub_value),
-            issued_at.to_string(),
-        ]);
+        for query in queries {
+            let (has_family, family) = flag(query.family);
+            let (has_sub, sub) = flag(query.sub);
+            args.extend([
+                has_family.to_owned(),
+                hex::encode(family),
+                has_sub.to_owned(),
+                hex::encode(sub),
+                query.issued_at.to_string(),
+            ]);
+        }
         let reply = self.run("check access", |con, scripts| {
             scripts.check_access.arg(&args).invoke::<Vec<String>>(con)
         })?;
-        match reply.as_slice() {
-            [verdict] if verdict == "allowed" => Ok(AccessOutcome::Allowed),
-            [verdict] if verdict == "family" => Ok(AccessOutcome::FamilyRevoked {
-                family: family_value.to_owned(),
-            }),
-            [verdict, at] if verdict == "cut" => {
-                let at = at
-                    .parse()
-                    .map_err(|_| self.corrupt("a cut-off time is not a number"))?;
-                Ok(AccessOutcome::UserCutOff {
-                    sub: sub_value.to_owned(),
-                    at,
-                })
-            }
-            _ => Err(self.corrupt("unexpected check-access reply")),
+        if reply.len() != 2 * queries.len() {
+            return Err(self.corrupt("a check-access reply of the wrong length"));
         }
+        reply
+            .chunks_exact(2)
+            .zip(queries)
+            .map(
+                |(answer, query)| match (answer[0].as_str(), answer[1].as_str()) {
+                    ("allowed", _) => Ok(AccessOutcome::Allowed),
+                    ("family", _) => Ok(AccessOutcome::FamilyRevoked {
+                        family: query.family.unwrap_or_default().to_owned(),
+                    }),
+                    ("cut", at) => Ok(AccessOutcome::UserCutOff {
+                        sub: query.sub.unwrap_or_default().to_owned(),
+                        at: at
+                            .parse()
+                            .map_err(|_| self.corrupt("a cut-off time is not a number"))?,
+                    }),
+                    _ => Err(self.corrupt("unexpected check-access reply")),
+                },
+            )
+            .collect()
     }
 
     fn sessions(
