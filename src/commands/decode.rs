@@ -51,6 +51,9 @@ pub fn run(args: &DecodeArgs, ctx: &Context) -> anyhow::Result<Status> {
         for problem in problems(signed, ctx.now) {
             ctx.output.warning(&problem);
         }
+        for problem in duplicate_names(&token) {
+            ctx.output.warning(&problem);
+        }
     }
     ctx.output.note(NOT_VERIFIED);
     Ok(Status::Success)
@@ -148,6 +151,30 @@ fn run_batch(args: &DecodeArgs) -> anyhow::Result<Status> {
 }
 
 /// What can be seen to be wrong without a key.
+/// Names given more than once: what is shown is the last value, which is what some libraries
+/// take and others do not, so verify rejects such a token (RFC 7515 and 7519, section 4).
+fn duplicate_names(token: &str) -> Vec<String> {
+    let mut scratch = Scratch::default();
+    let Ok(View::Signed {
+        header, payload, ..
+    }) = token::decode_view_without_signature(token, &mut scratch)
+    else {
+        return Vec::new();
+    };
+    [("header", &header), ("payload", &payload)]
+        .into_iter()
+        .filter_map(|(segment, object)| {
+            object.duplicate().map(|name| {
+                format!(
+                    "the {segment} gives {} more than once; the last value is shown, and \
+                     `jwtctl verify` rejects such a token",
+                    verify::quote(name)
+                )
+            })
+        })
+        .collect()
+}
+
 pub fn problems(signed: &SignedToken, now: i64) -> Vec<String> {
     let mut problems = Vec::new();
     match signed.header.get("alg") {

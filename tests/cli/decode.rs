@@ -3,7 +3,8 @@
 use serde_json::{Value, json};
 
 use crate::forge::{self, b64u, hmac_raw, hs256};
-use crate::support::{Sandbox, fails, issue_access, stderr, stdout};
+use crate::support::{SECRET, Sandbox, fails, issue_access, stderr, stdout};
+use jsonwebtoken::Algorithm;
 
 const NOT_VERIFIED: &str = "note: the signature was NOT verified";
 
@@ -95,6 +96,32 @@ fn json_gets_an_error_object_for_a_token_that_does_not_decode() {
     // Without --json, stdout stays empty.
     let assert = fails(sandbox.cmd().args(["decode", "abc.def"]).assert(), 1, "");
     assert_eq!(stdout(&assert), "");
+}
+
+#[test]
+fn a_name_given_twice_is_shown_once_with_a_warning() {
+    let sandbox = Sandbox::new();
+    // Raw JSON text: a serde map could not hold the same name twice.
+    let header = r#"{"alg":"HS256","typ":"at+jwt"}"#;
+    let payload = r#"{"sub":"alice","role":"user","role":"admin","exp":4102444800}"#;
+    let token = hmac_raw(header, payload, SECRET.as_bytes(), Algorithm::HS256);
+    let assert = sandbox.cmd().args(["decode", &token]).assert().success();
+    let err = stderr(&assert);
+    assert!(
+        err.contains("warning: the payload gives \"role\" more than once"),
+        "{err}"
+    );
+    assert!(stdout(&assert).contains("admin"));
+    // verify refuses it, as the warning says.
+    fails(
+        sandbox.cmd().args(["verify", &token]).assert(),
+        1,
+        "more than once",
+    );
+    // A token without duplicates gets no such warning.
+    let plain = issue_access(&sandbox, &["--sub", "alice"]);
+    let assert = sandbox.cmd().args(["decode", &plain]).assert().success();
+    assert!(!stderr(&assert).contains("more than once"));
 }
 
 #[test]
