@@ -1,10 +1,10 @@
 //! `jwtctl decode`: shows a token without verifying it, and says so.
 
+use jsonwebtoken::Algorithm;
 use serde_json::{Value, json};
 
 use crate::forge::{self, b64u, hmac_raw, hs256};
 use crate::support::{SECRET, Sandbox, fails, issue_access, stderr, stdout};
-use jsonwebtoken::Algorithm;
 
 const NOT_VERIFIED: &str = "note: the signature was NOT verified";
 
