@@ -690,3 +690,47 @@ fn concurrent_rotations_of_separate_sessions_lose_nothing() {
             .all(|s| s.last_rotated_at == Some(T0 + ROTATIONS))
     );
 }
+
+/// A store reached through a symbolic link (absolute, relative, or to a file not written yet) is
+/// written where the link points, the link stays a link, and the lock file is the target's, so
+/// that two links to one store lock the same file.
+#[test]
+fn a_symbolic_link_to_the_store_is_followed_and_kept() {
+    let dir = TempDir::new().expect("tempdir");
+    let shared = dir.path().join("shared");
+    fs::create_dir(&shared).expect("mkdir");
+    let target = shared.join("sessions.json");
+    let absolute = dir.path().join("absolute.json");
+    let relative = dir.path().join("relative.json");
+    std::os::unix::fs::symlink(&target, &absolute).expect("symlink");
+    std::os::unix::fs::symlink("shared/sessions.json", &relative).expect("symlink");
+
+    // The target does not exist yet: the first write creates it, not a file at the link.
+    FileStore::new(absolute.clone())
+        .insert(&[tok("j1", "alice", "F1", T0)], T0)
+        .expect("insert through a dangling link");
+    FileStore::new(relative.clone())
+        .insert(&[tok("j2", "bob", "F2", T0)], T0)
+        .expect("insert through a relative link");
+
+    for link in [&absolute, &relative] {
+        let meta = fs::symlink_metadata(link).expect("the link");
+        assert!(
+            meta.file_type().is_symlink(),
+            "{} was replaced",
+            link.display()
+        );
+        let mut store = FileStore::new(link.clone());
+        let families: Vec<String> = store
+            .sessions(None, T0)
+            .expect("sessions")
+            .into_iter()
+            .map(|session| session.family)
+            .collect();
+        assert_eq!(families.len(), 2, "{}", link.display());
+    }
+    assert_eq!(mode(&target), 0o600);
+    assert!(shared.join("sessions.json.lock").exists());
+    assert!(!dir.path().join("absolute.json.lock").exists());
+    assert!(!dir.path().join("relative.json.lock").exists());
+}

@@ -59,6 +59,9 @@ use super::*;
 /// The only format version this build reads and writes.
 const VERSION: u64 = 1;
 
+/// As many symbolic links as Linux follows for one path.
+const MAX_SYMLINKS: usize = 40;
+
 /// A store kept in one JSON file (`--store path/to/sessions.json`).
 ///
 /// Creating one does no I/O. Each call opens, locks and reads the file afresh, so several
@@ -75,6 +78,31 @@ impl FileStore {
     /// The store file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The store at the end of the symbolic links at its path, if there are any: a write replaces
+    /// the file by rename, which would otherwise replace the link with a plain file, and two
+    /// links to one store must lock the same lock file. A link to a file that does not exist yet
+    /// is followed too; a loop is left alone, for the read to report.
+    fn followed(&self) -> FileStore {
+        let mut path = self.path.clone();
+        for _ in 0..MAX_SYMLINKS {
+            match fs::symlink_metadata(&path) {
+                Ok(meta) if meta.file_type().is_symlink() => match fs::read_link(&path) {
+                    Ok(target) => {
+                        path = match path.parent() {
+                            Some(parent) if target.is_relative() => parent.join(target),
+                            _ => target,
+                        }
+                    }
+                    Err(_) => break,
+                },
+                _ => return FileStore { path },
+            }
+        }
+        FileStore {
+            path: self.path.clone(),
+        }
     }
 
     /// The lock file, `<store>.lock`.
@@ -130,6 +158,14 @@ impl FileStore {
 
     /// Runs a read-only operation under a shared lock.
     fn read<T>(&self, now: Timestamp, op: impl FnOnce(&Data<'_>) -> T) -> Result<T, StoreError> {
+        self.followed().read_here(now, op)
+    }
+
+    fn read_here<T>(
+        &self,
+        now: Timestamp,
+        op: impl FnOnce(&Data<'_>) -> T,
+    ) -> Result<T, StoreError> {
         self.check_path()?;
         let _lock = match self.open_lock_for_read()? {
             Some(lock) => {
@@ -147,6 +183,14 @@ impl FileStore {
     /// Runs a change under an exclusive lock. `op` sees the store already pruned at `now` (and
     /// what that dropped), and says whether it changed anything; the file is rewritten only then.
     fn write<T>(
+        &self,
+        now: Timestamp,
+        op: impl FnOnce(&mut Data<'_>, Pruned) -> Result<(T, bool), Refusal>,
+    ) -> Result<T, StoreError> {
+        self.followed().write_here(now, op)
+    }
+
+    fn write_here<T>(
         &self,
         now: Timestamp,
         op: impl FnOnce(&mut Data<'_>, Pruned) -> Result<(T, bool), Refusal>,
