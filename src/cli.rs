@@ -542,7 +542,7 @@ pub struct VerifyArgs {
 // How many threads `--batch` uses.
 #[derive(Debug, Args, Clone, Default)]
 pub struct ThreadsArg {
-    /// Threads for --batch [default: one per core]
+    /// Threads for --batch [default: one per core; at most 64]
     #[arg(
         long = "threads",
         hide = true,

@@ -21,12 +21,17 @@ pub const CHUNK_LINES: usize = 4096;
 /// Bytes of input per chunk, at most (plus one line).
 pub const CHUNK_BYTES: usize = 4 << 20;
 
-/// How many threads a batch uses: `--threads` (or `JWTCTL_THREADS`), else one per core.
+/// How many threads a batch uses: `--threads` (or `JWTCTL_THREADS`), else one per core; at most
+/// [`MAX_THREADS`], since each holds a chunk of up to [`CHUNK_BYTES`].
 pub fn threads(requested: Option<usize>) -> usize {
     requested
         .filter(|count| *count > 0)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |count| count.get()))
+        .min(MAX_THREADS)
 }
+
+/// More threads than this gain nothing on any machine jwtctl is likely to run on.
+pub const MAX_THREADS: usize = 64;
 
 /// One line of input, without its line break.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,8 +188,13 @@ where
         stopped: AtomicBool::new(false),
     };
     std::thread::scope(|scope| {
+        // A thread the system refuses is one fewer, not a failure: the others take its share.
         let others: Vec<_> = (1..threads)
-            .map(|_| scope.spawn(|| turns.take_turns::<W>(&work)))
+            .map_while(|_| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, || turns.take_turns::<W>(&work))
+                    .ok()
+            })
             .collect();
         turns.take_turns::<W>(&work);
         for other in others {
@@ -421,6 +431,14 @@ mod tests {
             "error": {"kind": "malformed", "message": "a \"quoted\" \u{1b}[2J message\n"}
         });
         assert_eq!(String::from_utf8(out).unwrap(), format!("{expected}\n"));
+    }
+
+    #[test]
+    fn thread_counts_are_capped_and_zero_means_the_default() {
+        assert_eq!(threads(Some(3)), 3);
+        assert_eq!(threads(Some(5000)), MAX_THREADS);
+        assert_eq!(threads(Some(0)), threads(None));
+        assert!((1..=MAX_THREADS).contains(&threads(None)));
     }
 
     /// Runs `input` through `run` on `threads` threads, collecting every line back in order.
