@@ -117,10 +117,12 @@ fn silent_server_times_out_within_the_bound() {
         ..OpenOptions::default()
     };
     let started = Instant::now();
-    let url = format!("redis://:pw-not-shown@127.0.0.1:{port}");
+    // A password and a database: the handshake has AUTH to wait for, and SELECT after it.
+    let url = format!("redis://:pw-not-shown@127.0.0.1:{port}/5");
     let (shown, message) = server_error(RedisStore::connect(&url, &options));
+    // The whole timeout once, not once per reply (AUTH, SELECT and two CLIENT SETINFO took 4).
     assert!(
-        started.elapsed() < Duration::from_secs(2),
+        started.elapsed() < Duration::from_millis(700),
         "{:?}",
         started.elapsed()
     );
@@ -792,4 +794,32 @@ fn families_redis_expired_leave_the_index() {
         store.sessions(Some("alice"), NOW).expect("sessions").len(),
         1
     );
+}
+
+/// The database in the URL is used (it is selected after the handshake, not during it), and
+/// again after a reconnection.
+#[test]
+fn the_database_in_the_url_is_the_one_written() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let url = format!("{}/3", server.url.trim_end_matches('/'));
+    let mut store = RedisStore::connect(&url, &options("db")).expect("connect");
+    let now = NOW;
+    store
+        .insert(&[token("j1", "alice", "F1", now)], now)
+        .expect("insert");
+    let mut raw = server.raw();
+    let size = |raw: &mut redis::Connection, db: i64| -> i64 {
+        redis::cmd("SELECT")
+            .arg(db)
+            .query::<()>(raw)
+            .expect("select");
+        redis::cmd("DBSIZE").query(raw).expect("dbsize")
+    };
+    assert!(size(&mut raw, 3) > 0);
+    assert_eq!(size(&mut raw, 0), 0);
+    // A new store on the same URL finds the session there.
+    let mut again = RedisStore::connect(&url, &options("db")).expect("connect");
+    assert_eq!(again.sessions(None, now).expect("sessions").len(), 1);
 }

@@ -37,9 +37,9 @@
 //! key names themselves from set members, so the store needs a single Redis server (or a primary
 //! with replicas), not a cluster.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use ::redis::{Client, Connection, RedisError, Script, cmd};
+use ::redis::{Client, Connection, IntoConnectionInfo, RedisError, Script, cmd};
 
 use super::*;
 
@@ -404,6 +404,9 @@ pub struct RedisStore {
     secrets: Vec<String>,
     prefix: String,
     timeout: Duration,
+    /// The database number of the URL, selected by `open_connection` rather than during the
+    /// handshake, where its reply would wait a whole timeout of its own.
+    db: i64,
     scripts: Scripts,
 }
 
@@ -431,10 +434,21 @@ impl RedisStore {
             // installed one already, which is fine.
             let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
         }
-        let client = Client::open(url).map_err(|err| StoreError::Server {
+        let invalid = |err: RedisError| StoreError::Server {
             url: redacted.clone(),
             message: scrub(&format!("invalid Redis URL: {err}"), &secrets),
-        })?;
+        };
+        let info = url.into_connection_info().map_err(invalid)?;
+        // The handshake waits for each of its replies for the whole timeout, so a stalled server
+        // held `--store-timeout 1s` for 3 s. It is cut to AUTH: no CLIENT SETINFO (it only names
+        // the client library in CLIENT LIST), and SELECT is sent by `open_connection`.
+        let db = info.redis_settings().db();
+        let settings = info
+            .redis_settings()
+            .clone()
+            .set_skip_set_lib_name()
+            .set_db(0);
+        let client = Client::open(info.set_redis_settings(settings)).map_err(invalid)?;
         if let Some(password) = client.get_connection_info().redis_settings().password() {
             secrets.push(password.to_owned());
         }
@@ -445,6 +459,7 @@ impl RedisStore {
             secrets,
             prefix: options.prefix.clone(),
             timeout: options.timeout,
+            db,
             scripts: Scripts::new(),
         };
         // Fail now, not at the first command, if the server is down or refuses the credentials.
@@ -452,12 +467,32 @@ impl RedisStore {
         Ok(store)
     }
 
+    /// A new connection whose first command gets what the handshake (connect, AUTH, SELECT) left
+    /// of the timeout, so that connecting and the first reply together take at most about the
+    /// timeout; `run` gives later commands the whole timeout again.
     fn open_connection(&self) -> Result<Connection, RedisError> {
-        let timeout = self.timeout.max(Duration::from_millis(1));
-        let connection = self.client.get_connection_with_timeout(timeout)?;
-        connection.set_read_timeout(Some(timeout))?;
-        connection.set_write_timeout(Some(timeout))?;
+        let timeout = self.full_timeout();
+        let started = Instant::now();
+        let left = || {
+            Some(
+                timeout
+                    .saturating_sub(started.elapsed())
+                    .max(Duration::from_millis(1)),
+            )
+        };
+        let mut connection = self.client.get_connection_with_timeout(timeout)?;
+        connection.set_read_timeout(left())?;
+        connection.set_write_timeout(left())?;
+        if self.db != 0 {
+            cmd("SELECT").arg(self.db).query::<()>(&mut connection)?;
+            connection.set_read_timeout(left())?;
+            connection.set_write_timeout(left())?;
+        }
         Ok(connection)
+    }
+
+    fn full_timeout(&self) -> Duration {
+        self.timeout.max(Duration::from_millis(1))
     }
 
     /// Runs `op` on the connection, connecting first if needed, and turns a failure into a
@@ -467,14 +502,23 @@ impl RedisStore {
         action: &str,
         op: impl FnOnce(&mut Connection, &Scripts) -> Result<T, RedisError>,
     ) -> Result<T, StoreError> {
-        let mut connection = match self.connection.take() {
-            Some(connection) => connection,
-            None => self
-                .open_connection()
-                .map_err(|err| self.error("cannot connect", &err))?,
+        let (mut connection, fresh) = match self.connection.take() {
+            Some(connection) => (connection, false),
+            None => (
+                self.open_connection()
+                    .map_err(|err| self.error("cannot connect", &err))?,
+                true,
+            ),
         };
         match op(&mut connection, &self.scripts) {
             Ok(value) => {
+                if fresh {
+                    let timeout = Some(self.full_timeout());
+                    connection
+                        .set_read_timeout(timeout)
+                        .and_then(|()| connection.set_write_timeout(timeout))
+                        .map_err(|err| self.error("cannot connect", &err))?;
+                }
                 self.connection = Some(connection);
                 Ok(value)
             }
