@@ -491,3 +491,46 @@ fn a_closed_pipe_ends_a_batch_quietly() {
         assert!(!stderr.contains("error"), "{command}: {stderr}");
     }
 }
+
+/// A stream (`tail -f`) gets each answer when its line arrives, not when a chunk fills or the
+/// input ends: the first answer comes while stdin is still open.
+#[test]
+fn answers_stream_as_lines_arrive() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = sign(json!({"sub": "alice", "exp": NOW + 300}));
+    for threads in ["1", "2"] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("jwtctl"))
+            .args(["verify", "--batch", "--now", &NOW.to_string()])
+            .env("JWTCTL_SECRET", SECRET)
+            .env("JWTCTL_THREADS", threads)
+            .current_dir(dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        let (answers, answered) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            for line in stdout.lines() {
+                if answers.send(line.unwrap()).is_err() {
+                    break;
+                }
+            }
+        });
+        for round in 0..3 {
+            writeln!(stdin, "{token}").unwrap();
+            stdin.flush().unwrap();
+            // Not a speed check: without streaming, no answer comes until stdin closes.
+            let answer = answered
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .unwrap_or_else(|_| panic!("no answer while stdin is open ({threads} threads)"));
+            let answer: Value = serde_json::from_str(&answer).unwrap();
+            assert_eq!(answer["valid"], true, "round {round}, {threads} threads");
+        }
+        drop(stdin);
+        assert!(child.wait().unwrap().success());
+        reader.join().unwrap();
+    }
+}

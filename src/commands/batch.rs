@@ -5,8 +5,8 @@
 //! stays bounded however long the stream is. Each thread reads, processes and writes whole
 //! chunks, taking turns so that results come out in input order (see [`run`]).
 
-use std::io::{self, BufRead, Write};
-use std::panic::{self, AssertUnwindSafe};
+use std::io::{self, BufRead, Read, Write};
+use std::panic;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
 
@@ -72,17 +72,20 @@ impl Chunk {
     }
 }
 
+/// Bytes read from the input at a time.
+const INPUT_BUFFER: usize = 128 * 1024;
+
 /// Reads lines into chunks, never holding more than `limit` bytes of any one line.
 pub struct Reader<R> {
-    input: R,
+    input: io::BufReader<R>,
     limit: usize,
     done: bool,
 }
 
-impl<R: BufRead> Reader<R> {
+impl<R: Read> Reader<R> {
     pub fn new(input: R, limit: usize) -> Self {
         Reader {
-            input,
+            input: io::BufReader::with_capacity(INPUT_BUFFER, input),
             limit,
             done: false,
         }
@@ -90,10 +93,18 @@ impl<R: BufRead> Reader<R> {
 
     /// Refills `chunk`; `false` when the input is exhausted and the chunk is empty. A last line
     /// without a line break counts; an empty input has no lines.
+    ///
+    /// A chunk also ends where the input pauses: when every byte read so far has been used, at the
+    /// end of a line, the chunk is handed on rather than waiting for more. So a stream (`tail -f`)
+    /// gets each answer as soon as its line arrives, and a reader that went away is noticed at
+    /// the next answer, as `grep` would notice it.
     pub fn read_chunk(&mut self, chunk: &mut Chunk) -> io::Result<bool> {
         chunk.bytes.clear();
         chunk.lines.clear();
         while !self.done && chunk.lines.len() < CHUNK_LINES && chunk.bytes.len() < CHUNK_BYTES {
+            if !chunk.lines.is_empty() && self.input.buffer().is_empty() {
+                break;
+            }
             if let Some(slot) = self.read_line(&mut chunk.bytes)? {
                 chunk.lines.push(slot);
             }
@@ -159,7 +170,7 @@ pub fn run<R, W, F, E>(
     mut emit: E,
 ) -> anyhow::Result<()>
 where
-    R: BufRead + Send,
+    R: Read + Send,
     W: Default + Send,
     F: Fn(&mut W, &mut dyn Iterator<Item = Line<'_>>) + Sync,
     E: FnMut(&mut W) -> anyhow::Result<()> + Send,
@@ -245,22 +256,18 @@ struct Output<E> {
     error: Option<anyhow::Error>,
 }
 
-impl<R: BufRead, E> Turns<R, E> {
+impl<R: Read, E> Turns<R, E> {
     fn take_turns<W>(&self, work: &(impl Fn(&mut W, &mut dyn Iterator<Item = Line<'_>>) + Sync))
     where
         W: Default,
         E: FnMut(&mut W) -> anyhow::Result<()>,
     {
+        // A panic anywhere below (a bug) must stop the others, or they would wait for this
+        // thread's turn forever; the panic itself reaches the caller when the scope ends.
+        let _stop_on_panic = StopOnPanic(self);
         let (mut chunk, mut state) = (Chunk::default(), W::default());
         while let Some(number) = self.read(&mut chunk) {
-            let worked = panic::catch_unwind(AssertUnwindSafe(|| {
-                work(&mut state, &mut chunk.all_lines());
-            }));
-            if let Err(panic) = worked {
-                // Without this, the others would wait for this chunk's turn forever.
-                self.stop();
-                panic::resume_unwind(panic);
-            }
+            work(&mut state, &mut chunk.all_lines());
             if !self.emit_in_turn(number, &mut state) {
                 return;
             }
@@ -316,7 +323,9 @@ impl<R: BufRead, E> Turns<R, E> {
         self.turn.notify_all();
         !self.stopped()
     }
+}
 
+impl<R, E> Turns<R, E> {
     fn stopped(&self) -> bool {
         self.stopped.load(Ordering::SeqCst)
     }
@@ -330,10 +339,20 @@ impl<R: BufRead, E> Turns<R, E> {
     }
 }
 
-/// Standard input for a batch: buffered, and shareable by the threads that take turns reading it
-/// (a `StdinLock` is not).
-pub fn stdin() -> impl BufRead + Send {
-    io::BufReader::with_capacity(128 * 1024, io::stdin())
+struct StopOnPanic<'t, R, E>(&'t Turns<R, E>);
+
+impl<R, E> Drop for StopOnPanic<'_, R, E> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.stop();
+        }
+    }
+}
+
+/// Standard input for a batch, shareable by the threads that take turns reading it (a
+/// `StdinLock` is not); [`Reader`] buffers it.
+pub fn stdin() -> impl Read + Send {
+    io::stdin()
 }
 
 /// Appends `{"error":{"kind":..,"message":..}}` and a line break.
@@ -365,6 +384,13 @@ pub fn stdout() -> io::BufWriter<io::Stdout> {
     io::BufWriter::with_capacity(64 * 1024, io::stdout())
 }
 
+/// Sends a chunk's answers on: a stream's reader gets them as soon as their lines were read (see
+/// [`Reader::read_chunk`]), not when the buffer fills. A whole chunk is large enough that this
+/// costs nothing in bulk.
+pub fn end_chunk(out: &mut impl Write) -> anyhow::Result<()> {
+    out.flush().context("cannot write to standard output")
+}
+
 /// Writes `bytes`, keeping the I/O error (a broken pipe ends the batch quietly).
 pub fn write(out: &mut impl Write, bytes: &[u8]) -> anyhow::Result<()> {
     out.write_all(bytes)
@@ -373,6 +399,8 @@ pub fn write(out: &mut impl Write, bytes: &[u8]) -> anyhow::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use std::panic::AssertUnwindSafe;
+
     use super::*;
 
     fn read_all(input: &[u8], limit: usize) -> Vec<Result<String, usize>> {
@@ -431,6 +459,67 @@ mod tests {
             "error": {"kind": "malformed", "message": "a \"quoted\" \u{1b}[2J message\n"}
         });
         assert_eq!(String::from_utf8(out).unwrap(), format!("{expected}\n"));
+    }
+
+    /// Gives one line per read, as `tail -f` or a slow producer does.
+    struct LineByLine<'a>(std::str::Lines<'a>);
+
+    impl io::Read for LineByLine<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let Some(line) = self.0.next() else {
+                return Ok(0);
+            };
+            let line = format!("{line}\n");
+            buf[..line.len()].copy_from_slice(line.as_bytes());
+            Ok(line.len())
+        }
+    }
+
+    #[test]
+    fn a_chunk_ends_where_the_input_pauses() {
+        let mut reader = Reader::new(LineByLine("a\nb\nc".lines()), 100);
+        let mut chunk = Chunk::default();
+        for expected in ["a", "b", "c"] {
+            assert!(reader.read_chunk(&mut chunk).unwrap());
+            let lines: Vec<_> = chunk.all_lines().collect();
+            assert_eq!(lines, vec![Line::Text(expected.as_bytes())]);
+        }
+        assert!(!reader.read_chunk(&mut chunk).unwrap());
+        // Input that is all there at once fills whole chunks.
+        let input: String = (0..5000).map(|n| format!("{n}\n")).collect();
+        let mut reader = Reader::new(input.as_bytes(), 100);
+        assert!(reader.read_chunk(&mut chunk).unwrap());
+        assert_eq!(chunk.len(), CHUNK_LINES);
+    }
+
+    #[test]
+    fn a_panicking_emit_is_reported_not_waited_for() {
+        // Chunk 0 works slowly, so the other threads are already waiting for their turns when
+        // its emit panics: they must be woken and stop.
+        let input: String = (0..4 * CHUNK_LINES).map(|n| format!("{n}\n")).collect();
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+            run(
+                input.as_bytes(),
+                100,
+                4,
+                |first: &mut Option<Vec<u8>>, lines| {
+                    let mut lines = lines.map(|line| match line {
+                        Line::Text(text) => text.to_vec(),
+                        Line::TooLong(_) => Vec::new(),
+                    });
+                    *first = lines.next();
+                    if first.as_deref() == Some(b"0".as_slice()) {
+                        std::thread::sleep(std::time::Duration::from_millis(200));
+                    }
+                    lines.for_each(drop);
+                },
+                |first| {
+                    assert!(first.as_deref() != Some(b"0".as_slice()), "a bug in emit");
+                    Ok(())
+                },
+            )
+        }));
+        assert!(outcome.is_err());
     }
 
     #[test]

@@ -139,10 +139,9 @@ fn run_batch(args: &DecodeArgs) -> anyhow::Result<Status> {
             failed += std::mem::take(&mut worker.failed);
             batch::write(&mut out, &worker.out)?;
             worker.out.clear();
-            Ok(())
+            batch::end_chunk(&mut out)
         },
     )?;
-    out.flush().context("cannot write to standard output")?;
     Ok(if failed == 0 {
         Status::Success
     } else {

@@ -260,11 +260,10 @@ fn run_batch(args: &IssueArgs, request: &BatchRequest, ctx: &Context) -> anyhow:
         replaced += std::mem::take(&mut worker.replaced);
         batch::write(&mut out, &worker.out)?;
         worker.out.clear();
-        Ok(())
+        batch::end_chunk(&mut out)
     };
     let threads = batch::threads(args.threads.count);
     batch::run(batch::stdin(), MAX_CLAIMS_LINE, threads, work, emit)?;
-    out.flush().context("cannot write to standard output")?;
     if replaced > 0 {
         ctx.output.warning(&format!(
             "on {replaced} line(s), the payload's exp, iat, jti or sid were replaced: \

@@ -187,11 +187,10 @@ fn run_batch(
             }
         }
         worker.out.clear();
-        Ok(())
+        batch::end_chunk(&mut out)
     };
     let threads = batch::threads(args.threads.count);
     batch::run(batch::stdin(), 2 * MAX_TOKEN_BYTES, threads, work, emit)?;
-    out.flush().context("cannot write to standard output")?;
     Ok(if invalid == 0 {
         Status::Success
     } else {
