@@ -37,9 +37,26 @@ pub fn run(args: &GenKeyArgs, _ctx: &Context) -> anyhow::Result<Status> {
             crate::exit::UsageError::new("--out and --public-out name the same file").into(),
         );
     }
-    // The public key first: if it cannot be written, no orphan private key is left behind.
+    // Both or neither: a public key left beside an older private key would verify nothing that
+    // key signs. So an existing file is refused before anything is written, the public key goes
+    // first (if it fails, no private key is left without it), and if the private key then fails,
+    // the public key just written is taken away again.
+    if overwrite == Overwrite::Refuse {
+        for path in [&public_out, &args.out] {
+            if std::fs::symlink_metadata(path).is_ok() {
+                return Err(crate::exit::UsageError::new(format!(
+                    "{} already exists; pass --force to overwrite it",
+                    path.display()
+                ))
+                .into());
+            }
+        }
+    }
     files::write_public(&public_out, public_pem.as_bytes(), overwrite)?;
-    files::write_private(&args.out, private_pem.as_bytes(), overwrite)?;
+    if let Err(error) = files::write_private(&args.out, private_pem.as_bytes(), overwrite) {
+        let _ = std::fs::remove_file(&public_out);
+        return Err(error);
+    }
     if args.json {
         let report = json!({
             "alg": args.alg.name(),
@@ -55,11 +72,14 @@ pub fn run(args: &GenKeyArgs, _ctx: &Context) -> anyhow::Result<Status> {
 /// Where the public key goes when --public-out is not given, next to the private key as
 /// `ssh-keygen` puts it: `ec.pem` -> `ec.pub.pem`, `key` -> `key.pub.pem`.
 fn public_path_for(private: &Path) -> PathBuf {
-    let name = private
-        .file_name()
-        .map_or_else(|| "key".into(), |name| name.to_string_lossy().into_owned());
-    let stem = name.strip_suffix(".pem").unwrap_or(&name);
-    private.with_file_name(format!("{stem}.pub.pem"))
+    let name = private.file_name().unwrap_or("key".as_ref());
+    let mut public = match name.to_str() {
+        Some(text) => text.strip_suffix(".pem").unwrap_or(text).into(),
+        // A name that is not UTF-8 is kept byte for byte, whatever it ends with.
+        None => name.to_os_string(),
+    };
+    public.push(".pub.pem");
+    private.with_file_name(public)
 }
 
 #[cfg(test)]
@@ -76,5 +96,14 @@ mod tests {
         ] {
             assert_eq!(public_path_for(Path::new(private)), Path::new(public));
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_name_that_is_not_utf_8_keeps_its_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let private = Path::new(std::ffi::OsStr::from_bytes(b"k\xff.pem"));
+        let public = public_path_for(private);
+        assert_eq!(public.as_os_str().as_bytes(), b"k\xff.pem.pub.pem");
     }
 }

@@ -92,6 +92,18 @@ fn existing_files_are_kept_unless_forced() {
     assert_eq!(std::fs::read(sandbox.path("ec.pem")).expect("read"), before);
     // A refused public key leaves no private key behind.
     assert!(!sandbox.path("other.pem").exists());
+    // An existing private key alone is refused before a new public key is written beside it.
+    std::fs::remove_file(sandbox.path("ec.pub.pem")).expect("remove");
+    fails(
+        sandbox
+            .cmd()
+            .args(["gen-key", "--alg", "ES256", "--out", "ec.pem"])
+            .assert(),
+        2,
+        "ec.pem already exists",
+    );
+    assert!(!sandbox.path("ec.pub.pem").exists());
+    assert_eq!(std::fs::read(sandbox.path("ec.pem")).expect("read"), before);
 
     let second = gen_key_json(&sandbox, &["--alg", "ES256", "--out", "ec.pem", "--force"]);
     assert_ne!(first["kid"], second["kid"], "a new key");
