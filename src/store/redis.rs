@@ -510,31 +510,30 @@ impl RedisStore {
                 true,
             ),
         };
-        match op(&mut connection, &self.scripts) {
-            Ok(value) => {
-                if fresh {
-                    let timeout = Some(self.full_timeout());
-                    connection
-                        .set_read_timeout(timeout)
-                        .and_then(|()| connection.set_write_timeout(timeout))
-                        .map_err(|err| self.error("cannot connect", &err))?;
-                }
+        let result = op(&mut connection, &self.scripts);
+        // After a timeout or a broken pipe a reply may still arrive; never read it as the answer
+        // to the next command.
+        let broken = result.as_ref().is_err_and(|err| {
+            err.is_io_error()
+                || err.is_timeout()
+                || err.is_connection_dropped()
+                || err.is_unrecoverable_error()
+        });
+        if !broken {
+            // A kept connection gets the whole timeout back (its first command had what the
+            // handshake left). If that fails, the connection is dropped, not the answer: a
+            // rotation that happened must be reported as one.
+            let timeout = Some(self.full_timeout());
+            let restored = !fresh
+                || connection
+                    .set_read_timeout(timeout)
+                    .and_then(|()| connection.set_write_timeout(timeout))
+                    .is_ok();
+            if restored {
                 self.connection = Some(connection);
-                Ok(value)
-            }
-            Err(err) => {
-                // After a timeout or a broken pipe a reply may still arrive; never read it as the
-                // answer to the next command.
-                let broken = err.is_io_error()
-                    || err.is_timeout()
-                    || err.is_connection_dropped()
-                    || err.is_unrecoverable_error();
-                if !broken {
-                    self.connection = Some(connection);
-                }
-                Err(self.error(action, &err))
             }
         }
+        result.map_err(|err| self.error(action, &err))
     }
 
     fn error(&self, action: &str, err: &RedisError) -> StoreError {
