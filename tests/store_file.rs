@@ -734,3 +734,46 @@ fn a_symbolic_link_to_the_store_is_followed_and_kept() {
     assert!(!dir.path().join("absolute.json.lock").exists());
     assert!(!dir.path().join("relative.json.lock").exists());
 }
+
+/// Another user's link in a sticky, world-writable directory (`/tmp`) is not followed, as the
+/// kernel's `fs.protected_symlinks` would not follow it: it must not choose where the store, its
+/// directories and its lock file are created. The caller's own link there is followed.
+#[test]
+fn a_strangers_link_in_a_shared_sticky_directory_is_not_followed() {
+    let dir = TempDir::new().expect("tempdir");
+    let shared = dir.path().join("tmp");
+    fs::create_dir(&shared).expect("mkdir");
+    fs::set_permissions(&shared, fs::Permissions::from_mode(0o1777)).expect("chmod");
+    let victim = dir.path().join("victim").join("planted.json");
+    let link = shared.join("sessions.json");
+    std::os::unix::fs::symlink(&victim, &link).expect("symlink");
+    if let Err(error) = std::os::unix::fs::lchown(&link, Some(54_321), None) {
+        // Only root can give a file away; CI runs as root.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "cannot chown the link: {error}"
+        );
+        return;
+    }
+    let result = FileStore::new(link.clone()).insert(&[tok("j1", "alice", "F1", T0)], T0);
+    assert!(
+        !victim.exists() && !victim.parent().expect("a parent").exists(),
+        "followed a stranger's link: {result:?}"
+    );
+    assert!(!dir.path().join("victim").join("planted.json.lock").exists());
+
+    // Our own link in the same directory is followed.
+    let own = shared.join("own.json");
+    let target = dir.path().join("mine").join("sessions.json");
+    std::os::unix::fs::symlink(&target, &own).expect("symlink");
+    FileStore::new(own.clone())
+        .insert(&[tok("j2", "bob", "F2", T0)], T0)
+        .expect("insert through our own link");
+    assert!(target.exists());
+    assert!(
+        fs::symlink_metadata(&own)
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+}

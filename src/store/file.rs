@@ -62,6 +62,31 @@ const VERSION: u64 = 1;
 /// As many symbolic links as Linux follows for one path.
 const MAX_SYMLINKS: usize = 40;
 
+/// Whether the kernel would follow `link` for us under `fs.protected_symlinks`: not when it sits in
+/// a sticky, world-writable directory (`/tmp`) and belongs neither to that directory's owner nor
+/// to us. Another user's link in /tmp must not steer where the store (and its directories and
+/// lock file) is created. Such a link is left as it is, and reading or replacing it fails.
+#[cfg(unix)]
+fn may_follow(link: &Path, link_meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let dir = match link.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let Ok(dir_meta) = fs::metadata(dir) else {
+        return false;
+    };
+    let shared_sticky = dir_meta.mode() & 0o1002 == 0o1002;
+    !shared_sticky
+        || link_meta.uid() == dir_meta.uid()
+        || link_meta.uid() == rustix::process::geteuid().as_raw()
+}
+
+#[cfg(not(unix))]
+fn may_follow(_: &Path, _: &fs::Metadata) -> bool {
+    true
+}
+
 /// A store kept in one JSON file (`--store path/to/sessions.json`).
 ///
 /// Creating one does no I/O. Each call opens, locks and reads the file afresh, so several
@@ -88,6 +113,7 @@ impl FileStore {
         let mut path = self.path.clone();
         for _ in 0..MAX_SYMLINKS {
             match fs::symlink_metadata(&path) {
+                Ok(meta) if meta.file_type().is_symlink() && !may_follow(&path, &meta) => break,
                 Ok(meta) if meta.file_type().is_symlink() => match fs::read_link(&path) {
                     Ok(target) => {
                         path = match path.parent() {
