@@ -796,8 +796,8 @@ fn families_redis_expired_leave_the_index() {
     );
 }
 
-/// The database in the URL is used (it is selected after the handshake, not during it), and
-/// again after a reconnection.
+/// The database in the URL is used (it is selected after the handshake, not during it), by every
+/// store opened on that URL.
 #[test]
 fn the_database_in_the_url_is_the_one_written() {
     let Some(server) = RedisServer::start() else {

@@ -22,19 +22,23 @@ pub fn run(args: &DecodeArgs, ctx: &Context) -> anyhow::Result<Status> {
         ctx.output.note(NOT_VERIFIED);
         return Ok(status);
     }
-    let token = read_token(args.token.as_deref())?;
-    let decoded = match token::decode(&token) {
-        Ok(decoded) => decoded,
+    let read =
+        read_token(args.token.as_deref()).and_then(|token| Ok((token::decode(&token)?, token)));
+    let (decoded, token) = match read {
+        Ok(read) => read,
         Err(error) => {
-            if args.json {
-                // What `decode --batch` prints for the line, so that jq always gets an object.
+            // A token that does not decode (not a usage error) gets what `decode --batch` prints
+            // for such a line, so that jq always gets an object.
+            if args.json
+                && let Some(rejected) = error.downcast_ref::<TokenError>()
+            {
                 let mut line = Vec::new();
-                batch::push_error(&mut line, error.kind.as_str(), &error.message);
+                batch::push_error(&mut line, rejected.kind.as_str(), &rejected.message);
                 std::io::stdout()
                     .write_all(&line)
                     .context("cannot write to standard output")?;
             }
-            return Err(error.into());
+            return Err(error);
         }
     };
     let text = if args.json {

@@ -445,12 +445,12 @@ pub fn load_private_key(path: &Path, warn: &mut dyn FnMut(String)) -> Result<Pri
     };
     let (key_type, pkcs8) = match block.tag() {
         "PRIVATE KEY" => {
-            let key_type = classify_pkcs8(&der).ok_or_else(|| {
-                match RsaKeyPair::from_pkcs8(&der).map_err(|error| error.description_()) {
-                    Err(TOO_SMALL) => rsa_too_small(path),
-                    _ => invalid("RSA, EC (P-256, P-384) or Ed25519 PKCS#8 key"),
-                }
-            })?;
+            let key_type =
+                classify_pkcs8(&der).ok_or_else(|| match RsaKeyPair::from_pkcs8(&der) {
+                    Err(error) => rsa_size_refused(path, error.description_())
+                        .unwrap_or_else(|| invalid("RSA, EC (P-256, P-384) or Ed25519 PKCS#8 key")),
+                    Ok(_) => invalid("RSA, EC (P-256, P-384) or Ed25519 PKCS#8 key"),
+                })?;
             (key_type, der)
         }
         "EC PRIVATE KEY" => {
@@ -469,9 +469,9 @@ pub fn load_private_key(path: &Path, warn: &mut dyn FnMut(String)) -> Result<Pri
             (key_type, Zeroizing::new(document.as_ref().to_vec()))
         }
         "RSA PRIVATE KEY" => {
-            let pair = RsaKeyPair::from_der(&der).map_err(|error| match error.description_() {
-                TOO_SMALL => rsa_too_small(path),
-                _ => invalid("PKCS#1 RSA key"),
+            let pair = RsaKeyPair::from_der(&der).map_err(|error| {
+                rsa_size_refused(path, error.description_())
+                    .unwrap_or_else(|| invalid("PKCS#1 RSA key"))
             })?;
             let bits = pair.public_modulus_len() * 8;
             let document =
@@ -548,15 +548,24 @@ fn rsa_pkcs1_from_pkcs8(pkcs8: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-/// How aws-lc describes an RSA key it will not even parse because of its size (under 2048 bits),
-/// so the size is not known.
-const TOO_SMALL: &str = "TooSmall";
+/// The largest RSA key aws-lc accepts.
+const MAX_RSA_BITS: usize = 8192;
 
-fn rsa_too_small(path: &Path) -> KeyError {
-    KeyError::new(format!(
-        "{} is an RSA key of fewer than {MIN_RSA_BITS} bits; at least {MIN_RSA_BITS} bits are required",
-        path.display()
-    ))
+/// What to say when aws-lc will not even parse an RSA key because of its size (`TooSmall` under
+/// 2048 bits, `TooLarge` over 8192), so that the size itself is not known.
+fn rsa_size_refused(path: &Path, reason: &str) -> Option<KeyError> {
+    let message = match reason {
+        "TooSmall" => format!(
+            "{} is an RSA key of fewer than {MIN_RSA_BITS} bits; at least {MIN_RSA_BITS} bits are required",
+            path.display()
+        ),
+        "TooLarge" => format!(
+            "{} is an RSA key of more than {MAX_RSA_BITS} bits; at most {MAX_RSA_BITS} are supported",
+            path.display()
+        ),
+        _ => return None,
+    };
+    Some(KeyError::new(message))
 }
 
 fn check_rsa_size(path: &Path, key_type: KeyType) -> Result<(), KeyError> {

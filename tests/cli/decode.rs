@@ -93,6 +93,15 @@ fn json_gets_an_error_object_for_a_token_that_does_not_decode() {
             .is_some_and(|message| message.contains("expected 3 segments")),
         "{error}"
     );
+    // Also for what is refused before decoding: here, a file name given as the token.
+    sandbox.write("token.jwt", "x");
+    let assert = sandbox
+        .cmd()
+        .args(["decode", "--json", "token.jwt"])
+        .assert()
+        .code(1);
+    let error: Value = serde_json::from_str(&stdout(&assert)).expect("JSON on stdout");
+    assert_eq!(error["error"]["kind"], "malformed");
     // Without --json, stdout stays empty.
     let assert = fails(sandbox.cmd().args(["decode", "abc.def"]).assert(), 1, "");
     assert_eq!(stdout(&assert), "");
