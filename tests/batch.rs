@@ -444,6 +444,24 @@ fn the_key_cannot_come_from_standard_input_too() {
         .code(2);
 }
 
+/// `jwtctl ARGS` with stdin, stdout and stderr piped, for tests that talk to it while it runs;
+/// `threads` sets JWTCTL_THREADS (else the default, one per core).
+fn piped(dir: &tempfile::TempDir, args: &[String], threads: Option<&str>) -> std::process::Child {
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("jwtctl"));
+    command
+        .args(args)
+        .env("JWTCTL_SECRET", SECRET)
+        .env_remove("JWTCTL_THREADS")
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(threads) = threads {
+        command.env("JWTCTL_THREADS", threads);
+    }
+    command.spawn().unwrap()
+}
+
 #[test]
 fn a_closed_pipe_ends_a_batch_quietly() {
     let dir = tempfile::tempdir().unwrap();
@@ -453,16 +471,7 @@ fn a_closed_pipe_ends_a_batch_quietly() {
         if command == "verify" {
             args.extend(["--now".to_owned(), NOW.to_string()]);
         }
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("jwtctl"))
-            .args(&args)
-            .env("JWTCTL_SECRET", SECRET)
-            .env_remove("JWTCTL_THREADS")
-            .current_dir(dir.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = piped(&dir, &args, None);
         let mut stdin = child.stdin.take().unwrap();
         let line = format!("{token}\n");
         let writer = std::thread::spawn(move || {
@@ -499,16 +508,8 @@ fn answers_stream_as_lines_arrive() {
     let dir = tempfile::tempdir().unwrap();
     let token = sign(json!({"sub": "alice", "exp": NOW + 300}));
     for threads in ["1", "2"] {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("jwtctl"))
-            .args(["verify", "--batch", "--now", &NOW.to_string()])
-            .env("JWTCTL_SECRET", SECRET)
-            .env("JWTCTL_THREADS", threads)
-            .current_dir(dir.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let args = ["verify", "--batch", "--now", &NOW.to_string()].map(String::from);
+        let mut child = piped(&dir, &args, Some(threads));
         let mut stdin = child.stdin.take().unwrap();
         let stdout = BufReader::new(child.stdout.take().unwrap());
         let (answers, answered) = std::sync::mpsc::channel();
