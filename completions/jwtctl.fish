@@ -71,6 +71,8 @@ PS384\t''
 PS512\t''
 ES256\t''
 ES384\t''
+ES512\t'ECDSA on P-521 with SHA-512'
+ES256K\t'ECDSA on secp256k1 with SHA-256 (RFC 8812)'
 EdDSA\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l access-ttl -d 'Lifetime of the access token (90s, 5m, 6h, 7d)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l refresh-ttl -d 'Lifetime of the refresh token' -r
@@ -110,6 +112,8 @@ PS384\t''
 PS512\t''
 ES256\t''
 ES384\t''
+ES512\t'ECDSA on P-521 with SHA-512'
+ES256K\t'ECDSA on secp256k1 with SHA-256 (RFC 8812)'
 EdDSA\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l iss -d 'Require this issuer (iss)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l aud -d 'Require this audience (aud); repeat to accept any of several' -r
@@ -165,6 +169,8 @@ PS384\t''
 PS512\t''
 ES256\t''
 ES384\t''
+ES512\t'ECDSA on P-521 with SHA-512'
+ES256K\t'ECDSA on secp256k1 with SHA-256 (RFC 8812)'
 EdDSA\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l access-ttl -d 'Lifetime of the new access token' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l refresh-ttl -d 'Lifetime of the new refresh token' -r
@@ -204,6 +210,8 @@ PS384\t''
 PS512\t''
 ES256\t''
 ES384\t''
+ES512\t'ECDSA on P-521 with SHA-512'
+ES256K\t'ECDSA on secp256k1 with SHA-256 (RFC 8812)'
 EdDSA\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l secret-file -d 'Read the HMAC secret from PATH (- for standard input)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l secret-env -d 'Read the HMAC secret from the environment variable NAME [default: JWTCTL_SECRET]' -r
@@ -259,6 +267,8 @@ PS384\t''
 PS512\t''
 ES256\t''
 ES384\t''
+ES512\t'ECDSA on P-521 with SHA-512'
+ES256K\t'ECDSA on secp256k1 with SHA-256 (RFC 8812)'
 EdDSA\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l bits -d 'RSA key size' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l out -d 'Write the private key (PKCS#8 PEM, mode 0600) here' -r -F
@@ -268,7 +278,7 @@ always\t''
 never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l force -d 'Overwrite existing files'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l json -d 'Print {"alg","kid","private_key","public_key"} on stdout'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -s h -l help -d 'Print help'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l alg -d 'The algorithm to announce for each key [default: the key\'s own: RS256, ES256, ES384, EdDSA]' -r -f -a "HS256\t''
 HS384\t''
@@ -281,11 +291,13 @@ PS384\t''
 PS512\t''
 ES256\t''
 ES384\t''
+ES512\t'ECDSA on P-521 with SHA-512'
+ES256K\t'ECDSA on secp256k1 with SHA-256 (RFC 8812)'
 EdDSA\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -s h -l help -d 'Print help'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -l dir -d 'Write the scripts for every shell into DIR instead' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''

@@ -9,11 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use aws_lc_rs::rsa::KeyPair as RsaKeyPair;
-use aws_lc_rs::signature::{
-    ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING, ECDSA_P384_SHA384_FIXED,
-    ECDSA_P384_SHA384_FIXED_SIGNING, EcdsaKeyPair, EcdsaVerificationAlgorithm, Ed25519KeyPair,
-    ParsedPublicKey,
-};
+use aws_lc_rs::signature::{EcdsaKeyPair, Ed25519KeyPair, ParsedPublicKey};
 use base64::Engine;
 use base64::alphabet;
 use base64::engine::DecodePaddingMode;
@@ -22,7 +18,10 @@ use jsonwebtoken::{DecodingKey, DecodingKeyKind, EncodingKey};
 use zeroize::Zeroizing;
 
 use super::alg::{Alg, Family};
+use super::curve::Curve;
 use super::error::KeyError;
+
+const PKCS8_KINDS: &str = "RSA, EC (P-256, P-384, P-521, secp256k1) or Ed25519 PKCS#8 key";
 
 /// RSA keys shorter than this are refused (RFC 7518 section 3.3, NIST SP 800-131A).
 pub const MIN_RSA_BITS: usize = 2048;
@@ -283,6 +282,8 @@ pub enum KeyType {
     Rsa { bits: usize },
     EcP256,
     EcP384,
+    EcP521,
+    EcSecp256k1,
     Ed25519,
 }
 
@@ -290,7 +291,9 @@ impl KeyType {
     pub fn family(self) -> Family {
         match self {
             KeyType::Rsa { .. } => Family::Rsa,
-            KeyType::EcP256 | KeyType::EcP384 => Family::Ec,
+            KeyType::EcP256 | KeyType::EcP384 | KeyType::EcP521 | KeyType::EcSecp256k1 => {
+                Family::Ec
+            }
             KeyType::Ed25519 => Family::Ed,
         }
     }
@@ -301,16 +304,17 @@ impl KeyType {
             KeyType::Rsa { .. } => Alg::RS256,
             KeyType::EcP256 => Alg::ES256,
             KeyType::EcP384 => Alg::ES384,
+            KeyType::EcP521 => Alg::ES512,
+            KeyType::EcSecp256k1 => Alg::ES256K,
             KeyType::Ed25519 => Alg::EdDSA,
         }
     }
 
     /// Whether this key can be used with `alg`: the family, and for EC the curve, must match.
     pub fn fits(self, alg: Alg) -> bool {
-        match self {
-            KeyType::EcP256 => alg == Alg::ES256,
-            KeyType::EcP384 => alg == Alg::ES384,
-            _ => alg.family() == self.family(),
+        match Curve::of_key_type(self) {
+            Some(curve) => alg == curve.alg(),
+            None => alg.family() == self.family(),
         }
     }
 
@@ -319,6 +323,8 @@ impl KeyType {
             KeyType::Rsa { bits } => format!("an RSA {bits}-bit key"),
             KeyType::EcP256 => "an EC P-256 key".to_owned(),
             KeyType::EcP384 => "an EC P-384 key".to_owned(),
+            KeyType::EcP521 => "an EC P-521 key".to_owned(),
+            KeyType::EcSecp256k1 => "an EC secp256k1 key".to_owned(),
             KeyType::Ed25519 => "an Ed25519 key".to_owned(),
         }
     }
@@ -379,11 +385,10 @@ impl PublicKey {
             Alg::PS256 => &sig::RSA_PSS_2048_8192_SHA256,
             Alg::PS384 => &sig::RSA_PSS_2048_8192_SHA384,
             Alg::PS512 => &sig::RSA_PSS_2048_8192_SHA512,
-            Alg::ES256 | Alg::ES384 | Alg::EdDSA => {
-                let algorithm: &'static dyn sig::VerificationAlgorithm = match alg {
-                    Alg::ES256 => &sig::ECDSA_P256_SHA256_FIXED,
-                    Alg::ES384 => &sig::ECDSA_P384_SHA384_FIXED,
-                    _ => &sig::ED25519,
+            Alg::ES256 | Alg::ES384 | Alg::ES512 | Alg::ES256K | Alg::EdDSA => {
+                let algorithm: &'static dyn sig::VerificationAlgorithm = match Curve::of_alg(alg) {
+                    Some(curve) => curve.verification(),
+                    None => &sig::ED25519,
                 };
                 return match self.decoding.kind() {
                     DecodingKeyKind::SecretOrDer(bytes) => {
@@ -435,78 +440,86 @@ pub fn load_private_key(path: &Path, warn: &mut dyn FnMut(String)) -> Result<Pri
     let content = read_key_file(path, "key")?;
     warn_if_shared(path, "private key", warn);
     let block = first_pem_block(path, &content)?;
+    private_key_from_block(&path.display().to_string(), &block)
+}
+
+/// The private key of one PEM block. `origin` names where it came from, for messages.
+pub(crate) fn private_key_from_block(
+    origin: &str,
+    block: &pem::Pem,
+) -> Result<PrivateKey, KeyError> {
     let der = Zeroizing::new(block.contents().to_vec());
     let invalid = |what: &str| {
         KeyError::new(format!(
-            "{} is a PEM {} block but not a valid {what}",
-            path.display(),
+            "{origin} is a PEM {} block but not a valid {what}",
             block.tag()
         ))
     };
-    let (key_type, pkcs8) = match block.tag() {
-        "PRIVATE KEY" => {
-            let key_type =
-                classify_pkcs8(&der).ok_or_else(|| match RsaKeyPair::from_pkcs8(&der) {
-                    Err(error) => rsa_size_refused(path, error.description_())
-                        .unwrap_or_else(|| invalid("RSA, EC (P-256, P-384) or Ed25519 PKCS#8 key")),
-                    Ok(_) => invalid("RSA, EC (P-256, P-384) or Ed25519 PKCS#8 key"),
-                })?;
-            (key_type, der)
-        }
+    match block.tag() {
+        "PRIVATE KEY" => private_key_from_pkcs8(origin, der)
+            .map_err(|error| error.unwrap_or_else(|| invalid(PKCS8_KINDS))),
         "EC PRIVATE KEY" => {
-            let (key_type, pair) = [
-                (KeyType::EcP256, &ECDSA_P256_SHA256_FIXED_SIGNING),
-                (KeyType::EcP384, &ECDSA_P384_SHA384_FIXED_SIGNING),
-            ]
-            .into_iter()
-            .find_map(|(key_type, alg)| {
-                EcdsaKeyPair::from_private_key_der(alg, &der)
-                    .ok()
-                    .map(|pair| (key_type, pair))
-            })
-            .ok_or_else(|| invalid("SEC1 EC key on P-256 or P-384"))?;
+            let (key_type, pair) = Curve::ALL
+                .into_iter()
+                .find_map(|curve| {
+                    EcdsaKeyPair::from_private_key_der(curve.signing(), &der)
+                        .ok()
+                        .map(|pair| (curve.key_type(), pair))
+                })
+                .ok_or_else(|| invalid("SEC1 EC key on P-256, P-384, P-521 or secp256k1"))?;
             let document = pair.to_pkcs8v1().map_err(|_| invalid("SEC1 EC key"))?;
-            (key_type, Zeroizing::new(document.as_ref().to_vec()))
+            finish_private_key(origin, key_type, Zeroizing::new(document.as_ref().to_vec()))
+                .map_err(|error| error.unwrap_or_else(|| invalid("SEC1 EC key")))
         }
         "RSA PRIVATE KEY" => {
             let pair = RsaKeyPair::from_der(&der).map_err(|error| {
-                rsa_size_refused(path, error.description_())
+                rsa_size_refused(origin, error.description_())
                     .unwrap_or_else(|| invalid("PKCS#1 RSA key"))
             })?;
             let bits = pair.public_modulus_len() * 8;
             let document =
                 aws_lc_rs::encoding::AsDer::<aws_lc_rs::encoding::Pkcs8V1Der>::as_der(&pair)
                     .map_err(|_| invalid("PKCS#1 RSA key"))?;
-            (
+            finish_private_key(
+                origin,
                 KeyType::Rsa { bits },
                 Zeroizing::new(document.as_ref().to_vec()),
             )
+            .map_err(|error| error.unwrap_or_else(|| invalid("PKCS#1 RSA key")))
         }
-        "ENCRYPTED PRIVATE KEY" => {
-            return Err(KeyError::new(format!(
-                "{} is encrypted; decrypt it first: openssl pkcs8 -in {} -out key.pem",
-                path.display(),
-                path.display()
-            )));
-        }
-        "PUBLIC KEY" | "RSA PUBLIC KEY" | "CERTIFICATE" => {
-            return Err(KeyError::new(format!(
-                "{} holds a public key; signing needs the private key",
-                path.display()
-            )));
-        }
-        other => {
-            return Err(KeyError::new(format!(
-                "{} holds a PEM {other} block; expected a private key (PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY)",
-                path.display()
-            )));
-        }
-    };
-    check_rsa_size(path, key_type)?;
+        "ENCRYPTED PRIVATE KEY" => Err(KeyError::new(format!(
+            "{origin} is encrypted; give its password with --key-password-file or --key-password-env"
+        ))),
+        "PUBLIC KEY" | "RSA PUBLIC KEY" | "CERTIFICATE" => Err(KeyError::new(format!(
+            "{origin} holds a public key; signing needs the private key"
+        ))),
+        other => Err(KeyError::new(format!(
+            "{origin} holds a PEM {other} block; expected a private key (PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY)"
+        ))),
+    }
+}
+
+/// A private key from PKCS#8 `PrivateKeyInfo` DER, its type read from the content. `Err(None)`
+/// means the DER is not a key jwtctl knows; the caller says what it expected.
+pub(crate) fn private_key_from_pkcs8(
+    origin: &str,
+    der: Zeroizing<Vec<u8>>,
+) -> Result<PrivateKey, Option<KeyError>> {
+    let key_type = classify_pkcs8(&der).ok_or_else(|| match RsaKeyPair::from_pkcs8(&der) {
+        Err(error) => rsa_size_refused(origin, error.description_()),
+        Ok(_) => None,
+    })?;
+    finish_private_key(origin, key_type, der)
+}
+
+fn finish_private_key(
+    origin: &str,
+    key_type: KeyType,
+    pkcs8: Zeroizing<Vec<u8>>,
+) -> Result<PrivateKey, Option<KeyError>> {
+    check_rsa_size(origin, key_type).map_err(Some)?;
     let encoding = match key_type.family() {
-        Family::Rsa => EncodingKey::from_rsa_der(
-            &rsa_pkcs1_from_pkcs8(&pkcs8).ok_or_else(|| invalid("RSA key"))?,
-        ),
+        Family::Rsa => EncodingKey::from_rsa_der(&rsa_pkcs1_from_pkcs8(&pkcs8).ok_or(None)?),
         Family::Ec => EncodingKey::from_ec_der(&pkcs8),
         Family::Ed | Family::Hmac => EncodingKey::from_ed_der(&pkcs8),
     };
@@ -523,11 +536,11 @@ fn classify_pkcs8(der: &[u8]) -> Option<KeyType> {
             bits: pair.public_modulus_len() * 8,
         });
     }
-    if EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, der).is_ok() {
-        return Some(KeyType::EcP256);
-    }
-    if EcdsaKeyPair::from_pkcs8(&ECDSA_P384_SHA384_FIXED_SIGNING, der).is_ok() {
-        return Some(KeyType::EcP384);
+    if let Some(curve) = Curve::ALL
+        .into_iter()
+        .find(|curve| EcdsaKeyPair::from_pkcs8(curve.signing(), der).is_ok())
+    {
+        return Some(curve.key_type());
     }
     if Ed25519KeyPair::from_pkcs8_maybe_unchecked(der).is_ok() {
         return Some(KeyType::Ed25519);
@@ -537,7 +550,7 @@ fn classify_pkcs8(der: &[u8]) -> Option<KeyType> {
 
 /// jsonwebtoken signs RSA with the PKCS#1 `RSAPrivateKey` inside the PKCS#8 wrapper:
 /// `PrivateKeyInfo ::= SEQUENCE { version, algorithm, privateKey OCTET STRING }`.
-fn rsa_pkcs1_from_pkcs8(pkcs8: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn rsa_pkcs1_from_pkcs8(pkcs8: &[u8]) -> Option<Vec<u8>> {
     let blocks = simple_asn1::from_der(pkcs8).ok()?;
     match blocks.first()? {
         simple_asn1::ASN1Block::Sequence(_, items) => items.iter().find_map(|item| match item {
@@ -549,30 +562,30 @@ fn rsa_pkcs1_from_pkcs8(pkcs8: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// The largest RSA key aws-lc accepts.
-const MAX_RSA_BITS: usize = 8192;
+pub const MAX_RSA_BITS: usize = 8192;
 
 /// What to say when aws-lc will not even parse an RSA key because of its size (`TooSmall` under
 /// 2048 bits, `TooLarge` over 8192), so that the size itself is not known.
-fn rsa_size_refused(path: &Path, reason: &str) -> Option<KeyError> {
+fn rsa_size_refused(origin: &str, reason: &str) -> Option<KeyError> {
     let message = match reason {
         "TooSmall" => format!(
-            "{} is an RSA key of fewer than {MIN_RSA_BITS} bits; at least {MIN_RSA_BITS} bits are required",
-            path.display()
+            "{origin} is an RSA key of fewer than {MIN_RSA_BITS} bits; at least {MIN_RSA_BITS} bits are required"
         ),
         "TooLarge" => format!(
-            "{} is an RSA key of more than {MAX_RSA_BITS} bits; at most {MAX_RSA_BITS} are supported",
-            path.display()
+            "{origin} is an RSA key of more than {MAX_RSA_BITS} bits; at most {MAX_RSA_BITS} are supported"
         ),
         _ => return None,
     };
     Some(KeyError::new(message))
 }
 
-fn check_rsa_size(path: &Path, key_type: KeyType) -> Result<(), KeyError> {
+pub(crate) fn check_rsa_size(origin: &str, key_type: KeyType) -> Result<(), KeyError> {
     match key_type {
         KeyType::Rsa { bits } if bits < MIN_RSA_BITS => Err(KeyError::new(format!(
-            "{} is an RSA {bits}-bit key; at least {MIN_RSA_BITS} bits are required",
-            path.display()
+            "{origin} is an RSA {bits}-bit key; at least {MIN_RSA_BITS} bits are required"
+        ))),
+        KeyType::Rsa { bits } if bits > MAX_RSA_BITS => Err(KeyError::new(format!(
+            "{origin} is an RSA {bits}-bit key; at most {MAX_RSA_BITS} bits are supported"
         ))),
         _ => Ok(()),
     }
@@ -583,32 +596,33 @@ fn check_rsa_size(path: &Path, key_type: KeyType) -> Result<(), KeyError> {
 pub fn load_public_key(path: &Path) -> Result<PublicKey, KeyError> {
     let content = read_key_file(path, "key")?;
     let block = first_pem_block(path, &content)?;
+    public_key_from_block(&path.display().to_string(), &block)
+}
+
+/// The public key of one PEM block. `origin` names where it came from, for messages.
+pub(crate) fn public_key_from_block(origin: &str, block: &pem::Pem) -> Result<PublicKey, KeyError> {
     match block.tag() {
         "PUBLIC KEY" | "RSA PUBLIC KEY" | "CERTIFICATE" => {}
         "PRIVATE KEY" | "EC PRIVATE KEY" | "RSA PRIVATE KEY" | "ENCRYPTED PRIVATE KEY" => {
             return Err(KeyError::new(format!(
-                "{} holds a private key; verifying needs only the public key \
-                 (openssl pkey -in {} -pubout -out public.pem)",
-                path.display(),
-                path.display()
+                "{origin} holds a private key; verifying needs only the public key \
+                 (openssl pkey -in {origin} -pubout -out public.pem)"
             )));
         }
         other => {
             return Err(KeyError::new(format!(
-                "{} holds a PEM {other} block; expected a public key (PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE)",
-                path.display()
+                "{origin} holds a PEM {other} block; expected a public key (PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE)"
             )));
         }
     }
     // Only the key block: jsonwebtoken reads the first block of what it is given.
-    let public = public_key_from_pem(pem::encode(&block).as_bytes()).ok_or_else(|| {
+    let public = public_key_from_pem(pem::encode(block).as_bytes()).ok_or_else(|| {
         KeyError::new(format!(
-            "{} is a PEM {} block but not an RSA, EC (P-256, P-384) or Ed25519 public key",
-            path.display(),
+            "{origin} is a PEM {} block but not an RSA, EC (P-256, P-384, P-521, secp256k1) or Ed25519 public key",
             block.tag()
         ))
     })?;
-    check_rsa_size(path, public.key_type)?;
+    check_rsa_size(origin, public.key_type)?;
     Ok(public)
 }
 
@@ -624,17 +638,8 @@ pub(crate) fn public_key_from_pem(content: &[u8]) -> Option<PublicKey> {
         // The point's length alone does not name the curve: a secp256k1 or brainpool key has
         // the length of a P-256 one. Check that the point lies on the curve.
         let key_type = match decoding.kind() {
-            DecodingKeyKind::SecretOrDer(point)
-                if point.len() == 65 && on_curve(&ECDSA_P256_SHA256_FIXED, point) =>
-            {
-                KeyType::EcP256
-            }
-            DecodingKeyKind::SecretOrDer(point)
-                if point.len() == 97 && on_curve(&ECDSA_P384_SHA384_FIXED, point) =>
-            {
-                KeyType::EcP384
-            }
-            _ => return None,
+            DecodingKeyKind::SecretOrDer(point) => Curve::of_point(point)?.key_type(),
+            DecodingKeyKind::RsaModulusExponent { .. } => return None,
         };
         return Some(PublicKey::new(key_type, decoding));
     }
@@ -648,11 +653,6 @@ pub(crate) fn public_key_from_pem(content: &[u8]) -> Option<PublicKey> {
         };
     }
     None
-}
-
-/// Whether `point` (uncompressed, `04 || x || y`) is a valid public key for `algorithm`.
-fn on_curve(algorithm: &'static EcdsaVerificationAlgorithm, point: &[u8]) -> bool {
-    ParsedPublicKey::new(algorithm, point).is_ok()
 }
 
 /// `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }`
@@ -804,7 +804,10 @@ mod tests {
         assert_eq!(key_type(&fixture("ec384.pub.pem")), Some(KeyType::EcP384));
         assert_eq!(key_type(&fixture("ec256.crt")), Some(KeyType::EcP256));
         // 65 bytes like a P-256 point, but on secp256k1.
-        assert_eq!(key_type(&fixture("secp256k1.pub.pem")), None);
+        assert_eq!(
+            key_type(&fixture("secp256k1.pub.pem")),
+            Some(KeyType::EcSecp256k1)
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! Nothing here reads the clock or prints: time is passed in and warnings are handed back.
 
 pub mod alg;
+pub mod curve;
 pub mod error;
 pub mod keys;
 pub mod token;
@@ -17,4 +18,5 @@ pub use verify::{Policy, TokenType, Verified, VerifyingKey};
 pub mod claims;
 pub mod json;
 pub mod jwk;
+pub mod keyform;
 pub mod pair;

@@ -6,17 +6,15 @@
 
 use aws_lc_rs::hmac;
 use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::signature::{
-    self as sig, ECDSA_P256_SHA256_FIXED_SIGNING, ECDSA_P384_SHA384_FIXED_SIGNING, EcdsaKeyPair,
-    Ed25519KeyPair, RsaKeyPair,
-};
+use aws_lc_rs::signature::{self as sig, EcdsaKeyPair, Ed25519KeyPair, RsaKeyPair};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 
 use super::alg::{Alg, Family};
+use super::curve::Curve;
 use super::error::KeyError;
-use super::keys::{KeyType, PrivateKey, Secret};
+use super::keys::{PrivateKey, Secret};
 use super::token::Object;
 
 /// A key and the algorithm to sign with.
@@ -147,12 +145,11 @@ fn prepare(alg: Alg, key: &PrivateKey) -> SigningKey {
                 .map_or_else(|_| invalid(), |pair| SigningKey::Rsa(pair, encoding))
         }
         Family::Ec => {
-            let curve = if key.key_type == KeyType::EcP256 {
-                &ECDSA_P256_SHA256_FIXED_SIGNING
-            } else {
-                &ECDSA_P384_SHA384_FIXED_SIGNING
+            let Some(curve) = Curve::of_key_type(key.key_type) else {
+                return invalid();
             };
-            EcdsaKeyPair::from_pkcs8(curve, pkcs8).map_or_else(|_| invalid(), SigningKey::Ec)
+            EcdsaKeyPair::from_pkcs8(curve.signing(), pkcs8)
+                .map_or_else(|_| invalid(), SigningKey::Ec)
         }
         Family::Ed => Ed25519KeyPair::from_pkcs8_maybe_unchecked(pkcs8)
             .map_or_else(|_| invalid(), SigningKey::Ed),
@@ -178,7 +175,8 @@ mod tests {
         let input = format!("{}.{}", encode(&header), encode(claims));
         let key = jsonwebtoken::EncodingKey::from_secret(secret);
         let signature =
-            jsonwebtoken::crypto::sign(input.as_bytes(), &key, alg.to_jsonwebtoken()).unwrap();
+            jsonwebtoken::crypto::sign(input.as_bytes(), &key, alg.to_jsonwebtoken().unwrap())
+                .unwrap();
         format!("{input}.{signature}")
     }
 

@@ -1,0 +1,362 @@
+//! Every form a key file comes in: PEM (plain or encrypted PKCS#8), a JWK, or a JWKS. The form
+//! is read from the content, never from the file's name.
+
+pub mod jwk;
+pub mod pem;
+pub mod rsa;
+
+use serde_json::Value;
+
+use super::alg::{Alg, Family};
+use super::error::KeyError;
+use super::keys::{KeyType, PrivateKey, PublicKey, Secret};
+
+/// What a key file holds, by its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Pem,
+    Jwk,
+    Jwks,
+}
+
+/// A key as read, before anyone asks it to sign or verify.
+pub enum Material {
+    Private(PrivateKey),
+    Public(PublicKey),
+    /// An `oct` JWK: an HMAC secret.
+    Secret(Secret),
+}
+
+impl Material {
+    pub fn key_type(&self) -> Option<KeyType> {
+        match self {
+            Material::Private(key) => Some(key.key_type),
+            Material::Public(key) => Some(key.key_type),
+            Material::Secret(_) => None,
+        }
+    }
+
+    pub fn fits(&self, alg: Alg) -> bool {
+        match self.key_type() {
+            Some(key_type) => key_type.fits(alg),
+            None => alg.family() == Family::Hmac,
+        }
+    }
+
+    /// The algorithm used when neither `--alg` nor the JWK's `alg` names one.
+    pub fn default_alg(&self) -> Alg {
+        self.key_type().map_or(Alg::HS256, KeyType::default_alg)
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Material::Private(key) => format!("{} (private)", key.key_type.describe()),
+            Material::Public(key) => format!("{} (public)", key.key_type.describe()),
+            Material::Secret(_) => "an HMAC secret (oct)".to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Material {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+/// What a JWK's `use` and `key_ops` allow. A PEM key allows everything its kind can do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Usage {
+    pub sign: bool,
+    pub verify: bool,
+}
+
+impl Usage {
+    pub const ANY: Usage = Usage {
+        sign: true,
+        verify: true,
+    };
+}
+
+/// One key of a key file, with what a JWK says about it.
+#[derive(Debug)]
+pub struct KeyEntry {
+    pub material: Material,
+    pub kid: Option<String>,
+    /// The JWK's `alg`: when present, the only algorithm the key is used with.
+    pub alg: Option<Alg>,
+    pub usage: Usage,
+}
+
+impl KeyEntry {
+    /// The algorithm to use: `requested` (from `--alg`) must agree with the key's own `alg`.
+    pub fn algorithm(&self, requested: Option<Alg>, origin: &str) -> Result<Alg, KeyError> {
+        let alg = match (requested, self.alg) {
+            (Some(requested), Some(own)) if requested != own => {
+                return Err(KeyError::new(format!(
+                    "{origin} is for {own} (its \"alg\"), not {requested}"
+                )));
+            }
+            (Some(alg), _) | (None, Some(alg)) => alg,
+            (None, None) => self.material.default_alg(),
+        };
+        if !self.material.fits(alg) {
+            return Err(KeyError::new(format!(
+                "{origin} holds {}, which does not fit {alg}",
+                self.material.describe()
+            )));
+        }
+        Ok(alg)
+    }
+
+    /// Refuses a key whose `use` or `key_ops` forbid signing.
+    pub fn check_may_sign(&self, origin: &str) -> Result<(), KeyError> {
+        if self.usage.sign {
+            Ok(())
+        } else {
+            Err(KeyError::new(format!(
+                "{origin}: the key's \"use\" or \"key_ops\" do not allow signing"
+            )))
+        }
+    }
+
+    /// Refuses a key whose `use` or `key_ops` forbid verifying.
+    pub fn check_may_verify(&self, origin: &str) -> Result<(), KeyError> {
+        if self.usage.verify {
+            Ok(())
+        } else {
+            Err(KeyError::new(format!(
+                "{origin}: the key's \"use\" or \"key_ops\" do not allow verifying"
+            )))
+        }
+    }
+}
+
+/// The form of a key file from its first bytes: JSON starts with `{`, PEM has a `-----BEGIN`.
+pub fn sniff(content: &[u8]) -> Option<Format> {
+    let text = content
+        .strip_prefix("\u{feff}".as_bytes())
+        .unwrap_or(content);
+    let start = text.iter().position(|byte| !byte.is_ascii_whitespace())?;
+    let rest = text.get(start..)?;
+    if rest.starts_with(b"{") {
+        let value: Value = serde_json::from_slice(rest).ok()?;
+        return Some(if value.get("keys").is_some() {
+            Format::Jwks
+        } else {
+            Format::Jwk
+        });
+    }
+    memchr::memmem::find(text, b"-----BEGIN ").map(|_| Format::Pem)
+}
+
+/// Every key in `content`, which came from `origin` (for messages). A JWKS entry jwtctl cannot
+/// use is skipped with a warning, unless none is left.
+pub fn read(
+    content: &[u8],
+    origin: &str,
+    password: Option<&Secret>,
+    warn: &mut dyn FnMut(String),
+) -> Result<(Format, Vec<KeyEntry>), KeyError> {
+    let Some(format) = sniff(content) else {
+        let binary = content.first() == Some(&0x30);
+        return Err(KeyError::new(if binary {
+            format!(
+                "{origin} looks like DER; jwtctl reads PEM, a JWK or a JWKS \
+                 (openssl pkey -inform DER -in {origin} -out key.pem)"
+            )
+        } else {
+            format!(
+                "{origin} holds no PEM block, JWK or JWKS (expected -----BEGIN PRIVATE KEY-----, \
+                 -----BEGIN PUBLIC KEY----- or a JSON object)"
+            )
+        }));
+    };
+    if format != Format::Pem && password.is_some() {
+        warn(format!(
+            "{origin} is a JWK, which is never encrypted; the key password is not used"
+        ));
+    }
+    let entries = match format {
+        Format::Pem => vec![pem::read(content, origin, password, warn)?],
+        Format::Jwk => {
+            let value = json(content, origin)?;
+            vec![jwk::read(&value).map_err(|reason| KeyError::new(format!("{origin}: {reason}")))?]
+        }
+        Format::Jwks => read_set(&json(content, origin)?, origin, warn)?,
+    };
+    Ok((format, entries))
+}
+
+fn json(content: &[u8], origin: &str) -> Result<Value, KeyError> {
+    let text = content
+        .strip_prefix("\u{feff}".as_bytes())
+        .unwrap_or(content);
+    // The parser's message names a line and column, never the text there.
+    serde_json::from_slice(text)
+        .map_err(|error| KeyError::new(format!("{origin} is not valid JSON: {error}")))
+}
+
+fn read_set(
+    value: &Value,
+    origin: &str,
+    warn: &mut dyn FnMut(String),
+) -> Result<Vec<KeyEntry>, KeyError> {
+    let Some(Value::Array(keys)) = value.get("keys") else {
+        return Err(KeyError::new(format!(
+            "{origin} is not a JWKS: its \"keys\" is not an array"
+        )));
+    };
+    let mut entries = Vec::with_capacity(keys.len());
+    let mut kids: Vec<&str> = Vec::new();
+    for (index, key) in keys.iter().enumerate() {
+        let kid = key.get("kid").and_then(Value::as_str);
+        let name = match kid {
+            Some(kid) => format!("key {} (kid {kid:?}) of {origin}", index + 1),
+            None => format!("key {} of {origin}", index + 1),
+        };
+        if let Some(kid) = kid {
+            // Two keys under one kid would let the set's order decide which one verifies.
+            if kids.contains(&kid) {
+                return Err(KeyError::new(format!(
+                    "{origin} has more than one key with kid {kid:?}"
+                )));
+            }
+            kids.push(kid);
+        }
+        match jwk::read(key) {
+            Ok(entry) => entries.push(entry),
+            Err(reason) => warn(format!("{name} is skipped: {reason}")),
+        }
+    }
+    if entries.is_empty() {
+        return Err(KeyError::new(format!(
+            "{origin} holds no key jwtctl can use"
+        )));
+    }
+    Ok(entries)
+}
+
+/// The one key to use: the one whose `kid` is `kid`, or the only one.
+pub fn select(
+    entries: Vec<KeyEntry>,
+    kid: Option<&str>,
+    origin: &str,
+) -> Result<KeyEntry, KeyError> {
+    let count = entries.len();
+    match kid {
+        Some(kid) => {
+            let known: Vec<String> = entries
+                .iter()
+                .filter_map(|entry| entry.kid.as_deref().map(|kid| format!("{kid:?}")))
+                .collect();
+            entries
+                .into_iter()
+                .find(|entry| entry.kid.as_deref() == Some(kid))
+                .ok_or_else(|| {
+                    KeyError::new(format!(
+                        "{origin} has no key with kid {kid:?} (known: {})",
+                        if known.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            known.join(", ")
+                        }
+                    ))
+                })
+        }
+        None => {
+            let mut entries = entries.into_iter();
+            match (entries.next(), count) {
+                (Some(only), 1) => Ok(only),
+                _ => Err(KeyError::new(format!(
+                    "{origin} holds {count} keys; choose one with --kid"
+                ))),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_form_comes_from_the_content() {
+        assert_eq!(
+            sniff(b"  {\"kty\":\"oct\",\"k\":\"AA\"}\n"),
+            Some(Format::Jwk)
+        );
+        assert_eq!(sniff(b"{\"keys\":[]}"), Some(Format::Jwks));
+        assert_eq!(
+            sniff("\u{feff}{\"keys\":[]}".as_bytes()),
+            Some(Format::Jwks)
+        );
+        assert_eq!(
+            sniff(b"a comment\n-----BEGIN PUBLIC KEY-----\n"),
+            Some(Format::Pem)
+        );
+        assert_eq!(sniff(b"{not json"), None);
+        assert_eq!(sniff(b"hello"), None);
+        assert_eq!(sniff(b""), None);
+        assert_eq!(sniff(&[0x30, 0x82, 0x01]), None);
+    }
+
+    fn entries(text: &str) -> Result<Vec<KeyEntry>, KeyError> {
+        read(text.as_bytes(), "keys.json", None, &mut |_| {}).map(|(_, entries)| entries)
+    }
+
+    #[test]
+    fn selects_by_kid_or_the_only_key() {
+        let set =
+            r#"{"keys":[{"kty":"oct","k":"AAAA","kid":"a"},{"kty":"oct","k":"BBBB","kid":"b"}]}"#;
+        let chosen = select(entries(set).unwrap(), Some("b"), "keys.json").unwrap();
+        assert_eq!(chosen.kid.as_deref(), Some("b"));
+        let error = select(entries(set).unwrap(), None, "keys.json").unwrap_err();
+        assert!(
+            error.0.contains("holds 2 keys; choose one with --kid"),
+            "{error}"
+        );
+        let error = select(entries(set).unwrap(), Some("c"), "keys.json").unwrap_err();
+        assert!(
+            error.0.contains(r#"no key with kid "c" (known: "a", "b")"#),
+            "{error}"
+        );
+        let one = r#"{"keys":[{"kty":"oct","k":"AAAA"}]}"#;
+        assert!(select(entries(one).unwrap(), None, "keys.json").is_ok());
+    }
+
+    #[test]
+    fn a_set_skips_what_it_cannot_use_and_refuses_twin_kids() {
+        let mut warnings = Vec::new();
+        let set = r#"{"keys":[{"kty":"DSA"},{"kty":"oct","k":"AAAA"}]}"#;
+        let (_, keys) = read(set.as_bytes(), "s", None, &mut |w| warnings.push(w)).unwrap();
+        assert_eq!(keys.len(), 1);
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0].contains("key 1 of s is skipped"),
+            "{warnings:?}"
+        );
+        let twins =
+            r#"{"keys":[{"kty":"oct","k":"AAAA","kid":"a"},{"kty":"oct","k":"BBBB","kid":"a"}]}"#;
+        assert!(
+            entries(twins)
+                .unwrap_err()
+                .0
+                .contains("more than one key with kid")
+        );
+        assert!(entries(r#"{"keys":[{"kty":"DSA"}]}"#).is_err());
+        assert!(entries(r#"{"keys":{}}"#).is_err());
+    }
+
+    #[test]
+    fn the_jwk_alg_pins_the_algorithm() {
+        let entry = entries(r#"{"kty":"oct","k":"AAAA","alg":"HS384"}"#)
+            .unwrap()
+            .remove(0);
+        assert_eq!(entry.algorithm(None, "k").unwrap(), Alg::HS384);
+        assert_eq!(entry.algorithm(Some(Alg::HS384), "k").unwrap(), Alg::HS384);
+        assert!(entry.algorithm(Some(Alg::HS256), "k").is_err());
+        let plain = entries(r#"{"kty":"oct","k":"AAAA"}"#).unwrap().remove(0);
+        assert_eq!(plain.algorithm(None, "k").unwrap(), Alg::HS256);
+        assert!(plain.algorithm(Some(Alg::RS256), "k").is_err());
+    }
+}
