@@ -98,7 +98,8 @@ impl Signer {
         Ok(token)
     }
 
-    fn signature(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
+    /// The signature of a JWS signing input (`header.payload`) built elsewhere.
+    pub fn signature(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
         let failed = || KeyError::new(format!("cannot sign with {}", self.alg));
         match &self.key {
             SigningKey::Hmac(key) => Ok(hmac::sign(key, message).as_ref().to_vec()),

@@ -93,20 +93,17 @@ pub fn decrypt(
     origin: &str,
     password: &Secret,
 ) -> Result<Zeroizing<Vec<u8>>, KeyError> {
-    let info = EncryptedPrivateKeyInfoRef::from_der(der).map_err(|_| {
+    let unsupported = || {
         KeyError::new(format!(
-            "{origin} is a PEM ENCRYPTED PRIVATE KEY block but not valid encrypted PKCS#8"
+            "{origin} is not encrypted with PBES2 (PBKDF2 or scrypt, and AES), the only scheme \
+             jwtctl reads; re-encrypt it with \
+             `openssl pkcs8 -topk8 -v2 aes-256-cbc -in {origin} -out key.p8.pem`"
         ))
-    })?;
-    let parameters = match &info.encryption_algorithm {
-        EncryptionScheme::Pbes2(parameters) => parameters,
-        #[allow(unreachable_patterns)]
-        _ => {
-            return Err(KeyError::new(format!(
-                "{origin} is encrypted with PBES1, which jwtctl does not read; re-encrypt it with \
-                 `openssl pkcs8 -topk8 -v2 aes-256-cbc -in {origin} -out key.p8.pem`"
-            )));
-        }
+    };
+    // The crate decodes only the schemes it supports: PKCS#12's PBE and PBES1 fail here.
+    let info = EncryptedPrivateKeyInfoRef::from_der(der).map_err(|_| unsupported())?;
+    let EncryptionScheme::Pbes2(parameters) = &info.encryption_algorithm else {
+        return Err(unsupported());
     };
     check_cost(&parameters.kdf, origin)?;
     let document = info.decrypt(password.expose()).map_err(|_| {
