@@ -22,6 +22,8 @@ pub struct Signer {
     alg: Alg,
     key: SigningKey,
     kid: Option<String>,
+    /// Header members beyond `alg`, `kid` and `typ` (`issue --header`, `--x5c`).
+    extra: Object,
 }
 
 enum SigningKey {
@@ -42,6 +44,8 @@ struct Header<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     kid: Option<&'a str>,
     typ: &'a str,
+    #[serde(flatten)]
+    extra: &'a Object,
 }
 
 impl Signer {
@@ -61,7 +65,12 @@ impl Signer {
                 other.family().describe()
             )),
         };
-        Signer { alg, key, kid }
+        Signer {
+            alg,
+            key,
+            kid,
+            extra: Object::new(),
+        }
     }
 
     pub fn from_private_key(alg: Alg, key: &PrivateKey, kid: Option<String>) -> Self {
@@ -69,7 +78,18 @@ impl Signer {
             alg,
             key: prepare(alg, key),
             kid,
+            extra: Object::new(),
         }
+    }
+
+    /// Adds header members; `alg`, `kid` and `typ` stay the signer's (see `header::parse_headers`).
+    pub fn with_header_members(mut self, members: Object) -> Self {
+        self.extra.extend(
+            members
+                .into_iter()
+                .filter(|(name, _)| !matches!(name.as_str(), "alg" | "kid" | "typ")),
+        );
+        self
     }
 
     pub fn alg(&self) -> Alg {
@@ -82,6 +102,7 @@ impl Signer {
             alg: self.alg.name(),
             kid: self.kid.as_deref(),
             typ,
+            extra: &self.extra,
         };
         let mut json = Vec::with_capacity(256);
         let mut token = String::with_capacity(512);
@@ -197,6 +218,25 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn extra_header_members_are_signed_but_cannot_replace_alg_kid_or_typ() {
+        let secret = Secret::new(vec![7; 32]);
+        let Value::Object(extra) = json!({"cty": "JWT", "alg": "none", "typ": "x", "kid": "y"})
+        else {
+            unreachable!()
+        };
+        let signer =
+            Signer::from_secret(Alg::HS256, &secret, Some("k1".into())).with_header_members(extra);
+        let token = signer.sign("at+jwt", &Object::new()).unwrap();
+        let header = token.split('.').next().unwrap();
+        let header: Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).unwrap()).unwrap();
+        assert_eq!(
+            header,
+            json!({"alg": "HS256", "kid": "k1", "typ": "at+jwt", "cty": "JWT"})
+        );
     }
 
     #[test]

@@ -463,6 +463,37 @@ pub fn secret_jwk(secret: &Secret, alg: Option<Alg>) -> Secret {
     Secret::new(serde_json::to_vec(&jwk).unwrap_or_default())
 }
 
+/// The X.509 `SubjectPublicKeyInfo` DER of a public key.
+pub fn public_spki(public: &PublicKey) -> Result<Vec<u8>, KeyError> {
+    let failed = || KeyError::new("cannot encode the public key");
+    let der: aws_lc_rs::encoding::PublicKeyX509Der =
+        match public_parts(public).ok_or_else(failed)? {
+            PublicParts::Rsa { n, e } => PublicKeyComponents {
+                n: n.as_slice(),
+                e: e.as_slice(),
+            }
+            .as_der()
+            .map_err(|_| failed())?,
+            PublicParts::Ec { curve, x, y } => {
+                let mut point = Vec::with_capacity(1 + x.len() + y.len());
+                point.push(4);
+                point.extend_from_slice(&x);
+                point.extend_from_slice(&y);
+                aws_lc_rs::signature::ParsedPublicKey::new(curve.verification(), &point)
+                    .map_err(|_| failed())?
+                    .as_der()
+                    .map_err(|_| failed())?
+            }
+            PublicParts::Ed { x } => {
+                aws_lc_rs::signature::ParsedPublicKey::new(&aws_lc_rs::signature::ED25519, &x)
+                    .map_err(|_| failed())?
+                    .as_der()
+                    .map_err(|_| failed())?
+            }
+        };
+    Ok(der.as_ref().to_vec())
+}
+
 /// The same public key whatever its source: compares the JWK members.
 pub fn same_public_key(a: &PublicKey, b: &PublicKey) -> bool {
     match (public_parts(a), public_parts(b)) {
@@ -548,7 +579,7 @@ mod tests {
             (json!({"kty": "OKP", "crv": "X25519", "x": ""}), "X25519"),
             (
                 json!({"kty": "OKP", "crv": "Ed25519", "x": "AAAA"}),
-                "32 bytes",
+                "32-byte",
             ),
         ] {
             let error = entry(value.clone()).err().unwrap_or_default();

@@ -131,6 +131,84 @@ impl KeyEntry {
     }
 }
 
+/// What `convert` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Jwk,
+    Pem,
+}
+
+/// A key written out: the text, and whether it holds private material.
+pub struct Exported {
+    pub text: Secret,
+    pub private: bool,
+}
+
+/// Writes a key as a JWK (with its RFC 7638 thumbprint as `kid`) or PEM (PKCS#8 or SPKI);
+/// `public_only` keeps only the public half. `alg` goes into a JWK when known.
+pub fn export(
+    material: &Material,
+    target: Target,
+    public_only: bool,
+    alg: Option<Alg>,
+) -> Result<Exported, KeyError> {
+    let derived;
+    let public = match material {
+        Material::Secret(secret) => {
+            if public_only {
+                return Err(KeyError::new("an HMAC secret (oct key) has no public half"));
+            }
+            return match target {
+                Target::Jwk => Ok(Exported {
+                    text: with_newline(&jwk::secret_jwk(secret, alg)),
+                    private: true,
+                }),
+                Target::Pem => Err(KeyError::new(
+                    "an HMAC secret (oct key) has no PEM form; convert it to a JWK",
+                )),
+            };
+        }
+        Material::Private(private) if !public_only => {
+            let text = match target {
+                Target::Jwk => with_newline(&jwk::private_jwk(private, alg)?),
+                Target::Pem => Secret::new(
+                    super::jwk::to_pem("PRIVATE KEY", private.pkcs8.expose()).into_bytes(),
+                ),
+            };
+            return Ok(Exported {
+                text,
+                private: true,
+            });
+        }
+        Material::Private(private) => {
+            derived = super::jwk::public_of(private)?;
+            &derived
+        }
+        Material::Public(public) => public,
+    };
+    let text = match target {
+        Target::Jwk => {
+            let value = Value::Object(jwk::public_jwk(public, alg)?);
+            let mut text = serde_json::to_vec(&value)
+                .map_err(|_| KeyError::new("cannot describe the key as a JWK"))?;
+            text.push(b'\n');
+            text
+        }
+        Target::Pem => super::jwk::to_pem("PUBLIC KEY", &jwk::public_spki(public)?).into_bytes(),
+    };
+    Ok(Exported {
+        text: Secret::new(text),
+        private: false,
+    })
+}
+
+fn with_newline(text: &Secret) -> Secret {
+    let mut bytes = Vec::with_capacity(text.len() + 1);
+    bytes.extend_from_slice(text.expose());
+    bytes.push(b'\n');
+    Secret::new(bytes)
+}
+
 /// The form of a key file from its first bytes: JSON starts with `{`, PEM has a `-----BEGIN`.
 pub fn sniff(content: &[u8]) -> Option<Format> {
     let text = content
@@ -345,6 +423,43 @@ mod tests {
         );
         assert!(entries(r#"{"keys":[{"kty":"DSA"}]}"#).is_err());
         assert!(entries(r#"{"keys":{}}"#).is_err());
+    }
+
+    #[test]
+    fn export_writes_each_form_and_keeps_secrets_out_of_public_output() {
+        let secret = entries(r#"{"kty":"oct","k":"AAAA"}"#).unwrap().remove(0);
+        let jwk = export(&secret.material, Target::Jwk, false, Some(Alg::HS256)).unwrap();
+        assert!(jwk.private);
+        assert!(jwk.text.expose().ends_with(b"}\n"));
+        assert!(export(&secret.material, Target::Pem, false, None).is_err());
+        assert!(export(&secret.material, Target::Jwk, true, None).is_err());
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keys");
+        for name in ["rsa.pem", "ec521.pem", "secp256k1.pem", "ed25519.pem"] {
+            let content = std::fs::read(path.join(name)).unwrap();
+            let (_, mut keys) = read(&content, name, None, &mut |_| {}).unwrap();
+            let key = keys.remove(0);
+            for target in [Target::Jwk, Target::Pem] {
+                let public = export(&key.material, target, true, None).unwrap();
+                assert!(!public.private);
+                let text = String::from_utf8(public.text.expose().to_vec()).unwrap();
+                assert!(
+                    !text.contains("PRIVATE") && !text.contains("\"d\""),
+                    "{name}: {text}"
+                );
+                let (_, mut back) = read(text.as_bytes(), name, None, &mut |_| {}).unwrap();
+                assert!(
+                    matches!(back.remove(0).material, Material::Public(_)),
+                    "{name}"
+                );
+                let private = export(&key.material, target, false, None).unwrap();
+                assert!(private.private);
+                let (_, mut back) = read(private.text.expose(), name, None, &mut |_| {}).unwrap();
+                assert!(
+                    matches!(back.remove(0).material, Material::Private(_)),
+                    "{name}"
+                );
+            }
+        }
     }
 
     #[test]
