@@ -23,7 +23,7 @@ fn read_with(content: &[u8], password: Option<&str>) -> Result<KeyEntry, String>
     let password = password.map(|p| Secret::new(p.as_bytes().to_vec()));
     keyform::read(content, "key.pem", password.as_ref(), &mut |_| {})
         .and_then(|(_, entries)| keyform::select(entries, None, "key.pem"))
-        .map_err(|error| error.0)
+        .map_err(|error| error.to_string())
 }
 
 fn read(content: &[u8]) -> KeyEntry {
@@ -518,7 +518,10 @@ fn use_and_key_ops_decide_what_a_key_may_do() {
     encryption["use"] = json!("enc");
     let entry = read(&jwk_text(&encryption));
     let error = entry.check_may_verify("k.jwk").unwrap_err();
-    assert!(error.0.contains("do not allow verifying"), "{error}");
+    assert!(
+        error.to_string().contains("do not allow verifying"),
+        "{error}"
+    );
 }
 
 #[test]

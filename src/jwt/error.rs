@@ -90,4 +90,29 @@ impl KeyError {
     pub fn new(message: impl Into<String>) -> Self {
         KeyError(message.into())
     }
+
+    /// The file, variable or stream could not be read, is missing or empty.
+    pub fn unreadable(message: impl Into<String>) -> Self {
+        KeyError::new(message)
+    }
+
+    /// The content does not parse as the key or secret it should be.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        KeyError::new(message)
+    }
+
+    /// A valid key of the wrong kind for what it is asked to do.
+    pub fn wrong_kind(message: impl Into<String>) -> Self {
+        KeyError::new(message)
+    }
+
+    /// A key that parses but must not be used.
+    pub fn unfit(message: impl Into<String>) -> Self {
+        KeyError::new(message)
+    }
+
+    /// The crypto backend failed.
+    pub fn backend(message: impl Into<String>) -> Self {
+        KeyError::new(message)
+    }
 }

@@ -22,16 +22,17 @@ pub struct CertificateChain {
 impl CertificateChain {
     /// Reads a PEM file of `CERTIFICATE` blocks, the leaf first.
     pub fn read(content: &[u8], origin: &str) -> Result<CertificateChain, KeyError> {
-        let blocks = pem::parse_many(content)
-            .map_err(|error| KeyError::new(format!("{origin} is not a valid PEM file: {error}")))?;
+        let blocks = pem::parse_many(content).map_err(|error| {
+            KeyError::invalid(format!("{origin} is not a valid PEM file: {error}"))
+        })?;
         if let Some(other) = blocks.iter().find(|block| block.tag() != "CERTIFICATE") {
-            return Err(KeyError::new(format!(
+            return Err(KeyError::wrong_kind(format!(
                 "{origin} holds a PEM {} block; --x5c takes certificates only",
                 other.tag()
             )));
         }
         let Some(first) = blocks.first() else {
-            return Err(KeyError::new(format!(
+            return Err(KeyError::invalid(format!(
                 "{origin} holds no certificate (expected -----BEGIN CERTIFICATE-----)"
             )));
         };
@@ -47,7 +48,7 @@ impl CertificateChain {
         if same_public_key(&self.leaf, signing) {
             Ok(())
         } else {
-            Err(KeyError::new(format!(
+            Err(KeyError::wrong_kind(format!(
                 "the first certificate of {origin} (the leaf) is not for the signing key"
             )))
         }
@@ -90,7 +91,10 @@ mod tests {
         let other = keys::public_key_from_pem(&fixture("rsa-other.pub.pem")).unwrap();
         assert!(chain.check_leaf(&own, "rsa.crt").is_ok());
         let error = chain.check_leaf(&other, "rsa.crt").unwrap_err();
-        assert!(error.0.contains("is not for the signing key"), "{error}");
+        assert!(
+            error.to_string().contains("is not for the signing key"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -113,7 +117,7 @@ mod tests {
     #[test]
     fn only_certificates() {
         let error = CertificateChain::read(&fixture("rsa.pub.pem"), "k.pem").unwrap_err();
-        assert!(error.0.contains("certificates only"), "{error}");
+        assert!(error.to_string().contains("certificates only"), "{error}");
         assert!(CertificateChain::read(b"", "e.pem").is_err());
     }
 }

@@ -219,7 +219,7 @@ fn private_material(pkcs8: &[u8]) -> Result<Material, String> {
     keys::private_key_from_pkcs8("the key", Zeroizing::new(pkcs8.to_vec()))
         .map(Material::Private)
         .map_err(|error| match error {
-            Some(error) => error.0,
+            Some(error) => error.to_string(),
             None => "its private key could not be read back".to_owned(),
         })
 }
@@ -382,7 +382,7 @@ fn thumbprint_of(required: &Map<String, Value>) -> String {
 }
 
 fn cannot_describe() -> KeyError {
-    KeyError::new("cannot describe the key as a JWK")
+    KeyError::backend("cannot describe the key as a JWK")
 }
 
 /// The RFC 7638 SHA-256 thumbprint of a public key.
@@ -465,7 +465,7 @@ pub fn secret_jwk(secret: &Secret, alg: Option<Alg>) -> Secret {
 
 /// The X.509 `SubjectPublicKeyInfo` DER of a public key.
 pub fn public_spki(public: &PublicKey) -> Result<Vec<u8>, KeyError> {
-    let failed = || KeyError::new("cannot encode the public key");
+    let failed = || KeyError::backend("cannot encode the public key");
     let der: aws_lc_rs::encoding::PublicKeyX509Der =
         match public_parts(public).ok_or_else(failed)? {
             PublicParts::Rsa { n, e } => PublicKeyComponents {

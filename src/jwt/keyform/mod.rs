@@ -92,7 +92,7 @@ impl KeyEntry {
     pub fn algorithm(&self, requested: Option<Alg>, origin: &str) -> Result<Alg, KeyError> {
         let alg = match (requested, self.alg) {
             (Some(requested), Some(own)) if requested != own => {
-                return Err(KeyError::new(format!(
+                return Err(KeyError::wrong_kind(format!(
                     "{origin} is for {own} (its \"alg\"), not {requested}"
                 )));
             }
@@ -100,7 +100,7 @@ impl KeyEntry {
             (None, None) => self.material.default_alg(),
         };
         if !self.material.fits(alg) {
-            return Err(KeyError::new(format!(
+            return Err(KeyError::wrong_kind(format!(
                 "{origin} holds {}, which does not fit {alg}",
                 self.material.describe()
             )));
@@ -113,7 +113,7 @@ impl KeyEntry {
         if self.usage.sign {
             Ok(())
         } else {
-            Err(KeyError::new(format!(
+            Err(KeyError::wrong_kind(format!(
                 "{origin}: the key's \"use\" or \"key_ops\" do not allow signing"
             )))
         }
@@ -124,7 +124,7 @@ impl KeyEntry {
         if self.usage.verify {
             Ok(())
         } else {
-            Err(KeyError::new(format!(
+            Err(KeyError::wrong_kind(format!(
                 "{origin}: the key's \"use\" or \"key_ops\" do not allow verifying"
             )))
         }
@@ -156,14 +156,16 @@ pub fn export(
     let public = match material {
         Material::Secret(secret) => {
             if public_only {
-                return Err(KeyError::new("an HMAC secret (oct key) has no public half"));
+                return Err(KeyError::wrong_kind(
+                    "an HMAC secret (oct key) has no public half",
+                ));
             }
             return match target {
                 Target::Jwk => Ok(Exported {
                     text: with_newline(&jwk::secret_jwk(secret, alg)),
                     private: true,
                 }),
-                Target::Pem => Err(KeyError::new(
+                Target::Pem => Err(KeyError::wrong_kind(
                     "an HMAC secret (oct key) has no PEM form; convert it to a JWK",
                 )),
             };
@@ -190,7 +192,7 @@ pub fn export(
         Target::Jwk => {
             let value = Value::Object(jwk::public_jwk(public, alg)?);
             let mut text = serde_json::to_vec(&value)
-                .map_err(|_| KeyError::new("cannot describe the key as a JWK"))?;
+                .map_err(|_| KeyError::backend("cannot describe the key as a JWK"))?;
             text.push(b'\n');
             text
         }
@@ -237,7 +239,7 @@ pub fn read(
 ) -> Result<(Format, Vec<KeyEntry>), KeyError> {
     let Some(format) = sniff(content) else {
         let binary = content.first() == Some(&0x30);
-        return Err(KeyError::new(if binary {
+        return Err(KeyError::invalid(if binary {
             format!(
                 "{origin} looks like DER; jwtctl reads PEM, a JWK or a JWKS \
                  (openssl pkey -inform DER -in {origin} -out key.pem)"
@@ -258,7 +260,10 @@ pub fn read(
         Format::Pem => vec![pem::read(content, origin, password, warn)?],
         Format::Jwk => {
             let value = json(content, origin)?;
-            vec![jwk::read(&value).map_err(|reason| KeyError::new(format!("{origin}: {reason}")))?]
+            vec![
+                jwk::read(&value)
+                    .map_err(|reason| KeyError::invalid(format!("{origin}: {reason}")))?,
+            ]
         }
         Format::Jwks => read_set(&json(content, origin)?, origin, warn)?,
     };
@@ -271,7 +276,7 @@ fn json(content: &[u8], origin: &str) -> Result<Value, KeyError> {
         .unwrap_or(content);
     // The parser's message names a line and column, never the text there.
     serde_json::from_slice(text)
-        .map_err(|error| KeyError::new(format!("{origin} is not valid JSON: {error}")))
+        .map_err(|error| KeyError::invalid(format!("{origin} is not valid JSON: {error}")))
 }
 
 fn read_set(
@@ -280,7 +285,7 @@ fn read_set(
     warn: &mut dyn FnMut(String),
 ) -> Result<Vec<KeyEntry>, KeyError> {
     let Some(Value::Array(keys)) = value.get("keys") else {
-        return Err(KeyError::new(format!(
+        return Err(KeyError::invalid(format!(
             "{origin} is not a JWKS: its \"keys\" is not an array"
         )));
     };
@@ -295,7 +300,7 @@ fn read_set(
         if let Some(kid) = kid {
             // Two keys under one kid would let the set's order decide which one verifies.
             if kids.contains(&kid) {
-                return Err(KeyError::new(format!(
+                return Err(KeyError::invalid(format!(
                     "{origin} has more than one key with kid {kid:?}"
                 )));
             }
@@ -307,7 +312,7 @@ fn read_set(
         }
     }
     if entries.is_empty() {
-        return Err(KeyError::new(format!(
+        return Err(KeyError::invalid(format!(
             "{origin} holds no key jwtctl can use"
         )));
     }
@@ -331,7 +336,7 @@ pub fn select(
                 .into_iter()
                 .find(|entry| entry.kid.as_deref() == Some(kid))
                 .ok_or_else(|| {
-                    KeyError::new(format!(
+                    KeyError::wrong_kind(format!(
                         "{origin} has no key with kid {kid:?} (known: {})",
                         if known.is_empty() {
                             "none".to_owned()
@@ -345,7 +350,7 @@ pub fn select(
             let mut entries = entries.into_iter();
             match (entries.next(), count) {
                 (Some(only), 1) => Ok(only),
-                _ => Err(KeyError::new(format!(
+                _ => Err(KeyError::wrong_kind(format!(
                     "{origin} holds {count} keys; choose one with --kid"
                 ))),
             }
@@ -390,12 +395,16 @@ mod tests {
         assert_eq!(chosen.kid.as_deref(), Some("b"));
         let error = select(entries(set).unwrap(), None, "keys.json").unwrap_err();
         assert!(
-            error.0.contains("holds 2 keys; choose one with --kid"),
+            error
+                .to_string()
+                .contains("holds 2 keys; choose one with --kid"),
             "{error}"
         );
         let error = select(entries(set).unwrap(), Some("c"), "keys.json").unwrap_err();
         assert!(
-            error.0.contains(r#"no key with kid "c" (known: "a", "b")"#),
+            error
+                .to_string()
+                .contains(r#"no key with kid "c" (known: "a", "b")"#),
             "{error}"
         );
         let one = r#"{"keys":[{"kty":"oct","k":"AAAA"}]}"#;
@@ -418,7 +427,7 @@ mod tests {
         assert!(
             entries(twins)
                 .unwrap_err()
-                .0
+                .to_string()
                 .contains("more than one key with kid")
         );
         assert!(entries(r#"{"keys":[{"kty":"DSA"}]}"#).is_err());

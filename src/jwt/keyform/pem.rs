@@ -25,7 +25,7 @@ pub fn read(
     warn: &mut dyn FnMut(String),
 ) -> Result<KeyEntry, KeyError> {
     let mut blocks = pem::parse_many(content)
-        .map_err(|error| KeyError::new(format!("{origin} is not a valid PEM file: {error}")))?;
+        .map_err(|error| KeyError::invalid(format!("{origin} is not a valid PEM file: {error}")))?;
     if blocks.len() > 1
         && blocks
             .first()
@@ -34,7 +34,7 @@ pub fn read(
         blocks.remove(0);
     }
     let block = blocks.into_iter().next().ok_or_else(|| {
-        KeyError::new(format!(
+        KeyError::invalid(format!(
             "{origin} holds no PEM block (expected -----BEGIN PRIVATE KEY----- or -----BEGIN PUBLIC KEY-----)"
         ))
     })?;
@@ -44,7 +44,7 @@ pub fn read(
         .is_some_and(|value| value.contains("ENCRYPTED"))
         || block.headers().get("DEK-Info").is_some();
     if legacy {
-        return Err(KeyError::new(format!(
+        return Err(KeyError::invalid(format!(
             "{origin} uses OpenSSL's legacy PEM encryption (Proc-Type: 4,ENCRYPTED), which jwtctl \
              does not read; convert it to encrypted PKCS#8 with \
              `openssl pkcs8 -topk8 -v2 aes-256-cbc -in {origin} -out key.p8.pem`"
@@ -61,7 +61,7 @@ pub fn read(
         }
         "ENCRYPTED PRIVATE KEY" => {
             let Some(password) = password else {
-                return Err(KeyError::new(format!(
+                return Err(KeyError::unreadable(format!(
                     "{origin} is encrypted; give its password with --key-password-file or --key-password-env"
                 )));
             };
@@ -94,7 +94,7 @@ pub fn decrypt(
     password: &Secret,
 ) -> Result<Zeroizing<Vec<u8>>, KeyError> {
     let unsupported = || {
-        KeyError::new(format!(
+        KeyError::invalid(format!(
             "{origin} is not encrypted with PBES2 (PBKDF2 or scrypt, and AES), the only scheme \
              jwtctl reads; re-encrypt it with \
              `openssl pkcs8 -topk8 -v2 aes-256-cbc -in {origin} -out key.p8.pem`"
@@ -107,7 +107,7 @@ pub fn decrypt(
     };
     check_cost(&parameters.kdf, origin)?;
     let document = info.decrypt(password.expose()).map_err(|_| {
-        KeyError::new(format!(
+        KeyError::invalid(format!(
             "cannot decrypt {origin}: wrong password, or the file is damaged"
         ))
     })?;
@@ -117,7 +117,7 @@ pub fn decrypt(
 fn check_cost(kdf: &pbes2::Kdf, origin: &str) -> Result<(), KeyError> {
     if let Some(pbkdf2) = kdf.pbkdf2() {
         if pbkdf2.iteration_count == 0 || pbkdf2.iteration_count > MAX_PBKDF2_ITERATIONS {
-            return Err(KeyError::new(format!(
+            return Err(KeyError::unfit(format!(
                 "{origin} asks for {} PBKDF2 iterations; jwtctl runs between 1 and {MAX_PBKDF2_ITERATIONS}",
                 pbkdf2.iteration_count
             )));
@@ -126,7 +126,7 @@ fn check_cost(kdf: &pbes2::Kdf, origin: &str) -> Result<(), KeyError> {
         // The crate turns N into log2(N) with an `expect` that fails for N = 0: check N first.
         let n = scrypt.cost_parameter;
         if n < 2 || !n.is_power_of_two() {
-            return Err(KeyError::new(format!(
+            return Err(KeyError::unfit(format!(
                 "{origin} gives scrypt a cost N of {n}, which is not a power of two"
             )));
         }
@@ -135,7 +135,7 @@ fn check_cost(kdf: &pbes2::Kdf, origin: &str) -> Result<(), KeyError> {
             .saturating_mul(n)
             .saturating_mul(u64::from(scrypt.parallelization.max(1)));
         if memory > MAX_SCRYPT_BYTES {
-            return Err(KeyError::new(format!(
+            return Err(KeyError::unfit(format!(
                 "{origin} asks scrypt for {} MiB; jwtctl allows at most {} MiB",
                 memory / (1024 * 1024),
                 MAX_SCRYPT_BYTES / (1024 * 1024)
