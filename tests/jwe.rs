@@ -144,6 +144,37 @@ fn rfc7520_vectors_refuse_a_changed_byte_in_every_segment() {
 }
 
 #[test]
+fn rfc7520_5_3_pbes2_hs512_a256kw() {
+    let entry = &vectors()["rfc7520_5.3"];
+    let password = URL_SAFE_NO_PAD
+        .decode(entry["password_b64u"].as_str().unwrap())
+        .unwrap();
+    let key = DecryptionKey::from_password(&password).unwrap();
+    let compact = entry["compact"].as_str().unwrap();
+    let info = key.info();
+    let opened = jwe::decrypt(compact, &key, &info.accepted_algs(), &info.accepted_encs()).unwrap();
+    let expected = URL_SAFE_NO_PAD
+        .decode(entry["plaintext_b64u"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(opened.plaintext, expected);
+    assert_eq!(
+        (opened.alg, opened.enc),
+        (KeyAlg::Pbes2Hs512A256Kw, ContentAlg::A128CbcHs256)
+    );
+    assert_eq!(opened.header["p2c"], 8192);
+    let wrong = DecryptionKey::from_password(b"entrap_o-peter_long-credit_tun").unwrap();
+    assert_eq!(
+        jwe::decrypt(
+            compact,
+            &wrong,
+            &info.accepted_algs(),
+            &info.accepted_encs()
+        ),
+        Err(JweError::Decryption)
+    );
+}
+
+#[test]
 fn the_wrong_key_of_the_right_type_fails_the_same_way() {
     // 5.2's RSA key opening A.1's token, 5.8's AES key opening A.3's.
     let a1 = vector("rfc7516_A1");
@@ -200,7 +231,7 @@ fn header_extras_are_written_and_kid_does_not_pick_the_key() {
     let extras = HeaderExtras {
         kid: Some("k1".into()),
         cty: Some("JWT".into()),
-        typ: None,
+        ..HeaderExtras::default()
     };
     let token = jwe::encrypt(
         b"a.b.c",

@@ -40,6 +40,7 @@ async function makeKeys(out) {
   for (const len of [16, 24, 32, 48, 64]) {
     keys[`oct${len}`] = { kty: 'oct', k: b64u(require('node:crypto').randomBytes(len)) };
   }
+  keys.password = { kty: 'oct', k: b64u(Buffer.from('correct horse battery staple \u2013 jwe')) };
   fs.writeFileSync(out, JSON.stringify(keys));
 }
 

@@ -4,8 +4,8 @@ use std::fmt;
 
 /// A key-management algorithm (the `alg` header of a JWE, RFC 7518 section 4).
 ///
-/// RSA1_5 and PBES2 are deliberately absent: RSA1_5 invites Bleichenbacher's padding oracle
-/// (RFC 8725 section 3.2) and is refused by name when a token carries it.
+/// RSA1_5 is deliberately absent: it invites Bleichenbacher's padding oracle (RFC 8725
+/// section 3.2) and is refused by name when a token carries it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum KeyAlg {
     RsaOaep,
@@ -21,6 +21,9 @@ pub enum KeyAlg {
     A128GcmKw,
     A192GcmKw,
     A256GcmKw,
+    Pbes2Hs256A128Kw,
+    Pbes2Hs384A192Kw,
+    Pbes2Hs512A256Kw,
 }
 
 /// How a key-management algorithm produces the content key.
@@ -34,10 +37,12 @@ pub enum Family {
     Ecdh(Option<usize>),
     /// AES-GCM key wrap with a key of this many bytes.
     AesGcmKw(usize),
+    /// PBES2: a password through PBKDF2 gives an n-byte AES key wrap key.
+    Pbes2(usize),
 }
 
 impl KeyAlg {
-    pub const ALL: [KeyAlg; 13] = [
+    pub const ALL: [KeyAlg; 16] = [
         KeyAlg::RsaOaep,
         KeyAlg::RsaOaep256,
         KeyAlg::A128Kw,
@@ -51,6 +56,9 @@ impl KeyAlg {
         KeyAlg::A128GcmKw,
         KeyAlg::A192GcmKw,
         KeyAlg::A256GcmKw,
+        KeyAlg::Pbes2Hs256A128Kw,
+        KeyAlg::Pbes2Hs384A192Kw,
+        KeyAlg::Pbes2Hs512A256Kw,
     ];
 
     pub fn name(self) -> &'static str {
@@ -68,6 +76,9 @@ impl KeyAlg {
             KeyAlg::A128GcmKw => "A128GCMKW",
             KeyAlg::A192GcmKw => "A192GCMKW",
             KeyAlg::A256GcmKw => "A256GCMKW",
+            KeyAlg::Pbes2Hs256A128Kw => "PBES2-HS256+A128KW",
+            KeyAlg::Pbes2Hs384A192Kw => "PBES2-HS384+A192KW",
+            KeyAlg::Pbes2Hs512A256Kw => "PBES2-HS512+A256KW",
         }
     }
 
@@ -90,6 +101,9 @@ impl KeyAlg {
             KeyAlg::A128GcmKw => Family::AesGcmKw(16),
             KeyAlg::A192GcmKw => Family::AesGcmKw(24),
             KeyAlg::A256GcmKw => Family::AesGcmKw(32),
+            KeyAlg::Pbes2Hs256A128Kw => Family::Pbes2(16),
+            KeyAlg::Pbes2Hs384A192Kw => Family::Pbes2(24),
+            KeyAlg::Pbes2Hs512A256Kw => Family::Pbes2(32),
         }
     }
 }

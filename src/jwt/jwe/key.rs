@@ -30,9 +30,18 @@ const X25519_SPKI_PREFIX: [u8; 12] = [
 /// What kind of key this is, without the key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyKind {
-    Rsa { bits: usize },
+    Rsa {
+        bits: usize,
+    },
     Ec(Curve),
-    Oct { len: usize },
+    Oct {
+        len: usize,
+    },
+    /// A password for PBES2; kept apart from `oct` so that a password is never used as an AES
+    /// key and an AES key never as a password.
+    Password {
+        len: usize,
+    },
 }
 
 impl KeyKind {
@@ -42,6 +51,7 @@ impl KeyKind {
             KeyKind::Ec(Curve::X25519) => "an X25519 (OKP) key".to_owned(),
             KeyKind::Ec(curve) => format!("an EC {} key", curve.name()),
             KeyKind::Oct { len } => format!("an oct key of {len} bytes"),
+            KeyKind::Password { len } => format!("a password of {len} bytes"),
         }
     }
 }
@@ -70,6 +80,7 @@ impl KeyInfo {
             (Family::AesKw(n) | Family::AesGcmKw(n), KeyKind::Oct { len }) => n == len,
             (Family::Direct, KeyKind::Oct { .. }) => true,
             (Family::Ecdh(_), KeyKind::Ec(_)) => true,
+            (Family::Pbes2(_), KeyKind::Password { .. }) => true,
             _ => false,
         }
     }
@@ -88,6 +99,7 @@ impl KeyInfo {
             KeyKind::Oct { len: 16 } => Ok(KeyAlg::A128Kw),
             KeyKind::Oct { len: 24 } => Ok(KeyAlg::A192Kw),
             KeyKind::Oct { len: 32 } => Ok(KeyAlg::A256Kw),
+            KeyKind::Password { .. } => Ok(KeyAlg::Pbes2Hs512A256Kw),
             KeyKind::Oct { len } => Err(JweError::Key(format!(
                 "an oct key of {len} bytes is no AES key wrap key (16, 24 or 32 bytes); name `dir` to use it as the content key"
             ))),
@@ -130,6 +142,11 @@ impl KeyInfo {
             KeyKind::Oct { len: 24 } => vec![KeyAlg::A192Kw, KeyAlg::A192GcmKw],
             KeyKind::Oct { len: 32 } => vec![KeyAlg::A256Kw, KeyAlg::A256GcmKw],
             KeyKind::Oct { .. } => Vec::new(),
+            KeyKind::Password { .. } => vec![
+                KeyAlg::Pbes2Hs256A128Kw,
+                KeyAlg::Pbes2Hs384A192Kw,
+                KeyAlg::Pbes2Hs512A256Kw,
+            ],
         }
     }
 
@@ -200,6 +217,15 @@ impl RecipientKey {
         })
     }
 
+    /// A password for the PBES2 algorithms.
+    pub fn from_password(password: &[u8]) -> Result<RecipientKey, JweError> {
+        let (material, info) = password_material(password)?;
+        Ok(RecipientKey {
+            material: PublicMaterial::Oct(material),
+            info,
+        })
+    }
+
     /// A JWK, a PEM block or DER: a public key, or the public half of a private one.
     pub fn parse(bytes: &[u8]) -> Result<RecipientKey, JweError> {
         match classify(bytes)? {
@@ -217,6 +243,15 @@ impl DecryptionKey {
 
     pub fn from_oct(bytes: &[u8]) -> Result<DecryptionKey, JweError> {
         let (material, info) = oct_material(bytes, None, None)?;
+        Ok(DecryptionKey {
+            material: PrivateMaterial::Oct(material),
+            info,
+        })
+    }
+
+    /// A password for the PBES2 algorithms.
+    pub fn from_password(password: &[u8]) -> Result<DecryptionKey, JweError> {
+        let (material, info) = password_material(password)?;
         Ok(DecryptionKey {
             material: PrivateMaterial::Oct(material),
             info,
@@ -380,6 +415,20 @@ fn oct_material(
     };
     check_alg_fits(&info)?;
     Ok((Zeroizing::new(bytes.to_vec()), info))
+}
+
+fn password_material(password: &[u8]) -> Result<(Zeroizing<Vec<u8>>, KeyInfo), JweError> {
+    if password.is_empty() {
+        return Err(key_error("the password is empty"));
+    }
+    let info = KeyInfo {
+        kind: KeyKind::Password {
+            len: password.len(),
+        },
+        kid: None,
+        jwk_alg: None,
+    };
+    Ok((Zeroizing::new(password.to_vec()), info))
 }
 
 fn jwk_curve(map: &Map<String, Value>, kty: &str) -> Result<Curve, JweError> {

@@ -1,5 +1,5 @@
 //! JSON Web Encryption (RFC 7516), compact serialization only, with the algorithms of RFC 7518
-//! that are safe to offer.
+//! that are safe to offer (all but RSA1_5).
 //!
 //! Self-contained: it depends on aws-lc-rs, serde_json and base64, and on nothing else in
 //! jwtctl, so the command layer can wrap it however the key sources end up being resolved.
@@ -7,7 +7,8 @@
 //! What `decrypt` promises (docs/SECURITY case 49):
 //! - the algorithm comes from the caller's list, never from the header alone, and the key is
 //!   the caller's, never one named by `kid`, `jwk` or `jku`;
-//! - RSA1_5, `zip` and `crit` are refused before any key is touched;
+//! - RSA1_5, `zip` and `crit` are refused before any key is touched, and so is a PBES2
+//!   iteration count over 1,000,000;
 //! - an ECDH-ES ephemeral key of another curve, or off its curve, is refused before agreement;
 //! - every failure of the cryptography itself (wrong key, bad unwrap, bad tag, bad padding,
 //!   wrong lengths) is the one value [`JweError::Decryption`], and an unwrap that fails goes on
@@ -19,6 +20,7 @@ mod content;
 pub mod ecdh;
 pub mod key;
 mod kw;
+pub mod pbes2;
 
 use aws_lc_rs::agreement::{self, PrivateKey};
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
@@ -82,6 +84,8 @@ pub struct HeaderExtras {
     /// `JWT` for a nested token (RFC 7519 section 5.2).
     pub cty: Option<String>,
     pub typ: Option<String>,
+    /// The PBES2 iteration count (`p2c`); [`pbes2::DEFAULT_ITERATIONS`] when `None`.
+    pub pbes2_iterations: Option<u32>,
 }
 
 /// An opened JWE: its protected header and the plaintext, released only after the tag matched.
@@ -202,6 +206,24 @@ pub fn encrypt(
                 .map_err(|_| backend("wrap the content key"))?;
             header.insert("iv".into(), Value::String(b64(&iv)));
             header.insert("tag".into(), Value::String(b64(&tag)));
+            (cek, wrapped)
+        }
+        (PublicMaterial::Oct(password), Family::Pbes2(kw_len)) => {
+            let iterations = extras.pbes2_iterations.unwrap_or(pbes2::DEFAULT_ITERATIONS);
+            if !(pbes2::MIN_ITERATIONS..=pbes2::MAX_ITERATIONS).contains(&u64::from(iterations)) {
+                return Err(JweError::Key(format!(
+                    "a PBES2 iteration count must be {} to {}",
+                    pbes2::MIN_ITERATIONS,
+                    pbes2::MAX_ITERATIONS
+                )));
+            }
+            let p2s = random_bytes(16)?;
+            let kek = pbes2::key_encryption_key(alg, password, &p2s, u64::from(iterations), kw_len)
+                .ok_or_else(|| backend("derive a key from the password"))?;
+            header.insert("p2s".into(), Value::String(b64(&p2s)));
+            header.insert("p2c".into(), Value::from(iterations));
+            let cek = random_bytes(enc.key_len())?;
+            let wrapped = kw::wrap(&kek, &cek).map_err(|_| backend("wrap the content key"))?;
             (cek, wrapped)
         }
         (PublicMaterial::Ec(curve, peer), Family::Ecdh(wrap_len)) => {
@@ -350,11 +372,6 @@ pub fn decrypt(
             "RSA1_5 is refused: it invites Bleichenbacher's padding oracle (RFC 8725 section 3.2)",
         ));
     }
-    if alg_name.starts_with("PBES2-") {
-        return Err(JweError::Refused(
-            "PBES2 (password-based) JWE is not supported",
-        ));
-    }
     let alg =
         KeyAlg::from_name(alg_name).ok_or_else(|| JweError::UnsupportedAlg(clip(alg_name)))?;
     let enc_name =
@@ -451,6 +468,40 @@ fn content_key(
                 .ok()
                 .map(Zeroizing::new);
             or_random(unwrapped)
+        }
+        (PrivateMaterial::Oct(password), Family::Pbes2(kw_len)) => {
+            // The count first: nothing is derived from a count outside the bounds.
+            let iterations = match header.get("p2c") {
+                Some(Value::Number(number)) => number.as_u64(),
+                _ => None,
+            }
+            .ok_or(JweError::Malformed(
+                "PBES2 needs an integer `p2c` header member",
+            ))?;
+            if iterations > pbes2::MAX_ITERATIONS {
+                return Err(JweError::Refused(
+                    "the PBES2 iteration count (p2c) is over the limit of 1,000,000",
+                ));
+            }
+            if iterations < pbes2::MIN_ITERATIONS {
+                return Err(JweError::Refused(
+                    "the PBES2 iteration count (p2c) is under 1,000 (RFC 7518 section 4.8.1.2)",
+                ));
+            }
+            let p2s = header_str(header, "p2s")?
+                .and_then(unb64)
+                .ok_or(JweError::Malformed(
+                    "PBES2 needs a base64url `p2s` header member",
+                ))?;
+            if p2s.len() < pbes2::MIN_SALT_BYTES {
+                return Err(JweError::Refused("the PBES2 salt (p2s) is under 8 bytes"));
+            }
+            if encrypted_key.len() != enc.key_len() + 8 {
+                return Err(JweError::Decryption);
+            }
+            let kek = pbes2::key_encryption_key(alg, password, &p2s, iterations, kw_len)
+                .ok_or(JweError::Decryption)?;
+            or_random(kw::unwrap(&kek, encrypted_key).ok())
         }
         (PrivateMaterial::Ec(curve, private), Family::Ecdh(wrap_len)) => {
             let peer = ephemeral_key(header, *curve)?;
