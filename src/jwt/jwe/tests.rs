@@ -507,3 +507,24 @@ fn pbes2_bounds_its_iteration_count_before_deriving() {
         .is_err()
     );
 }
+
+#[test]
+fn looks_like_jwe_tells_five_segments_with_enc() {
+    let (recipient, _) = oct_pair(16);
+    let token = encrypt(
+        b"x",
+        &recipient,
+        KeyAlg::A128Kw,
+        ContentAlg::A128Gcm,
+        &HeaderExtras::default(),
+    )
+    .unwrap();
+    assert!(looks_like_jwe(&token));
+    assert!(!looks_like_jwe("eyJhbGciOiJIUzI1NiJ9.e30.c2ln"));
+    assert!(!looks_like_jwe(&format!(
+        "{}.a.b.c.d",
+        b64(br#"{"alg":"HS256"}"#)
+    )));
+    assert!(!looks_like_jwe("a.b.c.d.e"));
+    assert!(!looks_like_jwe(""));
+}
