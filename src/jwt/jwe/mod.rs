@@ -89,12 +89,24 @@ pub struct HeaderExtras {
 }
 
 /// An opened JWE: its protected header and the plaintext, released only after the tag matched.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Decrypted {
     pub header: Map<String, Value>,
     pub alg: KeyAlg,
     pub enc: ContentAlg,
     pub plaintext: Vec<u8>,
+}
+
+/// The plaintext may be a secret; a debug print shows its length only.
+impl std::fmt::Debug for Decrypted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Decrypted")
+            .field("header", &self.header)
+            .field("alg", &self.alg)
+            .field("enc", &self.enc)
+            .field("plaintext_len", &self.plaintext.len())
+            .finish()
+    }
 }
 
 fn b64(bytes: &[u8]) -> String {
