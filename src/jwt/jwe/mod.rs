@@ -72,6 +72,9 @@ pub enum JweError {
     /// The one answer for every failure of the cryptography: no oracle tells them apart.
     #[error("decryption failed")]
     Decryption,
+    /// The JWE opened, but what it holds is not a nested signed token.
+    #[error("not a nested JWT: {0}")]
+    NotNested(&'static str),
     /// The key is unusable or does not fit the algorithm; a problem of configuration.
     #[error("{0}")]
     Key(String),
@@ -95,6 +98,38 @@ pub struct Decrypted {
     pub alg: KeyAlg,
     pub enc: ContentAlg,
     pub plaintext: Vec<u8>,
+}
+
+impl Decrypted {
+    /// The signed token inside a nested JWT (RFC 7519 section 11.2): the header's `cty` must say
+    /// `JWT` (compared as a media type: case-insensitive, `application/` optional) and the
+    /// plaintext must be a three-segment compact JWS. The caller still verifies it.
+    pub fn nested_jwt(&self) -> Result<&str, JweError> {
+        let cty = match self.header.get("cty") {
+            Some(Value::String(cty)) => cty.as_str(),
+            _ => return Err(JweError::NotNested("the header has no `cty`")),
+        };
+        let media = cty
+            .get(..12)
+            .filter(|prefix| prefix.eq_ignore_ascii_case("application/"))
+            .map_or(cty, |_| cty.get(12..).unwrap_or_default());
+        if !media.eq_ignore_ascii_case("JWT") {
+            return Err(JweError::NotNested("the header's `cty` is not JWT"));
+        }
+        let text = std::str::from_utf8(&self.plaintext)
+            .map_err(|_| JweError::NotNested("the plaintext is not text"))?;
+        let segments = text.split('.').count();
+        let shaped = segments == 3
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        if !shaped {
+            return Err(JweError::NotNested(
+                "the plaintext is not a compact signed token",
+            ));
+        }
+        Ok(text)
+    }
 }
 
 /// The plaintext may be a secret; a debug print shows its length only.

@@ -528,3 +528,49 @@ fn looks_like_jwe_tells_five_segments_with_enc() {
     assert!(!looks_like_jwe("a.b.c.d.e"));
     assert!(!looks_like_jwe(""));
 }
+
+#[test]
+fn nested_jwt_needs_cty_jwt_and_a_compact_jws() {
+    let (recipient, key) = oct_pair(32);
+    let inner = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln";
+    let open = |plaintext: &[u8], cty: Option<&str>| {
+        let extras = HeaderExtras {
+            cty: cty.map(str::to_owned),
+            ..HeaderExtras::default()
+        };
+        let token = encrypt(
+            plaintext,
+            &recipient,
+            KeyAlg::A256Kw,
+            ContentAlg::A256Gcm,
+            &extras,
+        )
+        .unwrap();
+        decrypt(&token, &key, &[KeyAlg::A256Kw], &[ContentAlg::A256Gcm]).unwrap()
+    };
+    for cty in ["JWT", "jwt", "application/JWT", "Application/jwt"] {
+        assert_eq!(
+            open(inner.as_bytes(), Some(cty)).nested_jwt(),
+            Ok(inner),
+            "{cty}"
+        );
+    }
+    for cty in [
+        None,
+        Some("JOSE"),
+        Some("application/"),
+        Some("text/jwt"),
+        Some("JWT "),
+    ] {
+        assert!(
+            matches!(
+                open(inner.as_bytes(), cty).nested_jwt(),
+                Err(JweError::NotNested(_))
+            ),
+            "{cty:?}"
+        );
+    }
+    for plaintext in [&b"a.b"[..], b"a.b.c.d.e", b"a b.c.d", b"\xff.a.b", b""] {
+        assert!(open(plaintext, Some("JWT")).nested_jwt().is_err());
+    }
+}
