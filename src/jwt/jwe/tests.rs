@@ -574,3 +574,86 @@ fn nested_jwt_needs_cty_jwt_and_a_compact_jws() {
         assert!(open(plaintext, Some("JWT")).nested_jwt().is_err());
     }
 }
+
+#[test]
+fn wrong_lengths_are_refused_as_decryption_failures() {
+    let (recipient, key) = oct_pair(16);
+    let extras = HeaderExtras::default();
+    // A128KW: the encrypted key is the content key plus 8 bytes, nothing else.
+    let token = encrypt(
+        b"x",
+        &recipient,
+        KeyAlg::A128Kw,
+        ContentAlg::A128Gcm,
+        &extras,
+    )
+    .unwrap();
+    let mut parts = segments(&token);
+    let mut encrypted_key = unb64(&parts[1]).unwrap();
+    encrypted_key.extend_from_slice(&[0; 8]);
+    parts[1] = b64(&encrypted_key);
+    assert_eq!(
+        decrypt(&parts.join("."), &key, &[KeyAlg::A128Kw], &ContentAlg::ALL),
+        Err(JweError::Decryption)
+    );
+    // A128GCMKW: a 16-byte iv or a short tag in the header.
+    let token = encrypt(
+        b"x",
+        &recipient,
+        KeyAlg::A128GcmKw,
+        ContentAlg::A128Gcm,
+        &extras,
+    )
+    .unwrap();
+    for (member, value) in [("iv", b64(&[0; 16])), ("tag", b64(&[0; 15]))] {
+        let changed = with_header(&token, |h| {
+            h.insert(member.into(), Value::String(value.clone()));
+        });
+        assert_eq!(
+            decrypt(&changed, &key, &[KeyAlg::A128GcmKw], &ContentAlg::ALL),
+            Err(JweError::Decryption)
+        );
+    }
+    // Content IV and tag of the wrong length.
+    let token = encrypt(
+        b"x",
+        &recipient,
+        KeyAlg::A128Kw,
+        ContentAlg::A128CbcHs256,
+        &extras,
+    )
+    .unwrap();
+    for (index, bytes) in [(2usize, vec![0u8; 12]), (4, vec![0u8; 32])] {
+        let mut parts = segments(&token);
+        parts[index] = b64(&bytes);
+        assert_eq!(
+            decrypt(&parts.join("."), &key, &[KeyAlg::A128Kw], &ContentAlg::ALL),
+            Err(JweError::Decryption)
+        );
+    }
+    // ECDH-ES direct carries no encrypted key; an epk with a private part is refused.
+    let (recipient, key) = ec_pair(Curve::P384);
+    let token = encrypt(
+        b"x",
+        &recipient,
+        KeyAlg::EcdhEs,
+        ContentAlg::A128Gcm,
+        &extras,
+    )
+    .unwrap();
+    let mut parts = segments(&token);
+    parts[1] = b64(&[0; 24]);
+    assert_eq!(
+        decrypt(&parts.join("."), &key, &[KeyAlg::EcdhEs], &ContentAlg::ALL),
+        Err(JweError::Decryption)
+    );
+    let with_d = with_header(&token, |h| {
+        if let Some(Value::Object(epk)) = h.get_mut("epk") {
+            epk.insert("d".into(), Value::String(b64(&[1; 48])));
+        }
+    });
+    assert!(matches!(
+        decrypt(&with_d, &key, &[KeyAlg::EcdhEs], &ContentAlg::ALL),
+        Err(JweError::InvalidEpk(_))
+    ));
+}
