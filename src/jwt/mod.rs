@@ -19,6 +19,7 @@ pub mod claims;
 pub mod header;
 pub mod instant;
 pub mod json;
+pub mod jwe;
 pub mod jwk;
 pub mod keyform;
 pub mod pair;
