@@ -33,7 +33,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('refresh', 'refresh', [CompletionResultType]::ParameterValue, 'Trade a refresh token for a new pair (rotation with reuse detection)')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke refresh tokens: a user''s, a session family, one token''s family, or all')
             [CompletionResult]::new('sessions', 'sessions', [CompletionResultType]::ParameterValue, 'List live sessions, or prune expired records')
-            [CompletionResult]::new('gen-key', 'gen-key', [CompletionResultType]::ParameterValue, 'Generate a key pair (RSA, EC or Ed25519) as PEM files')
+            [CompletionResult]::new('gen-key', 'gen-key', [CompletionResultType]::ParameterValue, 'Generate a key pair (RSA, EC or Ed25519) as PEM or JWK files')
+            [CompletionResult]::new('convert', 'convert', [CompletionResultType]::ParameterValue, 'Convert a key between PEM and JWK, private or public only')
             [CompletionResult]::new('jwks', 'jwks', [CompletionResultType]::ParameterValue, 'Print a JWKS (RFC 7517) of public keys, with RFC 7638 thumbprints as key ids')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script, or write all of them to a directory')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (one for jwtctl, one per subcommand) to a directory')
@@ -48,8 +49,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite FILE if it exists')
             [CompletionResult]::new('--allow-weak-secret', '--allow-weak-secret', [CompletionResultType]::ParameterName, 'Allow fewer than 32 bytes')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print a JSON object instead of the bare secret')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -60,7 +61,13 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'A JSON object of claims, @FILE to read it from a file, or - for standard input')
             [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'The issuer (iss claim)')
             [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'The audience (aud claim); repeat for several')
-            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'The key id (kid header)')
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'The key id (kid header) [default: a JWK''s own kid, else the key''s RFC 7638 thumbprint]; with a JWKS --key-file, the key to sign with')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'A header parameter for a standalone token: key=value for a string, key:=JSON for any JSON value (repeatable). typ is free with --no-refresh; alg, kid, crit, b64 and zip are jwtctl''s own')
+            [CompletionResult]::new('--x5c', '--x5c', [CompletionResultType]::ParameterName, 'A PEM certificate chain, leaf first, for the x5c and x5t#S256 headers; the leaf must hold the signing key')
+            [CompletionResult]::new('--exp', '--exp', [CompletionResultType]::ParameterName, 'exp of a standalone token: unix seconds, RFC 3339, or an offset from now (+90s, -5m, +1h)')
+            [CompletionResult]::new('--nbf', '--nbf', [CompletionResultType]::ParameterName, 'nbf of a standalone token (the forms of --exp)')
+            [CompletionResult]::new('--iat', '--iat', [CompletionResultType]::ParameterName, 'iat of a standalone token (the forms of --exp) [default: now]')
+            [CompletionResult]::new('--jti', '--jti', [CompletionResultType]::ParameterName, 'jti of a standalone token [default: random]')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The signing algorithm [default: HS256 for secrets, the key''s own for PEM keys]')
             [CompletionResult]::new('--access-ttl', '--access-ttl', [CompletionResultType]::ParameterName, 'Lifetime of the access token (90s, 5m, 6h, 7d)')
             [CompletionResult]::new('--refresh-ttl', '--refresh-ttl', [CompletionResultType]::ParameterName, 'Lifetime of the refresh token')
@@ -69,7 +76,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the HMAC secret from PATH (- for standard input)')
             [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the HMAC secret from the environment variable NAME [default: JWTCTL_SECRET]')
             [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How the secret''s text is turned into key bytes; raw uses it as-is, like Node''s jsonwebtoken')
-            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'A PEM key (RSA, EC or Ed25519): private to sign, public or certificate to verify')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'A key: PEM (RSA, EC or Ed25519; encrypted PKCS#8 with a password), a JWK or a JWKS; private to sign, public or certificate to verify. The form is read from the content')
+            [CompletionResult]::new('--key-password-file', '--key-password-file', [CompletionResultType]::ParameterName, 'Read the password of an encrypted --key-file from PATH (- for standard input)')
+            [CompletionResult]::new('--key-password-env', '--key-password-env', [CompletionResultType]::ParameterName, 'Read the password of an encrypted --key-file from the environment variable NAME')
             [CompletionResult]::new('--refresh-secret-file', '--refresh-secret-file', [CompletionResultType]::ParameterName, 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]')
             [CompletionResult]::new('--refresh-secret-env', '--refresh-secret-env', [CompletionResultType]::ParameterName, 'Read the refresh-token secret from the environment variable NAME')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]')
@@ -88,6 +97,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         }
         'jwtctl;verify' {
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'An accepted algorithm (repeatable) [default: HS256 for secrets, the key''s own for PEM keys]')
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'With a JWKS --key-file: the key to verify with (needed when it holds several)')
             [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'Require this issuer (iss)')
             [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'Require this audience (aud); repeat to accept any of several')
             [CompletionResult]::new('--sub', '--sub', [CompletionResultType]::ParameterName, 'Require this subject (sub)')
@@ -102,11 +112,14 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the HMAC secret from PATH (- for standard input)')
             [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the HMAC secret from the environment variable NAME [default: JWTCTL_SECRET]')
             [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How the secret''s text is turned into key bytes; raw uses it as-is, like Node''s jsonwebtoken')
-            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'A PEM key (RSA, EC or Ed25519): private to sign, public or certificate to verify')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'A key: PEM (RSA, EC or Ed25519; encrypted PKCS#8 with a password), a JWK or a JWKS; private to sign, public or certificate to verify. The form is read from the content')
+            [CompletionResult]::new('--key-password-file', '--key-password-file', [CompletionResultType]::ParameterName, 'Read the password of an encrypted --key-file from PATH (- for standard input)')
+            [CompletionResult]::new('--key-password-env', '--key-password-env', [CompletionResultType]::ParameterName, 'Read the password of an encrypted --key-file from the environment variable NAME')
             [CompletionResult]::new('--refresh-secret-file', '--refresh-secret-file', [CompletionResultType]::ParameterName, 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]')
             [CompletionResult]::new('--refresh-secret-env', '--refresh-secret-env', [CompletionResultType]::ParameterName, 'Read the refresh-token secret from the environment variable NAME')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads for --batch [default: one per core; at most 64]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
+            [CompletionResult]::new('--allow-no-exp', '--allow-no-exp', [CompletionResultType]::ParameterName, 'Accept a token without exp (one that has exp is still checked)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print a JSON result object on stdout, valid or not')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status tells')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status tells')
@@ -139,7 +152,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the HMAC secret from PATH (- for standard input)')
             [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the HMAC secret from the environment variable NAME [default: JWTCTL_SECRET]')
             [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How the secret''s text is turned into key bytes; raw uses it as-is, like Node''s jsonwebtoken')
-            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'A PEM key (RSA, EC or Ed25519): private to sign, public or certificate to verify')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'A key: PEM (RSA, EC or Ed25519; encrypted PKCS#8 with a password), a JWK or a JWKS; private to sign, public or certificate to verify. The form is read from the content')
+            [CompletionResult]::new('--key-password-file', '--key-password-file', [CompletionResultType]::ParameterName, 'Read the password of an encrypted --key-file from PATH (- for standard input)')
+            [CompletionResult]::new('--key-password-env', '--key-password-env', [CompletionResultType]::ParameterName, 'Read the password of an encrypted --key-file from the environment variable NAME')
             [CompletionResult]::new('--refresh-secret-file', '--refresh-secret-file', [CompletionResultType]::ParameterName, 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]')
             [CompletionResult]::new('--refresh-secret-env', '--refresh-secret-env', [CompletionResultType]::ParameterName, 'Read the refresh-token secret from the environment variable NAME')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]')
@@ -162,7 +177,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the HMAC secret from PATH (- for standard input)')
             [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the HMAC secret from the environment variable NAME [default: JWTCTL_SECRET]')
             [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How the secret''s text is turned into key bytes; raw uses it as-is, like Node''s jsonwebtoken')
-            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'A PEM key (RSA, EC or Ed25519): private to sign, public or certificate to verify')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'A key: PEM (RSA, EC or Ed25519; encrypted PKCS#8 with a password), a JWK or a JWKS; private to sign, public or certificate to verify. The form is read from the content')
+            [CompletionResult]::new('--key-password-file', '--key-password-file', [CompletionResultType]::ParameterName, 'Read the password of an encrypted --key-file from PATH (- for standard input)')
+            [CompletionResult]::new('--key-password-env', '--key-password-env', [CompletionResultType]::ParameterName, 'Read the password of an encrypted --key-file from the environment variable NAME')
             [CompletionResult]::new('--refresh-secret-file', '--refresh-secret-file', [CompletionResultType]::ParameterName, 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]')
             [CompletionResult]::new('--refresh-secret-env', '--refresh-secret-env', [CompletionResultType]::ParameterName, 'Read the refresh-token secret from the environment variable NAME')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]')
@@ -219,13 +236,22 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         'jwtctl;gen-key' {
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The algorithm the key is for')
             [CompletionResult]::new('--bits', '--bits', [CompletionResultType]::ParameterName, 'RSA key size')
-            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the private key (PKCS#8 PEM, mode 0600) here')
-            [CompletionResult]::new('--public-out', '--public-out', [CompletionResultType]::ParameterName, 'Write the public key (SPKI PEM) here [default: the --out name with .pub.pem for .pem, as in ec.pem -> ec.pub.pem]')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the private key (PKCS#8 PEM or a private JWK, mode 0600) here')
+            [CompletionResult]::new('--public-out', '--public-out', [CompletionResultType]::ParameterName, 'Write the public key (SPKI PEM or a public JWK) here [default: the --out name with .pub.pem for .pem (ec.pem -> ec.pub.pem), .pub.jwk for .jwk]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The files'' form; a JWK carries alg, use and its RFC 7638 thumbprint as kid')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite existing files')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print {"alg","kid","private_key","public_key"} on stdout')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'jwtctl;convert' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -265,7 +291,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('refresh', 'refresh', [CompletionResultType]::ParameterValue, 'Trade a refresh token for a new pair (rotation with reuse detection)')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke refresh tokens: a user''s, a session family, one token''s family, or all')
             [CompletionResult]::new('sessions', 'sessions', [CompletionResultType]::ParameterValue, 'List live sessions, or prune expired records')
-            [CompletionResult]::new('gen-key', 'gen-key', [CompletionResultType]::ParameterValue, 'Generate a key pair (RSA, EC or Ed25519) as PEM files')
+            [CompletionResult]::new('gen-key', 'gen-key', [CompletionResultType]::ParameterValue, 'Generate a key pair (RSA, EC or Ed25519) as PEM or JWK files')
+            [CompletionResult]::new('convert', 'convert', [CompletionResultType]::ParameterValue, 'Convert a key between PEM and JWK, private or public only')
             [CompletionResult]::new('jwks', 'jwks', [CompletionResultType]::ParameterValue, 'Print a JWKS (RFC 7517) of public keys, with RFC 7638 thumbprints as key ids')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script, or write all of them to a directory')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (one for jwtctl, one per subcommand) to a directory')
@@ -298,6 +325,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;help;gen-key' {
+            break
+        }
+        'jwtctl;help;convert' {
             break
         }
         'jwtctl;help;jwks' {

@@ -19,6 +19,9 @@ _jwtctl() {
             jwtctl,completions)
                 cmd="jwtctl__subcmd__completions"
                 ;;
+            jwtctl,convert)
+                cmd="jwtctl__subcmd__convert"
+                ;;
             jwtctl,decode)
                 cmd="jwtctl__subcmd__decode"
                 ;;
@@ -54,6 +57,9 @@ _jwtctl() {
                 ;;
             jwtctl__subcmd__help,completions)
                 cmd="jwtctl__subcmd__help__subcmd__completions"
+                ;;
+            jwtctl__subcmd__help,convert)
+                cmd="jwtctl__subcmd__help__subcmd__convert"
                 ;;
             jwtctl__subcmd__help,decode)
                 cmd="jwtctl__subcmd__help__subcmd__decode"
@@ -110,7 +116,7 @@ _jwtctl() {
 
     case "${cmd}" in
         jwtctl)
-            opts="-h -V --color --help --version gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help"
+            opts="-h -V --color --help --version gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -149,6 +155,24 @@ _jwtctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        jwtctl__subcmd__convert)
+            opts="-h -V --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         jwtctl__subcmd__decode)
             opts="-h -V --json --date --batch --threads --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -176,7 +200,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__gen__subcmd__key)
-            opts="-h -V --alg --bits --out --public-out --force --json --color --help --version"
+            opts="-h -V --alg --bits --out --public-out --format --force --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -196,6 +220,10 @@ _jwtctl() {
                     ;;
                 --public-out)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "pem jwk" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -221,7 +249,7 @@ _jwtctl() {
                     return 0
                     ;;
                 --encoding)
-                    COMPREPLY=($(compgen -W "hex base64 base64url" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "hex base64 base64url jwk" -- "${cur}"))
                     return 0
                     ;;
                 --out)
@@ -240,7 +268,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__help)
-            opts="gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help"
+            opts="gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -254,6 +282,20 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtctl__subcmd__help__subcmd__convert)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -436,7 +478,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__issue)
-            opts="-h -V --sub --claim --payload --iss --aud --kid --alg --access-ttl --refresh-ttl --no-refresh --session-label --output --batch --secret-file --secret-env --secret-encoding --key-file --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --threads --color --help --version"
+            opts="-h -V --sub --claim --payload --iss --aud --kid --header --x5c --exp --nbf --iat --jti --alg --access-ttl --refresh-ttl --no-refresh --session-label --output --batch --secret-file --secret-env --secret-encoding --key-file --key-password-file --key-password-env --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --threads --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -463,6 +505,30 @@ _jwtctl() {
                     return 0
                     ;;
                 --kid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --x5c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nbf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iat)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jti)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -499,6 +565,14 @@ _jwtctl() {
                     return 0
                     ;;
                 --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -582,7 +656,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__refresh)
-            opts="-h -V --alg --access-ttl --refresh-ttl --no-rotate --output --secret-file --secret-env --secret-encoding --key-file --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --color --help --version"
+            opts="-h -V --alg --access-ttl --refresh-ttl --no-rotate --output --secret-file --secret-env --secret-encoding --key-file --key-password-file --key-password-env --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -620,6 +694,14 @@ _jwtctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --key-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --refresh-secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -652,7 +734,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__revoke)
-            opts="-h -V --user --token --family --all --alg --json --secret-file --secret-env --secret-encoding --key-file --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --color --help --version"
+            opts="-h -V --user --token --family --all --alg --json --secret-file --secret-env --secret-encoding --key-file --key-password-file --key-password-env --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -687,6 +769,14 @@ _jwtctl() {
                     return 0
                     ;;
                 --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -828,7 +918,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__verify)
-            opts="-q -h -V --alg --iss --aud --sub --leeway --now --type --require --json --quiet --batch --jwks --check-revocation --store --store-prefix --store-timeout --secret-file --secret-env --secret-encoding --key-file --allow-weak-secret --refresh-secret-file --refresh-secret-env --threads --color --help --version"
+            opts="-q -h -V --alg --kid --allow-no-exp --iss --aud --sub --leeway --now --type --require --json --quiet --batch --jwks --check-revocation --store --store-prefix --store-timeout --secret-file --secret-env --secret-encoding --key-file --key-password-file --key-password-env --allow-weak-secret --refresh-secret-file --refresh-secret-env --threads --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -836,6 +926,10 @@ _jwtctl() {
             case "${prev}" in
                 --alg)
                     COMPREPLY=($(compgen -W "HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 ES256K EdDSA" -- "${cur}"))
+                    return 0
+                    ;;
+                --kid)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --iss)
@@ -895,6 +989,14 @@ _jwtctl() {
                     return 0
                     ;;
                 --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -74,6 +74,7 @@ pub fn run(command: &Command, ctx: &Context) -> anyhow::Result<Status> {
         Command::Revoke(args) => commands::revoke::run(args, ctx),
         Command::Sessions(args) => commands::sessions::run(args, ctx),
         Command::GenKey(args) => commands::gen_key::run(args, ctx),
+        Command::Convert(args) => commands::convert::run(args, ctx),
         Command::Jwks(args) => commands::jwks::run(args, ctx),
         Command::Completions(args) => commands::completions::run(args, ctx),
         Command::Man(args) => commands::completions::man(args, ctx),

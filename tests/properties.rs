@@ -172,6 +172,7 @@ fn policy_for(alg: Alg, key: VerifyingKey) -> Policy {
         token_type: TokenType::Any,
         required: Vec::new(),
         ignore_time: false,
+        allow_no_exp: false,
     }
 }
 
@@ -351,6 +352,7 @@ impl Knobs {
             audience: self.audience.clone(),
             required: self.required.clone(),
             ignore_time: self.ignore_time,
+            allow_no_exp: false,
             ..hs256_policy()
         }
     }

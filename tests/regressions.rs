@@ -113,6 +113,7 @@ fn policy(algorithms: Vec<Alg>, key: VerifyingKey) -> Policy {
         token_type: TokenType::default(),
         required: Vec::new(),
         ignore_time: false,
+        allow_no_exp: false,
     }
 }
 

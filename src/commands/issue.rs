@@ -9,9 +9,13 @@ use serde_json::Value;
 use crate::cli::{IssueArgs, IssueOutput};
 use crate::exit::{Status, UsageError};
 use crate::jwt::claims::{parse_claim, parse_payload};
-use crate::jwt::pair::{self, OWN_CLAIMS, Pair, PairRequest, Signers};
+use crate::jwt::header::{HeaderExtras, parse_headers};
+use crate::jwt::instant::parse_time;
+use crate::jwt::pair::{self, Minted, OWN_CLAIMS, Pair, PairRequest, Signers};
 use crate::jwt::time::{self, parse_duration};
 use crate::jwt::token::Object;
+use crate::jwt::verify::ACCESS_TYPE;
+use crate::jwt::x5c::CertificateChain;
 use crate::store::NewToken;
 
 use super::{Context, batch, keys, store};
@@ -55,7 +59,33 @@ pub fn run(args: &IssueArgs, ctx: &Context) -> anyhow::Result<Status> {
         }
         Some(refresh_ttl)
     };
-    let access = keys::signer(&args.key, args.alg, args.kid.clone(), ctx)?;
+    let standalone = Standalone::from_args(args, ctx.now)?;
+    let (access, public) = keys::signer_and_public(&args.key, args.alg, args.kid.clone(), ctx)?;
+    let mut header = standalone.header.members.clone();
+    if let Some(chain) = &args.x5c {
+        let (Some(public), Some(path)) = (&public, &args.key.key_file) else {
+            return Err(UsageError::new("--x5c needs a key pair in --key-file").into());
+        };
+        let origin = chain.display().to_string();
+        let content = keys::read_argument_file(chain, "certificate chain")?;
+        let chain = CertificateChain::read(content.as_bytes(), &origin)?;
+        chain
+            .check_leaf(public, &origin)
+            .map_err(|error| UsageError::new(format!("{error}, which is in {}", path.display())))?;
+        header.extend(chain.header_members());
+    }
+    let access = access.with_header_members(header);
+    if standalone.crafted() {
+        let minted = standalone.mint(&access, &claims, access_ttl, ctx.now)?;
+        let pair = Pair {
+            sub: claims.get("sub").and_then(Value::as_str).map(str::to_owned),
+            access: minted,
+            refresh: None,
+            family: None,
+        };
+        print_pair(&pair, args.output, ctx.now)?;
+        return Ok(Status::Success);
+    }
     let refresh = if refresh_ttl.is_some() {
         keys::refresh_signer(&args.key, &args.refresh_key, access.alg(), ctx)?
     } else {
@@ -85,6 +115,96 @@ pub fn run(args: &IssueArgs, ctx: &Context) -> anyhow::Result<Status> {
     }
     print_pair(&pair, args.output, ctx.now)?;
     Ok(Status::Success)
+}
+
+/// What `--header`, `--exp`, `--nbf`, `--iat` and `--jti` set, for a standalone token only
+/// (a pair keeps its types and lifetimes).
+struct Standalone {
+    header: HeaderExtras,
+    exp: Option<i64>,
+    nbf: Option<i64>,
+    iat: Option<i64>,
+    jti: Option<String>,
+}
+
+impl Standalone {
+    fn from_args(args: &IssueArgs, now: i64) -> Result<Self, UsageError> {
+        let pair = !args.no_refresh;
+        let header = parse_headers(&args.headers, pair).map_err(UsageError::new)?;
+        let times = [
+            ("--exp", &args.exp),
+            ("--nbf", &args.nbf),
+            ("--iat", &args.iat),
+            ("--jti", &args.jti),
+        ];
+        if let Some((flag, _)) = times.iter().find(|(_, value)| value.is_some()) {
+            if pair {
+                return Err(UsageError::new(format!(
+                    "{flag} is for a standalone token (--no-refresh); a pair keeps \
+                     --access-ttl and --refresh-ttl"
+                )));
+            }
+            if args.batch {
+                return Err(UsageError::new(format!(
+                    "{flag} cannot be used with --batch"
+                )));
+            }
+        }
+        if args.batch && header.typ.is_some() {
+            return Err(UsageError::new("--header typ cannot be used with --batch"));
+        }
+        let time = |value: &Option<String>, flag: &str| {
+            value
+                .as_deref()
+                .map(|text| parse_time(text, now, flag).map_err(UsageError::new))
+                .transpose()
+        };
+        Ok(Standalone {
+            exp: time(&args.exp, "--exp")?,
+            nbf: time(&args.nbf, "--nbf")?,
+            iat: time(&args.iat, "--iat")?,
+            jti: args.jti.clone(),
+            header,
+        })
+    }
+
+    /// Whether the token differs from what the plain path mints.
+    fn crafted(&self) -> bool {
+        self.header.typ.is_some()
+            || self.exp.is_some()
+            || self.nbf.is_some()
+            || self.iat.is_some()
+            || self.jti.is_some()
+    }
+
+    fn mint(
+        &self,
+        signer: &crate::jwt::Signer,
+        claims: &Object,
+        ttl: i64,
+        now: i64,
+    ) -> anyhow::Result<Minted> {
+        let iat = self.iat.unwrap_or(now);
+        let exp = self.exp.unwrap_or(now.saturating_add(ttl));
+        let jti = match &self.jti {
+            Some(jti) => jti.clone(),
+            None => pair::random_id()?,
+        };
+        let mut claims = claims.clone();
+        claims.insert("iat".into(), Value::from(iat));
+        claims.insert("exp".into(), Value::from(exp));
+        if let Some(nbf) = self.nbf {
+            claims.insert("nbf".into(), Value::from(nbf));
+        }
+        claims.insert("jti".into(), Value::from(jti.as_str()));
+        let typ = self.header.typ.as_deref().unwrap_or(ACCESS_TYPE);
+        Ok(Minted {
+            token: signer.sign(typ, &claims)?,
+            jti,
+            issued_at: iat,
+            expires_at: exp,
+        })
+    }
 }
 
 pub fn ttl(text: &str, flag: &str) -> Result<i64, UsageError> {

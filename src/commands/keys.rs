@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use crate::cli::{KeyArgs, RefreshKeyArgs};
 use crate::exit::UsageError;
 use crate::jwt::jwk;
-use crate::jwt::keys::{self, SecretEncoding, SecretSource};
-use crate::jwt::{Alg, Family, Policy, Signer, TokenType, VerifyingKey};
+use crate::jwt::keyform::{self, Format, KeyEntry, Material};
+use crate::jwt::keys::{self, PublicKey, SecretEncoding, SecretSource};
+use crate::jwt::{Alg, Family, KeyError, Policy, Signer, TokenType, VerifyingKey};
 
 use super::Context;
 
@@ -19,6 +20,7 @@ pub const REFRESH_SECRET_VARIABLE: &str = "JWTCTL_REFRESH_SECRET";
 /// Whether the key options would read standard input.
 pub fn reads_stdin(args: &KeyArgs) -> bool {
     args.secret_file.as_deref() == Some(Path::new("-"))
+        || args.key_password_file.as_deref() == Some(Path::new("-"))
 }
 
 fn secret_source(args: &KeyArgs) -> Result<SecretSource, UsageError> {
@@ -58,6 +60,34 @@ fn check_family(alg: Alg, family: Family, what: &str) -> Result<(), UsageError> 
     }
 }
 
+/// Where the password of an encrypted `--key-file` comes from.
+fn password_source(args: &KeyArgs) -> Result<Option<SecretSource>, UsageError> {
+    Ok(match (&args.key_password_file, &args.key_password_env) {
+        (Some(path), _) => Some(SecretSource::File(path.clone())),
+        (None, Some(name)) => Some(SecretSource::Env(variable_name(
+            name,
+            "--key-password-env",
+        )?)),
+        (None, None) => None,
+    })
+}
+
+/// The one key of `--key-file` (PEM, JWK or JWKS; `kid` picks from a set).
+pub fn load_key_file(
+    args: &KeyArgs,
+    path: &Path,
+    kid: Option<&str>,
+    ctx: &Context,
+) -> anyhow::Result<(Format, KeyEntry)> {
+    let password = password_source(args)?;
+    Ok(keyform::file::load(
+        path,
+        kid,
+        password.as_ref(),
+        &mut ctx.warner(),
+    )?)
+}
+
 /// The signer for access tokens (and refresh tokens when no refresh key is set).
 pub fn signer(
     args: &KeyArgs,
@@ -65,24 +95,54 @@ pub fn signer(
     kid: Option<String>,
     ctx: &Context,
 ) -> anyhow::Result<Signer> {
+    Ok(signer_and_public(args, alg, kid, ctx)?.0)
+}
+
+/// The signer, and with a key pair its public half (for `--x5c`).
+pub fn signer_and_public(
+    args: &KeyArgs,
+    alg: Option<Alg>,
+    kid: Option<String>,
+    ctx: &Context,
+) -> anyhow::Result<(Signer, Option<PublicKey>)> {
     let mut warn = ctx.warner();
     if let Some(path) = &args.key_file {
-        let key = keys::load_private_key(path, &mut warn)?;
-        let alg = alg.unwrap_or(key.key_type.default_alg());
-        if !key.key_type.fits(alg) {
-            return Err(UsageError::new(format!(
-                "algorithm {alg} cannot be used with {}, which is {}",
-                path.display(),
-                key.key_type.describe()
-            ))
-            .into());
-        }
-        // Tokens carry the key's RFC 7638 thumbprint, the kid `jwtctl jwks` publishes.
-        let kid = match kid {
-            Some(kid) => Some(kid),
-            None => Some(jwk::thumbprint(&jwk::public_of(&key)?, alg)?),
+        let (format, entry) = load_key_file(args, path, kid.as_deref(), ctx)?;
+        let origin = path.display().to_string();
+        entry.check_may_sign(&origin)?;
+        let alg = entry.algorithm(alg, &origin)?;
+        let kid = kid.or_else(|| entry.kid.clone());
+        return match entry.material {
+            Material::Private(key) => {
+                let public = jwk::public_of(&key)?;
+                // Tokens carry the key's RFC 7638 thumbprint, the kid `jwtctl jwks` publishes.
+                let kid = match kid {
+                    Some(kid) => kid,
+                    None => jwk::thumbprint(&public, alg)?,
+                };
+                Ok((Signer::from_private_key(alg, &key, Some(kid)), Some(public)))
+            }
+            Material::Secret(secret) => {
+                let source = SecretSource::File(path.to_owned());
+                keys::check_secret_length(
+                    &secret,
+                    alg,
+                    args.allow_weak_secret,
+                    &source,
+                    &mut warn,
+                )?;
+                Ok((Signer::from_secret(alg, &secret, kid), None))
+            }
+            Material::Public(_) => Err(KeyError::wrong_kind(match format {
+                Format::Pem => {
+                    format!("{origin} holds a public key; signing needs the private key")
+                }
+                _ => format!(
+                    "{origin} holds a public key; signing needs the private key (a JWK with \"d\")"
+                ),
+            })
+            .into()),
         };
-        return Ok(Signer::from_private_key(alg, &key, kid));
     }
     let alg = alg.unwrap_or(Alg::HS256);
     check_family(
@@ -98,7 +158,7 @@ pub fn signer(
         &mut warn,
     )?;
     keys::check_secret_length(&secret, alg, args.allow_weak_secret, &source, &mut warn)?;
-    Ok(Signer::from_secret(alg, &secret, kid))
+    Ok((Signer::from_secret(alg, &secret, kid), None))
 }
 
 /// Where the refresh-token secret comes from, if it has its own. Standard input can carry only
@@ -161,9 +221,10 @@ pub fn refresh_signer(
 pub fn verifying_key(
     args: &KeyArgs,
     algs: &[Alg],
+    kid: Option<&str>,
     ctx: &Context,
 ) -> anyhow::Result<(VerifyingKey, Vec<Alg>)> {
-    verifying_key_from(args, algs, PrivateKeys::Refuse, ctx)
+    verifying_key_from(args, algs, kid, PrivateKeys::Refuse, ctx)
 }
 
 /// Whether a private key file may stand in for its public half.
@@ -180,30 +241,56 @@ enum PrivateKeys {
 fn verifying_key_from(
     args: &KeyArgs,
     algs: &[Alg],
+    kid: Option<&str>,
     private_keys: PrivateKeys,
     ctx: &Context,
 ) -> anyhow::Result<(VerifyingKey, Vec<Alg>)> {
     if let Some(path) = &args.key_file {
-        let key = match private_keys {
-            PrivateKeys::Refuse => keys::load_public_key(path)?,
-            PrivateKeys::Accept => match keys::load_public_key(path) {
-                Ok(key) => key,
-                Err(_) => jwk::public_of(&keys::load_private_key(path, &mut ctx.warner())?)?,
-            },
-        };
+        let (format, entry) = load_key_file(args, path, kid, ctx)?;
+        let origin = path.display().to_string();
+        entry.check_may_verify(&origin)?;
         let algs = if algs.is_empty() {
-            vec![key.key_type.default_alg()]
+            vec![entry.algorithm(None, &origin)?]
         } else {
+            for alg in algs {
+                entry.algorithm(Some(*alg), &origin).map_err(|_| {
+                    UsageError::new(format!(
+                        "algorithm {alg} cannot be used with {origin}, which is {}",
+                        entry.material.describe()
+                    ))
+                })?;
+            }
             algs.to_vec()
         };
-        if let Some(alg) = algs.iter().find(|alg| !key.key_type.fits(**alg)) {
-            return Err(UsageError::new(format!(
-                "algorithm {alg} cannot be used with {}, which is {}",
-                path.display(),
-                key.key_type.describe()
-            ))
-            .into());
-        }
+        let key = match entry.material {
+            Material::Public(key) => key,
+            Material::Private(key) => match private_keys {
+                PrivateKeys::Accept => jwk::public_of(&key)?,
+                PrivateKeys::Refuse => {
+                    let hint = match format {
+                        Format::Pem => format!("openssl pkey -in {origin} -pubout -out public.pem"),
+                        _ => format!("jwtctl convert {origin} --to jwk --public"),
+                    };
+                    return Err(KeyError::wrong_kind(format!(
+                        "{origin} holds a private key; verifying needs only the public key ({hint})"
+                    ))
+                    .into());
+                }
+            },
+            Material::Secret(secret) => {
+                let source = SecretSource::File(path.to_owned());
+                for alg in &algs {
+                    keys::check_secret_length(
+                        &secret,
+                        *alg,
+                        args.allow_weak_secret,
+                        &source,
+                        &mut ctx.warner(),
+                    )?;
+                }
+                return Ok((VerifyingKey::from_secret(&secret), algs));
+            }
+        };
         return Ok((VerifyingKey::Public(key), algs));
     }
     let algs = if algs.is_empty() {
@@ -247,7 +334,7 @@ pub fn session_token_policy(
 ) -> anyhow::Result<Policy> {
     let (key, algorithms) = match token_type {
         TokenType::Refresh => refresh_verifying_key(main, args, main_alg, ctx)?,
-        _ => verifying_key_from(main, main_alg.as_slice(), PrivateKeys::Accept, ctx)?,
+        _ => verifying_key_from(main, main_alg.as_slice(), None, PrivateKeys::Accept, ctx)?,
     };
     Ok(Policy {
         algorithms,
@@ -259,6 +346,7 @@ pub fn session_token_policy(
         token_type,
         required: required.iter().map(|name| (*name).to_owned()).collect(),
         ignore_time,
+        allow_no_exp: false,
     })
 }
 
@@ -271,7 +359,7 @@ pub fn refresh_verifying_key(
     ctx: &Context,
 ) -> anyhow::Result<(VerifyingKey, Vec<Alg>)> {
     let Some(source) = refresh_source(main, args)? else {
-        return verifying_key_from(main, main_alg.as_slice(), PrivateKeys::Accept, ctx);
+        return verifying_key_from(main, main_alg.as_slice(), None, PrivateKeys::Accept, ctx);
     };
     let mut warn = ctx.warner();
     let secret = keys::read_secret(

@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod completions;
+pub mod convert;
 pub mod decode;
 pub mod gen_key;
 pub mod gen_secret;

@@ -243,7 +243,7 @@ pub fn policy(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Policy> {
             args.algs.first().copied(),
             ctx,
         )?,
-        None => keys::verifying_key(&args.key, &args.algs, ctx)?,
+        None => keys::verifying_key(&args.key, &args.algs, args.kid.as_deref(), ctx)?,
     };
     Ok(Policy {
         algorithms,
@@ -255,6 +255,7 @@ pub fn policy(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Policy> {
         token_type: args.token_type.unwrap_or(TokenType::NotRefresh),
         required: args.required.clone(),
         ignore_time: false,
+        allow_no_exp: args.allow_no_exp,
     })
 }
 

@@ -6,6 +6,8 @@ mod support;
 mod decode;
 mod gen_secret;
 mod issue;
+mod issue_options;
+mod key_forms;
 mod keys;
 mod leaks;
 mod lifecycle;

@@ -1,6 +1,7 @@
 //! Every form a key file comes in: PEM (plain or encrypted PKCS#8), a JWK, or a JWKS. The form
 //! is read from the content, never from the file's name.
 
+pub mod file;
 pub mod jwk;
 pub mod pem;
 pub mod rsa;
