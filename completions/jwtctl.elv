@@ -233,9 +233,18 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --version 'Print version'
         }
         &'jwtctl;convert'= {
+            cand --to 'The form to write'
+            cand --out 'Write to FILE (mode 0600 for a private key) instead of standard output'
+            cand --alg 'The algorithm to name in a JWK''s alg [default: the key''s own, or its usual one]'
+            cand --kid 'With a JWKS: the key to convert'
+            cand --key-password-file 'Read the password of an encrypted KEY from PATH (- for standard input)'
+            cand --key-password-env 'Read the password of an encrypted KEY from the environment variable NAME'
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand --public 'Write only the public half'
+            cand --force 'Overwrite --out, or print a private key to a terminal'
+            cand --json 'Print {"format","private","kid","path"} on stdout when writing --out'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }

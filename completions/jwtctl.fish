@@ -300,10 +300,33 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l force -d 'Over
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l json -d 'Print {"alg","kid","private_key","public_key"} on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l to -d 'The form to write' -r -f -a "pem\t'PKCS#8 for a private key, SPKI for a public one'
+jwk\t'A JSON Web Key (RFC 7517)'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l out -d 'Write to FILE (mode 0600 for a private key) instead of standard output' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l alg -d 'The algorithm to name in a JWK\'s alg [default: the key\'s own, or its usual one]' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+ES512\t'ECDSA on P-521 with SHA-512'
+ES256K\t'ECDSA on secp256k1 with SHA-256 (RFC 8812)'
+EdDSA\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l kid -d 'With a JWKS: the key to convert' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l key-password-file -d 'Read the password of an encrypted KEY from PATH (- for standard input)' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l key-password-env -d 'Read the password of an encrypted KEY from the environment variable NAME' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -s h -l help -d 'Print help'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l public -d 'Write only the public half'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l force -d 'Overwrite --out, or print a private key to a terminal'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l json -d 'Print {"format","private","kid","path"} on stdout when writing --out'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l alg -d 'The algorithm to announce for each key [default: the key\'s own: RS256, ES256, ES384, EdDSA]' -r -f -a "HS256\t''
 HS384\t''

@@ -21,9 +21,15 @@ fn fixture(name: &str) -> Vec<u8> {
 
 fn read_with(content: &[u8], password: Option<&str>) -> Result<KeyEntry, String> {
     let password = password.map(|p| Secret::new(p.as_bytes().to_vec()));
-    keyform::read(content, "key.pem", password.as_ref(), &mut |_| {})
-        .and_then(|(_, entries)| keyform::select(entries, None, "key.pem"))
-        .map_err(|error| error.to_string())
+    keyform::read(
+        content,
+        "key.pem",
+        password.as_ref(),
+        keyform::Want::Either,
+        &mut |_| {},
+    )
+    .and_then(|(_, entries)| keyform::select(entries, None, "key.pem"))
+    .map_err(|error| error.to_string())
 }
 
 fn read(content: &[u8]) -> KeyEntry {
@@ -527,7 +533,14 @@ fn use_and_key_ops_decide_what_a_key_may_do() {
 #[test]
 fn a_jwks_in_a_file_is_chosen_from_by_kid() {
     let set = json!({"keys": [rfc7520_rsa_public(), rfc7520_oct()]});
-    let (format, entries) = keyform::read(&jwk_text(&set), "set.json", None, &mut |_| {}).unwrap();
+    let (format, entries) = keyform::read(
+        &jwk_text(&set),
+        "set.json",
+        None,
+        keyform::Want::Either,
+        &mut |_| {},
+    )
+    .unwrap();
     assert_eq!(format, Format::Jwks);
     assert_eq!(entries.len(), 2);
     let chosen = keyform::select(

@@ -49,7 +49,7 @@ impl Counts {
 }
 
 fn public_from(content: &[u8]) -> Option<PublicKey> {
-    match keyform::read(content, "vector", None, &mut |_| {}) {
+    match keyform::read(content, "vector", None, keyform::Want::Either, &mut |_| {}) {
         Ok((_, mut entries)) => match entries.pop()?.material {
             Material::Public(public) => Some(public),
             _ => None,

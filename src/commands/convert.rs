@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::cli::{ConvertArgs, KeyFormat};
 use crate::exit::{Status, UsageError};
 use crate::files::{self, Overwrite};
-use crate::jwt::keyform::{self, Material, Target};
+use crate::jwt::keyform::{self, Material, Target, Want};
 use crate::jwt::keys::SecretSource;
 
 use super::Context;
@@ -23,6 +23,7 @@ pub fn run(args: &ConvertArgs, ctx: &Context) -> anyhow::Result<Status> {
         &args.key,
         args.kid.as_deref(),
         password.as_ref(),
+        Want::Either,
         &mut ctx.warner(),
     )?;
     let origin = args.key.display().to_string();

@@ -11,7 +11,7 @@ use crate::exit::Status;
 use crate::files::{self, Overwrite};
 use crate::jwt::KeyError;
 use crate::jwt::jwk::{self, to_pem};
-use crate::jwt::keyform::{self, Target};
+use crate::jwt::keyform::{self, Target, Want};
 use crate::jwt::keys::public_key_from_pem;
 
 use super::Context;
@@ -27,10 +27,16 @@ pub fn run(args: &GenKeyArgs, _ctx: &Context) -> anyhow::Result<Status> {
     let (private_text, public_text) = match args.format {
         KeyFormat::Pem => (private_pem, public_pem),
         KeyFormat::Jwk => {
-            let private = keyform::read(private_pem.as_bytes(), "the new key", None, &mut |_| {})
-                .ok()
-                .and_then(|(_, mut entries)| entries.pop())
-                .ok_or_else(|| KeyError::new("the generated key could not be read back"))?;
+            let private = keyform::read(
+                private_pem.as_bytes(),
+                "the new key",
+                None,
+                Want::Either,
+                &mut |_| {},
+            )
+            .ok()
+            .and_then(|(_, mut entries)| entries.pop())
+            .ok_or_else(|| KeyError::new("the generated key could not be read back"))?;
             let private_jwk =
                 keyform::export(&private.material, Target::Jwk, false, Some(args.alg))?;
             let public_jwk = keyform::export(&private.material, Target::Jwk, true, Some(args.alg))?;

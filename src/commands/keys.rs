@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::cli::{KeyArgs, RefreshKeyArgs};
 use crate::exit::UsageError;
 use crate::jwt::jwk;
-use crate::jwt::keyform::{self, Format, KeyEntry, Material};
+use crate::jwt::keyform::{self, Format, KeyEntry, Material, Want};
 use crate::jwt::keys::{self, PublicKey, SecretEncoding, SecretSource};
 use crate::jwt::{Alg, Family, KeyError, Policy, Signer, TokenType, VerifyingKey};
 
@@ -77,6 +77,7 @@ pub fn load_key_file(
     args: &KeyArgs,
     path: &Path,
     kid: Option<&str>,
+    want: Want,
     ctx: &Context,
 ) -> anyhow::Result<(Format, KeyEntry)> {
     let password = password_source(args)?;
@@ -84,6 +85,7 @@ pub fn load_key_file(
         path,
         kid,
         password.as_ref(),
+        want,
         &mut ctx.warner(),
     )?)
 }
@@ -107,7 +109,7 @@ pub fn signer_and_public(
 ) -> anyhow::Result<(Signer, Option<PublicKey>)> {
     let mut warn = ctx.warner();
     if let Some(path) = &args.key_file {
-        let (format, entry) = load_key_file(args, path, kid.as_deref(), ctx)?;
+        let (format, entry) = load_key_file(args, path, kid.as_deref(), Want::Private, ctx)?;
         let origin = path.display().to_string();
         entry.check_may_sign(&origin)?;
         let alg = entry.algorithm(alg, &origin)?;
@@ -246,19 +248,18 @@ fn verifying_key_from(
     ctx: &Context,
 ) -> anyhow::Result<(VerifyingKey, Vec<Alg>)> {
     if let Some(path) = &args.key_file {
-        let (format, entry) = load_key_file(args, path, kid, ctx)?;
+        let want = match private_keys {
+            PrivateKeys::Refuse => Want::Public,
+            PrivateKeys::Accept => Want::Either,
+        };
+        let (format, entry) = load_key_file(args, path, kid, want, ctx)?;
         let origin = path.display().to_string();
         entry.check_may_verify(&origin)?;
         let algs = if algs.is_empty() {
             vec![entry.algorithm(None, &origin)?]
         } else {
             for alg in algs {
-                entry.algorithm(Some(*alg), &origin).map_err(|_| {
-                    UsageError::new(format!(
-                        "algorithm {alg} cannot be used with {origin}, which is {}",
-                        entry.material.describe()
-                    ))
-                })?;
+                entry.algorithm(Some(*alg), &origin)?;
             }
             algs.to_vec()
         };

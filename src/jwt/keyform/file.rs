@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{Format, KeyEntry, Material};
+use super::{Format, KeyEntry, Material, Want};
 use crate::jwt::error::KeyError;
 use crate::jwt::keys::{self, SecretEncoding, SecretSource};
 
@@ -20,6 +20,7 @@ pub fn load(
     path: &Path,
     kid: Option<&str>,
     password: Option<&PasswordSource>,
+    want: Want,
     warn: &mut dyn FnMut(String),
 ) -> Result<(Format, KeyEntry), KeyError> {
     let content = keys::read_key_file(path, "key")?;
@@ -43,7 +44,7 @@ pub fn load(
         ),
         None => None,
     };
-    let (format, entries) = super::read(&content, &origin, password.as_ref(), warn)?;
+    let (format, entries) = super::read(&content, &origin, password.as_ref(), want, warn)?;
     // Only a JWKS is a set: a kid given for a PEM or a lone JWK names the key, it does not pick.
     let entry = match (format, entries.len()) {
         (Format::Jwks, _) => super::select(entries, kid, &origin)?,

@@ -64,6 +64,18 @@ impl std::fmt::Debug for Material {
     }
 }
 
+/// Which half of a key pair the caller needs: a PEM of the other half is refused before it is
+/// parsed (or decrypted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Want {
+    /// To sign.
+    Private,
+    /// To verify, and nothing else.
+    Public,
+    /// Either: a private key's public half verifies too.
+    Either,
+}
+
 /// What a JWK's `use` and `key_ops` allow. A PEM key allows everything its kind can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Usage {
@@ -102,7 +114,7 @@ impl KeyEntry {
         };
         if !self.material.fits(alg) {
             return Err(KeyError::wrong_kind(format!(
-                "{origin} holds {}, which does not fit {alg}",
+                "algorithm {alg} cannot be used with {origin}, which is {}",
                 self.material.describe()
             )));
         }
@@ -236,6 +248,7 @@ pub fn read(
     content: &[u8],
     origin: &str,
     password: Option<&Secret>,
+    want: Want,
     warn: &mut dyn FnMut(String),
 ) -> Result<(Format, Vec<KeyEntry>), KeyError> {
     let Some(format) = sniff(content) else {
@@ -258,7 +271,7 @@ pub fn read(
         ));
     }
     let entries = match format {
-        Format::Pem => vec![pem::read(content, origin, password, warn)?],
+        Format::Pem => vec![pem::read(content, origin, password, want, warn)?],
         Format::Jwk => {
             let value = json(content, origin)?;
             vec![
@@ -385,7 +398,14 @@ mod tests {
     }
 
     fn entries(text: &str) -> Result<Vec<KeyEntry>, KeyError> {
-        read(text.as_bytes(), "keys.json", None, &mut |_| {}).map(|(_, entries)| entries)
+        read(
+            text.as_bytes(),
+            "keys.json",
+            None,
+            Want::Either,
+            &mut |_| {},
+        )
+        .map(|(_, entries)| entries)
     }
 
     #[test]
@@ -416,7 +436,10 @@ mod tests {
     fn a_set_skips_what_it_cannot_use_and_refuses_twin_kids() {
         let mut warnings = Vec::new();
         let set = r#"{"keys":[{"kty":"DSA"},{"kty":"oct","k":"AAAA"}]}"#;
-        let (_, keys) = read(set.as_bytes(), "s", None, &mut |w| warnings.push(w)).unwrap();
+        let (_, keys) = read(set.as_bytes(), "s", None, Want::Either, &mut |w| {
+            warnings.push(w)
+        })
+        .unwrap();
         assert_eq!(keys.len(), 1);
         assert_eq!(warnings.len(), 1);
         assert!(
@@ -446,7 +469,7 @@ mod tests {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keys");
         for name in ["rsa.pem", "ec521.pem", "secp256k1.pem", "ed25519.pem"] {
             let content = std::fs::read(path.join(name)).unwrap();
-            let (_, mut keys) = read(&content, name, None, &mut |_| {}).unwrap();
+            let (_, mut keys) = read(&content, name, None, Want::Either, &mut |_| {}).unwrap();
             let key = keys.remove(0);
             for target in [Target::Jwk, Target::Pem] {
                 let public = export(&key.material, target, true, None).unwrap();
@@ -456,14 +479,16 @@ mod tests {
                     !text.contains("PRIVATE") && !text.contains("\"d\""),
                     "{name}: {text}"
                 );
-                let (_, mut back) = read(text.as_bytes(), name, None, &mut |_| {}).unwrap();
+                let (_, mut back) =
+                    read(text.as_bytes(), name, None, Want::Either, &mut |_| {}).unwrap();
                 assert!(
                     matches!(back.remove(0).material, Material::Public(_)),
                     "{name}"
                 );
                 let private = export(&key.material, target, false, None).unwrap();
                 assert!(private.private);
-                let (_, mut back) = read(private.text.expose(), name, None, &mut |_| {}).unwrap();
+                let (_, mut back) =
+                    read(private.text.expose(), name, None, Want::Either, &mut |_| {}).unwrap();
                 assert!(
                     matches!(back.remove(0).material, Material::Private(_)),
                     "{name}"

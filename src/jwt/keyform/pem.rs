@@ -6,9 +6,17 @@ use pkcs8::der::Decode;
 use pkcs8::pkcs5::{EncryptionScheme, pbes2};
 use zeroize::Zeroizing;
 
-use super::{KeyEntry, Material, Usage};
+use super::{KeyEntry, Material, Usage, Want};
 use crate::jwt::error::KeyError;
 use crate::jwt::keys::{self, Secret};
+
+const PUBLIC_TAGS: [&str; 3] = ["PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE"];
+const PRIVATE_TAGS: [&str; 4] = [
+    "PRIVATE KEY",
+    "EC PRIVATE KEY",
+    "RSA PRIVATE KEY",
+    "ENCRYPTED PRIVATE KEY",
+];
 
 /// The most PBKDF2 iterations jwtctl runs before it knows the password is right: openssl writes
 /// 2048, current guidance asks for some hundred thousand, and ten million take seconds.
@@ -22,6 +30,7 @@ pub fn read(
     content: &[u8],
     origin: &str,
     password: Option<&Secret>,
+    want: Want,
     warn: &mut dyn FnMut(String),
 ) -> Result<KeyEntry, KeyError> {
     let mut blocks = pem::parse_many(content)
@@ -50,7 +59,31 @@ pub fn read(
              `openssl pkcs8 -topk8 -v2 aes-256-cbc -in {origin} -out key.p8.pem`"
         )));
     }
-    let material = match block.tag() {
+    let tag = block.tag();
+    let public = PUBLIC_TAGS.contains(&tag);
+    let private = PRIVATE_TAGS.contains(&tag);
+    if public && want == Want::Private {
+        return Err(KeyError::wrong_kind(format!(
+            "{origin} holds a public key; signing needs the private key"
+        )));
+    }
+    if private && want == Want::Public {
+        return Err(KeyError::wrong_kind(format!(
+            "{origin} holds a private key; verifying needs only the public key \
+             (openssl pkey -in {origin} -pubout -out public.pem)"
+        )));
+    }
+    if !public && !private {
+        let expected = match want {
+            Want::Private => "a private key (PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY)",
+            Want::Public => "a public key (PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE)",
+            Want::Either => "a key (PRIVATE KEY, PUBLIC KEY, CERTIFICATE, ...)",
+        };
+        return Err(KeyError::invalid(format!(
+            "{origin} holds a PEM {tag} block; expected {expected}"
+        )));
+    }
+    let material = match tag {
         "PUBLIC KEY" | "RSA PUBLIC KEY" | "CERTIFICATE" => {
             if password.is_some() {
                 warn(format!(
