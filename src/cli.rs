@@ -400,13 +400,19 @@ Output (text): the access token on the first line, the refresh token on the seco
 Examples:
   TOKEN=$(jwtctl issue --sub alice --no-refresh)
   { read -r ACCESS; read -r REFRESH; } < <(jwtctl issue --sub alice --claim role=admin)
-  jwtctl issue --sub ci --claim scopes:='[\"deploy\"]' --access-ttl 15m --output json";
+  jwtctl issue --sub ci --claim scopes:='[\"deploy\"]' --access-ttl 15m --output json
+  jwtctl issue --no-refresh --sub alice --key-file p521.jwk                  # ES512, kid from the JWK
+  jwtctl issue --no-refresh --sub alice --key-file key.pem --key-password-env KEY_PASSWORD
+  jwtctl issue --no-refresh --sub alice --key-file rsa.pem --x5c chain.pem --header cty=JWT
+  jwtctl issue --no-refresh --sub alice --exp -5m --jti expired-fixture       # already expired";
 
 const VERIFY_EXAMPLES: &str = "\
 Examples:
   jwtctl verify \"$TOKEN\"
   echo \"$AUTHORIZATION\" | jwtctl verify --aud api --iss https://auth.example.com --quiet
-  jwtctl verify --key-file public.pem --alg RS256 --json < token.txt";
+  jwtctl verify --key-file public.pem --alg RS256 --json < token.txt
+  jwtctl verify --key-file jwks.json --kid 2024-05 \"$TOKEN\"      # one key of a JWKS file
+  JWTCTL_SECRET=your-256-bit-secret jwtctl verify --allow-weak-secret --allow-no-exp \"$TOKEN\"";
 
 const DECODE_EXAMPLES: &str = "\
 Examples:

@@ -128,6 +128,29 @@ async function main() {
     assert.notEqual(run.status, 0, describe(run));
   });
 
+  await check('a private JWK from jose signs in jwtctl; the kid is its RFC 7638 thumbprint', async () => {
+    const pair = await jose.generateKeyPair('ES512', { extractable: true });
+    const privateJwk = await jose.exportJWK(pair.privateKey);
+    const file = path.join(KEYS, 'jose.jwk');
+    fs.writeFileSync(file, JSON.stringify(privateJwk), { mode: 0o600 });
+    const token = issue(['--sub', 'carol', '--key-file', file]);
+    const { protectedHeader } = await jose.jwtVerify(token, pair.publicKey, {
+      algorithms: ['ES512'],
+    });
+    const publicJwk = await jose.exportJWK(pair.publicKey);
+    assert.equal(protectedHeader.kid, await jose.calculateJwkThumbprint(publicJwk));
+  });
+
+  await check('a public JWK from jwtctl convert verifies in jose, with its thumbprint kid', async () => {
+    const run = jwtctl(['convert', keyFile, '--to', 'jwk', '--public']);
+    assert.equal(run.status, 0, describe(run));
+    const jwk = JSON.parse(run.stdout);
+    assert.equal(jwk.kid, await jose.calculateJwkThumbprint(jwk));
+    assert.equal(jwk.d, undefined);
+    const token = issue(['--sub', 'dave', '--key-file', keyFile]);
+    await jose.jwtVerify(token, await jose.importJWK(jwk, 'ES512'), { algorithms: ['ES512'] });
+  });
+
   if (failed > 0) {
     process.exitCode = 1;
   }

@@ -112,6 +112,26 @@ def suite(alg, key):
     check(f"an {alg} token from PyJWT with a changed claim is rejected", from_pyjwt_tampered)
 
 
+def jwk_both_ways():
+    private_file = os.path.join(KEYS, "k256.key.pem")
+    run = jwtctl(["convert", private_file, "--to", "jwk"])
+    assert run.returncode == 0, describe(run)
+    private_jwk = jwt.PyJWK(json.loads(run.stdout))
+    run = jwtctl(["convert", private_file, "--to", "jwk", "--public"])
+    assert run.returncode == 0, describe(run)
+    public_file = os.path.join(KEYS, "k256.pub.jwk")
+    with open(public_file, "w", encoding="ascii") as file:
+        file.write(run.stdout)
+    now = int(time.time())
+    token = jwt.encode({"sub": "erin", "exp": now + 300}, private_jwk.key, algorithm="ES256K")
+    run = jwtctl(["verify", token, "--json", "--key-file", public_file])
+    assert run.returncode == 0, describe(run)
+    mine = issue(["--sub", "frank", "--key-file", private_file])
+    public_jwk = jwt.PyJWK(json.loads(open(public_file, encoding="ascii").read()))
+    assert jwt.decode(mine, public_jwk.key, algorithms=["ES256K"])["sub"] == "frank"
+
+
 suite("ES512", "p521")
 suite("ES256K", "k256")
+check("ES256K JWKs from jwtctl convert sign and verify in PyJWT and back", jwk_both_ways)
 sys.exit(1 if failed else 0)
