@@ -79,8 +79,8 @@ PS384\t''
 PS512\t''
 ES256\t''
 ES384\t''
-ES512\t'ECDSA on P-521 with SHA-512'
-ES256K\t'ECDSA on secp256k1 with SHA-256 (RFC 8812)'
+ES512\t''
+ES256K\t''
 EdDSA\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l access-ttl -d 'Lifetime of the access token (90s, 5m, 6h, 7d)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l refresh-ttl -d 'Lifetime of the refresh token' -r
@@ -122,8 +122,8 @@ PS384\t''
 PS512\t''
 ES256\t''
 ES384\t''
-ES512\t'ECDSA on P-521 with SHA-512'
-ES256K\t'ECDSA on secp256k1 with SHA-256 (RFC 8812)'
+ES512\t''
+ES256K\t''
 EdDSA\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l kid -d 'With a JWKS --key-file: the key to verify with (needed when it holds several)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l iss -d 'Require this issuer (iss)' -r
@@ -183,8 +183,8 @@ PS384\t''
 PS512\t''
 ES256\t''
 ES384\t''
-ES512\t'ECDSA on P-521 with SHA-512'
-ES256K\t'ECDSA on secp256k1 with SHA-256 (RFC 8812)'
+ES512\t''
+ES256K\t''
 EdDSA\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l access-ttl -d 'Lifetime of the new access token' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l refresh-ttl -d 'Lifetime of the new refresh token' -r
@@ -226,8 +226,8 @@ PS384\t''
 PS512\t''
 ES256\t''
 ES384\t''
-ES512\t'ECDSA on P-521 with SHA-512'
-ES256K\t'ECDSA on secp256k1 with SHA-256 (RFC 8812)'
+ES512\t''
+ES256K\t''
 EdDSA\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l secret-file -d 'Read the HMAC secret from PATH (- for standard input)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l secret-env -d 'Read the HMAC secret from the environment variable NAME [default: JWTCTL_SECRET]' -r
@@ -285,8 +285,8 @@ PS384\t''
 PS512\t''
 ES256\t''
 ES384\t''
-ES512\t'ECDSA on P-521 with SHA-512'
-ES256K\t'ECDSA on secp256k1 with SHA-256 (RFC 8812)'
+ES512\t''
+ES256K\t''
 EdDSA\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l bits -d 'RSA key size' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l out -d 'Write the private key (PKCS#8 PEM or a private JWK, mode 0600) here' -r -F
@@ -314,8 +314,8 @@ PS384\t''
 PS512\t''
 ES256\t''
 ES384\t''
-ES512\t'ECDSA on P-521 with SHA-512'
-ES256K\t'ECDSA on secp256k1 with SHA-256 (RFC 8812)'
+ES512\t''
+ES256K\t''
 EdDSA\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l kid -d 'With a JWKS: the key to convert' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l key-password-file -d 'Read the password of an encrypted KEY from PATH (- for standard input)' -r -F
@@ -339,13 +339,13 @@ PS384\t''
 PS512\t''
 ES256\t''
 ES384\t''
-ES512\t'ECDSA on P-521 with SHA-512'
-ES256K\t'ECDSA on secp256k1 with SHA-256 (RFC 8812)'
+ES512\t''
+ES256K\t''
 EdDSA\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -s h -l help -d 'Print help'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -l dir -d 'Write the scripts for every shell into DIR instead' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''

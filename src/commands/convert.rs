@@ -8,6 +8,7 @@ use serde_json::json;
 use crate::cli::{ConvertArgs, KeyFormat};
 use crate::exit::{Status, UsageError};
 use crate::files::{self, Overwrite};
+use crate::jwt::Alg;
 use crate::jwt::keyform::{self, Material, Target, Want};
 use crate::jwt::keys::SecretSource;
 
@@ -27,7 +28,7 @@ pub fn run(args: &ConvertArgs, ctx: &Context) -> anyhow::Result<Status> {
         &mut ctx.warner(),
     )?;
     let origin = args.key.display().to_string();
-    let alg = match (args.alg, entry.alg) {
+    let alg = match (args.alg.map(Alg::from), entry.alg) {
         (Some(alg), _) | (None, Some(alg)) => Some(entry.algorithm(Some(alg), &origin)?),
         // An oct key's algorithm is a choice, not a property of the key.
         (None, None) if matches!(entry.material, Material::Secret(_)) => None,

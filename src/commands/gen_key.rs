@@ -9,21 +9,22 @@ use serde_json::json;
 use crate::cli::{GenKeyArgs, KeyFormat};
 use crate::exit::Status;
 use crate::files::{self, Overwrite};
-use crate::jwt::KeyError;
 use crate::jwt::jwk::{self, to_pem};
 use crate::jwt::keyform::{self, Target, Want};
 use crate::jwt::keys::public_key_from_pem;
+use crate::jwt::{Alg, KeyError};
 
 use super::Context;
 
 pub fn run(args: &GenKeyArgs, _ctx: &Context) -> anyhow::Result<Status> {
-    let generated = jwk::generate(args.alg, args.bits)?;
+    let alg = Alg::from(args.alg);
+    let generated = jwk::generate(alg, args.bits)?;
     let private_pem =
         zeroize::Zeroizing::new(to_pem("PRIVATE KEY", generated.private_pkcs8.expose()));
     let public_pem = to_pem("PUBLIC KEY", &generated.public_spki);
     let public = public_key_from_pem(public_pem.as_bytes())
-        .ok_or_else(|| KeyError::new("the generated public key could not be read back"))?;
-    let kid = jwk::thumbprint(&public, args.alg)?;
+        .ok_or_else(|| KeyError::backend("the generated public key could not be read back"))?;
+    let kid = jwk::thumbprint(&public, alg)?;
     let (private_text, public_text) = match args.format {
         KeyFormat::Pem => (private_pem, public_pem),
         KeyFormat::Jwk => {
@@ -36,10 +37,9 @@ pub fn run(args: &GenKeyArgs, _ctx: &Context) -> anyhow::Result<Status> {
             )
             .ok()
             .and_then(|(_, mut entries)| entries.pop())
-            .ok_or_else(|| KeyError::new("the generated key could not be read back"))?;
-            let private_jwk =
-                keyform::export(&private.material, Target::Jwk, false, Some(args.alg))?;
-            let public_jwk = keyform::export(&private.material, Target::Jwk, true, Some(args.alg))?;
+            .ok_or_else(|| KeyError::backend("the generated key could not be read back"))?;
+            let private_jwk = keyform::export(&private.material, Target::Jwk, false, Some(alg))?;
+            let public_jwk = keyform::export(&private.material, Target::Jwk, true, Some(alg))?;
             (
                 zeroize::Zeroizing::new(
                     String::from_utf8_lossy(private_jwk.text.expose()).into_owned(),
@@ -84,7 +84,7 @@ pub fn run(args: &GenKeyArgs, _ctx: &Context) -> anyhow::Result<Status> {
     }
     if args.json {
         let report = json!({
-            "alg": args.alg.name(),
+            "alg": alg.name(),
             "kid": kid,
             "private_key": args.out.display().to_string(),
             "public_key": public_out.display().to_string(),

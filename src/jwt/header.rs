@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
+use super::claims::Claims as Object;
 use super::claims::parse_assignment;
-use super::token::Object;
 
 /// The header of a token to issue, beyond `alg` and `kid`.
 #[derive(Debug, Default, Clone, PartialEq)]

@@ -9,7 +9,8 @@ use super::alg::Alg;
 use super::curve::Curve;
 use super::error::KeyError;
 use super::keyform::{self, Material};
-use super::keys::{KeyType, PrivateKey, PublicKey, Secret, public_key_from_pem};
+use super::keys::{PrivateKey, PublicKey, Secret};
+use super::text::quote;
 
 /// A freshly generated key pair: PKCS#8 private key and SPKI public key, both DER.
 pub struct GeneratedKey {
@@ -18,7 +19,7 @@ pub struct GeneratedKey {
 }
 
 fn failed(what: &str) -> KeyError {
-    KeyError::new(format!("the crypto backend could not {what}"))
+    KeyError::backend(format!("the crypto backend could not {what}"))
 }
 
 /// Generates a key pair for `alg` with the crypto backend. `bits` applies to RSA only.
@@ -31,7 +32,7 @@ pub fn generate(alg: Alg, bits: usize) -> Result<GeneratedKey, KeyError> {
                 3072 => KeySize::Rsa3072,
                 4096 => KeySize::Rsa4096,
                 other => {
-                    return Err(KeyError::new(format!(
+                    return Err(KeyError::unfit(format!(
                         "--bits {other} is not offered: choose 2048, 3072 or 4096"
                     )));
                 }
@@ -66,7 +67,7 @@ pub fn generate(alg: Alg, bits: usize) -> Result<GeneratedKey, KeyError> {
                 public_spki: public.as_ref().to_vec(),
             })
         }
-        Alg::HS256 | Alg::HS384 | Alg::HS512 => Err(KeyError::new(format!(
+        Alg::HS256 | Alg::HS384 | Alg::HS512 => Err(KeyError::wrong_kind(format!(
             "{alg} uses a shared secret, not a key pair: use jwtctl gen-secret"
         ))),
     }
@@ -82,29 +83,7 @@ pub fn to_pem(tag: &str, der: &[u8]) -> String {
 
 /// The public half of a private key.
 pub fn public_of(private: &PrivateKey) -> Result<PublicKey, KeyError> {
-    let derive_failed = || failed("derive the public key");
-    let pkcs8 = private.pkcs8.expose();
-    let spki: Vec<u8> = match private.key_type {
-        KeyType::Rsa { .. } => {
-            let pair = RsaKeyPair::from_pkcs8(pkcs8).map_err(|_| derive_failed())?;
-            let der: PublicKeyX509Der = pair.public_key().as_der().map_err(|_| derive_failed())?;
-            der.as_ref().to_vec()
-        }
-        KeyType::EcP256 | KeyType::EcP384 | KeyType::EcP521 | KeyType::EcSecp256k1 => {
-            let curve = Curve::of_key_type(private.key_type).ok_or_else(derive_failed)?;
-            let pair =
-                EcdsaKeyPair::from_pkcs8(curve.signing(), pkcs8).map_err(|_| derive_failed())?;
-            let der: PublicKeyX509Der = pair.public_key().as_der().map_err(|_| derive_failed())?;
-            der.as_ref().to_vec()
-        }
-        KeyType::Ed25519 => {
-            let pair =
-                Ed25519KeyPair::from_pkcs8_maybe_unchecked(pkcs8).map_err(|_| derive_failed())?;
-            let der: PublicKeyX509Der = pair.public_key().as_der().map_err(|_| derive_failed())?;
-            der.as_ref().to_vec()
-        }
-    };
-    public_key_from_pem(to_pem("PUBLIC KEY", &spki).as_bytes()).ok_or_else(derive_failed)
+    private.public_key()
 }
 
 /// The public JWK of a key, with `use: sig`, `alg`, and `kid` set to its RFC 7638 thumbprint.
@@ -152,45 +131,73 @@ pub fn parse_jwks(
     warn: &mut dyn FnMut(String),
 ) -> Result<Vec<JwksKey>, KeyError> {
     let document: serde_json::Value = serde_json::from_str(text)
-        .map_err(|error| KeyError::new(format!("{origin} is not valid JSON: {error}")))?;
+        .map_err(|error| KeyError::invalid(format!("{origin} is not valid JSON: {error}")))?;
     let Some(entries) = document.get("keys").and_then(serde_json::Value::as_array) else {
-        return Err(KeyError::new(format!(
+        return Err(KeyError::invalid(format!(
             "{origin} is not a JWKS: expected an object with a \"keys\" array"
         )));
     };
     let mut keys = Vec::new();
     for (index, entry) in entries.iter().enumerate() {
         let name = match entry.get("kid").and_then(serde_json::Value::as_str) {
-            Some(kid) => format!("key {} (kid {kid:?}) of {origin}", index + 1),
+            Some(kid) => format!("key {} (kid {}) of {origin}", index + 1, quote(kid)),
             None => format!("key {} of {origin}", index + 1),
         };
         match parse_jwk(entry) {
             Ok(key) => keys.push(key),
-            Err(reason) => warn(format!("{name} is skipped: {reason}")),
+            Err(Unusable::Skipped(reason)) => warn(format!("{name} is skipped: {reason}")),
+            Err(Unusable::Broken(reason)) => {
+                return Err(KeyError::unfit(format!("{name} cannot be used: {reason}")));
+            }
         }
     }
     if keys.is_empty() {
-        return Err(KeyError::new(format!(
+        return Err(KeyError::invalid(format!(
             "{origin} holds no public signing key jwtctl can use"
         )));
     }
     Ok(keys)
 }
 
+/// Why a JWK is not used: a key of a kind jwtctl does not verify with is skipped, but a key
+/// that claims to be a signing key and cannot work is an error, not a silent "forged token".
+enum Unusable {
+    Skipped(String),
+    Broken(String),
+}
+
+impl From<String> for Unusable {
+    fn from(reason: String) -> Self {
+        Unusable::Skipped(reason)
+    }
+}
+
+impl From<&str> for Unusable {
+    fn from(reason: &str) -> Self {
+        Unusable::Skipped(reason.to_owned())
+    }
+}
+
 /// A verifying key of a JWKS: public, allowed to verify, and not symmetric (a JWKS is published,
 /// so an `oct` key in one is either a mistake or an attack).
-fn parse_jwk(entry: &serde_json::Value) -> Result<JwksKey, String> {
-    let entry = keyform::jwk::read(entry)?;
+fn parse_jwk(entry: &serde_json::Value) -> Result<JwksKey, Unusable> {
+    let entry = keyform::jwk::read(entry).map_err(|refusal| {
+        if refusal.broken {
+            Unusable::Broken(refusal.reason)
+        } else {
+            Unusable::Skipped(refusal.reason)
+        }
+    })?;
     if !entry.usage.verify {
-        return Err("its use or key_ops do not allow verifying".to_owned());
+        return Err("its use or key_ops do not allow verifying".into());
     }
     let key = match entry.material {
         Material::Public(key) => key,
         Material::Private(_) => {
-            return Err("it is a private key; a JWKS publishes public keys".to_owned());
+            return Err("it is a private key; a JWKS publishes public keys".into());
         }
         Material::Secret(_) => {
-            return Err("it is a symmetric (oct) key; jwtctl takes secrets only from files or the environment".to_owned());
+            return Err("it is a symmetric (oct) key; jwtctl takes secrets only from files or the environment".into());
         }
     };
     Ok(JwksKey {

@@ -8,7 +8,7 @@ pub mod keys;
 pub mod token;
 
 pub use alg::{Alg, Family};
-pub use error::{KeyError, RejectKind, TokenError};
+pub use error::{KeyError, KeyErrorKind, RejectKind, TokenError};
 pub mod sign;
 pub mod time;
 pub mod verify;
@@ -23,4 +23,5 @@ pub mod jwe;
 pub mod jwk;
 pub mod keyform;
 pub mod pair;
+pub mod text;
 pub mod x5c;

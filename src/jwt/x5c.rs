@@ -7,10 +7,10 @@ use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde_json::Value;
 
+use super::claims::Claims as Object;
 use super::error::KeyError;
 use super::keyform::jwk::same_public_key;
 use super::keys::{self, PublicKey};
-use super::token::Object;
 
 #[derive(Debug)]
 pub struct CertificateChain {
@@ -36,7 +36,7 @@ impl CertificateChain {
                 "{origin} holds no certificate (expected -----BEGIN CERTIFICATE-----)"
             )));
         };
-        let leaf = keys::public_key_from_block(origin, first)?;
+        let leaf = keys::public_from_block(std::path::Path::new(origin), first)?;
         Ok(CertificateChain {
             certificates: blocks.into_iter().map(pem::Pem::into_contents).collect(),
             leaf,

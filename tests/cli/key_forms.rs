@@ -244,7 +244,7 @@ fn jwk_edge_cases_are_clear_usage_errors() {
     }
     let token = issue_with(&sandbox, &["--key-file", "rsa.pem"]);
     for (file, needle) in [
-        ("off-curve.jwk", "not on the curve P-521"),
+        ("off-curve.jwk", "not on the P-521 curve"),
         ("e-one.jwk", "not an odd number above 1"),
     ] {
         fails(

@@ -7,10 +7,6 @@ use super::{Format, KeyEntry, Material, Want};
 use crate::jwt::error::KeyError;
 use crate::jwt::keys::{self, SecretEncoding, SecretSource};
 
-/// The largest key file read: an RSA 8192-bit private JWK is about 6 KB, a JWKS of many keys
-/// some tens of kilobytes.
-pub const MAX_KEY_FILE_BYTES: usize = 1024 * 1024;
-
 /// Where a key file's password comes from; never the command line.
 pub type PasswordSource = SecretSource;
 
@@ -23,13 +19,9 @@ pub fn load(
     want: Want,
     warn: &mut dyn FnMut(String),
 ) -> Result<(Format, KeyEntry), KeyError> {
+    // Size-capped (keys::MAX_KEY_FILE_BYTES): a JWKS of many keys is some tens of kilobytes.
     let content = keys::read_key_file(path, "key")?;
     let origin = path.display().to_string();
-    if content.len() > MAX_KEY_FILE_BYTES {
-        return Err(KeyError::invalid(format!(
-            "{origin} is larger than the {MAX_KEY_FILE_BYTES}-byte limit for a key file"
-        )));
-    }
     // The secret reader's words are about secrets; here the secret is a key password.
     let reword = |text: String| text.replace("secret", "key password");
     let password = match password {

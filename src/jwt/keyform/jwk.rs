@@ -20,33 +20,91 @@ use crate::jwt::alg::Alg;
 use crate::jwt::curve::Curve;
 use crate::jwt::error::KeyError;
 use crate::jwt::keys::{
-    self, KeyType, MAX_RSA_BITS, MIN_RSA_BITS, PrivateKey, PublicKey, Secret, significant_bits,
+    self, KeyPair, KeyType, MAX_RSA_BITS, MIN_RSA_BITS, PrivateKey, PublicKey, Secret,
+    significant_bits,
 };
 
 /// The members of a private RSA JWK beyond `d`, which RFC 7518 section 6.3.2 makes all or none.
 const RSA_CRT_MEMBERS: [&str; 5] = ["p", "q", "dp", "dq", "qi"];
 
+/// Why a JWK is not used. `broken`: it claims to be a key jwtctl supports and cannot work (a
+/// point off its curve, an RSA key over 8192 bits), which a JWKS must not skip quietly, since
+/// every token it signed would then read as forged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JwkRefusal {
+    pub reason: String,
+    pub broken: bool,
+}
+
+impl From<String> for JwkRefusal {
+    fn from(reason: String) -> Self {
+        JwkRefusal {
+            reason,
+            broken: false,
+        }
+    }
+}
+
+impl std::fmt::Display for JwkRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+fn broken(reason: String) -> JwkRefusal {
+    JwkRefusal {
+        reason,
+        broken: true,
+    }
+}
+
 /// Reads one JWK. The error is a reason without the key's content, for a message naming the key.
-pub fn read(value: &Value) -> Result<KeyEntry, String> {
+pub fn read(value: &Value) -> Result<KeyEntry, JwkRefusal> {
     let Value::Object(jwk) = value else {
-        return Err("a JWK must be a JSON object".to_owned());
+        return Err("a JWK must be a JSON object".to_owned().into());
     };
+    let material = match string_member(jwk, "kty")? {
+        Some("RSA") => {
+            let bits = significant_bits(&unsigned(required_bytes(jwk, "n")?));
+            if bits > MAX_RSA_BITS {
+                return Err(broken(format!(
+                    "it is an RSA {bits}-bit key; at most {MAX_RSA_BITS} bits are supported"
+                )));
+            }
+            None
+        }
+        Some("EC") => {
+            let (curve, point) = ec_point(jwk)?;
+            if Curve::of_point(&point) != Some(curve) {
+                return Err(broken(format!(
+                    "its point is not on the {} curve",
+                    curve.jwk_name()
+                )));
+            }
+            Some(read_ec(jwk, curve, &point)?)
+        }
+        _ => None,
+    };
+    Ok(read_checked(jwk, material)?)
+}
+
+fn read_checked(jwk: &Map<String, Value>, material: Option<Material>) -> Result<KeyEntry, String> {
     let kty = string_member(jwk, "kty")?.ok_or("it has no \"kty\"")?;
     let kid = string_member(jwk, "kid")?.map(str::to_owned);
     let usage = usage(jwk)?;
     let alg_name = string_member(jwk, "alg")?;
-    let material = match kty {
-        "RSA" => read_rsa(jwk)?,
-        "EC" => read_ec(jwk)?,
-        "OKP" => read_okp(jwk)?,
-        "oct" => {
+    let material = match (kty, material) {
+        (_, Some(material)) => material,
+        ("RSA", None) => read_rsa(jwk)?,
+        ("OKP", None) => read_okp(jwk)?,
+        ("oct", None) => {
             let k = Zeroizing::new(required_bytes(jwk, "k")?);
             if k.is_empty() {
                 return Err("its \"k\" is empty".to_owned());
             }
             Material::Secret(Secret::new(k.to_vec()))
         }
-        other => return Err(format!("its kty {other:?} is not RSA, EC, OKP or oct")),
+        (other, None) => return Err(format!("its kty {other:?} is not RSA, EC, OKP or oct")),
     };
     let alg = match alg_name {
         None => None,
@@ -141,11 +199,6 @@ fn read_rsa(jwk: &Map<String, Value>) -> Result<Material, String> {
             "it is an RSA {bits}-bit key; at least {MIN_RSA_BITS} bits are required"
         ));
     }
-    if bits > MAX_RSA_BITS {
-        return Err(format!(
-            "it is an RSA {bits}-bit key; at most {MAX_RSA_BITS} bits are supported"
-        ));
-    }
     // e = 1 makes every "signature" its own message; an even e is no RSA key.
     if e.len() > 8 || e.last().is_none_or(|&low| low & 1 == 0) || e.as_slice() == [1] {
         return Err("its public exponent \"e\" is not an odd number above 1".to_owned());
@@ -216,15 +269,31 @@ fn read_rsa(jwk: &Map<String, Value>) -> Result<Material, String> {
 }
 
 fn private_material(pkcs8: &[u8]) -> Result<Material, String> {
-    keys::private_key_from_pkcs8("the key", Zeroizing::new(pkcs8.to_vec()))
+    keys::classify_pkcs8(pkcs8)
         .map(Material::Private)
-        .map_err(|error| match error {
-            Some(error) => error.to_string(),
-            None => "its private key could not be read back".to_owned(),
-        })
+        .ok_or_else(|| "its private key could not be read back".to_owned())
 }
 
-fn read_ec(jwk: &Map<String, Value>) -> Result<Material, String> {
+/// The PKCS#8 `PrivateKeyInfo` DER of a private key.
+pub(crate) fn pkcs8_of(private: &PrivateKey) -> Result<Secret, KeyError> {
+    let document = match &private.pair {
+        KeyPair::Rsa(pair) => AsDer::<Pkcs8V1Der>::as_der(pair)
+            .map(|der| der.as_ref().to_vec())
+            .map_err(|_| cannot_describe())?,
+        KeyPair::Ec(pair) => pair
+            .to_pkcs8v1()
+            .map(|der| der.as_ref().to_vec())
+            .map_err(|_| cannot_describe())?,
+        KeyPair::Ed(pair) => pair
+            .to_pkcs8v1()
+            .map(|der| der.as_ref().to_vec())
+            .map_err(|_| cannot_describe())?,
+    };
+    Ok(Secret::new(document))
+}
+
+/// The curve and uncompressed point of an EC JWK, coordinates of their full length.
+fn ec_point(jwk: &Map<String, Value>) -> Result<(Curve, Vec<u8>), String> {
     let name = string_member(jwk, "crv")?.ok_or("it has no \"crv\"")?;
     let curve = Curve::from_jwk_name(name)
         .ok_or_else(|| format!("its curve {name:?} is not P-256, P-384, P-521 or secp256k1"))?;
@@ -240,11 +309,15 @@ fn read_ec(jwk: &Map<String, Value>) -> Result<Material, String> {
     point.push(4);
     point.extend_from_slice(&x);
     point.extend_from_slice(&y);
-    if Curve::of_point(&point) != Some(curve) {
-        return Err(format!("its point is not on the curve {name}"));
-    }
+    Ok((curve, point))
+}
+
+/// An EC JWK whose point is on `curve`.
+fn read_ec(jwk: &Map<String, Value>, curve: Curve, point: &[u8]) -> Result<Material, String> {
+    let name = curve.jwk_name();
+    let len = curve.coordinate_len();
     let Some(d) = member_bytes(jwk, "d")?.map(Zeroizing::new) else {
-        let public = PublicKey::new(curve.key_type(), DecodingKey::from_ec_der(&point));
+        let public = PublicKey::new(curve.key_type(), DecodingKey::from_ec_der(point));
         return Ok(Material::Public(public));
     };
     if d.len() != len {
@@ -252,7 +325,7 @@ fn read_ec(jwk: &Map<String, Value>) -> Result<Material, String> {
             "its \"d\" must be {len} bytes for {name} (RFC 7518 section 6.2.2.1)"
         ));
     }
-    let pair = EcdsaKeyPair::from_private_key_and_public_key(curve.signing(), &d, &point)
+    let pair = EcdsaKeyPair::from_private_key_and_public_key(curve.signing(), &d, point)
         .map_err(|_| "its \"d\" does not belong to its point")?;
     let der = pair
         .to_pkcs8v1()
@@ -408,13 +481,10 @@ pub fn public_jwk(public: &PublicKey, alg: Option<Alg>) -> Result<Map<String, Va
 pub fn private_jwk(private: &PrivateKey, alg: Option<Alg>) -> Result<Secret, KeyError> {
     let public = crate::jwt::jwk::public_of(private)?;
     let mut jwk = public_jwk(&public, alg)?;
-    let pkcs8 = private.pkcs8.expose();
-    let private_members: Vec<(&str, Zeroizing<Vec<u8>>)> = match private.key_type {
-        KeyType::Rsa { .. } => {
-            let numbers = keys::rsa_pkcs1_from_pkcs8(pkcs8)
-                .map(Zeroizing::new)
-                .and_then(|pkcs1| rsa::from_pkcs1(&pkcs1))
-                .ok_or_else(cannot_describe)?;
+    let private_members: Vec<(&str, Zeroizing<Vec<u8>>)> = match &private.pair {
+        KeyPair::Rsa(_) => {
+            let pkcs8 = pkcs8_of(private)?;
+            let numbers = rsa::from_pkcs8(pkcs8.expose()).ok_or_else(cannot_describe)?;
             vec![
                 ("d", numbers.d),
                 ("dp", numbers.dp),
@@ -424,17 +494,12 @@ pub fn private_jwk(private: &PrivateKey, alg: Option<Alg>) -> Result<Secret, Key
                 ("qi", numbers.qi),
             ]
         }
-        KeyType::Ed25519 => {
-            let pair =
-                Ed25519KeyPair::from_pkcs8_maybe_unchecked(pkcs8).map_err(|_| cannot_describe())?;
+        KeyPair::Ed(pair) => {
             let seed = pair.seed().map_err(|_| cannot_describe())?;
             let seed = seed.as_be_bytes().map_err(|_| cannot_describe())?;
             vec![("d", Zeroizing::new(seed.as_ref().to_vec()))]
         }
-        key_type => {
-            let curve = Curve::of_key_type(key_type).ok_or_else(cannot_describe)?;
-            let pair =
-                EcdsaKeyPair::from_pkcs8(curve.signing(), pkcs8).map_err(|_| cannot_describe())?;
+        KeyPair::Ec(pair) => {
             let scalar = pair
                 .private_key()
                 .as_be_bytes()
@@ -508,7 +573,7 @@ mod tests {
     use serde_json::json;
 
     fn entry(value: Value) -> Result<KeyEntry, String> {
-        read(&value)
+        read(&value).map_err(|refusal| refusal.reason)
     }
 
     #[test]

@@ -66,15 +66,7 @@ impl std::fmt::Debug for Material {
 
 /// Which half of a key pair the caller needs: a PEM of the other half is refused before it is
 /// parsed (or decrypted).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Want {
-    /// To sign.
-    Private,
-    /// To verify, and nothing else.
-    Public,
-    /// Either: a private key's public half verifies too.
-    Either,
-}
+pub use super::keys::Want;
 
 /// What a JWK's `use` and `key_ops` allow. A PEM key allows everything its kind can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,7 +179,8 @@ pub fn export(
             let text = match target {
                 Target::Jwk => with_newline(&jwk::private_jwk(private, alg)?),
                 Target::Pem => Secret::new(
-                    super::jwk::to_pem("PRIVATE KEY", private.pkcs8.expose()).into_bytes(),
+                    super::jwk::to_pem("PRIVATE KEY", jwk::pkcs8_of(private)?.expose())
+                        .into_bytes(),
                 ),
             };
             return Ok(Exported {
@@ -270,17 +263,17 @@ pub fn read(
             "{origin} is a JWK, which is never encrypted; the key password is not used"
         ));
     }
-    let entries = match format {
-        Format::Pem => vec![pem::read(content, origin, password, want, warn)?],
-        Format::Jwk => {
-            let value = json(content, origin)?;
-            vec![
-                jwk::read(&value)
-                    .map_err(|reason| KeyError::invalid(format!("{origin}: {reason}")))?,
-            ]
-        }
-        Format::Jwks => read_set(&json(content, origin)?, origin, warn)?,
-    };
+    let entries =
+        match format {
+            Format::Pem => vec![pem::read(content, origin, password, want, warn)?],
+            Format::Jwk => {
+                let value = json(content, origin)?;
+                vec![jwk::read(&value).map_err(|refusal| {
+                    KeyError::invalid(format!("{origin}: {}", refusal.reason))
+                })?]
+            }
+            Format::Jwks => read_set(&json(content, origin)?, origin, warn)?,
+        };
     Ok((format, entries))
 }
 
@@ -322,7 +315,13 @@ fn read_set(
         }
         match jwk::read(key) {
             Ok(entry) => entries.push(entry),
-            Err(reason) => warn(format!("{name} is skipped: {reason}")),
+            Err(refusal) if refusal.broken => {
+                return Err(KeyError::unfit(format!(
+                    "{name} cannot be used: {}",
+                    refusal.reason
+                )));
+            }
+            Err(refusal) => warn(format!("{name} is skipped: {}", refusal.reason)),
         }
     }
     if entries.is_empty() {

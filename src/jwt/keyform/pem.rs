@@ -6,17 +6,12 @@ use pkcs8::der::Decode;
 use pkcs8::pkcs5::{EncryptionScheme, pbes2};
 use zeroize::Zeroizing;
 
+use std::path::Path;
+
 use super::{KeyEntry, Material, Usage, Want};
 use crate::jwt::error::KeyError;
 use crate::jwt::keys::{self, Secret};
-
-const PUBLIC_TAGS: [&str; 3] = ["PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE"];
-const PRIVATE_TAGS: [&str; 4] = [
-    "PRIVATE KEY",
-    "EC PRIVATE KEY",
-    "RSA PRIVATE KEY",
-    "ENCRYPTED PRIVATE KEY",
-];
+use crate::jwt::text;
 
 /// The most PBKDF2 iterations jwtctl runs before it knows the password is right: openssl writes
 /// 2048, current guidance asks for some hundred thousand, and ten million take seconds.
@@ -24,8 +19,9 @@ pub const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
 /// The most memory scrypt may ask for (`128 · r · N · p` bytes).
 pub const MAX_SCRYPT_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Reads the key of a PEM file: its first block, after the `EC PARAMETERS` block that
-/// `openssl ecparam -genkey` writes unless told `-noout`. An encrypted key needs `password`.
+/// Reads the key of a PEM file: its one key block, after the `EC PARAMETERS` block that
+/// `openssl ecparam -genkey` writes unless told `-noout` (a certificate chain is its leaf's key).
+/// An encrypted key needs `password`; the half `want` does not ask for is refused unread.
 pub fn read(
     content: &[u8],
     origin: &str,
@@ -33,20 +29,9 @@ pub fn read(
     want: Want,
     warn: &mut dyn FnMut(String),
 ) -> Result<KeyEntry, KeyError> {
-    let mut blocks = pem::parse_many(content)
-        .map_err(|error| KeyError::invalid(format!("{origin} is not a valid PEM file: {error}")))?;
-    if blocks.len() > 1
-        && blocks
-            .first()
-            .is_some_and(|block| block.tag() == "EC PARAMETERS")
-    {
-        blocks.remove(0);
-    }
-    let block = blocks.into_iter().next().ok_or_else(|| {
-        KeyError::invalid(format!(
-            "{origin} holds no PEM block (expected -----BEGIN PRIVATE KEY----- or -----BEGIN PUBLIC KEY-----)"
-        ))
-    })?;
+    let path = Path::new(origin);
+    let block = keys::key_pem_block(path, content)?;
+    let shown = text::path(path);
     let legacy = block
         .headers()
         .get("Proc-Type")
@@ -54,62 +39,51 @@ pub fn read(
         || block.headers().get("DEK-Info").is_some();
     if legacy {
         return Err(KeyError::invalid(format!(
-            "{origin} uses OpenSSL's legacy PEM encryption (Proc-Type: 4,ENCRYPTED), which jwtctl \
+            "{shown} uses OpenSSL's legacy PEM encryption (Proc-Type: 4,ENCRYPTED), which jwtctl \
              does not read; convert it to encrypted PKCS#8 with \
-             `openssl pkcs8 -topk8 -v2 aes-256-cbc -in {origin} -out key.p8.pem`"
+             `openssl pkcs8 -topk8 -v2 aes-256-cbc -in {shown} -out key.p8.pem`"
         )));
     }
     let tag = block.tag();
-    let public = PUBLIC_TAGS.contains(&tag);
-    let private = PRIVATE_TAGS.contains(&tag);
+    let public = keys::PUBLIC_TAGS.contains(&tag);
+    let private = keys::PRIVATE_TAGS.contains(&tag);
     if public && want == Want::Private {
-        return Err(KeyError::wrong_kind(format!(
-            "{origin} holds a public key; signing needs the private key"
-        )));
+        return Err(keys::public_where_private(path));
     }
     if private && want == Want::Public {
-        return Err(KeyError::wrong_kind(format!(
-            "{origin} holds a private key; verifying needs only the public key \
-             (openssl pkey -in {origin} -pubout -out public.pem)"
-        )));
+        return Err(keys::private_where_public(path));
     }
     if !public && !private {
         let expected = match want {
             Want::Private => "a private key (PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY)",
             Want::Public => "a public key (PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE)",
-            Want::Either => "a key (PRIVATE KEY, PUBLIC KEY, CERTIFICATE, ...)",
+            Want::Either => "a key (PRIVATE KEY, PUBLIC KEY or CERTIFICATE)",
         };
         return Err(KeyError::invalid(format!(
-            "{origin} holds a PEM {tag} block; expected {expected}"
+            "{shown} holds a PEM {} block; expected {expected}",
+            text::sanitize(tag)
         )));
     }
-    let material = match tag {
-        "PUBLIC KEY" | "RSA PUBLIC KEY" | "CERTIFICATE" => {
-            if password.is_some() {
-                warn(format!(
-                    "{origin} is a public key; the key password is not used"
-                ));
-            }
-            Material::Public(keys::public_key_from_block(origin, &block)?)
+    let unused = |what: &str| format!("{shown} {what}; the key password is not used");
+    let material = if public {
+        if password.is_some() {
+            warn(unused("is a public key"));
         }
-        "ENCRYPTED PRIVATE KEY" => {
-            let Some(password) = password else {
-                return Err(KeyError::unreadable(format!(
-                    "{origin} is encrypted; give its password with --key-password-file or --key-password-env"
-                )));
-            };
-            let pkcs8 = decrypt(block.contents(), origin, password)?;
-            let decrypted = pem::Pem::new("PRIVATE KEY", pkcs8.to_vec());
-            Material::Private(keys::private_key_from_block(origin, &decrypted)?)
+        Material::Public(keys::public_from_block(path, &block)?)
+    } else if tag == "ENCRYPTED PRIVATE KEY" {
+        let Some(password) = password else {
+            return Err(KeyError::unreadable(format!(
+                "{shown} is encrypted; give its password with --key-password-file or --key-password-env"
+            )));
+        };
+        let pkcs8 = decrypt(block.contents(), &shown, password)?;
+        let decrypted = pem::Pem::new("PRIVATE KEY", pkcs8.to_vec());
+        Material::Private(keys::private_from_block(path, &decrypted)?)
+    } else {
+        if password.is_some() {
+            warn(unused("is not encrypted"));
         }
-        _ => {
-            if password.is_some() {
-                warn(format!(
-                    "{origin} is not encrypted; the key password is not used"
-                ));
-            }
-            Material::Private(keys::private_key_from_block(origin, &block)?)
-        }
+        Material::Private(keys::private_from_block(path, &block)?)
     };
     Ok(KeyEntry {
         material,

@@ -48,6 +48,20 @@ pub fn from_pkcs1(der: &[u8]) -> Option<RsaPrivateNumbers> {
     })
 }
 
+/// The numbers of the PKCS#1 key inside PKCS#8:
+/// `PrivateKeyInfo ::= SEQUENCE { version, algorithm, privateKey OCTET STRING }`.
+pub fn from_pkcs8(pkcs8: &[u8]) -> Option<RsaPrivateNumbers> {
+    let blocks = simple_asn1::from_der(pkcs8).ok()?;
+    let simple_asn1::ASN1Block::Sequence(_, items) = blocks.first()? else {
+        return None;
+    };
+    let pkcs1 = items.iter().find_map(|item| match item {
+        simple_asn1::ASN1Block::OctetString(_, bytes) => Some(Zeroizing::new(bytes.clone())),
+        _ => None,
+    })?;
+    from_pkcs1(&pkcs1)
+}
+
 /// The magnitude of a non-negative integer, big-endian, with no leading zero (zero is empty).
 fn unsigned_bytes(value: &BigInt) -> Option<Vec<u8>> {
     match value.sign() {
