@@ -435,3 +435,40 @@ fn gen_key_writes_jwk_and_gen_secret_prints_an_oct_jwk() {
     assert_eq!(forge::b64u_decode(oct["k"].as_str().unwrap()).len(), 32);
     assert!(oct["kid"].is_string());
 }
+
+/// `script` (util-linux, in every Debian base system) gives the command a terminal as stdout.
+#[test]
+fn convert_never_prints_a_private_key_to_a_terminal_unless_forced() {
+    let sandbox = Sandbox::new();
+    key(&sandbox, "ec256.pem");
+    let bin = assert_cmd::cargo::cargo_bin("jwtctl");
+    let run = |extra: &str| {
+        std::process::Command::new("script")
+            .args(["-qec"])
+            .arg(format!(
+                "{} convert ec256.pem --to jwk {extra}; echo \"status=$?\"",
+                bin.display()
+            ))
+            .arg("/dev/null")
+            .current_dir(sandbox.dir.path())
+            .env("TERM", "dumb")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("script (util-linux) runs the command on a terminal")
+    };
+    let refused = run("");
+    let text = String::from_utf8_lossy(&refused.stdout);
+    assert!(text.contains("refusing to print the private key"), "{text}");
+    assert!(text.contains("status=2"), "{text}");
+    assert!(!text.contains("\"d\""), "{text}");
+    let public = String::from_utf8_lossy(&run("--public").stdout).into_owned();
+    assert!(
+        public.contains("status=0") && public.contains("\"kty\""),
+        "{public}"
+    );
+    let forced = String::from_utf8_lossy(&run("--force").stdout).into_owned();
+    assert!(
+        forced.contains("status=0") && forced.contains("\"d\""),
+        "{forced}"
+    );
+}
