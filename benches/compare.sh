@@ -8,7 +8,8 @@
 # LOOP (iterations of the Node and Python loops, 100000), SCRATCH (where Node and Python packages
 # are installed; a temporary directory by default), JWT_CLI (the jwt-cli binary; by default
 # /work/tools/bin/jwt, target/bench-tools/bin/jwt or a `jwt` 6.2 on PATH, else it is installed
-# into target/bench-tools with `cargo install jwt-cli --version 6.2.0`).
+# into target/bench-tools with `cargo install jwt-cli --version 6.2.0`; JWT_CLI=none leaves its
+# rows out).
 #
 # Usage: benches/compare.sh [NEW [OLD]]. NEW is the jwtctl binary to measure (default: the
 # release build). With OLD, a second jwtctl (an earlier build: `git worktree add /tmp/old main`,
@@ -56,7 +57,10 @@ OLD=${2:-${OLD_JWTCTL:-}}
 # jwt-cli 6.2 from crates.io, installed once under target/bench-tools when no copy is at hand.
 JWT_CLI=${JWT_CLI:-}
 tools=target/bench-tools
-if [ -z "$JWT_CLI" ]; then
+if [ "$JWT_CLI" = none ]; then
+    JWT_CLI=""
+    note "JWT_CLI=none: jwt-cli rows are skipped"
+elif [ -z "$JWT_CLI" ]; then
     if [ -x /work/tools/bin/jwt ]; then
         JWT_CLI=/work/tools/bin/jwt
     elif [ -x "$tools/bin/jwt" ]; then

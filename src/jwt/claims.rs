@@ -47,6 +47,35 @@ pub fn parse_payload(text: &str, origin: &str) -> Result<Claims, String> {
     }
 }
 
+/// Checks the registered claims a token is about to carry as `verify` checks them: `nbf` (and
+/// `exp`, `iat`) a number of seconds, `iss` and `sub` strings, `aud` a string or an array of
+/// strings. A token its own verifier would refuse is not worth issuing.
+pub fn check_registered(claims: &Claims) -> Result<(), String> {
+    let wrong = |name: &str, value: &Value, expected: &str| {
+        format!(
+            "claim {name} is {}, expected {expected}: `jwtctl verify` would reject the token",
+            json_type_name(value)
+        )
+    };
+    for name in ["exp", "nbf", "iat"] {
+        match claims.get(name) {
+            None | Some(Value::Number(_)) => {}
+            Some(other) => return Err(wrong(name, other, "a number of seconds")),
+        }
+    }
+    for name in ["iss", "sub", "jti", "sid"] {
+        match claims.get(name) {
+            None | Some(Value::String(_)) => {}
+            Some(other) => return Err(wrong(name, other, "a string")),
+        }
+    }
+    match claims.get("aud") {
+        None | Some(Value::String(_)) => Ok(()),
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => Ok(()),
+        Some(other) => Err(wrong("aud", other, "a string or an array of strings")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +99,26 @@ mod tests {
             Ok(("url".into(), json!("http://x:1/")))
         );
         assert_eq!(parse_claim("empty="), Ok(("empty".into(), json!(""))));
+    }
+
+    #[test]
+    fn registered_claims_have_the_types_verify_wants() {
+        let check = |value: Value| {
+            let Value::Object(claims) = value else {
+                unreachable!()
+            };
+            check_registered(&claims)
+        };
+        assert!(check(json!({"sub": "a", "aud": ["x", "y"], "nbf": 5, "iss": "i"})).is_ok());
+        for bad in [
+            json!({"nbf": "soon"}),
+            json!({"sub": 42}),
+            json!({"aud": 5}),
+            json!({"aud": ["x", 1]}),
+            json!({"iss": null}),
+        ] {
+            assert!(check(bad.clone()).is_err(), "{bad}");
+        }
     }
 
     #[test]
