@@ -17,6 +17,7 @@ pub use verify::{Policy, TokenType, Verified, VerifyingKey};
 pub mod claims;
 pub mod derive;
 pub mod json;
+pub mod jwe;
 pub mod jwk;
 pub mod pair;
 pub mod text;
