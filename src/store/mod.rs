@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-pub use file::FileStore;
+pub use file::{FileStore, MAX_STORE_BYTES};
 pub use redis::RedisStore;
 
 /// Unix time in seconds. The clock is always passed in, so tests can fix it.
@@ -332,7 +332,10 @@ impl Default for OpenOptions {
 /// reads the file); the Redis store connects here.
 pub fn open(location: &Location, options: &OpenOptions) -> Result<Box<dyn Store>, StoreError> {
     match location {
-        Location::File(path) => Ok(Box::new(FileStore::new(path.clone()))),
+        Location::File(path) => Ok(Box::new(FileStore::with_lock_timeout(
+            path.clone(),
+            options.timeout,
+        ))),
         Location::Redis(url) => Ok(Box::new(RedisStore::connect(url, options)?)),
     }
 }
