@@ -23,6 +23,14 @@ pub fn open(args: &StoreArgs) -> anyhow::Result<Box<dyn Store>> {
 }
 
 pub fn open_at(value: Option<&str>, server: &StoreServerArgs) -> anyhow::Result<Box<dyn Store>> {
+    let (location, options) = resolve(value, server)?;
+    Ok(store::open(&location, &options)?)
+}
+
+fn resolve(
+    value: Option<&str>,
+    server: &StoreServerArgs,
+) -> Result<(Location, OpenOptions), UsageError> {
     let location = location(value)?;
     // Sub-second bounds (500ms) make sense here, so the full duration is kept.
     let timeout = humantime::parse_duration(server.store_timeout.trim()).map_err(|error| {
@@ -32,30 +40,21 @@ pub fn open_at(value: Option<&str>, server: &StoreServerArgs) -> anyhow::Result<
         ))
     })?;
     if timeout.is_zero() {
-        return Err(UsageError::new("--store-timeout must be longer than 0s").into());
+        return Err(UsageError::new("--store-timeout must be longer than 0s"));
     }
     let options = OpenOptions {
         prefix: server.store_prefix.clone(),
         timeout,
     };
-    Ok(store::open(&location, &options)?)
+    Ok((location, options))
 }
 
 /// Opens a store only to read it (`verify --check-revocation`). A file store that does not exist
-/// holds no revocation; that is worth a warning, since a mistyped path would otherwise turn the
-/// check off silently.
+/// is an error (exit 4), since a mistyped path would otherwise turn the check off silently.
 pub fn open_existing(
     value: Option<&str>,
     server: &StoreServerArgs,
-    ctx: &super::Context,
 ) -> anyhow::Result<Box<dyn Store>> {
-    if let Location::File(path) = location(value)?
-        && !path.exists()
-    {
-        ctx.output.warning(&format!(
-            "store {} does not exist: no revocation is recorded there",
-            path.display()
-        ));
-    }
-    open_at(value, server)
+    let (location, options) = resolve(value, server)?;
+    Ok(store::open_existing(&location, &options)?)
 }

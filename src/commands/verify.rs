@@ -28,14 +28,14 @@ pub fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Status> {
     let policy = policy(args, ctx)?;
     let fixed_now = args.now.as_deref().map(parse_instant).transpose()?;
     if args.batch {
-        return run_batch(args, &policy, fixed_now, ctx);
+        return run_batch(args, &policy, fixed_now);
     }
     let now = fixed_now.unwrap_or(ctx.now);
     let mut result = match read_token(args.token.as_deref()) {
         Ok(token) => policy.verify(&token, now),
         Err(error) => Err(error.downcast::<TokenError>()?),
     };
-    if let (Ok(verified), Some(mut store)) = (&result, open_store(args, ctx)?) {
+    if let (Ok(verified), Some(mut store)) = (&result, open_store(args)?) {
         let claims = &verified.claims;
         let text = |name: &str| claims.get(name).and_then(Value::as_str);
         let issued_at = numeric_date(claims, "iat")?;
@@ -49,7 +49,7 @@ pub fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Status> {
 }
 
 /// The store of `--store`, if given, opened once.
-fn open_store(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Option<Box<dyn Store>>> {
+fn open_store(args: &VerifyArgs) -> anyhow::Result<Option<Box<dyn Store>>> {
     if !args.check_revocation && args.store.is_none() {
         return Ok(None);
     }
@@ -60,7 +60,6 @@ fn open_store(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Option<Box<dyn
     Ok(Some(store::open_existing(
         location.as_deref(),
         &args.store_server,
-        ctx,
     )?))
 }
 
@@ -91,13 +90,8 @@ fn push_rejection(out: &mut Vec<u8>, error: &TokenError) {
 
 /// `verify --batch`: tokens are verified on every thread; with a store, each valid token is then
 /// checked against it in input order, on one thread, through the one store opened at the start.
-fn run_batch(
-    args: &VerifyArgs,
-    policy: &Policy,
-    fixed_now: Option<i64>,
-    ctx: &Context,
-) -> anyhow::Result<Status> {
-    let mut store = open_store(args, ctx)?;
+fn run_batch(args: &VerifyArgs, policy: &Policy, fixed_now: Option<i64>) -> anyhow::Result<Status> {
+    let mut store = open_store(args)?;
     let with_store = store.is_some();
     let mut out = batch::stdout();
     let mut invalid = 0usize;

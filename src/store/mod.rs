@@ -167,6 +167,13 @@ pub enum StoreError {
         found: u64,
         supported: u64,
     },
+    /// A store that must already exist (the one `verify --check-revocation` reads) does not: a
+    /// mistyped path must not turn the check off.
+    #[error(
+        "store {path} does not exist, so it cannot say what was revoked; check the path \
+         (a store is created by the first `jwtctl issue` that records a session)"
+    )]
+    Missing { path: PathBuf },
     /// The server-backed store failed; `url` never contains a password.
     #[error("store {url}: {message}")]
     Server { url: String, message: String },
@@ -326,6 +333,20 @@ impl Default for OpenOptions {
             timeout: Duration::from_secs(3),
         }
     }
+}
+
+/// Opens a store only to read what it recorded (`verify --check-revocation`): a file store that
+/// does not exist is [`StoreError::Missing`], not an empty store.
+pub fn open_existing(
+    location: &Location,
+    options: &OpenOptions,
+) -> Result<Box<dyn Store>, StoreError> {
+    if let Location::File(path) = location
+        && !path.exists()
+    {
+        return Err(StoreError::Missing { path: path.clone() });
+    }
+    open(location, options)
 }
 
 /// Opens the store at `location`. Opening does no I/O for the file store (each call locks and

@@ -573,23 +573,30 @@ impl FileStore {
         }
     }
 
-    #[cfg(unix)]
-    fn kept_attributes(&self, meta: &fs::Metadata) -> Result<Kept, StoreError> {
-        use std::os::unix::fs::MetadataExt;
+    /// Refuses to rewrite a store another user owns, unless the caller is root (who can give
+    /// the new file back to its owner): the rewrite would make it the caller's.
+    pub(super) fn check_owner(&self, owner: Option<u32>) -> Result<(), StoreError> {
         let me = unix::euid();
-        if meta.uid() != me && me != 0 {
-            return Err(self.io_error(
+        match owner {
+            Some(owner) if owner != me && me != 0 => Err(self.io_error(
                 "rewrite",
                 refusal(
                     io::ErrorKind::PermissionDenied,
                     format!(
-                        "it belongs to uid {}, not to you (uid {me}); a rewrite would make it \
-                         yours and lock its owner out: run as that user or as root",
-                        meta.uid()
+                        "it belongs to uid {owner}, not to you (uid {me}); a rewrite would make \
+                         it yours and lock its owner out: run as that user or as root"
                     ),
                 ),
-            ));
+            )),
+            _ => Ok(()),
         }
+    }
+
+    #[cfg(unix)]
+    fn kept_attributes(&self, meta: &fs::Metadata) -> Result<Kept, StoreError> {
+        use std::os::unix::fs::MetadataExt;
+        let me = unix::euid();
+        self.check_owner(Some(meta.uid()))?;
         let mode = meta.mode() & 0o777;
         let mode = if mode & 0o007 == 0 {
             (mode & 0o770) | 0o600

@@ -99,7 +99,8 @@ impl FileStore {
         let store = self.resolve()?;
         store.create_dir()?;
         // What was missing a moment ago may have been created by someone else meanwhile.
-        store.check_path()?;
+        let owner = store.check_path()?;
+        store.check_owner(owner)?;
         let lock = store.lock_file()?;
         store.lock(&lock)?;
         let loaded = store.load()?;
