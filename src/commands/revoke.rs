@@ -18,7 +18,7 @@ pub fn run(args: &RevokeArgs, ctx: &Context) -> anyhow::Result<Status> {
     let selector = match (&args.user, &args.token, &args.family, args.all) {
         (Some(user), ..) => RevokeSelector::User(user.clone()),
         (_, Some(token), ..) => match family_of(token, args, ctx)? {
-            Ok(family) => RevokeSelector::Family(family),
+            Ok((sub, family)) => RevokeSelector::FamilyOf { sub, family },
             Err(rejection) => return verify::report(&Err(rejection), false, true, ctx),
         },
         (_, _, Some(family), _) => RevokeSelector::Family(family.clone()),
@@ -43,14 +43,15 @@ pub fn run(args: &RevokeArgs, ctx: &Context) -> anyhow::Result<Status> {
     Ok(Status::Success)
 }
 
-/// The session family of a token, read only after its signature is verified: anyone who saw a
-/// `jti` or `sid` could otherwise revoke other people's sessions. Expired tokens still name
+/// The subject and session family of a token, read only after its signature is verified: anyone
+/// who saw a `jti` or `sid` could otherwise revoke other people's sessions. The store revokes the
+/// family only if it was recorded for that subject (SECURITY.md 41). Expired tokens still name
 /// their family, which may live on through rotation.
 fn family_of(
     argument: &str,
     args: &RevokeArgs,
     ctx: &Context,
-) -> anyhow::Result<Result<String, TokenError>> {
+) -> anyhow::Result<Result<(String, String), TokenError>> {
     if argument == "-" && keys::reads_stdin(&args.key) {
         return Err(
             UsageError::new("standard input cannot carry both the token and the secret").into(),
@@ -71,17 +72,20 @@ fn family_of(
         &args.refresh_key,
         args.alg,
         token_type,
-        &["sid"],
+        &["sid", "sub"],
         true,
         ctx,
     )?;
     Ok(policy.verify(&token, ctx.now).map(|verified| {
-        verified
-            .claims
-            .get("sid")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
+        let text = |name: &str| {
+            verified
+                .claims
+                .get(name)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        (text("sub"), text("sid"))
     }))
 }
 

@@ -99,6 +99,9 @@ pub enum RevokeSelector {
     User(String),
     /// One session family.
     Family(String),
+    /// One session family, only if it was recorded for `sub` (`revoke --token`): a token that
+    /// borrowed another subject's `sid` must not revoke that subject's session (SECURITY.md 41).
+    FamilyOf { sub: String, family: String },
     /// Every session.
     All,
 }
@@ -232,7 +235,8 @@ pub trait Store: Send {
     /// Revoking a family turns every record of it `Revoked { at: now }` (rotated ones too) and
     /// remembers the family as revoked until the max over its records of
     /// `max(expires_at, access_expires_at)`, so access tokens carrying that `sid` are refused until
-    /// they have expired. `User(sub)` revokes every family of `sub` and records a cut-off
+    /// they have expired. `FamilyOf { sub, family }` is `Family(family)` when the family was
+    /// recorded for `sub`, and otherwise revokes nothing and returns 0. `User(sub)` revokes every family of `sub` and records a cut-off
     /// `{ at: now, until: max(now + MIN_CUTOFF_RETENTION, max over sub's records of
     /// max(expires_at, access_expires_at)) }`, even when `sub` has no session.
     fn revoke(&mut self, selector: &RevokeSelector, now: Timestamp) -> Result<u64, StoreError>;
@@ -240,8 +244,10 @@ pub trait Store: Send {
     /// Checks an access token's session against revocations. `family` is its `sid` claim, if any.
     /// Read-only. In order:
     /// 1. `family` is remembered as revoked: `FamilyRevoked`;
-    /// 2. the store holds a record of `family` that is not revoked: `Allowed` (a session started
-    ///    after a cut-off, even in the same second, stays valid);
+    /// 2. the store holds a record of `family`, recorded for `sub`, that is not revoked: `Allowed`
+    ///    (a session started after a cut-off, even in the same second, stays valid). A family is
+    ///    honoured only for the subject it was recorded for: a token carrying another subject's
+    ///    `sid` goes on to the cut-off check of its own `sub` (SECURITY.md 41);
     /// 3. `sub` has a cut-off and `issued_at <= cut-off.at`: `UserCutOff`;
     /// 4. otherwise `Allowed`.
     fn check_access(

@@ -496,3 +496,57 @@ fn a_store_over_the_size_limit_is_refused() {
         );
     }
 }
+
+/// SECURITY.md 41: a token of mallory's carrying alice's `sid` (what `issue --no-refresh
+/// --claim sid=...` used to mint) neither revokes alice's session through `revoke --token` nor
+/// survives `revoke --user mallory` by hiding in alice's live family.
+#[test]
+fn a_borrowed_sid_neither_revokes_nor_shields() {
+    let sandbox = Sandbox::new();
+    let (alice_access, alice_refresh) = crate::support::issue_pair(&sandbox, "alice", &[]);
+    let (_, alice_claims) = crate::forge::parts(&alice_access);
+    let sid = alice_claims["sid"].as_str().expect("a sid");
+    let iat = crate::forge::now() - 10;
+    let mallory = crate::forge::hs256(
+        &crate::forge::access_header(),
+        &serde_json::json!({
+            "sub": "mallory", "sid": sid, "iat": iat, "exp": iat + 3600, "jti": "m1"
+        }),
+    );
+    sandbox
+        .cmd()
+        .args(["revoke", "--token", &mallory])
+        .assert()
+        .success()
+        .stdout("revoked 0 sessions\n");
+    sandbox
+        .cmd()
+        .args(["verify", "--check-revocation", &alice_access])
+        .assert()
+        .success();
+    sandbox
+        .cmd()
+        .args(["verify", "--check-revocation", &mallory])
+        .assert()
+        .success();
+    sandbox
+        .cmd()
+        .args(["revoke", "--user", "mallory"])
+        .assert()
+        .success();
+    crate::forge::rejected(
+        sandbox
+            .cmd()
+            .args(["verify", "--check-revocation", &mallory])
+            .assert(),
+        1,
+        "revoked",
+        &mallory,
+    );
+    // alice's session is untouched by both.
+    sandbox
+        .cmd()
+        .args(["refresh", &alice_refresh])
+        .assert()
+        .success();
+}

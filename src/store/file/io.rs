@@ -225,12 +225,15 @@ impl FileStore {
                 ));
             }
             Ok(meta) if meta.file_type().is_symlink() => {
-                return Err(self.refuse(
-                    io::ErrorKind::PermissionDenied,
-                    format!(
-                        "it is a symbolic link jwtctl does not follow: it belongs to uid {}, \
+                return Err(self.io_error(
+                    "read",
+                    refusal(
+                        io::ErrorKind::PermissionDenied,
+                        format!(
+                            "it is a symbolic link jwtctl does not follow: it belongs to uid {}, \
                          neither root nor you, in a directory others can write, or it is a loop",
-                        unix::owner(&meta)
+                            unix::owner(&meta)
+                        ),
                     ),
                 ));
             }

@@ -389,6 +389,16 @@ impl Store for RedisStore {
         let (mode, value) = match selector {
             RevokeSelector::User(sub) => ("user", sub.as_str()),
             RevokeSelector::Family(family) => ("family", family.as_str()),
+            RevokeSelector::FamilyOf { sub, family } => {
+                args.extend([
+                    "family_of".to_owned(),
+                    hex::encode(family),
+                    hex::encode(sub),
+                ]);
+                return self.run("revoke", |con, scripts| {
+                    scripts.revoke.arg(&args).invoke::<u64>(con)
+                });
+            }
             RevokeSelector::All => ("all", ""),
         };
         args.extend([
