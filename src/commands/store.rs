@@ -7,6 +7,16 @@ use crate::store::{self, Location, OpenOptions, Store};
 /// The variable naming the store when `--store` is not given.
 pub const STORE_VARIABLE: &str = "JWTCTL_STORE";
 
+/// Warns when a Redis password was typed in `--store`: `ps` and shell history show it to others.
+pub fn warn_if_password_typed(value: &str, ctx: &super::Context) {
+    if Location::has_password(value) {
+        ctx.output.warning(&format!(
+            "the password in --store is visible to other users in `ps` and stays in shell \
+             history; set the URL in {STORE_VARIABLE} instead"
+        ));
+    }
+}
+
 /// Resolves `--store` (or `JWTCTL_STORE`, which clap already folded in) to a location.
 pub fn location(value: Option<&str>) -> Result<Location, UsageError> {
     match value.filter(|value| !value.is_empty()) {

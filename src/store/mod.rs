@@ -297,10 +297,14 @@ pub enum Location {
 
 impl Location {
     /// Reads a `--store` value: a Redis URL by its scheme, anything else a file path. Other URL
-    /// schemes, and `redis:` without `//`, are refused rather than taken for odd file names.
+    /// schemes, and `redis:` without `//`, are refused rather than taken for odd file names. A
+    /// Redis URL that does not parse (a port out of range) is refused here, so it is a usage
+    /// error (exit 2) rather than a store failure. No message shows the URL's password, even in
+    /// a URL whose scheme is mistyped (`Redis://`, `rediss:/`).
     pub fn parse(value: &str) -> Result<Location, String> {
         const SCHEMES: [&str; 4] = ["redis://", "rediss://", "redis+unix://", "unix://"];
         if SCHEMES.iter().any(|scheme| value.starts_with(scheme)) {
+            validate_redis_url(value)?;
             return Ok(Location::Redis(value.to_owned()));
         }
         let scheme = value.split_once(':').map(|(scheme, _)| scheme);
@@ -308,11 +312,27 @@ impl Location {
             || scheme.is_some_and(|scheme| scheme.to_ascii_lowercase().starts_with("redis"));
         if looks_like_url {
             return Err(format!(
-                "store {value:?} is not a file path or a supported URL \
-                 (redis://, rediss://, redis+unix://)"
+                "store {} is not a file path or a supported URL \
+                 (redis://, rediss://, redis+unix://; schemes are lower case)",
+                shown_without_password(value)
             ));
         }
         Ok(Location::File(PathBuf::from(value)))
+    }
+
+    /// Whether `value` (a `--store` value) holds a password, which `ps` and shell history show
+    /// when it is typed on the command line.
+    pub fn has_password(value: &str) -> bool {
+        if !redis::url::url_secrets(value).is_empty() {
+            return true;
+        }
+        // A mistyped URL (`rediss:/user:password@host`) holds one just the same.
+        value.split_once(':').is_some_and(|(scheme, rest)| {
+            scheme.to_ascii_lowercase().starts_with("redis")
+                && rest
+                    .rfind('@')
+                    .is_some_and(|at| rest[..at].trim_start_matches('/').contains(':'))
+        })
     }
 
     /// The default store: `sessions.json` in the platform data directory
@@ -321,6 +341,36 @@ impl Location {
         let dirs = directories::ProjectDirs::from("", "", "jwtctl")?;
         Some(Location::File(dirs.data_dir().join("sessions.json")))
     }
+}
+
+/// A `--store` value for a message: the URL with its password hidden; for something that is
+/// not quite a URL (`rediss:/u:pw@h`), only its scheme, since where the password starts is
+/// anyone's guess.
+fn shown_without_password(value: &str) -> String {
+    if value.contains("://") {
+        return format!("{:?}", redis::url::redact_url(value));
+    }
+    match value.split_once(':') {
+        Some((scheme, rest)) if rest.contains('@') || rest.contains('?') => {
+            format!("{:?}", format!("{scheme}:..."))
+        }
+        _ => format!("{value:?}"),
+    }
+}
+
+/// Parses a Redis URL as the client will, so a malformed one is a usage error.
+fn validate_redis_url(value: &str) -> Result<(), String> {
+    use ::redis::IntoConnectionInfo;
+    value.into_connection_info().map(drop).map_err(|error| {
+        let secrets = redis::url::url_secrets(value);
+        redis::url::scrub(
+            &format!(
+                "store {}: invalid Redis URL: {error}",
+                shown_without_password(value)
+            ),
+            &secrets,
+        )
+    })
 }
 
 /// Settings for server-backed stores; the file store ignores them.

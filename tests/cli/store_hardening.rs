@@ -550,3 +550,74 @@ fn a_borrowed_sid_neither_revokes_nor_shields() {
         .assert()
         .success();
 }
+
+/// SECURITY.md 47, issue 12: a Redis URL that does not parse is a usage error (2), and no
+/// message shows its password, whether the scheme is right or mistyped.
+#[test]
+fn a_malformed_redis_url_is_exit_2_and_never_shows_the_password() {
+    let sandbox = Sandbox::new();
+    for store in [
+        "redis://alice:hunter2@127.0.0.1:99999/0",
+        "rediss://alice:hunter2@127.0.0.1:70000",
+        "Redis://alice:hunter2@127.0.0.1:6379",
+        "REDISS://alice:hunter2@127.0.0.1:6379",
+        "rediss:/alice:hunter2@127.0.0.1:6379",
+        "redis:alice:hunter2@127.0.0.1",
+    ] {
+        for command in [
+            &["sessions"][..],
+            &["verify", "--check-revocation", "a.b.c"][..],
+        ] {
+            let output = sandbox
+                .cmd()
+                .args(command)
+                .args(["--store", store])
+                .output()
+                .expect("jwtctl runs");
+            let err = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{store}: {err}");
+            assert!(output.stdout.is_empty());
+            assert!(!err.contains("hunter2"), "{store}: {err}");
+            assert!(err.contains("error: store"), "{store}: {err}");
+        }
+    }
+}
+
+/// Issue 12: a password typed in `--store` is visible in `ps` and shell history; say so, and
+/// point to JWTCTL_STORE. The same URL from JWTCTL_STORE draws no such warning.
+#[test]
+fn a_redis_password_on_the_command_line_is_warned_about() {
+    let sandbox = Sandbox::new();
+    let url = "redis://alice:hunter2@127.0.0.1:1/0";
+    let typed = sandbox
+        .cmd()
+        .args(["sessions", "--store-timeout", "500ms", "--store", url])
+        .output()
+        .expect("jwtctl runs");
+    let err = String::from_utf8_lossy(&typed.stderr);
+    assert_eq!(typed.status.code(), Some(4), "{err}");
+    assert!(
+        err.lines().any(|line| line.starts_with("warning: ")
+            && line.contains("`ps`")
+            && line.contains("JWTCTL_STORE")),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "{err}");
+    let from_env = sandbox
+        .cmd()
+        .env("JWTCTL_STORE", url)
+        .args(["sessions", "--store-timeout", "500ms"])
+        .output()
+        .expect("jwtctl runs");
+    let err = String::from_utf8_lossy(&from_env.stderr);
+    assert_eq!(from_env.status.code(), Some(4), "{err}");
+    assert!(!err.contains("warning"), "{err}");
+    // Without a password there is nothing to warn about.
+    let plain = sandbox
+        .cmd()
+        .args(["sessions", "--store-timeout", "500ms"])
+        .args(["--store", "redis://alice@127.0.0.1:1/0"])
+        .output()
+        .expect("jwtctl runs");
+    assert!(!String::from_utf8_lossy(&plain.stderr).contains("warning"));
+}

@@ -37,7 +37,7 @@
 //! key names themselves from set members, so the store needs a single Redis server (or a primary
 //! with replicas), not a cluster.
 
-mod url;
+pub(super) mod url;
 
 use std::time::{Duration, Instant};
 
