@@ -1,9 +1,13 @@
 //! jwtctl: issue, verify, decode, refresh and revoke JSON Web Tokens from the shell.
 //!
 //! The binary is a thin wrapper around [`main_with_args`]; tests and benchmarks use the same library.
+//! What was typed (`cli`) is resolved into what a command runs with (`config`) before any command
+//! runs (`commands`); `jwt` is the token core and depends on none of them.
 
+pub mod argv;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod exit;
 pub mod files;
 pub mod jwt;
@@ -15,24 +19,24 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
-use cli::{Cli, Command};
+use cli::Cli;
 use commands::Context;
 use exit::Status;
 use output::Output;
 
 /// Parses `args`, runs the command, reports any error on stderr, and returns the exit status.
 pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
-    let (cli, typed_store) = match parse(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let (cli, typed_store) = match parse(args.iter().cloned()) {
         Ok(parsed) => parsed,
         Err(error) => {
             // --help and --version are "errors" to clap; they print on stdout and succeed.
-            let status = if error.use_stderr() {
-                Status::Usage
-            } else {
-                Status::Success
-            };
-            let _ = error.print();
-            return status.into();
+            if !error.use_stderr() {
+                let _ = error.print();
+                return Status::Success.into();
+            }
+            argv::report_parse_error(&error, &args);
+            return Status::Usage.into();
         }
     };
     let ctx = Context {
@@ -40,13 +44,15 @@ pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         now: jwt::time::now(),
     };
     if let Some(store) = typed_store {
-        commands::store::warn_if_password_typed(&store, &ctx);
+        warn_if_password_typed(&store, &ctx);
     }
-    match run(&cli.command, &ctx) {
+    let result =
+        config::resolve(&cli.command, &ctx).and_then(|resolved| commands::run(resolved, &ctx));
+    match result {
         Ok(status) => status.into(),
         Err(error) if is_broken_pipe(&error) => Status::Success.into(),
         Err(error) => {
-            ctx.output.error(&describe(&error));
+            ctx.output.error(&argv::redact(&describe(&error), &args));
             exit::status_for(&error).into()
         }
     }
@@ -91,20 +97,14 @@ fn store_on_command_line(matches: &clap::ArgMatches) -> Option<String> {
     }
 }
 
-/// Dispatches to the subcommand.
-pub fn run(command: &Command, ctx: &Context) -> anyhow::Result<Status> {
-    match command {
-        Command::GenSecret(args) => commands::gen_secret::run(args, ctx),
-        Command::Issue(args) => commands::issue::run(args, ctx),
-        Command::Verify(args) => commands::verify::run(args, ctx),
-        Command::Decode(args) => commands::decode::run(args, ctx),
-        Command::Refresh(args) => commands::refresh::run(args, ctx),
-        Command::Revoke(args) => commands::revoke::run(args, ctx),
-        Command::Sessions(args) => commands::sessions::run(args, ctx),
-        Command::GenKey(args) => commands::gen_key::run(args, ctx),
-        Command::Jwks(args) => commands::jwks::run(args, ctx),
-        Command::Completions(args) => commands::completions::run(args, ctx),
-        Command::Man(args) => commands::completions::man(args, ctx),
+/// Warns when a Redis password was typed in `--store`: `ps` and shell history show it to others.
+fn warn_if_password_typed(value: &str, ctx: &Context) {
+    if store::Location::has_password(value) {
+        ctx.output.warning(&format!(
+            "the password in --store is visible to other users in `ps` and stays in shell \
+             history; set the URL in {} instead",
+            config::STORE_VARIABLE
+        ));
     }
 }
 
