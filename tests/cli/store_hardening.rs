@@ -313,6 +313,18 @@ fn a_group_shared_store_stays_shared_after_a_rewrite() {
         (meta.uid(), meta.gid(), meta.mode() & 0o777),
         (SERVICE, TEAM, 0o660)
     );
+    // A lock file made beside the shared store is shared the same way.
+    let lock = store.with_extension("json.lock");
+    fs::remove_file(&lock).expect("remove the lock file");
+    jwtctl_as(SERVICE, &[TEAM])
+        .args(["revoke", "--user", "bob", "--store", text(&store)])
+        .assert()
+        .success();
+    let meta = fs::metadata(&lock).expect("the lock file");
+    assert_eq!(
+        (meta.uid(), meta.gid(), meta.mode() & 0o777),
+        (SERVICE, TEAM, 0o660)
+    );
 }
 
 /// Issue 12: a member of the group may read the shared store but not rewrite it, which would

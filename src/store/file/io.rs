@@ -353,9 +353,14 @@ impl FileStore {
             .map_err(|e| self.io_error("create the directory of", e))
     }
 
-    /// Opens the lock file, creating it (0600, never through a link) if it is missing and
-    /// `may_create`. `None` when it is missing and may not be created.
-    pub(super) fn open_lock(&self, may_create: bool) -> Result<Option<File>, StoreError> {
+    /// Opens the lock file, creating it (never through a link) if it is missing and `may_create`
+    /// says so: 0600, or, beside an existing store (`Some(Some(meta))`), with the owner, group and
+    /// mode a rewrite keeps, so a group that shares the store can lock it too. `None` when it is
+    /// missing and may not be created.
+    pub(super) fn open_lock(
+        &self,
+        may_create: Option<Option<&fs::Metadata>>,
+    ) -> Result<Option<File>, StoreError> {
         let path = self.lock_path();
         let lock_error = |e: io::Error| {
             if is_link_refusal(&e) {
@@ -372,11 +377,18 @@ impl FileStore {
         };
         let file = match open_options(true).open(&path) {
             Ok(file) => file,
-            Err(e) if e.kind() == io::ErrorKind::NotFound && may_create => {
+            Err(e) if e.kind() == io::ErrorKind::NotFound && may_create.is_some() => {
                 let mut options = open_options(true);
                 options.create_new(true);
                 match options.open(&path) {
-                    Ok(file) => file,
+                    Ok(file) => {
+                        if let Some(Some(store_meta)) = may_create {
+                            self.kept_attributes(store_meta)?
+                                .apply(&file)
+                                .map_err(|e| self.io_error("create the lock file of", e))?;
+                        }
+                        file
+                    }
                     // Another writer created it in between.
                     Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                         open_options(true).open(&path).map_err(lock_error)?

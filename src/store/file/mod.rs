@@ -118,13 +118,15 @@ impl FileStore {
     /// The lock file, created only next to a jwtctl store or where there is no store yet:
     /// `--store /etc/passwd` must not leave `/etc/passwd.lock` behind.
     fn lock_file(&self) -> Result<std::fs::File, StoreError> {
-        if let Some(lock) = self.open_lock(false)? {
+        if let Some(lock) = self.open_lock(None)? {
             return Ok(lock);
         }
-        if let Some(loaded) = self.load()? {
+        let loaded = self.load()?;
+        if let Some(loaded) = &loaded {
             self.parse(Some(&loaded.bytes))?;
         }
-        self.open_lock(true)?.ok_or_else(|| {
+        let store_meta = loaded.as_ref().map(|loaded| &loaded.meta);
+        self.open_lock(Some(store_meta))?.ok_or_else(|| {
             self.io_error(
                 "open the lock file of",
                 std::io::Error::from(std::io::ErrorKind::NotFound),
