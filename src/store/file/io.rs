@@ -244,7 +244,11 @@ impl FileStore {
                 ));
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-            Err(e) => return Err(self.io_error("inspect", e)),
+            Err(e) => {
+                // A directory on the way is the likelier culprit (`ENOTDIR`): name it if so.
+                self.check_directories(None)?;
+                return Err(self.io_error("inspect", e));
+            }
         };
         self.check_directories(store_owner)?;
         Ok(store_owner)
@@ -569,13 +573,7 @@ impl FileStore {
             return;
         };
         for entry in entries.flatten() {
-            let name = entry.file_name();
-            let name = name.as_encoded_bytes();
-            // tempfile's random part is six characters.
-            let ours = name.len() == prefix.len() + 6 + 4
-                && name.starts_with(prefix)
-                && name.ends_with(b".tmp");
-            if !ours {
+            if !is_temporary_name(prefix, entry.file_name().as_encoded_bytes()) {
                 continue;
             }
             if let Ok(meta) = entry.metadata()
@@ -612,16 +610,10 @@ impl FileStore {
         use std::os::unix::fs::MetadataExt;
         let me = unix::euid();
         self.check_owner(Some(meta.uid()))?;
-        let mode = meta.mode() & 0o777;
-        let mode = if mode & 0o007 == 0 {
-            (mode & 0o770) | 0o600
-        } else {
-            0o600
-        };
         Ok(Kept {
             owner: (meta.uid() != me).then_some(meta.uid()),
             group: (meta.gid() != rustix::process::getegid().as_raw()).then_some(meta.gid()),
-            mode,
+            mode: kept_mode(meta.mode()),
         })
     }
 
@@ -661,6 +653,23 @@ impl Kept {
     }
 }
 
+/// The mode a rewrite gives the store: the old one, owner read and write added, unless it lets
+/// other users in, which only a mistake (or a umask of 022) does: then 0600.
+fn kept_mode(old: u32) -> u32 {
+    let old = old & 0o777;
+    if old & 0o007 == 0 {
+        (old & 0o770) | 0o600
+    } else {
+        0o600
+    }
+}
+
+/// Whether `name` is one of the store's temporary files: `prefix`, tempfile's six random
+/// characters, `.tmp`.
+fn is_temporary_name(prefix: &[u8], name: &[u8]) -> bool {
+    name.len() == prefix.len() + 6 + 4 && name.starts_with(prefix) && name.ends_with(b".tmp")
+}
+
 /// Pushes the components of `path` so that popping yields them in order.
 fn push_components(stack: &mut Vec<PathBuf>, path: &Path) {
     let start = stack.len();
@@ -691,4 +700,62 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 #[cfg(not(unix))]
 fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rewrite_keeps_group_access_and_drops_access_for_others() {
+        assert_eq!(kept_mode(0o100600), 0o600);
+        assert_eq!(kept_mode(0o640), 0o640);
+        assert_eq!(kept_mode(0o660), 0o660);
+        assert_eq!(
+            kept_mode(0o400),
+            0o600,
+            "the owner must be able to write it"
+        );
+        assert_eq!(kept_mode(0o644), 0o600);
+        assert_eq!(kept_mode(0o666), 0o600);
+        assert_eq!(kept_mode(0o4660), 0o660, "never a set-id bit");
+    }
+
+    #[test]
+    fn only_names_of_our_own_shape_are_temporary_files() {
+        let prefix = b".sessions.json.";
+        assert!(is_temporary_name(prefix, b".sessions.json.Ab12Cd.tmp"));
+        assert!(!is_temporary_name(prefix, b".sessions.json.notes"));
+        assert!(!is_temporary_name(prefix, b".sessions.json.Ab12Cde.tmp"));
+        assert!(!is_temporary_name(prefix, b".other.json.Ab12Cd.tmp"));
+        assert!(!is_temporary_name(prefix, b"sessions.json"));
+    }
+
+    #[test]
+    fn components_pop_in_path_order() {
+        let mut stack = vec![PathBuf::from("rest")];
+        push_components(&mut stack, Path::new("/a/../b"));
+        let popped: Vec<PathBuf> = std::iter::from_fn(|| stack.pop()).collect();
+        let expected: Vec<PathBuf> = ["/", "a", "..", "b", "rest"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        assert_eq!(popped, expected);
+    }
+
+    #[test]
+    fn a_relative_link_on_the_path_is_walked_where_it_points() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let real = dir.path().join("real");
+        fs::create_dir(&real).expect("mkdir");
+        std::os::unix::fs::symlink("real", dir.path().join("link")).expect("symlink");
+        let store = FileStore::new(dir.path().join("link").join("sessions.json"));
+        assert!(store.check_path().is_ok());
+        // A link to something that is not a directory is refused by name.
+        fs::write(dir.path().join("file"), b"").expect("write");
+        std::os::unix::fs::symlink("file", dir.path().join("to-file")).expect("symlink");
+        let store = FileStore::new(dir.path().join("to-file").join("sessions.json"));
+        let message = store.check_path().expect_err("not a directory").to_string();
+        assert!(message.contains("is not a directory"), "{message}");
+    }
 }
