@@ -16,7 +16,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 pub use file::{FileStore, MAX_STORE_BYTES};
-pub use redis::RedisStore;
+pub use redis::{MAX_REPLY_BYTES, RedisStore};
 
 /// Unix time in seconds. The clock is always passed in, so tests can fix it.
 pub type Timestamp = i64;

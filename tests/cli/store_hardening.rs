@@ -633,3 +633,51 @@ fn a_redis_password_on_the_command_line_is_warned_about() {
         .expect("jwtctl runs");
     assert!(!String::from_utf8_lossy(&plain.stderr).contains("warning"));
 }
+
+/// A server on 127.0.0.1 that answers the first command with a bulk string announced as a
+/// terabyte and then sends bytes for as long as anyone reads them.
+fn endless_redis_server() -> (u16, std::thread::JoinHandle<()>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    let port = listener.local_addr().expect("address").port();
+    let handle = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        let Ok((mut socket, _)) = listener.accept() else {
+            return;
+        };
+        let mut request = [0u8; 256];
+        let _ = socket.read(&mut request);
+        let chunk = vec![b'a'; 1 << 16];
+        if socket.write_all(b"$1099511627776\r\n").is_err() {
+            return;
+        }
+        // Ends when jwtctl stops reading and closes the connection.
+        while socket.write_all(&chunk).is_ok() {}
+    });
+    (port, handle)
+}
+
+/// SECURITY.md 45, issue 12: an endless reply used to grow the process until allocation failed
+/// (exit 134). It is cut at the documented limit: exit 4 with the limit in the message.
+#[test]
+fn an_endless_redis_reply_is_cut_at_the_limit() {
+    let sandbox = Sandbox::new();
+    let (port, server) = endless_redis_server();
+    let output = sandbox
+        .cmd()
+        .args(["sessions", "--store-timeout", "20s"])
+        .args(["--store", &format!("redis://127.0.0.1:{port}/0")])
+        .timeout(HANG)
+        .output()
+        .expect("jwtctl runs");
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(4), "{err}");
+    assert!(output.stdout.is_empty());
+    assert!(
+        err.contains(&format!(
+            "over the limit of {} bytes (256 MiB)",
+            jwtctl::store::MAX_REPLY_BYTES
+        )),
+        "{err}"
+    );
+    server.join().expect("the server thread");
+}
