@@ -16,6 +16,7 @@ pub mod verify;
 pub use sign::Signer;
 pub use verify::{Policy, TokenType, Verified, VerifyingKey};
 pub mod claims;
+pub mod derive;
 pub mod header;
 pub mod instant;
 pub mod json;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Interop for the ECDSA curves beyond P-256/P-384 and for JWK key files: tokens signed by jwtctl
 # are verified by Node's `jose` (ES512) and Python's PyJWT (ES512, ES256K), and the other way
-# round, with PEM and JWK keys. See jose_check.js and pyjwt_check.py for the checks.
+# round, with PEM and JWK keys. See jose_check.js and pyjwt_keys.py for the checks.
 #
 #   bash tests/interop/keys.sh [JWTCTL_BINARY]     (default: builds and uses target/debug/jwtctl)
 #
@@ -95,7 +95,7 @@ status=0
 results="$scratch/results.txt"
 INTEROP_JWTCTL="$bin" INTEROP_SCRATCH="$scratch" node "$here/jose_check.js" | tee -a "$results" ||
     status=1
-INTEROP_JWTCTL="$bin" INTEROP_SCRATCH="$scratch" "$scratch/venv/bin/python" "$here/pyjwt_check.py" |
+INTEROP_JWTCTL="$bin" INTEROP_SCRATCH="$scratch" "$scratch/venv/bin/python" "$here/pyjwt_keys.py" |
     tee -a "$results" || status=1
 passed=$(grep -c '^ok ' "$results" || true)
 failed=$(grep -c '^not ok ' "$results" || true)
