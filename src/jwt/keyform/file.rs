@@ -6,6 +6,7 @@ use std::path::Path;
 use super::{Format, KeyEntry, Material, Want};
 use crate::jwt::error::KeyError;
 use crate::jwt::keys::{self, SecretEncoding, SecretSource};
+use crate::jwt::text;
 
 /// Where a key file's password comes from; never the command line.
 pub type PasswordSource = SecretSource;
@@ -21,7 +22,7 @@ pub fn load(
 ) -> Result<(Format, KeyEntry), KeyError> {
     // Size-capped (keys::MAX_KEY_FILE_BYTES): a JWKS of many keys is some tens of kilobytes.
     let content = keys::read_key_file(path, "key")?;
-    let origin = path.display().to_string();
+    let origin = text::path(path);
     // The secret reader's words are about secrets; here the secret is a key password.
     let reword = |text: String| text.replace("secret", "key password");
     let password = match password {
@@ -49,7 +50,9 @@ pub fn load(
                 && kid != own
             {
                 return Err(KeyError::wrong_kind(format!(
-                    "{origin} is the key with kid {own:?}, not {kid:?}"
+                    "{origin} is the key with kid {}, not {}",
+                    text::quote(own),
+                    text::quote(kid)
                 )));
             }
             entry

@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::alg::{Alg, Family};
 use super::error::KeyError;
 use super::keys::{KeyType, PrivateKey, PublicKey, Secret};
+use super::text;
 
 /// What a key file holds, by its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -301,14 +302,15 @@ fn read_set(
     for (index, key) in keys.iter().enumerate() {
         let kid = key.get("kid").and_then(Value::as_str);
         let name = match kid {
-            Some(kid) => format!("key {} (kid {kid:?}) of {origin}", index + 1),
+            Some(kid) => format!("key {} (kid {}) of {origin}", index + 1, text::quote(kid)),
             None => format!("key {} of {origin}", index + 1),
         };
         if let Some(kid) = kid {
             // Two keys under one kid would let the set's order decide which one verifies.
             if kids.contains(&kid) {
                 return Err(KeyError::invalid(format!(
-                    "{origin} has more than one key with kid {kid:?}"
+                    "{origin} has more than one key with kid {}",
+                    text::quote(kid)
                 )));
             }
             kids.push(kid);
@@ -343,14 +345,15 @@ pub fn select(
         Some(kid) => {
             let known: Vec<String> = entries
                 .iter()
-                .filter_map(|entry| entry.kid.as_deref().map(|kid| format!("{kid:?}")))
+                .filter_map(|entry| entry.kid.as_deref().map(text::quote))
                 .collect();
             entries
                 .into_iter()
                 .find(|entry| entry.kid.as_deref() == Some(kid))
                 .ok_or_else(|| {
                     KeyError::wrong_kind(format!(
-                        "{origin} has no key with kid {kid:?} (known: {})",
+                        "{origin} has no key with kid {} (known: {})",
+                        text::quote(kid),
                         if known.is_empty() {
                             "none".to_owned()
                         } else {
