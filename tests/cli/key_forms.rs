@@ -472,3 +472,63 @@ fn convert_never_prints_a_private_key_to_a_terminal_unless_forced() {
         "{forced}"
     );
 }
+
+#[test]
+fn a_shared_private_jwk_draws_a_warning_and_stdin_has_one_owner() {
+    let sandbox = Sandbox::new();
+    key(&sandbox, "ec521.pem");
+    let private = to_jwk(&sandbox, "ec521.pem", false);
+    let path = sandbox.write("shared.jwk", private.to_string());
+    set_mode(&path, 0o644);
+    let assert = sandbox
+        .cmd()
+        .args([
+            "issue",
+            "--no-refresh",
+            "--sub",
+            "a",
+            "--key-file",
+            "shared.jwk",
+        ])
+        .assert()
+        .success();
+    let err = stderr(&assert);
+    assert!(
+        err.contains("shared.jwk has mode 0644: readable by others"),
+        "{err}"
+    );
+    assert!(!err.contains(private["d"].as_str().unwrap()), "{err}");
+    // The password and the token cannot both come from standard input.
+    key(&sandbox, "ec256.encrypted.pem");
+    key(&sandbox, "ec256.pub.pem");
+    let token = issue_with(&sandbox, &["--key-file", "ec521.pem"]);
+    let assert = sandbox
+        .cmd()
+        .args(["verify", "--key-file", "ec256.encrypted.pem"])
+        .args(["--key-password-file", "-"])
+        .write_stdin(format!("{token}\n"))
+        .assert();
+    fails(
+        assert,
+        2,
+        "standard input cannot carry both the token and a secret",
+    );
+    // From standard input alone, the password opens the key.
+    let assert = sandbox
+        .cmd()
+        .args(["issue", "--no-refresh", "--sub", "a"])
+        .args([
+            "--key-file",
+            "ec256.encrypted.pem",
+            "--key-password-file",
+            "-",
+        ])
+        .write_stdin("test\n")
+        .assert()
+        .success();
+    verify_ok(
+        &sandbox,
+        stdout(&assert).trim(),
+        &["--key-file", "ec256.pub.pem"],
+    );
+}
