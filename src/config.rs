@@ -552,7 +552,7 @@ pub const MAX_PAYLOAD_BYTES: u64 = 1024 * 1024;
 
 /// `--secret-env` takes a variable's name. Someone who types the secret there by mistake must not
 /// see it echoed back in an error message (or in shell history, which is too late to help).
-fn variable_name(name: &str, flag: &str) -> Result<String, UsageError> {
+pub(crate) fn variable_name(name: &str, flag: &str) -> Result<String, UsageError> {
     let valid = name
         .chars()
         .next()

@@ -16,8 +16,13 @@ use super::Context;
 
 pub fn run(args: &ConvertArgs, ctx: &Context) -> anyhow::Result<Status> {
     let password = match (&args.key_password_file, &args.key_password_env) {
+        (Some(path), _) if path.as_os_str() == "-" => Some(SecretSource::Stdin),
         (Some(path), _) => Some(SecretSource::File(path.clone())),
-        (None, Some(name)) => Some(SecretSource::Env(name.clone())),
+        // A password typed where its variable's name belongs must not be echoed back.
+        (None, Some(name)) => Some(SecretSource::Env(crate::config::variable_name(
+            name,
+            "--key-password-env",
+        )?)),
         (None, None) => None,
     };
     let (_, entry) = keyform::file::load(

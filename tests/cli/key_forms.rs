@@ -532,3 +532,31 @@ fn a_shared_private_jwk_draws_a_warning_and_stdin_has_one_owner() {
         &["--key-file", "ec256.pub.pem"],
     );
 }
+
+#[test]
+fn a_password_typed_where_a_variable_name_belongs_is_not_echoed() {
+    let sandbox = Sandbox::new();
+    key(&sandbox, "ec256.encrypted.pem");
+    for args in [
+        &["convert", "ec256.encrypted.pem", "--to", "jwk"][..],
+        &[
+            "issue",
+            "--no-refresh",
+            "--sub",
+            "a",
+            "--key-file",
+            "ec256.encrypted.pem",
+        ][..],
+    ] {
+        let assert = fails(
+            sandbox
+                .cmd()
+                .args(args)
+                .args(["--key-password-env", "s3cret pass!"])
+                .assert(),
+            2,
+            "--key-password-env takes the NAME of an environment variable",
+        );
+        assert!(!stderr(&assert).contains("s3cret"), "{}", stderr(&assert));
+    }
+}
