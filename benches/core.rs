@@ -1,7 +1,6 @@
 //! Core operations: sign and verify per algorithm, decode, claims parsing, and the raw aws-lc
-//! primitives they are measured against. `verify/*` is `Policy::verify` (one token, the header
-//! and claims copied into serde_json maps); `verify_check/*` is `Policy::check`, what the batch
-//! modes call, with buffers reused.
+//! primitives they are measured against. `verify/*` is `Policy::verify` with its buffers reused,
+//! as every command calls it (one token, or each line of a batch).
 //!
 //! Short settings, since the machine is shared: `cargo bench --bench core`. Compare ratios, not
 //! absolute times. `JWTCTL_BENCH_FILTER` is not needed: criterion takes a filter argument

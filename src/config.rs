@@ -595,14 +595,24 @@ struct SigningParts {
     signer: Signer,
     /// The public half of a key pair (for `--x5c`).
     public: Option<PublicKey>,
-    /// The refresh tokens' key derived from the main key, and its algorithm.
-    derived_refresh: (Secret, Alg),
+    /// The refresh tokens' key derived from the main key, and its algorithm, when asked for.
+    derived_refresh: Option<(Secret, Alg)>,
 }
 
+/// The derived refresh key of [`SigningParts`]: asked for by every caller that reads it, and an
+/// error rather than a panic if that ever changes.
+fn derived(derived_refresh: &Option<(Secret, Alg)>) -> Result<&(Secret, Alg), UsageError> {
+    derived_refresh
+        .as_ref()
+        .ok_or_else(|| UsageError::new("no refresh-token key was derived"))
+}
+
+/// The signer of the main key and, with `derive_refresh`, the refresh tokens' derived key.
 fn signing_parts(
     material: KeyMaterial,
     alg: Option<Alg>,
     kid: Option<String>,
+    derive_refresh: bool,
     allow_weak: bool,
     ctx: &Context,
 ) -> anyhow::Result<SigningParts> {
@@ -619,7 +629,11 @@ fn signing_parts(
                 Some(kid) => Some(kid),
                 None => Some(jwk::thumbprint(&public, alg)?),
             };
-            let derived_refresh = (derive::refresh_key_of_private(&key)?, Alg::HS256);
+            let derived_refresh = if derive_refresh {
+                Some((derive::refresh_key_of_private(&key)?, Alg::HS256))
+            } else {
+                None
+            };
             Ok(SigningParts {
                 signer: Signer::from_private_key(alg, key, kid),
                 public: Some(public),
@@ -640,13 +654,18 @@ fn signing_parts(
             check_family(alg, Family::Hmac, NO_KEY_FILE)?;
             keys::check_secret_length(&secret, alg, allow_weak, &source, &mut ctx.warner())?;
             let refresh_alg = refresh_alg(alg);
+            let derived_refresh = if derive_refresh {
+                Some((
+                    derive::refresh_key_of_secret(&secret, refresh_alg)?,
+                    refresh_alg,
+                ))
+            } else {
+                None
+            };
             Ok(SigningParts {
                 signer: Signer::from_secret(alg, &secret, kid),
                 public: None,
-                derived_refresh: (
-                    derive::refresh_key_of_secret(&secret, refresh_alg)?,
-                    refresh_alg,
-                ),
+                derived_refresh,
             })
         }
         KeyMaterial::Jwks(_) => {
@@ -1079,6 +1098,7 @@ fn issue<'a>(args: &'a IssueArgs, ctx: &Context) -> anyhow::Result<IssueConfig<'
         main.with_kid(args.kid.clone()).load(Want::Private, ctx)?,
         args.alg.map(Alg::from),
         args.kid.clone(),
+        refresh_ttl.is_some() && refresh_source.is_none(),
         args.key.allow_weak_secret,
         ctx,
     )?;
@@ -1103,7 +1123,7 @@ fn issue<'a>(args: &'a IssueArgs, ctx: &Context) -> anyhow::Result<IssueConfig<'
             Some(Signer::from_secret(alg, &secret, None))
         }
         (None, Some(_)) => {
-            let (secret, alg) = &parts.derived_refresh;
+            let (secret, alg) = derived(&parts.derived_refresh)?;
             Some(Signer::from_secret(*alg, secret, None))
         }
     };
@@ -1343,6 +1363,7 @@ fn refresh<'a>(args: &'a RefreshArgs, ctx: &Context) -> anyhow::Result<RefreshCo
         main.load(Want::Private, ctx)?,
         alg,
         None,
+        refresh_source.is_none(),
         args.key.allow_weak_secret,
         ctx,
     )?;
@@ -1358,7 +1379,7 @@ fn refresh<'a>(args: &'a RefreshArgs, ctx: &Context) -> anyhow::Result<RefreshCo
             )
         }
         None => {
-            let (secret, alg) = &parts.derived_refresh;
+            let (secret, alg) = derived(&parts.derived_refresh)?;
             (
                 Some(Signer::from_secret(*alg, secret, None)),
                 VerifyingKey::from_secret(secret),

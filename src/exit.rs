@@ -139,3 +139,38 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_its_status() {
+        let status = |error: anyhow::Error| status_for(&error);
+        assert_eq!(
+            status(
+                RunError::ShortStoreAnswer {
+                    asked: 2,
+                    answered: 1
+                }
+                .into()
+            ),
+            Status::Io
+        );
+        assert_eq!(
+            status(UsageError::of(UsageKind::Conflict, "x").into()),
+            Status::Usage
+        );
+        assert_eq!(status(KeyError::unfit("x").into()), Status::Usage);
+        assert_eq!(
+            status(KeyError::new(KeyErrorKind::Unavailable, "x").into()),
+            Status::Io
+        );
+        assert_eq!(status(TokenError::malformed("x").into()), Status::Rejected);
+        let expired = TokenError::new(crate::jwt::RejectKind::Expired, "x");
+        assert_eq!(status(expired.into()), Status::Expired);
+        // A context on top changes nothing: the kind is found in the chain.
+        let wrapped = anyhow::Error::from(KeyError::invalid("x")).context("reading the key");
+        assert_eq!(status(wrapped), Status::Usage);
+    }
+}

@@ -5,7 +5,7 @@
 //! stays bounded however long the stream is. Each thread reads, processes and writes whole
 //! chunks, taking turns so that results come out in input order (see [`run`]).
 
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::panic;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
@@ -379,9 +379,41 @@ pub fn push_json(out: &mut Vec<u8>, value: &impl Serialize) {
 }
 
 /// Standard output for a batch: buffered, and writable from whichever thread's turn it is (a
-/// `StdoutLock` is not).
-pub fn stdout() -> io::BufWriter<io::Stdout> {
-    io::BufWriter::with_capacity(64 * 1024, io::stdout())
+/// `StdoutLock` is not). On a terminal, the JSON lines have what could fool it `\u`-escaped.
+pub fn stdout() -> Stdout {
+    Stdout {
+        inner: io::BufWriter::with_capacity(64 * 1024, io::stdout()),
+        terminal: io::stdout().is_terminal(),
+    }
+}
+
+/// See [`stdout`].
+pub struct Stdout {
+    inner: io::BufWriter<io::Stdout>,
+    terminal: bool,
+}
+
+impl Write for Stdout {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.inner.write(bytes)
+    }
+
+    /// What [`write`] uses: whole lines, escaped as a whole on a terminal.
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if !self.terminal {
+            return self.inner.write_all(bytes);
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(text) => self
+                .inner
+                .write_all(crate::jwt::text::json_for_terminal(text).as_bytes()),
+            Err(_) => self.inner.write_all(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Sends a chunk's answers on: a stream's reader gets them as soon as their lines were read (see
