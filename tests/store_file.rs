@@ -777,3 +777,61 @@ fn a_strangers_link_in_a_shared_sticky_directory_is_not_followed() {
             .is_symlink()
     );
 }
+
+/// The file store keys every record by `jti` alone, so it also refuses what the shared suite
+/// leaves to each backend: a `jti` recorded for another subject, and a revoked family is refused
+/// whatever subject the access token names.
+#[test]
+fn jtis_and_families_are_checked_across_subjects() {
+    let mut store = fresh_store();
+    let store = store.as_mut();
+    store
+        .insert(
+            &[tok("a1", "alice", "F1", T0), tok("b1", "bob", "F2", T0)],
+            T0,
+        )
+        .expect("insert");
+    let result = store.insert(
+        &[
+            tok("x1", "xavier", "X1", T0),
+            tok("a1", "mallory", "M1", T0),
+        ],
+        T0,
+    );
+    assert!(result.is_err(), "duplicate jti accepted: {result:?}");
+    assert_eq!(
+        store.lookup("x1", "xavier", "X1", T0).expect("lookup"),
+        LookupOutcome::Unknown
+    );
+    let result = store.rotate(
+        "a1",
+        "alice",
+        "F1",
+        &tok("b1", "alice", "F1", T0 + 60),
+        T0 + 60,
+    );
+    assert!(
+        result.is_err(),
+        "another subject's jti accepted: {result:?}"
+    );
+    assert_eq!(
+        store.lookup("a1", "alice", "F1", T0 + 60).expect("lookup"),
+        LookupOutcome::Active
+    );
+    assert_eq!(
+        store
+            .revoke(&RevokeSelector::Family("F1".into()), T0 + 100)
+            .expect("revoke"),
+        1
+    );
+    for sub in [None, Some("mallory")] {
+        assert_eq!(
+            store
+                .check_access(sub, Some("F1"), T0 + 200, T0 + 200)
+                .expect("check"),
+            AccessOutcome::FamilyRevoked {
+                family: "F1".into()
+            }
+        );
+    }
+}

@@ -37,6 +37,7 @@ pub fn open_at(value: Option<&str>, server: &StoreServerArgs) -> anyhow::Result<
     let options = OpenOptions {
         prefix: server.store_prefix.clone(),
         timeout,
+        ..OpenOptions::default()
     };
     Ok(store::open(&location, &options)?)
 }

@@ -278,7 +278,7 @@ pub trait Store: Send {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
     File(PathBuf),
-    /// A `redis://`, `rediss://` or `redis+unix://` URL.
+    /// A `redis://`, `rediss://`, `redis+unix://`, `redis+cluster://` or `rediss+cluster://` URL.
     Redis(String),
 }
 
@@ -286,7 +286,14 @@ impl Location {
     /// Reads a `--store` value: a Redis URL by its scheme, anything else a file path. Other URL
     /// schemes, and `redis:` without `//`, are refused rather than taken for odd file names.
     pub fn parse(value: &str) -> Result<Location, String> {
-        const SCHEMES: [&str; 4] = ["redis://", "rediss://", "redis+unix://", "unix://"];
+        const SCHEMES: [&str; 6] = [
+            "redis://",
+            "rediss://",
+            "redis+unix://",
+            "unix://",
+            "redis+cluster://",
+            "rediss+cluster://",
+        ];
         if SCHEMES.iter().any(|scheme| value.starts_with(scheme)) {
             return Ok(Location::Redis(value.to_owned()));
         }
@@ -296,7 +303,7 @@ impl Location {
         if looks_like_url {
             return Err(format!(
                 "store {value:?} is not a file path or a supported URL \
-                 (redis://, rediss://, redis+unix://)"
+                 (redis://, rediss://, redis+unix://, redis+cluster://, rediss+cluster://)"
             ));
         }
         Ok(Location::File(PathBuf::from(value)))
@@ -317,6 +324,8 @@ pub struct OpenOptions {
     pub prefix: String,
     /// Bound on connecting and on each command (`--store-timeout`).
     pub timeout: Duration,
+    /// Write to a server whose `maxmemory-policy` may evict keys (`--store-allow-eviction`).
+    pub allow_eviction: bool,
 }
 
 impl Default for OpenOptions {
@@ -324,6 +333,7 @@ impl Default for OpenOptions {
         OpenOptions {
             prefix: "jwtctl:".to_owned(),
             timeout: Duration::from_secs(3),
+            allow_eviction: false,
         }
     }
 }

@@ -42,10 +42,22 @@ impl<S> State<S> {
         }
     }
 
-    /// What presenting the token for rotation does.
-    pub(crate) fn rotation(&self) -> Rotation {
+    /// What presenting the token for rotation to `successor` does. Presenting it again with the
+    /// successor it was traded for, while that one is still active, is the same rotation
+    /// retried (its reply was lost), not reuse.
+    pub(crate) fn rotation(
+        &self,
+        successor: &str,
+        successor_is_active: impl FnOnce() -> bool,
+    ) -> Rotation
+    where
+        S: AsRef<str>,
+    {
         match self {
             State::Active => Rotation::Rotate,
+            State::Rotated {
+                successor: next, ..
+            } if next.as_ref() == successor && successor_is_active() => Rotation::Repeat,
             State::Rotated { .. } => Rotation::Reuse,
             State::Revoked { .. } => Rotation::Refuse,
         }
@@ -58,6 +70,9 @@ impl<S> State<S> {
 pub(crate) enum Rotation {
     /// Active: it becomes rotated and its successor is recorded active.
     Rotate,
+    /// Already rotated to this very successor, which is still active: answered as a rotation
+    /// again, and nothing changes.
+    Repeat,
     /// Already rotated, so presented a second time: the whole family is revoked.
     Reuse,
     /// Already revoked: nothing changes.
@@ -85,6 +100,12 @@ pub(crate) fn is_live_active<S>(state: &State<S>, expires_at: Timestamp, now: Ti
 /// the record's own `iat`, whichever is earlier.
 pub(crate) fn family_start(start: Option<Timestamp>, issued_at: Timestamp) -> Timestamp {
     start.unwrap_or(issued_at).min(issued_at)
+}
+
+/// The label of a session after a rotation: the successor's, or the session's own when the
+/// successor brings none, so a device name given at login stays with the session.
+pub(crate) fn label_after_rotation<L>(successor: Option<L>, session: Option<L>) -> Option<L> {
+    successor.or(session)
 }
 
 /// A `revoke --user` cut-off: the subject's access tokens issued at or before `at` are refused.
@@ -171,10 +192,15 @@ mod tests {
             at: 5,
             successor: "n",
         };
-        assert_eq!(State::<&str>::Active.rotation(), Rotation::Rotate);
-        assert_eq!(rotated.rotation(), Rotation::Reuse);
         assert_eq!(
-            State::<&str>::Revoked { at: 6 }.rotation(),
+            State::<&str>::Active.rotation("n", || true),
+            Rotation::Rotate
+        );
+        assert_eq!(rotated.rotation("n", || true), Rotation::Repeat);
+        assert_eq!(rotated.rotation("n", || false), Rotation::Reuse);
+        assert_eq!(rotated.rotation("m", || true), Rotation::Reuse);
+        assert_eq!(
+            State::<&str>::Revoked { at: 6 }.rotation("n", || true),
             Rotation::Refuse
         );
         assert_eq!(State::<&str>::Active.lookup(), LookupOutcome::Active);

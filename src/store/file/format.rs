@@ -130,6 +130,12 @@ struct Document<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(super) struct Text<'a>(Cow<'a, str>);
 
+impl AsRef<str> for Text<'_> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
 impl<'a> Text<'a> {
     pub(super) fn new(text: &str) -> Text<'a> {
         Text(Cow::Owned(text.to_owned()))

@@ -167,14 +167,20 @@ impl<'a> Contents<'a> {
         successor: &NewToken,
         now: Timestamp,
     ) -> Result<(RotateOutcome, bool), Refusal> {
-        let Some((index, rotation)) = self
-            .find(jti, sub, family)
-            .and_then(|index| Some((index, self.tokens.get(index)?.1.st.rotation())))
-        else {
+        let Some(index) = self.find(jti, sub, family) else {
             return Ok((RotateOutcome::Unknown, false));
         };
-        match rotation {
+        let successor_is_active = || {
+            self.find(&successor.jti, sub, family)
+                .and_then(|index| self.tokens.get(index))
+                .is_some_and(|(_, record)| matches!(record.st, State::Active))
+        };
+        let Some((_, presented)) = self.tokens.get(index) else {
+            return Ok((RotateOutcome::Unknown, false));
+        };
+        match presented.st.rotation(&successor.jti, successor_is_active) {
             Rotation::Refuse => Ok((RotateOutcome::Revoked, false)),
+            Rotation::Repeat => Ok((RotateOutcome::Rotated, false)),
             Rotation::Reuse => {
                 self.revoke_families(&HashSet::from([family.to_owned()]), now);
                 let family = family.to_owned();
@@ -200,6 +206,7 @@ impl<'a> Contents<'a> {
                     successor: Text::new(&successor.jti),
                 };
                 let mut next = Record::active(successor);
+                next.label = model::label_after_rotation(next.label, record.label.clone());
                 next.start = Some(record.family_start());
                 next.rot = Some(now);
                 self.tokens.push((Text::new(&successor.jti), next));

@@ -1,24 +1,45 @@
--- ARGV: prefix, max TTL, now, jti, sub, family, their hex encodings, then the successor (see
--- push_token). Returns `rotated`, `reuse`, `revoked` or `unknown`.
-local now, jti, sub, fam, hj, hs, hf = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
-local k = tok_key(hj)
-local r = redis.call('HMGET', k, 's', 'f', 'st', 'e', 'a')
-if not r[1] or r[1] ~= sub or r[2] ~= fam or not after(later(r[4], r[5]), now) then
+-- KEYS: the family hash, the subject's family set. ARGV: now, max TTL, hex jti, sub, family, then
+-- the successor (TOKEN_ARGS values). Returns `rotated`, `reuse`, `revoked` or `unknown`.
+--
+-- Idempotent: the same token presented again with the successor it was traded for, while that
+-- successor is still active, answers `rotated` again and changes nothing, so a retry after a
+-- lost reply is never taken for reuse.
+local key, set = KEYS[1], KEYS[2]
+local hj, sub, fam = ARGV[3], ARGV[4], ARGV[5]
+local succ = token_at(6)
+local m = redis.call('HMGET', key, 's', 'f', 'k', 'r', token_field(hj))
+local r = unpack_token(m[5])
+if r and r.err then return r end
+if not r or m[1] ~= sub or m[2] ~= fam or not after(later(r.e, r.a), NOW) then
   return 'unknown'
 end
-if r[3] == 'X' then return 'revoked' end
-if r[3] == 'R' then
-  revoke_family(hf, now)
+if r.st == 'X' then return 'revoked' end
+if r.st == 'R' then
+  if r.n == succ.hj then
+    local s = unpack_token(redis.call('HGET', key, token_field(succ.hj)))
+    if s and not s.err and s.st == 'A' then return 'rotated' end
+  end
+  local outcome = revoke_family(key, 'reuse')
+  if type(outcome) == 'table' then return outcome end
   return 'reuse'
 end
-if r[3] ~= 'A' then return redis.error_reply('JWTCTL token record has an unknown state') end
-local succ = token_at(10)
+if r.st ~= 'A' then return redis.error_reply('JWTCTL token record has an unknown state') end
 if succ.sub ~= sub or succ.fam ~= fam then
   return redis.error_reply('JWTCTL the successor must belong to the same subject and family; nothing was written')
 end
-if live_token(succ.hj, now) then
+if redis.call('HEXISTS', key, token_field(succ.hj)) == 1 then
   return redis.error_reply('JWTCTL the successor token is already recorded; nothing was written')
 end
-redis.call('HSET', k, 'st', 'R', 't', now, 'n', succ.jti)
-put(succ, now, now)
+r.st, r.t, r.n = 'R', NOW, succ.hj
+local keep = later(m[3] or NOW, later(succ.exp, succ.aexp))
+local rotated = NOW
+if m[4] then rotated = later(m[4], NOW) end
+redis.call('HSET', key, token_field(hj), pack_token(r),
+  token_field(succ.hj), pack_token({ st = 'A', i = succ.iat, e = succ.exp, a = succ.aexp, t = '', n = '' }),
+  'c', succ.hj, 'r', rotated, 'k', keep)
+-- A successor without a label keeps the session's.
+if succ.has_label == '1' then redis.call('HSET', key, 'l', succ.label) end
+local seconds = ttl(keep)
+extend(key, seconds)
+extend(set, seconds)
 return 'rotated'
