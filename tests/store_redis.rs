@@ -848,3 +848,154 @@ fn the_database_in_the_url_is_the_one_written() {
     let mut again = RedisStore::connect(&url, &options("db")).expect("connect");
     assert_eq!(again.sessions(None, now).expect("sessions").len(), 1);
 }
+
+/// Keys of the first layout (its global `families` index) are refused, never misread, and left
+/// as they are; so is a layout this build does not know.
+#[test]
+fn another_key_layout_is_refused_and_left_unchanged() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let mut raw = server.raw();
+    redis::cmd("HSET")
+        .arg("v1:families")
+        .arg(hex::encode("F1"))
+        .arg(hex::encode("alice"))
+        .query::<()>(&mut raw)
+        .expect("hset");
+    let (_, message) = server_error(RedisStore::connect(&server.url, &options("v1:")));
+    assert!(message.contains("older jwtctl"), "{message}");
+    assert!(message.contains("--store-prefix"), "{message}");
+    let exists: bool = redis::cmd("EXISTS")
+        .arg("v1:layout")
+        .query(&mut raw)
+        .expect("exists");
+    assert!(!exists, "the old prefix was marked as layout 2");
+    redis::cmd("SET")
+        .arg("v9:layout")
+        .arg("9")
+        .query::<()>(&mut raw)
+        .expect("set");
+    let (_, message) = server_error(RedisStore::connect(&server.url, &options("v9:")));
+    assert!(message.contains("key layout \"9\""), "{message}");
+    // An empty prefix is marked, and a second process reads the mark.
+    store(&server, "v2:");
+    let layout: String = redis::cmd("GET")
+        .arg("v2:layout")
+        .query(&mut raw)
+        .expect("get");
+    assert_eq!(layout, "2");
+    store(&server, "v2:");
+}
+
+/// A server that may evict keys can drop a revocation: writing is refused, naming the policy
+/// and the way out, unless the user accepted the risk. Reading still works.
+#[test]
+fn an_evicting_server_is_refused_before_any_write() {
+    for policy in ["allkeys-lru", "volatile-ttl"] {
+        let Some(server) = RedisServer::start_with(&["--maxmemory-policy", policy]) else {
+            return;
+        };
+        let mut store = store(&server, "e:");
+        let (_, message) = server_error(store.insert(&[token("j1", "alice", "f1", NOW)], NOW));
+        assert!(message.contains(policy), "{message}");
+        assert!(message.contains("noeviction"), "{message}");
+        assert!(message.contains("--store-allow-eviction"), "{message}");
+        server_error(store.revoke(&RevokeSelector::All, NOW));
+        assert!(store.sessions(None, NOW).expect("sessions").is_empty());
+        let mut raw = server.raw();
+        let keys: Vec<String> = redis::cmd("KEYS")
+            .arg("e:{*")
+            .query(&mut raw)
+            .expect("keys");
+        assert!(keys.is_empty(), "{keys:?}");
+
+        let allowed = OpenOptions {
+            allow_eviction: true,
+            ..options("e:")
+        };
+        let mut store = RedisStore::connect(&server.url, &allowed).expect("connect");
+        store
+            .insert(&[token("j1", "alice", "f1", NOW)], NOW)
+            .expect("insert");
+    }
+}
+
+/// A proxy that forwards everything, except that the reply to the first script call is read
+/// from the server and thrown away, and the client's connection closed: a lost reply.
+fn lossy_proxy(server_port: u16) -> u16 {
+    use std::io::{Read, Write};
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let dropped = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(mut client) = client else { return };
+            let Ok(mut upstream) = std::net::TcpStream::connect((Ipv4Addr::LOCALHOST, server_port))
+            else {
+                return;
+            };
+            let dropped = dropped.clone();
+            thread::spawn(move || {
+                let mut buffer = [0u8; 65536];
+                loop {
+                    let Ok(read) = client.read(&mut buffer) else {
+                        return;
+                    };
+                    if read == 0 {
+                        return;
+                    }
+                    let request = &buffer[..read];
+                    if upstream.write_all(request).is_err() {
+                        return;
+                    }
+                    let script = request.windows(7).any(|window| window == b"EVALSHA");
+                    let mut reply = [0u8; 65536];
+                    let Ok(got) = upstream.read(&mut reply) else {
+                        return;
+                    };
+                    if script && !dropped.swap(true, Ordering::SeqCst) {
+                        // The server rotated; the client never hears of it.
+                        return;
+                    }
+                    if client.write_all(&reply[..got]).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+/// SECURITY.md case 42: the reply of a rotation is lost after the server applied it; the client
+/// retries once with the same successor and gets `Rotated`, not a revoked family.
+#[test]
+fn a_lost_rotation_reply_is_retried_and_not_taken_for_reuse() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let mut direct = store(&server, "lost:");
+    direct
+        .insert(&[token("j1", "alice", "f1", NOW)], NOW)
+        .expect("insert");
+    // Through the proxy from here on; the script is already loaded by the insert.
+    let port = lossy_proxy(server.port.expect("a TCP server"));
+    let mut store = RedisStore::connect(&format!("redis://127.0.0.1:{port}"), &options("lost:"))
+        .expect("connect");
+    let successor = token("j2", "alice", "f1", NOW + 1);
+    assert_eq!(
+        store
+            .rotate("j1", "alice", "f1", &successor, NOW + 1)
+            .expect("rotate"),
+        RotateOutcome::Rotated
+    );
+    assert_eq!(
+        direct.lookup("j2", "alice", "f1", NOW + 2).expect("lookup"),
+        LookupOutcome::Active
+    );
+    assert_eq!(
+        direct.lookup("j1", "alice", "f1", NOW + 2).expect("lookup"),
+        LookupOutcome::Rotated
+    );
+}
