@@ -835,3 +835,48 @@ fn jtis_and_families_are_checked_across_subjects() {
         );
     }
 }
+
+/// Waiting for another process's lock is bounded by `--store-timeout`: then the call fails
+/// (exit 4) naming the lock file, and the store is left as it was.
+#[test]
+fn a_held_lock_is_waited_for_only_up_to_the_timeout() {
+    let dir = TempDir::new().expect("tempdir");
+    let path = dir.path().join("sessions.json");
+    let mut store =
+        FileStore::with_lock_timeout(path.clone(), std::time::Duration::from_millis(200));
+    store
+        .insert(&[tok("a1", "alice", "F1", T0)], T0)
+        .expect("insert");
+    let before = fs::read(&path).expect("read");
+    let holder = fs::File::open(store.lock_path()).expect("open the lock file");
+    holder.lock().expect("lock");
+    let lock_path = store.lock_path().display().to_string();
+    let insert = store.insert(&[tok("b1", "bob", "F2", T0)], T0);
+    let sessions = store.sessions(None, T0);
+    for result in [insert.map(|_| ()), sessions.map(|_| ())] {
+        match result {
+            Err(StoreError::Io { source, .. }) => {
+                let message = source.to_string();
+                assert!(message.contains(&lock_path), "{message}");
+                assert!(message.contains("--store-timeout"), "{message}");
+            }
+            other => panic!("expected a lock timeout, got {other:?}"),
+        }
+    }
+    assert_eq!(fs::read(&path).expect("read"), before);
+
+    let binary = assert_cmd::cargo::cargo_bin!("jwtctl");
+    let output = std::process::Command::new(binary)
+        .args(["sessions", "--store-timeout", "300ms", "--store"])
+        .arg(&path)
+        .env_remove("JWTCTL_STORE")
+        .output()
+        .expect("run jwtctl");
+    assert_eq!(output.status.code(), Some(4));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&lock_path), "{stderr}");
+
+    holder.unlock().expect("unlock");
+    assert_eq!(store.sessions(None, T0).expect("sessions").len(), 1);
+}

@@ -317,12 +317,13 @@ impl Location {
     }
 }
 
-/// Settings for server-backed stores; the file store ignores them.
+/// How to open a store. The file store uses only `timeout`, to bound its wait for the lock.
 #[derive(Debug, Clone)]
 pub struct OpenOptions {
     /// Prefix of every key (`--store-prefix`).
     pub prefix: String,
-    /// Bound on connecting and on each command (`--store-timeout`).
+    /// Bound on connecting and on each command (`--store-timeout`); for the file store, on the
+    /// wait for another process's lock.
     pub timeout: Duration,
     /// Write to a server whose `maxmemory-policy` may evict keys (`--store-allow-eviction`).
     pub allow_eviction: bool,
@@ -342,7 +343,10 @@ impl Default for OpenOptions {
 /// reads the file); the Redis store connects here.
 pub fn open(location: &Location, options: &OpenOptions) -> Result<Box<dyn Store>, StoreError> {
     match location {
-        Location::File(path) => Ok(Box::new(FileStore::new(path.clone()))),
+        Location::File(path) => Ok(Box::new(FileStore::with_lock_timeout(
+            path.clone(),
+            options.timeout,
+        ))),
         Location::Redis(url) => Ok(Box::new(RedisStore::connect(url, options)?)),
     }
 }

@@ -8,6 +8,9 @@
 use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
 
 use super::FileStore;
 use crate::store::StoreError;
@@ -59,11 +62,17 @@ impl FileStore {
                     }
                     Err(_) => break,
                 },
-                _ => return FileStore { path },
+                _ => {
+                    return FileStore {
+                        path,
+                        lock_timeout: self.lock_timeout,
+                    };
+                }
             }
         }
         FileStore {
             path: self.path.clone(),
+            lock_timeout: self.lock_timeout,
         }
     }
 
@@ -206,7 +215,44 @@ impl FileStore {
     }
 }
 
-pub(super) fn lock_with_retry(file: &File, exclusive: bool) -> io::Result<()> {
+/// Takes the lock, waiting at most `timeout` for another process to release it. `None` when the
+/// wait ran out.
+///
+/// The wait is the kernel's own blocking lock, on a thread, so waiters are served in turn rather
+/// than racing each other with retries. The thread locks a duplicate of the descriptor, which
+/// shares the lock with `file`; if the wait runs out, it still takes the lock and, since nobody
+/// keeps the descriptor open, closing it releases the lock again.
+pub(super) fn lock_within(
+    file: &File,
+    exclusive: bool,
+    timeout: Duration,
+) -> io::Result<Option<()>> {
+    let attempt = if exclusive {
+        fs4::FileExt::try_lock(file)
+    } else {
+        fs4::FileExt::try_lock_shared(file)
+    };
+    match attempt {
+        Ok(()) => return Ok(Some(())),
+        Err(fs4::TryLockError::WouldBlock) => {}
+        Err(fs4::TryLockError::Error(e)) if e.kind() == io::ErrorKind::Interrupted => {}
+        Err(fs4::TryLockError::Error(e)) => return Err(e),
+    }
+    let duplicate = file.try_clone()?;
+    let (sender, receiver) = mpsc::channel();
+    thread::Builder::new()
+        .name("store lock".to_owned())
+        .spawn(move || {
+            let _ = sender.send(lock_blocking(&duplicate, exclusive));
+        })?;
+    match receiver.recv_timeout(timeout) {
+        Ok(result) => result.map(Some),
+        Err(mpsc::RecvTimeoutError::Timeout) => Ok(None),
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err(io::Error::other("the lock wait failed")),
+    }
+}
+
+fn lock_blocking(file: &File, exclusive: bool) -> io::Result<()> {
     loop {
         // Fully qualified: std's `File::lock` (an inherent method) would otherwise be chosen.
         let result = if exclusive {

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use super::*;
 use format::write_json;
-use io::lock_with_retry;
+use io::lock_within;
 use table::{Contents, Pruned, Refusal};
 
 /// A store kept in one JSON file (`--store path/to/sessions.json`).
@@ -27,11 +27,20 @@ use table::{Contents, Pruned, Refusal};
 /// `FileStore`s (in one process or many) on the same path see each other's changes.
 pub struct FileStore {
     path: PathBuf,
+    /// How long a call waits for another process's lock (`--store-timeout`).
+    lock_timeout: std::time::Duration,
 }
 
 impl FileStore {
+    /// A store at `path` whose calls wait up to the default `--store-timeout` for the lock.
     pub fn new(path: PathBuf) -> Self {
-        FileStore { path }
+        Self::with_lock_timeout(path, OpenOptions::default().timeout)
+    }
+
+    /// A store whose calls wait at most `lock_timeout` for another process to release the lock,
+    /// then fail naming the lock file.
+    pub fn with_lock_timeout(path: PathBuf, lock_timeout: std::time::Duration) -> Self {
+        FileStore { path, lock_timeout }
     }
 
     /// The store file.
@@ -44,6 +53,25 @@ impl FileStore {
             action,
             path: self.path.clone(),
             source,
+        }
+    }
+
+    fn lock(&self, lock: &std::fs::File, exclusive: bool) -> Result<(), StoreError> {
+        match lock_within(lock, exclusive, self.lock_timeout) {
+            Ok(Some(())) => Ok(()),
+            Ok(None) => Err(self.io_error(
+                "lock",
+                std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!(
+                        "another process holds the lock file {}; gave up after {} ms \
+                         (--store-timeout)",
+                        self.lock_path().display(),
+                        self.lock_timeout.as_millis()
+                    ),
+                ),
+            )),
+            Err(e) => Err(self.io_error("lock", e)),
         }
     }
 
@@ -64,7 +92,7 @@ impl FileStore {
         self.check_path()?;
         let _lock = match self.open_lock_for_read()? {
             Some(lock) => {
-                lock_with_retry(&lock, false).map_err(|e| self.io_error("lock", e))?;
+                self.lock(&lock, false)?;
                 Some(lock)
             }
             None => None,
@@ -93,7 +121,7 @@ impl FileStore {
         self.check_path()?;
         self.create_dir()?;
         let lock = self.open_lock_for_write()?;
-        lock_with_retry(&lock, true).map_err(|e| self.io_error("lock", e))?;
+        self.lock(&lock, true)?;
         let bytes = self.load()?;
         let mut data = self.parse(bytes.as_deref())?;
         let pruned = data.prune(now);
