@@ -96,6 +96,11 @@ pub fn run(args: &RefreshArgs, ctx: &Context) -> anyhow::Result<Status> {
             RejectKind::Revoked,
             "refresh token is not in the store: it was never recorded there, or has expired and been pruned",
         ),
+        // Only with a reuse grace window, which this command does not set yet.
+        RotateOutcome::Reissued { .. } => TokenError::new(
+            RejectKind::Reused,
+            format!("refresh token reuse detected in session family {family}"),
+        ),
     };
     verify::report(&Err(rejection), false, true, ctx)
 }

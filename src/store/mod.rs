@@ -80,7 +80,15 @@ pub enum RotateOutcome {
     Revoked,
     /// The store has no record of this `jti`, or the record belongs to another subject or family.
     Unknown,
+    /// Within the reuse grace window ([`Store::set_reuse_grace`]): the token had been rotated
+    /// to a successor that is still active, and the session goes on with that successor. The
+    /// caller issues the refresh token `jti` again with the same expiry, and a fresh access token;
+    /// the store records that access token's expiry on the successor.
+    Reissued { jti: String, expires_at: Timestamp },
 }
+
+/// The longest reuse grace window, in seconds: five minutes.
+pub const MAX_REUSE_GRACE: Timestamp = 5 * 60;
 
 /// What a presented refresh token is, without changing anything (`refresh --no-rotate`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,8 +206,16 @@ pub trait Store: Send {
     /// - `Active`: it becomes `Rotated { at: now, successor: successor.jti }` and the successor is
     ///   recorded `Active`: `Rotated`. A successor of another subject or family, or whose `jti` is
     ///   already recorded, is an error and changes nothing;
-    /// - `Rotated` (a replay): the whole family is revoked, newest token included: `ReuseDetected`;
+    /// - `Rotated` to this very `successor`, which is still active: the same rotation retried
+    ///   after a lost reply: `Rotated`, no change;
+    /// - `Rotated` within the reuse grace window of its rotation, its successor still active:
+    ///   `Reissued` with that successor, whose access expiry becomes at least
+    ///   `successor.access_expires_at`;
+    /// - `Rotated` otherwise (a replay): the whole family is revoked, newest token included:
+    ///   `ReuseDetected`;
     /// - `Revoked`: `Revoked`, no change.
+    ///
+    /// A successor without a label keeps the session's label.
     fn rotate(
         &mut self,
         jti: &str,
@@ -208,6 +224,10 @@ pub trait Store: Send {
         successor: &NewToken,
         now: Timestamp,
     ) -> Result<RotateOutcome, StoreError>;
+
+    /// Sets the reuse grace window used by later [`Store::rotate`] calls, in seconds (0, the
+    /// default, means none; at most [`MAX_REUSE_GRACE`]).
+    fn set_reuse_grace(&mut self, grace: Timestamp);
 
     /// Reports the state of `jti` (which must belong to `sub` and `family`) without changing it:
     /// the same mapping as [`Store::rotate`], `Unknown` for a record of another subject or family.

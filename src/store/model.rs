@@ -42,13 +42,22 @@ impl<S> State<S> {
         }
     }
 
-    /// What presenting the token for rotation to `successor` does. Presenting it again with the
-    /// successor it was traded for, while that one is still active, is the same rotation
-    /// retried (its reply was lost), not reuse.
+    /// What presenting the token for rotation to `successor` at `now` does, given which
+    /// recorded tokens are active. A rotated token whose own successor is still active:
+    /// - presented again with that very successor, it is the same rotation retried (its reply
+    ///   was lost), not reuse;
+    /// - presented within `grace` seconds of its rotation (`refresh --reuse-grace`), the session
+    ///   goes on with that successor: a client that retried with the old token after a network
+    ///   blip is not logged out.
+    ///
+    /// Anything else presented after rotation (an older token, after the window, a successor
+    /// already rotated) is reuse.
     pub(crate) fn rotation(
         &self,
         successor: &str,
-        successor_is_active: impl FnOnce() -> bool,
+        grace: Timestamp,
+        now: Timestamp,
+        is_active: impl Fn(&str) -> bool,
     ) -> Rotation
     where
         S: AsRef<str>,
@@ -56,8 +65,17 @@ impl<S> State<S> {
         match self {
             State::Active => Rotation::Rotate,
             State::Rotated {
-                successor: next, ..
-            } if next.as_ref() == successor && successor_is_active() => Rotation::Repeat,
+                at,
+                successor: next,
+            } if is_active(next.as_ref()) => {
+                if next.as_ref() == successor {
+                    Rotation::Repeat
+                } else if grace > 0 && now <= at.saturating_add(grace) {
+                    Rotation::Reissue
+                } else {
+                    Rotation::Reuse
+                }
+            }
             State::Rotated { .. } => Rotation::Reuse,
             State::Revoked { .. } => Rotation::Refuse,
         }
@@ -73,6 +91,9 @@ pub(crate) enum Rotation {
     /// Already rotated to this very successor, which is still active: answered as a rotation
     /// again, and nothing changes.
     Repeat,
+    /// Rotated within the reuse grace window, its successor still active: the session goes on
+    /// with that successor (same `jti`, same expiry), which is not rotated.
+    Reissue,
     /// Already rotated, so presented a second time: the whole family is revoked.
     Reuse,
     /// Already revoked: nothing changes.
@@ -192,15 +213,21 @@ mod tests {
             at: 5,
             successor: "n",
         };
+        let active = |jti: &str| jti == "n";
+        let none = |_: &str| false;
         assert_eq!(
-            State::<&str>::Active.rotation("n", || true),
+            State::<&str>::Active.rotation("n", 0, 9, active),
             Rotation::Rotate
         );
-        assert_eq!(rotated.rotation("n", || true), Rotation::Repeat);
-        assert_eq!(rotated.rotation("n", || false), Rotation::Reuse);
-        assert_eq!(rotated.rotation("m", || true), Rotation::Reuse);
+        assert_eq!(rotated.rotation("n", 0, 9, active), Rotation::Repeat);
+        assert_eq!(rotated.rotation("n", 0, 9, none), Rotation::Reuse);
+        assert_eq!(rotated.rotation("m", 0, 9, active), Rotation::Reuse);
+        // Within the grace window, while the successor is active.
+        assert_eq!(rotated.rotation("m", 30, 35, active), Rotation::Reissue);
+        assert_eq!(rotated.rotation("m", 30, 36, active), Rotation::Reuse);
+        assert_eq!(rotated.rotation("m", 30, 6, none), Rotation::Reuse);
         assert_eq!(
-            State::<&str>::Revoked { at: 6 }.rotation("n", || true),
+            State::<&str>::Revoked { at: 6 }.rotation("n", 30, 7, active),
             Rotation::Refuse
         );
         assert_eq!(State::<&str>::Active.lookup(), LookupOutcome::Active);

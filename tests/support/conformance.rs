@@ -31,6 +31,10 @@ pub struct Guarded<S, G> {
 }
 
 impl<S: jwtctl::store::Store, G: Send> jwtctl::store::Store for Guarded<S, G> {
+    fn set_reuse_grace(&mut self, grace: jwtctl::store::Timestamp) {
+        self.inner.set_reuse_grace(grace)
+    }
+
     fn insert(
         &mut self,
         tokens: &[jwtctl::store::NewToken],
@@ -105,6 +109,8 @@ macro_rules! store_conformance_suite {
             rotate_active_token_records_successor,
             rotate_chain_keeps_one_session,
             rotating_again_to_the_same_successor_is_not_reuse,
+            the_previous_token_within_the_grace_window_continues_the_session,
+            outside_the_grace_window_it_is_reuse_as_before,
             reuse_revokes_the_whole_family_including_the_newest_token,
             reuse_leaves_other_families_alone,
             rotate_revoked_token_is_refused_and_changes_nothing,
@@ -558,6 +564,115 @@ pub fn rotating_again_to_the_same_successor_is_not_reuse(mut store: Box<dyn Stor
     assert_eq!(
         rotate(store, "b1", "b9", "bob", "F2", T0 + 301),
         reuse("F2")
+    );
+}
+
+/// `refresh --reuse-grace`: the immediately previous token, presented again soon after its
+/// rotation while its successor is unused, continues the session with that same successor; no
+/// new branch is recorded, and the fresh access token's expiry is remembered.
+pub fn the_previous_token_within_the_grace_window_continues_the_session(mut store: Box<dyn Store>) {
+    let store = store.as_mut();
+    store.set_reuse_grace(30);
+    three_sessions(store);
+    assert_eq!(
+        rotate(store, "a1", "a2", "alice", "F1", T0 + 100),
+        RotateOutcome::Rotated
+    );
+    let late_access = T0 + 2 * REFRESH_TTL;
+    for at in [T0 + 110, T0 + 130] {
+        let retry = with_times(
+            tok(&format!("a1-retry-{at}"), "alice", "F1", at),
+            at + REFRESH_TTL,
+            late_access,
+        );
+        assert_eq!(
+            store
+                .rotate("a1", "alice", "F1", &retry, at)
+                .expect("rotate"),
+            RotateOutcome::Reissued {
+                jti: "a2".into(),
+                expires_at: T0 + 100 + REFRESH_TTL
+            }
+        );
+        assert_eq!(
+            lookup(store, &retry.jti, "alice", "F1", at),
+            LookupOutcome::Unknown,
+            "a new branch was recorded"
+        );
+    }
+    assert_eq!(
+        lookup(store, "a2", "alice", "F1", T0 + 131),
+        LookupOutcome::Active
+    );
+    assert_eq!(families(store, Some("alice"), T0 + 131), ["F1", "F3"]);
+    // The session goes on: its successor rotates as usual.
+    assert_eq!(
+        rotate(store, "a2", "a3x", "alice", "F1", T0 + 140),
+        RotateOutcome::Rotated
+    );
+    // The access token minted with the reissue outlives every refresh token of the family; a
+    // revocation is remembered until it has expired.
+    assert_eq!(
+        store
+            .revoke(&RevokeSelector::Family("F1".into()), T0 + 200)
+            .expect("revoke"),
+        1
+    );
+    assert_eq!(
+        access(store, Some("alice"), Some("F1"), T0 + 130, late_access - 1),
+        family_revoked("F1")
+    );
+    // The window is at most five minutes.
+    store.set_reuse_grace(3600);
+    assert_eq!(
+        rotate(store, "b1", "b2", "bob", "F2", T0 + 1000),
+        RotateOutcome::Rotated
+    );
+    assert_eq!(
+        rotate(store, "b1", "b9", "bob", "F2", T0 + 1000 + 301),
+        reuse("F2")
+    );
+}
+
+pub fn outside_the_grace_window_it_is_reuse_as_before(mut store: Box<dyn Store>) {
+    let store = store.as_mut();
+    store.set_reuse_grace(30);
+    three_sessions(store);
+    // After the window.
+    assert_eq!(
+        rotate(store, "a1", "a2", "alice", "F1", T0 + 100),
+        RotateOutcome::Rotated
+    );
+    assert_eq!(
+        rotate(store, "a1", "a9", "alice", "F1", T0 + 131),
+        reuse("F1")
+    );
+    assert_eq!(
+        lookup(store, "a2", "alice", "F1", T0 + 132),
+        LookupOutcome::Revoked
+    );
+    // An older token than the previous one, inside the window.
+    assert_eq!(
+        rotate(store, "b1", "b2", "bob", "F2", T0 + 200),
+        RotateOutcome::Rotated
+    );
+    assert_eq!(
+        rotate(store, "b2", "b3", "bob", "F2", T0 + 201),
+        RotateOutcome::Rotated
+    );
+    assert_eq!(
+        rotate(store, "b1", "b9", "bob", "F2", T0 + 202),
+        reuse("F2")
+    );
+    // Without a window (the default), the previous token is reuse at once.
+    store.set_reuse_grace(0);
+    assert_eq!(
+        rotate(store, "a3", "a4", "alice", "F3", T0 + 300),
+        RotateOutcome::Rotated
+    );
+    assert_eq!(
+        rotate(store, "a3", "a5", "alice", "F3", T0 + 300),
+        reuse("F3")
     );
 }
 

@@ -560,7 +560,7 @@ mod tests {
             family: format!("family of {odd}"),
             ..token("next", None)
         };
-        let rotated = data.rotate(odd, &successor.sub, &successor.family, &successor, 5);
+        let rotated = data.rotate(odd, &successor.sub, &successor.family, &successor, 0, 5);
         assert!(matches!(rotated, Ok((RotateOutcome::Rotated, true))));
         data.revoke(&RevokeSelector::Family("family of gone".into()), 6);
         data.revoke(&RevokeSelector::User(odd.into()), 7);

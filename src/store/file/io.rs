@@ -66,6 +66,7 @@ impl FileStore {
                     return FileStore {
                         path,
                         lock_timeout: self.lock_timeout,
+                        reuse_grace: self.reuse_grace,
                     };
                 }
             }
@@ -73,6 +74,7 @@ impl FileStore {
         FileStore {
             path: self.path.clone(),
             lock_timeout: self.lock_timeout,
+            reuse_grace: self.reuse_grace,
         }
     }
 

@@ -29,6 +29,8 @@ pub struct FileStore {
     path: PathBuf,
     /// How long a call waits for another process's lock (`--store-timeout`).
     lock_timeout: std::time::Duration,
+    /// The reuse grace window, in seconds ([`Store::set_reuse_grace`]).
+    reuse_grace: Timestamp,
 }
 
 impl FileStore {
@@ -40,7 +42,11 @@ impl FileStore {
     /// A store whose calls wait at most `lock_timeout` for another process to release the lock,
     /// then fail naming the lock file.
     pub fn with_lock_timeout(path: PathBuf, lock_timeout: std::time::Duration) -> Self {
-        FileStore { path, lock_timeout }
+        FileStore {
+            path,
+            lock_timeout,
+            reuse_grace: 0,
+        }
     }
 
     /// The store file.
@@ -143,6 +149,10 @@ impl FileStore {
 }
 
 impl Store for FileStore {
+    fn set_reuse_grace(&mut self, grace: Timestamp) {
+        self.reuse_grace = grace.clamp(0, MAX_REUSE_GRACE);
+    }
+
     fn insert(&mut self, tokens: &[NewToken], now: Timestamp) -> Result<(), StoreError> {
         self.write(now, |data, _| data.insert(tokens))
     }
@@ -155,7 +165,10 @@ impl Store for FileStore {
         successor: &NewToken,
         now: Timestamp,
     ) -> Result<RotateOutcome, StoreError> {
-        self.write(now, |data, _| data.rotate(jti, sub, family, successor, now))
+        let grace = self.reuse_grace;
+        self.write(now, |data, _| {
+            data.rotate(jti, sub, family, successor, grace, now)
+        })
     }
 
     fn lookup(

@@ -165,22 +165,48 @@ impl<'a> Contents<'a> {
         sub: &str,
         family: &str,
         successor: &NewToken,
+        grace: Timestamp,
         now: Timestamp,
     ) -> Result<(RotateOutcome, bool), Refusal> {
         let Some(index) = self.find(jti, sub, family) else {
             return Ok((RotateOutcome::Unknown, false));
         };
-        let successor_is_active = || {
-            self.find(&successor.jti, sub, family)
+        let is_active = |jti: &str| {
+            self.find(jti, sub, family)
                 .and_then(|index| self.tokens.get(index))
                 .is_some_and(|(_, record)| matches!(record.st, State::Active))
         };
         let Some((_, presented)) = self.tokens.get(index) else {
             return Ok((RotateOutcome::Unknown, false));
         };
-        match presented.st.rotation(&successor.jti, successor_is_active) {
+        match presented.st.rotation(&successor.jti, grace, now, is_active) {
             Rotation::Refuse => Ok((RotateOutcome::Revoked, false)),
             Rotation::Repeat => Ok((RotateOutcome::Rotated, false)),
+            Rotation::Reissue => {
+                let State::Rotated {
+                    successor: next, ..
+                } = &presented.st
+                else {
+                    return Ok((RotateOutcome::Unknown, false));
+                };
+                let next = next.as_str().to_owned();
+                let Some((_, current)) = self
+                    .find(&next, sub, family)
+                    .and_then(|index| self.tokens.get_mut(index))
+                else {
+                    return Ok((RotateOutcome::Unknown, false));
+                };
+                let changed = successor.access_expires_at > current.aexp;
+                current.aexp = current.aexp.max(successor.access_expires_at);
+                let expires_at = current.exp;
+                Ok((
+                    RotateOutcome::Reissued {
+                        jti: next,
+                        expires_at,
+                    },
+                    changed,
+                ))
+            }
             Rotation::Reuse => {
                 self.revoke_families(&HashSet::from([family.to_owned()]), now);
                 let family = family.to_owned();

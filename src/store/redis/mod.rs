@@ -275,6 +275,8 @@ pub struct RedisStore {
     allow_eviction: bool,
     /// Whether this process has checked the eviction policy already.
     eviction_checked: bool,
+    /// The reuse grace window, in seconds ([`Store::set_reuse_grace`]).
+    reuse_grace: Timestamp,
 }
 
 impl std::fmt::Debug for RedisStore {
@@ -339,6 +341,7 @@ impl RedisStore {
             scripts: Scripts::new(),
             allow_eviction: options.allow_eviction,
             eviction_checked: false,
+            reuse_grace: 0,
         };
         // Fail now, not at the first command, if the server is down, refuses the credentials or
         // holds another key layout.
@@ -634,6 +637,10 @@ fn push_token(args: &mut Vec<String>, token: &NewToken) {
 }
 
 impl Store for RedisStore {
+    fn set_reuse_grace(&mut self, grace: Timestamp) {
+        self.reuse_grace = grace.clamp(0, MAX_REUSE_GRACE);
+    }
+
     fn insert(&mut self, tokens: &[NewToken], now: Timestamp) -> Result<(), StoreError> {
         if tokens.is_empty() {
             return Ok(());
@@ -744,13 +751,14 @@ impl Store for RedisStore {
         let mut args = Self::base_args(now);
         args.extend([hex::encode(jti), sub.to_owned(), family.to_owned()]);
         push_token(&mut args, successor);
+        args.push(self.reuse_grace.to_string());
         let call = |store: &mut Self| {
             store.run_raw(|con, scripts| {
                 scripts
                     .rotate
                     .key(&keys)
                     .arg(&args)
-                    .invoke::<String>(con.like())
+                    .invoke::<Vec<String>>(con.like())
             })
         };
         // A lost reply (a timeout after the server rotated) is retried once with the same
@@ -760,13 +768,22 @@ impl Store for RedisStore {
             other => other,
         }
         .map_err(|err| self.error("rotate", &err))?;
-        match outcome.as_str() {
-            "rotated" => Ok(RotateOutcome::Rotated),
-            "reuse" => Ok(RotateOutcome::ReuseDetected {
+        match outcome.as_slice() {
+            [word] if word == "rotated" => Ok(RotateOutcome::Rotated),
+            [word] if word == "reuse" => Ok(RotateOutcome::ReuseDetected {
                 family: family.to_owned(),
             }),
-            "revoked" => Ok(RotateOutcome::Revoked),
-            "unknown" => Ok(RotateOutcome::Unknown),
+            [word] if word == "revoked" => Ok(RotateOutcome::Revoked),
+            [word] if word == "unknown" => Ok(RotateOutcome::Unknown),
+            [word, hex_jti, expires] if word == "reissued" => {
+                let jti = hex::decode(hex_jti)
+                    .ok()
+                    .and_then(|bytes| String::from_utf8(bytes).ok())
+                    .ok_or_else(|| self.corrupt("a successor jti is not hex"))?;
+                let expires_at = parse_time(expires)
+                    .ok_or_else(|| self.corrupt("a token expiry is not a number"))?;
+                Ok(RotateOutcome::Reissued { jti, expires_at })
+            }
             _ => Err(self.corrupt("unexpected rotate outcome")),
         }
     }
