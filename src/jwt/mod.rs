@@ -7,7 +7,7 @@ pub mod keys;
 pub mod token;
 
 pub use alg::{Alg, Family};
-pub use error::{KeyError, RejectKind, TokenError};
+pub use error::{KeyError, KeyErrorKind, RejectKind, TokenError};
 pub mod sign;
 pub mod time;
 pub mod verify;
@@ -16,5 +16,7 @@ pub use sign::Signer;
 pub use verify::{Policy, TokenType, Verified, VerifyingKey};
 pub mod claims;
 pub mod json;
+pub mod jwe;
 pub mod jwk;
 pub mod pair;
+pub mod text;
