@@ -165,6 +165,18 @@ pub fn ttl(text: &str) -> Result<i64, ValueError> {
     }
 }
 
+/// `refresh --reuse-grace`: a duration of at most five minutes, 0 for none.
+pub fn reuse_grace(text: &str) -> Result<i64, ValueError> {
+    let grace = seconds(text)?;
+    if grace > crate::store::MAX_REUSE_GRACE {
+        return Err(ValueError {
+            message: "must be at most 5m".to_owned(),
+            continues: true,
+        });
+    }
+    Ok(grace)
+}
+
 /// A store timeout: sub-second bounds (500ms) make sense, so the full duration is kept.
 pub fn store_timeout(text: &str) -> Result<Duration, ValueError> {
     let timeout = humantime::parse_duration(text.trim()).map_err(|error| {
@@ -359,7 +371,8 @@ Examples:
 #[command(next_help_heading = "Store options")]
 pub struct StoreArgs {
     /// The store: a file path, or redis://[user:password@]host:port/db (also rediss://,
-    /// redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]
+    /// redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a
+    /// Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]
     #[arg(
         long,
         env = "JWTCTL_STORE",
@@ -378,9 +391,14 @@ pub struct StoreServerArgs {
     /// Prefix of every key in a Redis store, so several apps can share one server
     #[arg(long, default_value = "jwtctl:", value_name = "PREFIX")]
     pub store_prefix: String,
-    /// Bound on connecting to a Redis store and on each command
+    /// Bound on connecting to a Redis store and on each command, and on waiting for a file
+    /// store's lock
     #[arg(long, default_value = "3s", value_name = "DURATION", value_parser = store_timeout)]
     pub store_timeout: Duration,
+    /// Write to a Redis server whose maxmemory-policy may evict keys (and with them
+    /// revocations); refused by default
+    #[arg(long)]
+    pub store_allow_eviction: bool,
 }
 
 impl Default for StoreServerArgs {
@@ -388,6 +406,7 @@ impl Default for StoreServerArgs {
         StoreServerArgs {
             store_prefix: "jwtctl:".to_owned(),
             store_timeout: Duration::from_secs(3),
+            store_allow_eviction: false,
         }
     }
 }
@@ -409,6 +428,17 @@ pub struct RefreshArgs {
     /// Keep the presented refresh token valid and issue only a new access token
     #[arg(long)]
     pub no_rotate: bool,
+    /// Tolerate a client that presents the refresh token it just traded again, within DURATION
+    /// of that trade (at most 5m) and while the new one is unused: it gets that same new refresh
+    /// token and a fresh access token, instead of reuse revoking the session
+    #[arg(
+        long,
+        env = "JWTCTL_REUSE_GRACE",
+        default_value = "0s",
+        value_name = "DURATION",
+        value_parser = reuse_grace
+    )]
+    pub reuse_grace: i64,
     /// Output format
     #[arg(long, value_enum, default_value_t = IssueOutput::Text)]
     pub output: IssueOutput,

@@ -744,7 +744,7 @@ impl StoreConfig {
             options: OpenOptions {
                 prefix: server.store_prefix.clone(),
                 timeout: server.store_timeout,
-                ..OpenOptions::default()
+                allow_eviction: server.store_allow_eviction,
             },
         })
     }

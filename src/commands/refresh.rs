@@ -44,8 +44,9 @@ pub fn run(config: &RefreshConfig, ctx: &Context) -> anyhow::Result<Status> {
     };
     // Everything about the new pair is decided, but nothing is signed until the store has said
     // the presented token may be traded.
-    let plan = pair::plan(&request, ctx.now)?;
+    let mut plan = pair::plan(&request, ctx.now)?;
     let mut store = config.store.open()?;
+    store.set_reuse_grace(config.args.reuse_grace);
     let outcome = match session::record(&plan, None) {
         Some(successor) => store.rotate(&jti, &sub, &family, &successor, ctx.now)?,
         None => match store.lookup(&jti, &sub, &family, ctx.now)? {
@@ -66,6 +67,14 @@ pub fn run(config: &RefreshConfig, ctx: &Context) -> anyhow::Result<Status> {
             print::pair(&pair, config.args.output, ctx.now)?;
             return Ok(Status::Success);
         }
+        // Within the reuse grace window: the session goes on with the refresh token it already
+        // has (same jti, same expiry), and a fresh access token.
+        RotateOutcome::Reissued { jti, expires_at } => {
+            plan.continue_with(&jti, expires_at);
+            let pair = plan.sign(&config.signers)?;
+            print::pair(&pair, config.args.output, ctx.now)?;
+            return Ok(Status::Success);
+        }
         RotateOutcome::ReuseDetected { family } => TokenError::new(
             RejectKind::Reused,
             format!("refresh token reuse detected; session family {family} revoked"),
@@ -77,11 +86,6 @@ pub fn run(config: &RefreshConfig, ctx: &Context) -> anyhow::Result<Status> {
         RotateOutcome::Unknown => TokenError::new(
             RejectKind::Revoked,
             "refresh token is not in the store: it was never recorded there, or has expired and been pruned",
-        ),
-        // Only with a reuse grace window, which this command does not set yet.
-        RotateOutcome::Reissued { .. } => TokenError::new(
-            RejectKind::Reused,
-            format!("refresh token reuse detected in session family {family}"),
         ),
     };
     Ok(print::rejected(&rejection, false, ctx))

@@ -1,0 +1,116 @@
+//! The store's options through the real binary, on the file store: the reuse grace window
+//! (`refresh --reuse-grace`, `JWTCTL_REUSE_GRACE`), `refresh --no-rotate` and
+//! `sessions --include-revoked`.
+
+#[path = "cli/support.rs"]
+mod cli;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use cli::{Sandbox, fails, stdout};
+use serde_json::Value;
+
+fn claims(token: &str) -> Value {
+    let payload = token.split('.').nth(1).expect("a JWS");
+    let bytes = URL_SAFE_NO_PAD.decode(payload).expect("base64url");
+    serde_json::from_slice(&bytes).expect("JSON claims")
+}
+
+/// The access and refresh token lines of `issue` or `refresh`.
+fn pair(out: &str) -> (String, String) {
+    let mut lines = out.lines();
+    let access = lines.next().expect("an access token line").to_owned();
+    let refresh = lines.next().expect("a refresh token line").to_owned();
+    (access, refresh)
+}
+
+fn issue(sandbox: &Sandbox) -> String {
+    let out = stdout(
+        &sandbox
+            .cmd()
+            .args(["issue", "--sub", "alice"])
+            .assert()
+            .success(),
+    );
+    pair(&out).1
+}
+
+#[test]
+fn within_the_grace_window_the_previous_token_continues_the_session() {
+    let sandbox = Sandbox::new();
+    let first = issue(&sandbox);
+    let (_, second) = pair(&stdout(
+        &sandbox.cmd().args(["refresh", &first]).assert().success(),
+    ));
+    // The client lost the answer and presents the old token again.
+    let again = sandbox
+        .cmd()
+        .args(["refresh", "--reuse-grace", "30s", &first])
+        .assert()
+        .success();
+    let (access, continued) = pair(&stdout(&again));
+    let (was, now) = (claims(&second), claims(&continued));
+    assert_eq!(now["jti"], was["jti"], "the same refresh token goes on");
+    assert_eq!(now["exp"], was["exp"]);
+    assert_eq!(now["sid"], was["sid"]);
+    assert_eq!(claims(&access)["sid"], was["sid"]);
+    // One session, and it goes on with either copy of that token.
+    let sessions = stdout(
+        &sandbox
+            .cmd()
+            .args(["sessions", "--json"])
+            .assert()
+            .success(),
+    );
+    let sessions: Value = serde_json::from_str(&sessions).expect("JSON");
+    assert_eq!(sessions.as_array().map(Vec::len), Some(1));
+    sandbox
+        .cmd()
+        .env("JWTCTL_REUSE_GRACE", "30s")
+        .args(["refresh", &continued])
+        .assert()
+        .success();
+    // That token is now spent too: presenting the first one again is reuse even in the window,
+    // since its successor has been used.
+    fails(
+        sandbox
+            .cmd()
+            .args(["refresh", "--reuse-grace", "30s", &first])
+            .assert(),
+        1,
+        "reuse",
+    );
+}
+
+#[test]
+fn without_a_grace_window_the_previous_token_is_reuse() {
+    let sandbox = Sandbox::new();
+    let first = issue(&sandbox);
+    sandbox.cmd().args(["refresh", &first]).assert().success();
+    fails(sandbox.cmd().args(["refresh", &first]).assert(), 1, "reuse");
+}
+
+#[test]
+fn the_grace_window_is_at_most_five_minutes() {
+    let sandbox = Sandbox::new();
+    let first = issue(&sandbox);
+    fails(
+        sandbox
+            .cmd()
+            .args(["refresh", "--reuse-grace", "6m", &first])
+            .assert(),
+        2,
+        "at most 5m",
+    );
+    fails(
+        sandbox
+            .cmd()
+            .env("JWTCTL_REUSE_GRACE", "1h")
+            .args(["refresh", &first])
+            .assert(),
+        2,
+        "at most 5m",
+    );
+    // Nothing was traded.
+    sandbox.cmd().args(["refresh", &first]).assert().success();
+}
