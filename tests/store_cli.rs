@@ -114,3 +114,43 @@ fn the_grace_window_is_at_most_five_minutes() {
     // Nothing was traded.
     sandbox.cmd().args(["refresh", &first]).assert().success();
 }
+
+/// `refresh --no-rotate` mints an access token for a refresh token it keeps; a revocation of
+/// the family must be remembered until that access token expires, even when it outlives the
+/// refresh token.
+#[test]
+fn no_rotate_access_tokens_stay_revoked_until_they_expire() {
+    let sandbox = Sandbox::new();
+    let out = stdout(
+        &sandbox
+            .cmd()
+            .args(["issue", "--sub", "alice", "--refresh-ttl", "1m"])
+            .assert()
+            .success(),
+    );
+    let (_, refresh) = pair(&out);
+    let minted = stdout(
+        &sandbox
+            .cmd()
+            .args(["refresh", "--no-rotate", "--access-ttl", "2h", &refresh])
+            .assert()
+            .success(),
+    );
+    let access = minted.lines().next().expect("an access token").to_owned();
+    let family = claims(&access)["sid"].as_str().expect("a sid").to_owned();
+    sandbox
+        .cmd()
+        .args(["revoke", "--family", &family])
+        .assert()
+        .success();
+    // Ten minutes on: the refresh token has expired, the access token has not.
+    let later = (claims(&access)["iat"].as_i64().expect("iat") + 600).to_string();
+    fails(
+        sandbox
+            .cmd()
+            .args(["verify", "--check-revocation", "--now", &later, &access])
+            .assert(),
+        1,
+        "revoked",
+    );
+}

@@ -49,7 +49,9 @@ pub fn run(config: &RefreshConfig, ctx: &Context) -> anyhow::Result<Status> {
     store.set_reuse_grace(config.args.reuse_grace);
     let outcome = match session::record(&plan, None) {
         Some(successor) => store.rotate(&jti, &sub, &family, &successor, ctx.now)?,
-        None => match store.lookup(&jti, &sub, &family, ctx.now)? {
+        // --no-rotate: the presented token is kept, and the expiry of the access token minted
+        // for it recorded, so a revocation of the family outlives that access token.
+        None => match store.renew_access(&jti, &sub, &family, plan.access.expires_at, ctx.now)? {
             LookupOutcome::Active => RotateOutcome::Rotated,
             LookupOutcome::Rotated => {
                 store.revoke(&RevokeSelector::Family(family.clone()), ctx.now)?;

@@ -239,6 +239,19 @@ pub trait Store: Send {
         now: Timestamp,
     ) -> Result<LookupOutcome, StoreError>;
 
+    /// [`Store::lookup`] for `refresh --no-rotate`, which mints an access token for a refresh
+    /// token it keeps: when `jti` is `Active`, its access expiry becomes at least
+    /// `access_expires_at`, so a later revocation of the family is remembered for as long as
+    /// that access token can be presented. Any other state is reported and nothing changes.
+    fn renew_access(
+        &mut self,
+        jti: &str,
+        sub: &str,
+        family: &str,
+        access_expires_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<LookupOutcome, StoreError>;
+
     /// Revokes the selected sessions and returns how many families were live and are now revoked
     /// (0 when there was nothing to revoke, which is not an error).
     ///

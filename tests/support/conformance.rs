@@ -35,6 +35,18 @@ impl<S: jwtctl::store::Store, G: Send> jwtctl::store::Store for Guarded<S, G> {
         self.inner.set_reuse_grace(grace)
     }
 
+    fn renew_access(
+        &mut self,
+        jti: &str,
+        sub: &str,
+        family: &str,
+        access_expires_at: jwtctl::store::Timestamp,
+        now: jwtctl::store::Timestamp,
+    ) -> Result<jwtctl::store::LookupOutcome, jwtctl::store::StoreError> {
+        self.inner
+            .renew_access(jti, sub, family, access_expires_at, now)
+    }
+
     fn insert(
         &mut self,
         tokens: &[jwtctl::store::NewToken],
@@ -111,6 +123,7 @@ macro_rules! store_conformance_suite {
             rotating_again_to_the_same_successor_is_not_reuse,
             the_previous_token_within_the_grace_window_continues_the_session,
             outside_the_grace_window_it_is_reuse_as_before,
+            an_access_token_minted_without_rotation_keeps_the_revocation_alive,
             reuse_revokes_the_whole_family_including_the_newest_token,
             reuse_leaves_other_families_alone,
             rotate_revoked_token_is_refused_and_changes_nothing,
@@ -673,6 +686,79 @@ pub fn outside_the_grace_window_it_is_reuse_as_before(mut store: Box<dyn Store>)
     assert_eq!(
         rotate(store, "a3", "a5", "alice", "F3", T0 + 300),
         reuse("F3")
+    );
+}
+
+/// `refresh --no-rotate` mints access tokens for a refresh token it keeps: their expiry is
+/// recorded, so a revocation of the family outlives them even when they outlive every refresh
+/// token of it.
+pub fn an_access_token_minted_without_rotation_keeps_the_revocation_alive(
+    mut store: Box<dyn Store>,
+) {
+    let store = store.as_mut();
+    three_sessions(store);
+    let late_access = T0 + 2 * REFRESH_TTL;
+    assert_eq!(
+        store
+            .renew_access("a1", "alice", "F1", late_access, T0 + 50)
+            .expect("renew"),
+        LookupOutcome::Active
+    );
+    // Renewing to an earlier expiry shortens nothing.
+    assert_eq!(
+        store
+            .renew_access("a1", "alice", "F1", T0 + 60, T0 + 60)
+            .expect("renew"),
+        LookupOutcome::Active
+    );
+    for (jti, sub, family) in [("a1", "bob", "F1"), ("zz", "alice", "F1")] {
+        assert_eq!(
+            store
+                .renew_access(jti, sub, family, late_access, T0 + 60)
+                .expect("renew"),
+            LookupOutcome::Unknown
+        );
+    }
+    assert_eq!(
+        rotate(store, "b1", "b2", "bob", "F2", T0 + 70),
+        RotateOutcome::Rotated
+    );
+    assert_eq!(
+        store
+            .renew_access("b1", "bob", "F2", late_access, T0 + 80)
+            .expect("renew"),
+        LookupOutcome::Rotated
+    );
+    assert_eq!(
+        store
+            .revoke(&RevokeSelector::Family("F1".into()), T0 + 100)
+            .expect("revoke"),
+        1
+    );
+    assert_eq!(
+        access(store, Some("alice"), Some("F1"), T0 + 50, late_access - 1),
+        family_revoked("F1")
+    );
+    assert_eq!(
+        access(store, Some("alice"), Some("F1"), T0 + 50, late_access),
+        AccessOutcome::Allowed
+    );
+    // bob's rotated token was not renewed: F2 is kept only as long as its own tokens.
+    assert_eq!(
+        store
+            .revoke(&RevokeSelector::Family("F2".into()), T0 + 100)
+            .expect("revoke"),
+        1
+    );
+    assert_eq!(
+        access(
+            store,
+            Some("bob"),
+            Some("F2"),
+            T0 + 70,
+            T0 + 70 + REFRESH_TTL
+        ),
+        AccessOutcome::Allowed
     );
 }
 

@@ -181,6 +181,19 @@ impl Store for FileStore {
         self.read(now, |data| data.lookup(jti, sub, family))
     }
 
+    fn renew_access(
+        &mut self,
+        jti: &str,
+        sub: &str,
+        family: &str,
+        access_expires_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<LookupOutcome, StoreError> {
+        self.write(now, |data, _| {
+            Ok(data.renew_access(jti, sub, family, access_expires_at))
+        })
+    }
+
     fn revoke(&mut self, selector: &RevokeSelector, now: Timestamp) -> Result<u64, StoreError> {
         self.write(now, |data, _| Ok(data.revoke(selector, now)))
     }

@@ -159,6 +159,27 @@ impl<'a> Contents<'a> {
             .map_or(LookupOutcome::Unknown, |(_, record)| record.st.lookup())
     }
 
+    pub(super) fn renew_access(
+        &mut self,
+        jti: &str,
+        sub: &str,
+        family: &str,
+        access_expires_at: Timestamp,
+    ) -> (LookupOutcome, bool) {
+        let Some((_, record)) = self
+            .find(jti, sub, family)
+            .and_then(|index| self.tokens.get_mut(index))
+        else {
+            return (LookupOutcome::Unknown, false);
+        };
+        let outcome = record.st.lookup();
+        if outcome != LookupOutcome::Active || record.aexp >= access_expires_at {
+            return (outcome, false);
+        }
+        record.aexp = access_expires_at;
+        (outcome, true)
+    }
+
     pub(super) fn rotate(
         &mut self,
         jti: &str,

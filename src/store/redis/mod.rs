@@ -79,6 +79,7 @@ const PRELUDE: &str = include_str!("lua/prelude.lua");
 struct Scripts {
     insert: Script,
     rotate: Script,
+    renew: Script,
     revoke: Script,
     prune: Script,
 }
@@ -89,6 +90,7 @@ impl Scripts {
         Scripts {
             insert: build(include_str!("lua/insert.lua")),
             rotate: build(include_str!("lua/rotate.lua")),
+            renew: build(include_str!("lua/renew.lua")),
             revoke: build(include_str!("lua/revoke.lua")),
             prune: build(include_str!("lua/prune.lua")),
         }
@@ -819,6 +821,35 @@ impl Store for RedisStore {
             return Ok(LookupOutcome::Unknown);
         }
         Ok(token.state.lookup())
+    }
+
+    fn renew_access(
+        &mut self,
+        jti: &str,
+        sub: &str,
+        family: &str,
+        access_expires_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<LookupOutcome, StoreError> {
+        self.check_eviction()?;
+        let keys = [self.keys.family(sub, family), self.keys.families_of(sub)];
+        let mut args = Self::base_args(now);
+        args.extend([
+            hex::encode(jti),
+            sub.to_owned(),
+            family.to_owned(),
+            access_expires_at.to_string(),
+        ]);
+        let state: String = self.run("renew", |con, scripts| {
+            scripts.renew.key(&keys).arg(&args).invoke(con.like())
+        })?;
+        match state.as_str() {
+            "A" => Ok(LookupOutcome::Active),
+            "R" => Ok(LookupOutcome::Rotated),
+            "X" => Ok(LookupOutcome::Revoked),
+            "unknown" => Ok(LookupOutcome::Unknown),
+            _ => Err(self.corrupt("a token record has an unknown state")),
+        }
     }
 
     fn revoke(&mut self, selector: &RevokeSelector, now: Timestamp) -> Result<u64, StoreError> {
