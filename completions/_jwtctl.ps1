@@ -189,6 +189,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--store-prefix', '--store-prefix', [CompletionResultType]::ParameterName, 'Prefix of every key in a Redis store, so several apps can share one server')
             [CompletionResult]::new('--store-timeout', '--store-timeout', [CompletionResultType]::ParameterName, 'Bound on connecting to a Redis store and on each command, and on waiting for a file store''s lock')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
+            [CompletionResult]::new('--include-revoked', '--include-revoked', [CompletionResultType]::ParameterName, 'Also list the revoked sessions whose revocation is still remembered, with when and why (reuse, family, user, all)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print a JSON array')
             [CompletionResult]::new('--store-allow-eviction', '--store-allow-eviction', [CompletionResultType]::ParameterName, 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

@@ -726,7 +726,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__sessions)
-            opts="-h -V --user --json --store --store-prefix --store-timeout --store-allow-eviction --color --help --version prune help"
+            opts="-h -V --user --include-revoked --json --store --store-prefix --store-timeout --store-allow-eviction --color --help --version prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -179,6 +179,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --store-prefix 'Prefix of every key in a Redis store, so several apps can share one server'
             cand --store-timeout 'Bound on connecting to a Redis store and on each command, and on waiting for a file store''s lock'
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
+            cand --include-revoked 'Also list the revoked sessions whose revocation is still remembered, with when and why (reuse, family, user, all)'
             cand --json 'Print a JSON array'
             cand --store-allow-eviction 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
             cand -h 'Print help'

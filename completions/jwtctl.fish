@@ -237,6 +237,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_s
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l include-revoked -d 'Also list the revoked sessions whose revocation is still remembered, with when and why (reuse, family, user, all)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l json -d 'Print a JSON array'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l store-allow-eviction -d 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -s h -l help -d 'Print help'

@@ -487,6 +487,10 @@ pub struct SessionsArgs {
     /// Only this subject's sessions
     #[arg(long, value_name = "SUB")]
     pub user: Option<String>,
+    /// Also list the revoked sessions whose revocation is still remembered, with when and why
+    /// (reuse, family, user, all)
+    #[arg(long)]
+    pub include_revoked: bool,
     /// Print a JSON array
     #[arg(long)]
     pub json: bool,

@@ -1209,6 +1209,7 @@ fn is_refresh_token(token: &str) -> bool {
 /// `sessions`, resolved.
 pub struct SessionsConfig<'a> {
     pub user: Option<&'a str>,
+    pub include_revoked: bool,
     pub json: bool,
     pub store: StoreConfig,
 }
@@ -1216,6 +1217,7 @@ pub struct SessionsConfig<'a> {
 fn sessions(args: &SessionsArgs) -> anyhow::Result<SessionsConfig<'_>> {
     Ok(SessionsConfig {
         user: args.user.as_deref(),
+        include_revoked: args.include_revoked,
         json: args.json,
         store: StoreConfig::of(&args.store)?,
     })

@@ -154,3 +154,57 @@ fn no_rotate_access_tokens_stay_revoked_until_they_expire() {
         "revoked",
     );
 }
+
+#[test]
+fn sessions_include_revoked_shows_when_and_why() {
+    let sandbox = Sandbox::new();
+    let first = issue(&sandbox);
+    sandbox.cmd().args(["refresh", &first]).assert().success();
+    fails(sandbox.cmd().args(["refresh", &first]).assert(), 1, "reuse");
+    let kept = issue(&sandbox);
+    let live = stdout(
+        &sandbox
+            .cmd()
+            .args(["sessions", "--json"])
+            .assert()
+            .success(),
+    );
+    let live: Value = serde_json::from_str(&live).expect("JSON");
+    assert_eq!(live.as_array().map(Vec::len), Some(1));
+    assert!(live[0].get("reason").is_none(), "{live}");
+
+    let all = stdout(
+        &sandbox
+            .cmd()
+            .args(["sessions", "--include-revoked", "--json"])
+            .assert()
+            .success(),
+    );
+    let all: Value = serde_json::from_str(&all).expect("JSON");
+    let entries = all.as_array().expect("an array");
+    assert_eq!(entries.len(), 2, "{all}");
+    assert_eq!(entries[0]["family"], claims(&kept)["sid"]);
+    assert_eq!(entries[1]["family"], claims(&first)["sid"]);
+    assert_eq!(entries[1]["reason"], "reuse");
+    assert!(entries[1]["revoked_at"].is_i64(), "{all}");
+
+    let table = stdout(
+        &sandbox
+            .cmd()
+            .args(["sessions", "--include-revoked"])
+            .assert()
+            .success(),
+    );
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].ends_with("REVOKED"), "{table}");
+    assert!(lines[1].ends_with('-'), "{table}");
+    assert!(lines[2].ends_with("(reuse)"), "{table}");
+    // Without the flag the table is as before.
+    let plain = stdout(&sandbox.cmd().args(["sessions"]).assert().success());
+    assert!(
+        plain
+            .lines()
+            .next()
+            .is_some_and(|line| line.ends_with("LAST ROTATED"))
+    );
+}

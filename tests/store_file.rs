@@ -166,7 +166,7 @@ fn file_format_is_versioned_json_keyed_by_jti() {
 
     let text = fs::read_to_string(&path).expect("read");
     let doc: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
-    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["version"], 2);
     let tokens = doc["tokens"].as_object().expect("tokens object");
     let mut jtis: Vec<&str> = tokens.keys().map(String::as_str).collect();
     jtis.sort_unstable();
@@ -186,7 +186,10 @@ fn file_format_is_versioned_json_keyed_by_jti() {
         tokens["b1"]["st"],
         serde_json::json!({"revoked": {"at": T0 + 20}})
     );
-    assert_eq!(doc["revoked_families"]["F2"], T0 + conformance::REFRESH_TTL);
+    assert_eq!(
+        doc["revoked_families"]["F2"],
+        serde_json::json!({"until": T0 + conformance::REFRESH_TTL, "at": T0 + 20, "why": "user"})
+    );
     assert_eq!(doc["cutoffs"]["bob"]["at"], T0 + 20);
     // One record per line, so a corrupt-store error points at a record.
     assert!(
@@ -397,11 +400,11 @@ fn corrupt_message_points_at_the_damage() {
 #[test]
 fn unknown_version_is_refused_and_left_unchanged() {
     let cases: &[(&str, u64)] = &[
-        ("{\"version\":2,\"sessions\":[{\"jti\":\"a1\"}]}", 2),
+        ("{\"version\":3,\"sessions\":[{\"jti\":\"a1\"}]}", 3),
         ("{\"format\":\"x\",\"version\":99}", 99),
         ("{\"version\":0,\"tokens\":{}}", 0),
         // A later version whose layout happens to fit this one is still refused.
-        ("{\"version\":2,\"tokens\":{}}", 2),
+        ("{\"version\":3,\"tokens\":{}}", 3),
     ];
     for &(text, version) in cases {
         let dir = TempDir::new().expect("tempdir");
@@ -416,7 +419,7 @@ fn unknown_version_is_refused_and_left_unchanged() {
                     supported,
                 } => {
                     assert_eq!(error_path, path);
-                    assert_eq!((found, supported), (version, 1), "{text}: {call}");
+                    assert_eq!((found, supported), (version, 2), "{text}: {call}");
                 }
                 other => panic!("{text}: {call}: expected UnknownVersion, got {other:?}"),
             }
@@ -886,4 +889,49 @@ fn a_held_lock_is_waited_for_only_up_to_the_timeout() {
 
     holder.unlock().expect("unlock");
     assert_eq!(store.sessions(None, T0).expect("sessions").len(), 1);
+}
+
+/// A version 1 file (its revoked families hold only their keep-until time) is read, its
+/// revocations listed with an unknown time and reason, and written back as version 2.
+#[test]
+fn a_version_1_store_is_read_and_written_back_as_version_2() {
+    use jwtctl::store::RevokeReason;
+    let dir = TempDir::new().expect("tempdir");
+    let (mut store, path) = store_in(&dir);
+    let until = T0 + conformance::REFRESH_TTL;
+    let text = format!(
+        "{{\"version\":1,\n\"tokens\":{{\n\"b1\":{{\"sub\":\"bob\",\"fam\":\"F2\",\"iat\":{T0},\"exp\":{until},\"aexp\":{},\"st\":{{\"revoked\":{{\"at\":{}}}}}}}\n}},\n\"revoked_families\":{{\"F2\":{until}}},\n\"cutoffs\":{{}}}}\n",
+        T0 + 900,
+        T0 + 5
+    );
+    fs::write(&path, &text).expect("write");
+    let revoked = store.revoked_sessions(None, T0 + 10).expect("revoked");
+    assert_eq!(revoked.len(), 1);
+    assert_eq!(
+        (revoked[0].revoked_at, revoked[0].reason),
+        (None, RevokeReason::Unknown)
+    );
+    assert_eq!(
+        fs::read_to_string(&path).expect("read"),
+        text,
+        "a read rewrote it"
+    );
+    store
+        .insert(&[tok("a1", "alice", "F1", T0 + 10)], T0 + 10)
+        .expect("insert");
+    let doc: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&path).expect("read")).expect("JSON");
+    assert_eq!(doc["version"], 2);
+    assert_eq!(
+        doc["revoked_families"]["F2"],
+        serde_json::json!({"until": until, "why": "unknown"})
+    );
+    assert_eq!(
+        store
+            .check_access(Some("bob"), Some("F2"), T0, T0 + 10)
+            .expect("check"),
+        AccessOutcome::FamilyRevoked {
+            family: "F2".into()
+        }
+    );
 }

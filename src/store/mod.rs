@@ -148,6 +148,65 @@ pub struct SessionSummary {
     pub last_rotated_at: Option<Timestamp>,
 }
 
+/// Why a family was revoked (`sessions --include-revoked`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevokeReason {
+    /// A rotated refresh token was presented again.
+    Reuse,
+    /// `revoke --family` or `revoke --token`.
+    Family,
+    /// `revoke --user`.
+    User,
+    /// `revoke --all`.
+    All,
+    /// Revoked by a jwtctl that did not record why (a version 1 file store).
+    Unknown,
+}
+
+impl RevokeReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevokeReason::Reuse => "reuse",
+            RevokeReason::Family => "family",
+            RevokeReason::User => "user",
+            RevokeReason::All => "all",
+            RevokeReason::Unknown => "unknown",
+        }
+    }
+
+    pub(crate) fn of(selector: &RevokeSelector) -> RevokeReason {
+        match selector {
+            RevokeSelector::User(_) => RevokeReason::User,
+            RevokeSelector::Family(_) => RevokeReason::Family,
+            RevokeSelector::All => RevokeReason::All,
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> Option<RevokeReason> {
+        [
+            RevokeReason::Reuse,
+            RevokeReason::Family,
+            RevokeReason::User,
+            RevokeReason::All,
+            RevokeReason::Unknown,
+        ]
+        .into_iter()
+        .find(|reason| reason.as_str() == text)
+    }
+}
+
+/// A family revoked and still remembered (`sessions --include-revoked`): the session as it was
+/// (`expires_at` is when its newest refresh token expires), when it was revoked and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RevokedSession {
+    #[serde(flatten)]
+    pub session: SessionSummary,
+    /// When it was revoked; unknown for a family revoked by a jwtctl that did not record it.
+    pub revoked_at: Option<Timestamp>,
+    pub reason: RevokeReason,
+}
+
 /// A store failure. Every variant maps to exit status 4.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -300,6 +359,14 @@ pub trait Store: Send {
         sub: Option<&str>,
         now: Timestamp,
     ) -> Result<Vec<SessionSummary>, StoreError>;
+
+    /// Families revoked and still remembered at `now` (revocation kept until the last of their
+    /// tokens has expired), optionally of one subject, sorted like [`Store::sessions`].
+    fn revoked_sessions(
+        &mut self,
+        sub: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Vec<RevokedSession>, StoreError>;
 
     /// Drops records that can no longer matter and returns how many token records were dropped:
     /// tokens with `expires_at <= now` and `access_expires_at <= now`, revoked families and

@@ -7,7 +7,7 @@
 //! is a change to `redis/lua/*.lua` too; the conformance suite run against both backends holds
 //! them to the same answers.
 
-use super::{AccessOutcome, LookupOutcome, MIN_CUTOFF_RETENTION, Timestamp};
+use super::{AccessOutcome, LookupOutcome, MIN_CUTOFF_RETENTION, RevokeReason, Timestamp};
 
 /// Where a recorded refresh token is in its life. `S` names the successor, as the backend stores it.
 ///
@@ -127,6 +127,39 @@ pub(crate) fn family_start(start: Option<Timestamp>, issued_at: Timestamp) -> Ti
 /// successor brings none, so a device name given at login stays with the session.
 pub(crate) fn label_after_rotation<L>(successor: Option<L>, session: Option<L>) -> Option<L> {
     successor.or(session)
+}
+
+/// A revoked family, remembered until `until` (the latest keep-until of its tokens) so that its
+/// access tokens are refused while they can be presented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Revocation {
+    pub(crate) until: Timestamp,
+    /// When it was first revoked, if recorded.
+    pub(crate) at: Option<Timestamp>,
+    pub(crate) reason: RevokeReason,
+}
+
+impl Revocation {
+    /// The revocation after revoking again at `now` for `reason`, to be remembered until
+    /// `until`: kept as long as either asks, with the first revocation's time and reason.
+    pub(crate) fn renewed(
+        old: Option<Revocation>,
+        until: Timestamp,
+        now: Timestamp,
+        reason: RevokeReason,
+    ) -> Revocation {
+        match old {
+            Some(old) => Revocation {
+                until: old.until.max(until),
+                ..old
+            },
+            None => Revocation {
+                until,
+                at: Some(now),
+                reason,
+            },
+        }
+    }
 }
 
 /// A `revoke --user` cut-off: the subject's access tokens issued at or before `at` are refused.

@@ -103,6 +103,14 @@ impl<S: jwtctl::store::Store, G: Send> jwtctl::store::Store for Guarded<S, G> {
     ) -> Result<Vec<jwtctl::store::SessionSummary>, jwtctl::store::StoreError> {
         self.inner.sessions(sub, now)
     }
+    fn revoked_sessions(
+        &mut self,
+        sub: Option<&str>,
+        now: jwtctl::store::Timestamp,
+    ) -> Result<Vec<jwtctl::store::RevokedSession>, jwtctl::store::StoreError> {
+        self.inner.revoked_sessions(sub, now)
+    }
+
     fn prune(&mut self, now: jwtctl::store::Timestamp) -> Result<u64, jwtctl::store::StoreError> {
         self.inner.prune(now)
     }
@@ -124,6 +132,7 @@ macro_rules! store_conformance_suite {
             the_previous_token_within_the_grace_window_continues_the_session,
             outside_the_grace_window_it_is_reuse_as_before,
             an_access_token_minted_without_rotation_keeps_the_revocation_alive,
+            revoked_sessions_are_listed_with_when_and_why_while_remembered,
             reuse_revokes_the_whole_family_including_the_newest_token,
             reuse_leaves_other_families_alone,
             rotate_revoked_token_is_refused_and_changes_nothing,
@@ -760,6 +769,88 @@ pub fn an_access_token_minted_without_rotation_keeps_the_revocation_alive(
         ),
         AccessOutcome::Allowed
     );
+}
+
+/// `sessions --include-revoked`: each revoked family while its revocation is remembered, with
+/// the time and the reason of its first revocation.
+pub fn revoked_sessions_are_listed_with_when_and_why_while_remembered(mut store: Box<dyn Store>) {
+    use jwtctl::store::{RevokeReason, RevokedSession};
+    let store = store.as_mut();
+    three_sessions(store);
+    store
+        .insert(&[tok("d1", "dave", "F4", T0 + 30)], T0 + 30)
+        .expect("insert");
+    let listed = |store: &mut dyn Store,
+                  sub: Option<&str>,
+                  now|
+     -> Vec<(String, Option<Timestamp>, RevokeReason)> {
+        store
+            .revoked_sessions(sub, now)
+            .expect("revoked sessions")
+            .into_iter()
+            .map(|revoked| (revoked.session.family, revoked.revoked_at, revoked.reason))
+            .collect()
+    };
+    assert!(listed(store, None, T0 + 40).is_empty());
+    assert_eq!(
+        rotate(store, "a1", "a2", "alice", "F1", T0 + 100),
+        RotateOutcome::Rotated
+    );
+    assert_eq!(
+        rotate(store, "a1", "a9", "alice", "F1", T0 + 110),
+        reuse("F1")
+    );
+    assert_eq!(
+        store
+            .revoke(&RevokeSelector::Family("F2".into()), T0 + 120)
+            .expect("revoke"),
+        1
+    );
+    assert_eq!(
+        store
+            .revoke(&RevokeSelector::User("alice".into()), T0 + 130)
+            .expect("revoke"),
+        1
+    );
+    assert_eq!(
+        store
+            .revoke(&RevokeSelector::All, T0 + 140)
+            .expect("revoke"),
+        1
+    );
+    assert_eq!(
+        listed(store, None, T0 + 150),
+        [
+            ("F1".to_owned(), Some(T0 + 110), RevokeReason::Reuse),
+            ("F2".to_owned(), Some(T0 + 120), RevokeReason::Family),
+            ("F3".to_owned(), Some(T0 + 130), RevokeReason::User),
+            ("F4".to_owned(), Some(T0 + 140), RevokeReason::All),
+        ]
+    );
+    assert_eq!(
+        store
+            .revoked_sessions(Some("alice"), T0 + 150)
+            .expect("revoked")[0],
+        RevokedSession {
+            session: SessionSummary {
+                sub: "alice".into(),
+                family: "F1".into(),
+                label: Some("laptop".into()),
+                started_at: T0,
+                expires_at: T0 + 100 + REFRESH_TTL,
+                last_rotated_at: Some(T0 + 100),
+            },
+            revoked_at: Some(T0 + 110),
+            reason: RevokeReason::Reuse,
+        }
+    );
+    assert!(families(store, None, T0 + 150).is_empty());
+    // Forgotten with the revocation, when the last token of the family has expired.
+    assert_eq!(
+        listed(store, Some("bob"), T0 + 10 + REFRESH_TTL - 1),
+        [("F2".to_owned(), Some(T0 + 120), RevokeReason::Family)]
+    );
+    assert!(listed(store, Some("bob"), T0 + 10 + REFRESH_TTL).is_empty());
 }
 
 pub fn reuse_revokes_the_whole_family_including_the_newest_token(mut store: Box<dyn Store>) {

@@ -224,6 +224,14 @@ impl Store for FileStore {
         self.read(now, |data| data.sessions(sub, now))
     }
 
+    fn revoked_sessions(
+        &mut self,
+        sub: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Vec<RevokedSession>, StoreError> {
+        self.read(now, |data| data.revoked_sessions(sub))
+    }
+
     fn prune(&mut self, now: Timestamp) -> Result<u64, StoreError> {
         self.write(now, |_, pruned| Ok((pruned.tokens, pruned.anything)))
     }

@@ -7,10 +7,10 @@ use std::io;
 
 use super::FileStore;
 use super::format::{Record, Text};
-use crate::store::model::{self, Cutoff, FamilyRecord, Rotation, State};
+use crate::store::model::{self, Cutoff, FamilyRecord, Revocation, Rotation, State};
 use crate::store::{
-    AccessOutcome, AccessQuery, LookupOutcome, NewToken, RevokeSelector, RotateOutcome,
-    SessionSummary, StoreError, Timestamp,
+    AccessOutcome, AccessQuery, LookupOutcome, NewToken, RevokeReason, RevokeSelector,
+    RevokedSession, RotateOutcome, SessionSummary, StoreError, Timestamp,
 };
 
 impl<'a> Record<'a> {
@@ -78,7 +78,7 @@ pub(super) struct Pruned {
 #[derive(Default)]
 pub(super) struct Contents<'a> {
     pub(super) tokens: Vec<(Text<'a>, Record<'a>)>,
-    pub(super) revoked_families: BTreeMap<String, Timestamp>,
+    pub(super) revoked_families: BTreeMap<String, Revocation>,
     pub(super) cutoffs: BTreeMap<String, Cutoff>,
 }
 
@@ -91,7 +91,7 @@ impl<'a> Contents<'a> {
         let dropped = (before - self.tokens.len()) as u64;
         let (families, cutoffs) = (self.revoked_families.len(), self.cutoffs.len());
         self.revoked_families
-            .retain(|_, until| model::matters(*until, now));
+            .retain(|_, revocation| model::matters(revocation.until, now));
         self.cutoffs
             .retain(|_, cutoff| model::matters(cutoff.until, now));
         let any =
@@ -229,7 +229,11 @@ impl<'a> Contents<'a> {
                 ))
             }
             Rotation::Reuse => {
-                self.revoke_families(&HashSet::from([family.to_owned()]), now);
+                self.revoke_families(
+                    &HashSet::from([family.to_owned()]),
+                    now,
+                    RevokeReason::Reuse,
+                );
                 let family = family.to_owned();
                 Ok((RotateOutcome::ReuseDetected { family }, true))
             }
@@ -264,7 +268,12 @@ impl<'a> Contents<'a> {
 
     /// Revokes every record of `families` and remembers each family as long as an access token
     /// of it may be presented. Returns how many of them were live.
-    fn revoke_families(&mut self, families: &HashSet<String>, now: Timestamp) -> u64 {
+    fn revoke_families(
+        &mut self,
+        families: &HashSet<String>,
+        now: Timestamp,
+        reason: RevokeReason,
+    ) -> u64 {
         let mut live = HashSet::new();
         let mut keep: HashMap<&str, Timestamp> = HashMap::new();
         for (_, record) in &mut self.tokens {
@@ -282,11 +291,11 @@ impl<'a> Contents<'a> {
         }
         for (family, until) in keep {
             if model::matters(until, now) {
-                let entry = self
-                    .revoked_families
-                    .entry(family.to_owned())
-                    .or_insert(until);
-                *entry = (*entry).max(until);
+                let old = self.revoked_families.get(family).copied();
+                self.revoked_families.insert(
+                    family.to_owned(),
+                    Revocation::renewed(old, until, now, reason),
+                );
             }
         }
         live.len() as u64
@@ -308,7 +317,7 @@ impl<'a> Contents<'a> {
         let changed = self
             .records()
             .any(|record| families.contains(record.fam.as_str()) && !record.is_revoked());
-        let count = self.revoke_families(&families, now);
+        let count = self.revoke_families(&families, now, RevokeReason::of(selector));
         if let RevokeSelector::User(sub) = selector {
             let keeps = self
                 .records()
@@ -419,6 +428,57 @@ impl<'a> Contents<'a> {
             })
             .collect();
         out.sort_by(|a, b| (a.started_at, &a.family).cmp(&(b.started_at, &b.family)));
+        out
+    }
+
+    pub(super) fn revoked_sessions(&self, sub: Option<&str>) -> Vec<RevokedSession> {
+        struct Family<'r, 'a> {
+            newest: &'r Record<'a>,
+            started_at: Timestamp,
+            last_rotated_at: Option<Timestamp>,
+        }
+        let mut families: HashMap<&str, Family> = HashMap::new();
+        for record in self.records() {
+            if !self.revoked_families.contains_key(record.fam.as_str()) {
+                continue;
+            }
+            let family = families.entry(record.fam.as_str()).or_insert(Family {
+                newest: record,
+                started_at: record.family_start(),
+                last_rotated_at: None,
+            });
+            family.started_at = family.started_at.min(record.family_start());
+            family.last_rotated_at = family.last_rotated_at.max(record.rot);
+            if record.iat > family.newest.iat {
+                family.newest = record;
+            }
+        }
+        let mut out: Vec<RevokedSession> = families
+            .into_iter()
+            .filter_map(|(name, family)| {
+                let newest = family.newest;
+                if sub.is_some_and(|sub| sub != newest.sub.as_str()) {
+                    return None;
+                }
+                let revocation = self.revoked_families.get(name)?;
+                Some(RevokedSession {
+                    session: SessionSummary {
+                        sub: newest.sub.as_str().to_owned(),
+                        family: name.to_owned(),
+                        label: newest.label.as_ref().map(|label| label.as_str().to_owned()),
+                        started_at: family.started_at,
+                        expires_at: newest.exp,
+                        last_rotated_at: family.last_rotated_at,
+                    },
+                    revoked_at: revocation.at,
+                    reason: revocation.reason,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            (a.session.started_at, &a.session.family)
+                .cmp(&(b.session.started_at, &b.session.family))
+        });
         out
     }
 }

@@ -228,6 +228,52 @@ impl FamilyHash {
         }
     }
 
+    /// The family as `sessions --include-revoked` lists it, if it is revoked and still
+    /// remembered at `now` (and of `sub`, if given).
+    fn revoked(
+        &self,
+        sub: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Option<RevokedSession>, &'static str> {
+        let (Some(owner), Some(family)) = (self.text("s"), self.text("f")) else {
+            return Ok(None);
+        };
+        if sub.is_some_and(|sub| sub != owner) {
+            return Ok(None);
+        }
+        if !self
+            .time("x")?
+            .is_some_and(|until| model::matters(until, now))
+        {
+            return Ok(None);
+        }
+        let mut expires_at = None;
+        for (field, value) in &self.fields {
+            if field.starts_with("j:") {
+                let token = TokenFields::parse(value).ok_or("a token record is malformed")?;
+                expires_at = expires_at.max(Some(token.expires_at));
+            }
+        }
+        let Some(expires_at) = expires_at else {
+            return Ok(None);
+        };
+        Ok(Some(RevokedSession {
+            session: SessionSummary {
+                sub: owner.to_owned(),
+                family: family.to_owned(),
+                label: self.text("l").map(str::to_owned),
+                started_at: self.time("b")?.ok_or("a session has no start")?,
+                expires_at,
+                last_rotated_at: self.time("r")?,
+            },
+            revoked_at: self.time("xt")?,
+            reason: self
+                .text("xr")
+                .and_then(RevokeReason::parse)
+                .unwrap_or(RevokeReason::Unknown),
+        }))
+    }
+
     /// The family as `sessions` lists it, if it is live at `now` (and of `sub`, if given).
     fn summary(
         &self,
@@ -570,6 +616,52 @@ impl RedisStore {
             }
         }
         groups
+    }
+
+    /// Every family hash of `sub`, or of every subject.
+    fn family_hashes(&mut self, sub: Option<&str>) -> Result<Vec<FamilyHash>, StoreError> {
+        let mut hashes: Vec<HashMap<String, String>> = Vec::new();
+        match sub {
+            Some(sub) => {
+                let set = self.keys.families_of(sub);
+                let members: Vec<String> = self.run("list sessions", |con, _| {
+                    cmd("SMEMBERS").arg(&set).query(con.like())
+                })?;
+                let tag = Keys::tag(sub);
+                for chunk in members.chunks(SCAN_COUNT) {
+                    let reads: Vec<Cmd> = chunk
+                        .iter()
+                        .map(|hex_family| {
+                            let mut command = cmd("HGETALL");
+                            command.arg(self.keys.family_hex(&tag, hex_family));
+                            command
+                        })
+                        .collect();
+                    let replies: Vec<HashMap<String, String>> =
+                        self.run("list sessions", |con, _| con.pipeline(&reads))?;
+                    hashes.extend(replies);
+                }
+            }
+            None => {
+                let pattern = self.keys.pattern(":f:*");
+                self.scan("list sessions", &pattern, |con, _, keys| {
+                    let reads: Vec<Cmd> = keys
+                        .iter()
+                        .map(|key| {
+                            let mut command = cmd("HGETALL");
+                            command.arg(key);
+                            command
+                        })
+                        .collect();
+                    hashes.extend(con.pipeline::<HashMap<String, String>>(&reads)?);
+                    Ok(())
+                })?;
+            }
+        }
+        Ok(hashes
+            .into_iter()
+            .map(|fields| FamilyHash { fields })
+            .collect())
     }
 
     /// Revokes the families at `keys` (all of one subject, whose cut-off key is `cutoff`) in
@@ -1018,55 +1110,34 @@ impl Store for RedisStore {
         sub: Option<&str>,
         now: Timestamp,
     ) -> Result<Vec<SessionSummary>, StoreError> {
-        let mut hashes: Vec<HashMap<String, String>> = Vec::new();
-        match sub {
-            Some(sub) => {
-                let set = self.keys.families_of(sub);
-                let members: Vec<String> = self.run("list sessions", |con, _| {
-                    cmd("SMEMBERS").arg(&set).query(con.like())
-                })?;
-                let tag = Keys::tag(sub);
-                for chunk in members.chunks(SCAN_COUNT) {
-                    let reads: Vec<Cmd> = chunk
-                        .iter()
-                        .map(|hex_family| {
-                            let mut command = cmd("HGETALL");
-                            command.arg(self.keys.family_hex(&tag, hex_family));
-                            command
-                        })
-                        .collect();
-                    let replies: Vec<HashMap<String, String>> =
-                        self.run("list sessions", |con, _| con.pipeline(&reads))?;
-                    hashes.extend(replies);
-                }
-            }
-            None => {
-                let pattern = self.keys.pattern(":f:*");
-                self.scan("list sessions", &pattern, |con, _, keys| {
-                    let reads: Vec<Cmd> = keys
-                        .iter()
-                        .map(|key| {
-                            let mut command = cmd("HGETALL");
-                            command.arg(key);
-                            command
-                        })
-                        .collect();
-                    hashes.extend(con.pipeline::<HashMap<String, String>>(&reads)?);
-                    Ok(())
-                })?;
-            }
-        }
+        let hashes = self.family_hashes(sub)?;
         let mut sessions = Vec::new();
-        for fields in hashes {
-            if let Some(summary) = (FamilyHash { fields })
-                .summary(sub, now)
-                .map_err(|what| self.corrupt(what))?
-            {
+        for hash in hashes {
+            if let Some(summary) = hash.summary(sub, now).map_err(|what| self.corrupt(what))? {
                 sessions.push(summary);
             }
         }
         sessions.sort_by(|a, b| (a.started_at, &a.family).cmp(&(b.started_at, &b.family)));
         Ok(sessions)
+    }
+
+    fn revoked_sessions(
+        &mut self,
+        sub: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Vec<RevokedSession>, StoreError> {
+        let hashes = self.family_hashes(sub)?;
+        let mut revoked = Vec::new();
+        for hash in hashes {
+            if let Some(session) = hash.revoked(sub, now).map_err(|what| self.corrupt(what))? {
+                revoked.push(session);
+            }
+        }
+        revoked.sort_by(|a, b| {
+            (a.session.started_at, &a.session.family)
+                .cmp(&(b.session.started_at, &b.session.family))
+        });
+        Ok(revoked)
     }
 
     fn prune(&mut self, now: Timestamp) -> Result<u64, StoreError> {
