@@ -138,6 +138,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--access-ttl', '--access-ttl', [CompletionResultType]::ParameterName, 'Lifetime of the new access token')
             [CompletionResult]::new('--refresh-ttl', '--refresh-ttl', [CompletionResultType]::ParameterName, 'Lifetime of the new refresh token')
             [CompletionResult]::new('--reuse-grace', '--reuse-grace', [CompletionResultType]::ParameterName, 'Tolerate a client that presents the refresh token it just traded again, within DURATION of that trade (at most 5m) and while the new one is unused: it gets that same new refresh token and a fresh access token, instead of reuse revoking the session')
+            [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'A claim of the new pair instead of the one carried from the presented token (a role changed since login): key=value for a string, key:=JSON for any JSON value (repeatable)')
+            [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'A JSON object of claims for the new pair, over those carried from the presented token; @FILE to read it from a file, or - for standard input')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the HMAC secret from PATH (- for standard input)')
             [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the HMAC secret from the environment variable NAME [default: JWTCTL_SECRET]')

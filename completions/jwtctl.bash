@@ -582,7 +582,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__refresh)
-            opts="-h -V --alg --access-ttl --refresh-ttl --no-rotate --reuse-grace --output --secret-file --secret-env --secret-encoding --key-file --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --store-allow-eviction --color --help --version"
+            opts="-h -V --alg --access-ttl --refresh-ttl --no-rotate --reuse-grace --claim --payload --output --secret-file --secret-env --secret-encoding --key-file --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --store-allow-eviction --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -601,6 +601,14 @@ _jwtctl() {
                     return 0
                     ;;
                 --reuse-grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --claim)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --payload)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -130,6 +130,8 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --access-ttl 'Lifetime of the new access token'
             cand --refresh-ttl 'Lifetime of the new refresh token'
             cand --reuse-grace 'Tolerate a client that presents the refresh token it just traded again, within DURATION of that trade (at most 5m) and while the new one is unused: it gets that same new refresh token and a fresh access token, instead of reuse revoking the session'
+            cand --claim 'A claim of the new pair instead of the one carried from the presented token (a role changed since login): key=value for a string, key:=JSON for any JSON value (repeatable)'
+            cand --payload 'A JSON object of claims for the new pair, over those carried from the presented token; @FILE to read it from a file, or - for standard input'
             cand --output 'Output format'
             cand --secret-file 'Read the HMAC secret from PATH (- for standard input)'
             cand --secret-env 'Read the HMAC secret from the environment variable NAME [default: JWTCTL_SECRET]'

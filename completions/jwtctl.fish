@@ -171,6 +171,8 @@ EdDSA\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l access-ttl -d 'Lifetime of the new access token' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l refresh-ttl -d 'Lifetime of the new refresh token' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l reuse-grace -d 'Tolerate a client that presents the refresh token it just traded again, within DURATION of that trade (at most 5m) and while the new one is unused: it gets that same new refresh token and a fresh access token, instead of reuse revoking the session' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l claim -d 'A claim of the new pair instead of the one carried from the presented token (a role changed since login): key=value for a string, key:=JSON for any JSON value (repeatable)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l payload -d 'A JSON object of claims for the new pair, over those carried from the presented token; @FILE to read it from a file, or - for standard input' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l output -d 'Output format' -r -f -a "text\t'The access token, then the refresh token, one per line'
 json\t'An OAuth 2.0 token response (RFC 6749 section 5.1)'
 env\t'JWTCTL_ACCESS_TOKEN=... and JWTCTL_REFRESH_TOKEN=... lines'"

@@ -439,6 +439,14 @@ pub struct RefreshArgs {
         value_parser = reuse_grace
     )]
     pub reuse_grace: i64,
+    /// A claim of the new pair instead of the one carried from the presented token (a role
+    /// changed since login): key=value for a string, key:=JSON for any JSON value (repeatable)
+    #[arg(long = "claim", value_name = "KEY=VALUE")]
+    pub claims: Vec<String>,
+    /// A JSON object of claims for the new pair, over those carried from the presented token;
+    /// @FILE to read it from a file, or - for standard input
+    #[arg(long, value_name = "JSON|@FILE|-")]
+    pub payload: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = IssueOutput::Text)]
     pub output: IssueOutput,

@@ -208,3 +208,95 @@ fn sessions_include_revoked_shows_when_and_why() {
             .is_some_and(|line| line.ends_with("LAST ROTATED"))
     );
 }
+
+#[test]
+fn refresh_claims_and_payload_override_the_carried_claims() {
+    let sandbox = Sandbox::new();
+    let out = stdout(
+        &sandbox
+            .cmd()
+            .args([
+                "issue",
+                "--sub",
+                "alice",
+                "--claim",
+                "role=user",
+                "--claim",
+                "team=a",
+            ])
+            .assert()
+            .success(),
+    );
+    let (_, first) = pair(&out);
+    let out = stdout(
+        &sandbox
+            .cmd()
+            .args(["refresh", "--claim", "role=admin", &first])
+            .assert()
+            .success(),
+    );
+    let (access, second) = pair(&out);
+    for token in [&access, &second] {
+        let claims = claims(token);
+        assert_eq!(claims["role"], "admin");
+        assert_eq!(claims["team"], "a", "the other claims are carried");
+        assert_eq!(claims["sub"], "alice");
+    }
+    let payload = sandbox.write("payload.json", r#"{"role":"ops","level":3}"#);
+    let out = stdout(
+        &sandbox
+            .cmd()
+            .args(["refresh", "--payload"])
+            .arg(format!("@{}", payload.display()))
+            .args(["--claim", "level:=4", &second])
+            .assert()
+            .success(),
+    );
+    let (access, third) = pair(&out);
+    let claims_now = claims(&access);
+    assert_eq!(claims_now["role"], "ops");
+    assert_eq!(claims_now["level"], 4, "--claim wins over --payload");
+    assert_eq!(claims_now["team"], "a");
+    // jwtctl's own claims stay jwtctl's; the subject cannot change; bad input is a usage error.
+    let assert = sandbox
+        .cmd()
+        .args(["refresh", "--claim", "jti=mine", &third])
+        .assert()
+        .success();
+    assert!(cli::stderr(&assert).contains("jti was replaced"));
+    let (_, fourth) = pair(&stdout(&assert));
+    assert_ne!(claims(&fourth)["jti"], "mine");
+    fails(
+        sandbox
+            .cmd()
+            .args(["refresh", "--claim", "sub=bob", &fourth])
+            .assert(),
+        2,
+        "cannot change sub",
+    );
+    fails(
+        sandbox
+            .cmd()
+            .args(["refresh", "--payload", "[1]", &fourth])
+            .assert(),
+        2,
+        "payload",
+    );
+    // Nothing was traded by the refused calls.
+    sandbox.cmd().args(["refresh", &fourth]).assert().success();
+}
+
+#[test]
+fn refresh_payload_from_stdin_cannot_share_it_with_the_token() {
+    let sandbox = Sandbox::new();
+    let first = issue(&sandbox);
+    fails(
+        sandbox
+            .cmd()
+            .args(["refresh", "--payload", "-"])
+            .write_stdin(first)
+            .assert(),
+        2,
+        "--payload -",
+    );
+}

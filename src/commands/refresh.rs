@@ -35,7 +35,10 @@ pub fn run(config: &RefreshConfig, ctx: &Context) -> anyhow::Result<Status> {
     };
     let (jti, sub, family) = (text("jti"), text("sub"), text("sid"));
 
-    let carried = carried_claims(&claims);
+    let mut carried = carried_claims(&claims);
+    for (name, value) in &config.claim_overrides {
+        carried.insert(name.clone(), value.clone());
+    }
     let request = PairRequest {
         claims: &carried,
         access_ttl: config.access_ttl,
