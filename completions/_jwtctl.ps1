@@ -163,7 +163,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         'jwtctl;revoke' {
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Every session of this subject, and its access tokens issued until now (see verify --check-revocation)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The session family of this access or refresh token (verified first), or - for stdin')
-            [CompletionResult]::new('--family', '--family', [CompletionResultType]::ParameterName, 'One session family (the sid claim)')
+            [CompletionResult]::new('--family', '--family', [CompletionResultType]::ParameterName, 'One session family (the sid claim); on Redis it is looked for under every subject, a batch of keys at a time')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The algorithm of the main key, to verify --token')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the HMAC secret from PATH (- for standard input)')
             [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the HMAC secret from the environment variable NAME [default: JWTCTL_SECRET]')
@@ -175,7 +175,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--store-prefix', '--store-prefix', [CompletionResultType]::ParameterName, 'Prefix of every key in a Redis store, so several apps can share one server')
             [CompletionResult]::new('--store-timeout', '--store-timeout', [CompletionResultType]::ParameterName, 'Bound on connecting to a Redis store and on each command, and on waiting for a file store''s lock')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
-            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every session')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every session; on Redis one batch of sessions at a time, not one atomic step (a session started meanwhile may be missed)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print {"revoked": N}')
             [CompletionResult]::new('--allow-weak-secret', '--allow-weak-secret', [CompletionResultType]::ParameterName, 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning')
             [CompletionResult]::new('--store-allow-eviction', '--store-allow-eviction', [CompletionResultType]::ParameterName, 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default')
@@ -186,7 +186,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;sessions' {
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Only this subject''s sessions')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Only this subject''s sessions (without it, Redis is read one batch of sessions at a time, not in one atomic step)')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]')
             [CompletionResult]::new('--store-prefix', '--store-prefix', [CompletionResultType]::ParameterName, 'Prefix of every key in a Redis store, so several apps can share one server')
             [CompletionResult]::new('--store-timeout', '--store-timeout', [CompletionResultType]::ParameterName, 'Bound on connecting to a Redis store and on each command, and on waiting for a file store''s lock')
@@ -198,7 +198,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Drop records that can no longer matter and report how many')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Drop records that can no longer matter and report how many (on Redis, one batch of sessions at a time)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -216,7 +216,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;sessions;help' {
-            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Drop records that can no longer matter and report how many')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Drop records that can no longer matter and report how many (on Redis, one batch of sessions at a time)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -301,7 +301,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;help;sessions' {
-            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Drop records that can no longer matter and report how many')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Drop records that can no longer matter and report how many (on Redis, one batch of sessions at a time)')
             break
         }
         'jwtctl;help;sessions;prune' {

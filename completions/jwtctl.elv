@@ -154,7 +154,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         &'jwtctl;revoke'= {
             cand --user 'Every session of this subject, and its access tokens issued until now (see verify --check-revocation)'
             cand --token 'The session family of this access or refresh token (verified first), or - for stdin'
-            cand --family 'One session family (the sid claim)'
+            cand --family 'One session family (the sid claim); on Redis it is looked for under every subject, a batch of keys at a time'
             cand --alg 'The algorithm of the main key, to verify --token'
             cand --secret-file 'Read the HMAC secret from PATH (- for standard input)'
             cand --secret-env 'Read the HMAC secret from the environment variable NAME [default: JWTCTL_SECRET]'
@@ -166,7 +166,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --store-prefix 'Prefix of every key in a Redis store, so several apps can share one server'
             cand --store-timeout 'Bound on connecting to a Redis store and on each command, and on waiting for a file store''s lock'
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
-            cand --all 'Every session'
+            cand --all 'Every session; on Redis one batch of sessions at a time, not one atomic step (a session started meanwhile may be missed)'
             cand --json 'Print {"revoked": N}'
             cand --allow-weak-secret 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
             cand --store-allow-eviction 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
@@ -176,7 +176,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --version 'Print version'
         }
         &'jwtctl;sessions'= {
-            cand --user 'Only this subject''s sessions'
+            cand --user 'Only this subject''s sessions (without it, Redis is read one batch of sessions at a time, not in one atomic step)'
             cand --store 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]'
             cand --store-prefix 'Prefix of every key in a Redis store, so several apps can share one server'
             cand --store-timeout 'Bound on connecting to a Redis store and on each command, and on waiting for a file store''s lock'
@@ -188,7 +188,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand prune 'Drop records that can no longer matter and report how many'
+            cand prune 'Drop records that can no longer matter and report how many (on Redis, one batch of sessions at a time)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jwtctl;sessions;prune'= {
@@ -204,7 +204,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --version 'Print version'
         }
         &'jwtctl;sessions;help'= {
-            cand prune 'Drop records that can no longer matter and report how many'
+            cand prune 'Drop records that can no longer matter and report how many (on Redis, one batch of sessions at a time)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jwtctl;sessions;help;prune'= {
@@ -275,7 +275,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         &'jwtctl;help;revoke'= {
         }
         &'jwtctl;help;sessions'= {
-            cand prune 'Drop records that can no longer matter and report how many'
+            cand prune 'Drop records that can no longer matter and report how many (on Redis, one batch of sessions at a time)'
         }
         &'jwtctl;help;sessions;prune'= {
         }

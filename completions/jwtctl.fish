@@ -198,7 +198,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -s h -l help -d '
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l user -d 'Every session of this subject, and its access tokens issued until now (see verify --check-revocation)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l token -d 'The session family of this access or refresh token (verified first), or - for stdin' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l family -d 'One session family (the sid claim)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l family -d 'One session family (the sid claim); on Redis it is looked for under every subject, a batch of keys at a time' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l alg -d 'The algorithm of the main key, to verify --token' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -226,13 +226,13 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l store-timeout -
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l all -d 'Every session'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l all -d 'Every session; on Redis one batch of sessions at a time, not one atomic step (a session started meanwhile may be missed)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l json -d 'Print {"revoked": N}'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l store-allow-eviction -d 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -s V -l version -d 'Print version'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l user -d 'Only this subject\'s sessions' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l user -d 'Only this subject\'s sessions (without it, Redis is read one batch of sessions at a time, not in one atomic step)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l store-timeout -d 'Bound on connecting to a Redis store and on each command, and on waiting for a file store\'s lock' -r
@@ -244,7 +244,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_s
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l store-allow-eviction -d 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -s h -l help -d 'Print help'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -s V -l version -d 'Print version'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -f -a "prune" -d 'Drop records that can no longer matter and report how many'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -f -a "prune" -d 'Drop records that can no longer matter and report how many (on Redis, one batch of sessions at a time)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
@@ -256,7 +256,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l store-allow-eviction -d 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Drop records that can no longer matter and report how many'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Drop records that can no longer matter and report how many (on Redis, one batch of sessions at a time)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l alg -d 'The algorithm the key is for' -r -f -a "HS256\t''
 HS384\t''
@@ -321,4 +321,4 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "completions" -d 'Print a shell completion script, or write all of them to a directory'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "man" -d 'Write man pages (one for jwtctl, one per subcommand) to a directory'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "prune" -d 'Drop records that can no longer matter and report how many'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "prune" -d 'Drop records that can no longer matter and report how many (on Redis, one batch of sessions at a time)'

@@ -467,10 +467,12 @@ pub struct RevokeArgs {
     /// The session family of this access or refresh token (verified first), or - for stdin
     #[arg(long, value_name = "TOKEN", group = "target")]
     pub token: Option<String>,
-    /// One session family (the sid claim)
+    /// One session family (the sid claim); on Redis it is looked for under every subject, a
+    /// batch of keys at a time
     #[arg(long, value_name = "ID", group = "target", allow_hyphen_values = true)]
     pub family: Option<String>,
-    /// Every session
+    /// Every session; on Redis one batch of sessions at a time, not one atomic step (a session
+    /// started meanwhile may be missed)
     #[arg(long, group = "target")]
     pub all: bool,
     /// The algorithm of the main key, to verify --token
@@ -492,7 +494,8 @@ pub struct RevokeArgs {
 pub struct SessionsArgs {
     #[command(subcommand)]
     pub action: Option<SessionsAction>,
-    /// Only this subject's sessions
+    /// Only this subject's sessions (without it, Redis is read one batch of sessions at a time,
+    /// not in one atomic step)
     #[arg(long, value_name = "SUB")]
     pub user: Option<String>,
     /// Also list the revoked sessions whose revocation is still remembered, with when and why
@@ -508,7 +511,8 @@ pub struct SessionsArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum SessionsAction {
-    /// Drop records that can no longer matter and report how many
+    /// Drop records that can no longer matter and report how many (on Redis, one batch of
+    /// sessions at a time)
     Prune(PruneArgs),
 }
 
