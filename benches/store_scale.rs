@@ -189,6 +189,41 @@ fn exercise(url: &str, nodes: &[&RedisServer], size: usize, now: Timestamp) -> D
     rotation
 }
 
+/// Mean rotation time on each store, measured in alternating rounds so that the machine's load
+/// weighs on both alike. Rotates sessions `first..first + rounds * per_round` of each.
+fn interleaved_rotations(
+    stores: &mut [&mut RedisStore; 2],
+    size: usize,
+    first: usize,
+    now: Timestamp,
+) -> [Duration; 2] {
+    let subjects = (size / FAMILIES_PER_SUBJECT).max(1);
+    let (rounds, per_round) = (10, (ROTATIONS / 10).min(size / 20).max(1));
+    let mut spent = [Duration::ZERO; 2];
+    for round in 0..rounds {
+        for (store, spent) in stores.iter_mut().zip(&mut spent) {
+            let started = Instant::now();
+            for n in 0..per_round {
+                let session = (first + round * per_round + n) % size;
+                let mut successor = token(format!("s{session}-i"), session, subjects, now);
+                successor.family = format!("again{session}");
+                let outcome = store
+                    .rotate(
+                        &format!("s{session}-1"),
+                        &successor.sub,
+                        &successor.family,
+                        &successor,
+                        now,
+                    )
+                    .expect("rotate");
+                assert_eq!(outcome, RotateOutcome::Rotated);
+            }
+            *spent += started.elapsed();
+        }
+    }
+    spent.map(|total| total / (rounds * per_round) as u32)
+}
+
 fn main() {
     let benchmarking = std::env::args().any(|arg| arg == "--bench");
     let size = std::env::var("JWTCTL_SCALE_SESSIONS")
@@ -201,17 +236,37 @@ fn main() {
     let Some(server) = RedisServer::start() else {
         return;
     };
-    eprintln!("one server, {size} sessions:");
-    let single = exercise(&server.url, &[&server], size, now);
-    drop(server);
     let Some(cluster) = RedisCluster::start() else {
         return;
     };
+    // Every operation on each, then the rotation ratio from alternating rounds on fresh
+    // sessions.
+    let options = OpenOptions {
+        prefix: "scale:".to_owned(),
+        ..OpenOptions::default()
+    };
+    eprintln!("one server, {size} sessions:");
+    exercise(&server.url, &[&server], size, now);
     eprintln!("three-node cluster, {size} sessions:");
     let nodes: Vec<&RedisServer> = cluster.nodes.iter().collect();
-    let clustered = exercise(&cluster.url, &nodes, size, now);
+    exercise(&cluster.url, &nodes, size, now);
+    let mut single = RedisStore::connect(&server.url, &options).expect("connect");
+    let mut clustered = RedisStore::connect(&cluster.url, &options).expect("connect");
+    // Fresh sessions for the alternating rounds (the first exercise revoked everything).
+    for store in [&mut single, &mut clustered] {
+        let subjects = (size / FAMILIES_PER_SUBJECT).max(1);
+        let batch: Vec<NewToken> = (0..ROTATIONS.min(size))
+            .map(|session| {
+                let mut fresh = token(format!("s{session}-1"), session, subjects, now);
+                fresh.family = format!("again{session}");
+                fresh
+            })
+            .collect();
+        store.insert(&batch, now).expect("insert");
+    }
+    let [one, many] = interleaved_rotations(&mut [&mut single, &mut clustered], size, 0, now);
     eprintln!(
-        "rotation on the cluster / on one server: {:.2}",
-        clustered.as_secs_f64() / single.as_secs_f64()
+        "rotation, alternating rounds: {one:.1?} on one server, {many:.1?} on the cluster: {:.2} times",
+        many.as_secs_f64() / one.as_secs_f64()
     );
 }
