@@ -190,3 +190,29 @@ fn the_binary_uses_a_cluster_and_fails_cleanly_when_a_node_is_down() {
     assert!(failures > 0, "no subject lived on the stopped node");
     cli::fails(run(&["sessions", "--store-timeout", "1s"]), 4, "store");
 }
+
+/// An unreachable cluster is a store error within the timeout, naming the URL without its
+/// password; a cluster URL with a database other than 0 is refused.
+#[test]
+fn cluster_urls_fail_cleanly() {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    drop(listener);
+    let url = format!("redis+cluster://app:hunter2secret@127.0.0.1:{port}");
+    match RedisStore::connect(&url, &options("x:")) {
+        Err(StoreError::Server {
+            url: shown,
+            message,
+        }) => {
+            assert_eq!(shown, format!("redis+cluster://app:***@127.0.0.1:{port}"));
+            assert!(!message.contains("hunter2secret"), "{message}");
+        }
+        other => panic!("expected a server error, got {other:?}"),
+    }
+    match RedisStore::connect("redis+cluster://127.0.0.1:7000/3", &options("x:")) {
+        Err(StoreError::Server { message, .. }) => {
+            assert!(message.contains("database 0"), "{message}");
+        }
+        other => panic!("expected a server error, got {other:?}"),
+    }
+}
