@@ -31,7 +31,9 @@ pub fn run(config: &SessionsConfig, ctx: &Context) -> anyhow::Result<Status> {
         for session in &revoked {
             entries.push(serde_json::to_value(session).context("cannot encode the sessions")?);
         }
-        let mut text = serde_json::to_string(&entries).context("cannot encode the sessions")?;
+        let mut text = ctx
+            .output
+            .json(serde_json::to_string(&entries).context("cannot encode the sessions")?);
         text.push('\n');
         text
     } else {

@@ -15,33 +15,35 @@ mod io;
 mod table;
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use super::*;
 use format::write_json;
-use io::lock_within;
+pub use io::MAX_STORE_BYTES;
 use table::{Contents, Pruned, Refusal};
 
 /// A store kept in one JSON file (`--store path/to/sessions.json`).
 ///
-/// Creating one does no I/O. Each call opens, locks and reads the file afresh, so several
-/// `FileStore`s (in one process or many) on the same path see each other's changes.
+/// Creating one does no I/O. Each call opens and reads the file afresh (a change also locks it),
+/// so several `FileStore`s (in one process or many) on the same path see each other's changes.
 pub struct FileStore {
     path: PathBuf,
-    /// How long a call waits for another process's lock (`--store-timeout`).
-    lock_timeout: std::time::Duration,
+    /// How long a change waits for another process's lock (`--store-timeout`).
+    lock_timeout: Duration,
     /// The reuse grace window, in seconds ([`Store::set_reuse_grace`]).
     reuse_grace: Timestamp,
 }
 
 impl FileStore {
-    /// A store at `path` whose calls wait up to the default `--store-timeout` for the lock.
+    /// A store at `path` whose changes wait for the lock as long as `--store-timeout` does by
+    /// default.
     pub fn new(path: PathBuf) -> Self {
-        Self::with_lock_timeout(path, OpenOptions::default().timeout)
+        FileStore::with_lock_timeout(path, OpenOptions::default().timeout)
     }
 
-    /// A store whose calls wait at most `lock_timeout` for another process to release the lock,
+    /// A store at `path` whose changes wait at most `lock_timeout` for another process's lock,
     /// then fail naming the lock file.
-    pub fn with_lock_timeout(path: PathBuf, lock_timeout: std::time::Duration) -> Self {
+    pub fn with_lock_timeout(path: PathBuf, lock_timeout: Duration) -> Self {
         FileStore {
             path,
             lock_timeout,
@@ -54,6 +56,11 @@ impl FileStore {
         &self.path
     }
 
+    /// Whether a store file (or anything else) exists at the path, links followed.
+    pub fn exists(&self) -> bool {
+        self.path.exists()
+    }
+
     fn io_error(&self, action: &'static str, source: std::io::Error) -> StoreError {
         StoreError::Io {
             action,
@@ -62,49 +69,28 @@ impl FileStore {
         }
     }
 
-    fn lock(&self, lock: &std::fs::File, exclusive: bool) -> Result<(), StoreError> {
-        match lock_within(lock, exclusive, self.lock_timeout) {
-            Ok(Some(())) => Ok(()),
-            Ok(None) => Err(self.io_error(
-                "lock",
-                std::io::Error::new(
-                    std::io::ErrorKind::TimedOut,
-                    format!(
-                        "another process holds the lock file {}; gave up after {} ms \
-                         (--store-timeout)",
-                        self.lock_path().display(),
-                        self.lock_timeout.as_millis()
-                    ),
-                ),
-            )),
-            Err(e) => Err(self.io_error("lock", e)),
+    /// The store file the path names, once the path is known to be safe to use: the links at
+    /// its end followed (see [`FileStore::followed`]), and every directory on the way to the
+    /// link and to the file checked.
+    fn resolve(&self) -> Result<FileStore, StoreError> {
+        let target = self.followed();
+        let owner = target.check_path()?;
+        if target.path != self.path {
+            self.check_directories(owner)?;
         }
+        Ok(target)
     }
 
-    /// Runs a read-only operation under a shared lock.
+    /// Runs a read-only operation. Readers take no lock: writers replace the file by rename, so
+    /// a read sees one whole version of it.
     fn read<T>(
         &self,
         now: Timestamp,
         op: impl FnOnce(&Contents<'_>) -> T,
     ) -> Result<T, StoreError> {
-        self.followed().read_here(now, op)
-    }
-
-    fn read_here<T>(
-        &self,
-        now: Timestamp,
-        op: impl FnOnce(&Contents<'_>) -> T,
-    ) -> Result<T, StoreError> {
-        self.check_path()?;
-        let _lock = match self.open_lock_for_read()? {
-            Some(lock) => {
-                self.lock(&lock, false)?;
-                Some(lock)
-            }
-            None => None,
-        };
-        let bytes = self.load()?;
-        let mut data = self.parse(bytes.as_deref())?;
+        let store = self.resolve()?;
+        let loaded = store.load()?;
+        let mut data = store.parse(loaded.as_ref().map(|loaded| loaded.bytes.as_slice()))?;
         data.prune(now);
         Ok(op(&data))
     }
@@ -116,27 +102,42 @@ impl FileStore {
         now: Timestamp,
         op: impl FnOnce(&mut Contents<'_>, Pruned) -> Result<(T, bool), Refusal>,
     ) -> Result<T, StoreError> {
-        self.followed().write_here(now, op)
-    }
-
-    fn write_here<T>(
-        &self,
-        now: Timestamp,
-        op: impl FnOnce(&mut Contents<'_>, Pruned) -> Result<(T, bool), Refusal>,
-    ) -> Result<T, StoreError> {
-        self.check_path()?;
-        self.create_dir()?;
-        let lock = self.open_lock_for_write()?;
-        self.lock(&lock, true)?;
-        let bytes = self.load()?;
-        let mut data = self.parse(bytes.as_deref())?;
+        let store = self.resolve()?;
+        store.create_dir()?;
+        // What was missing a moment ago may have been created by someone else meanwhile.
+        let owner = store.check_path()?;
+        store.check_owner(owner)?;
+        let lock = store.lock_file()?;
+        store.lock(&lock)?;
+        let loaded = store.load()?;
+        let mut data = store.parse(loaded.as_ref().map(|loaded| loaded.bytes.as_slice()))?;
         let pruned = data.prune(now);
-        let (out, changed) = op(&mut data, pruned).map_err(|refusal| refusal.into_error(self))?;
+        let (out, changed) = op(&mut data, pruned).map_err(|refusal| refusal.into_error(&store))?;
         if changed {
-            self.save(|file| write_json(&data, file))?;
+            let previous = loaded.as_ref().map(|loaded| &loaded.meta);
+            store.save(previous, |file| write_json(&data, file))?;
         }
         drop(lock);
         Ok(out)
+    }
+
+    /// The lock file, created only next to a jwtctl store or where there is no store yet:
+    /// `--store /etc/passwd` must not leave `/etc/passwd.lock` behind.
+    fn lock_file(&self) -> Result<std::fs::File, StoreError> {
+        if let Some(lock) = self.open_lock(None)? {
+            return Ok(lock);
+        }
+        let loaded = self.load()?;
+        if let Some(loaded) = &loaded {
+            self.parse(Some(&loaded.bytes))?;
+        }
+        let store_meta = loaded.as_ref().map(|loaded| &loaded.meta);
+        self.open_lock(Some(store_meta))?.ok_or_else(|| {
+            self.io_error(
+                "open the lock file of",
+                std::io::Error::from(std::io::ErrorKind::NotFound),
+            )
+        })
     }
 
     /// Parses what [`FileStore::load`] read; a missing file is an empty store.
@@ -171,16 +172,6 @@ impl Store for FileStore {
         })
     }
 
-    fn lookup(
-        &mut self,
-        jti: &str,
-        sub: &str,
-        family: &str,
-        now: Timestamp,
-    ) -> Result<LookupOutcome, StoreError> {
-        self.read(now, |data| data.lookup(jti, sub, family))
-    }
-
     fn renew_access(
         &mut self,
         jti: &str,
@@ -192,6 +183,16 @@ impl Store for FileStore {
         self.write(now, |data, _| {
             Ok(data.renew_access(jti, sub, family, access_expires_at))
         })
+    }
+
+    fn lookup(
+        &mut self,
+        jti: &str,
+        sub: &str,
+        family: &str,
+        now: Timestamp,
+    ) -> Result<LookupOutcome, StoreError> {
+        self.read(now, |data| data.lookup(jti, sub, family))
     }
 
     fn revoke(&mut self, selector: &RevokeSelector, now: Timestamp) -> Result<u64, StoreError> {

@@ -5,6 +5,8 @@
 use std::time::{Duration, Instant};
 
 use ::redis::cluster::{ClusterClient, ClusterConnection, cluster_pipe};
+
+use super::capped::CappedConnection;
 use ::redis::cluster_routing::{RoutingInfo, SingleNodeRoutingInfo};
 use ::redis::{
     Client, Cmd, Connection, ConnectionLike, ErrorKind, FromRedisValue, IntoConnectionInfo,
@@ -30,6 +32,9 @@ pub(super) enum Target {
 
 /// A connection opened from a [`Target`].
 pub(super) enum Conn {
+    /// A single server through the connection that bounds every reply's size.
+    Capped(CappedConnection),
+    /// A single server the bounded connection does not speak to (TLS, RESP3).
     Single(Connection),
     Cluster(Box<ClusterConnection>),
 }
@@ -41,6 +46,28 @@ pub(super) enum Node {
     Primary { host: String, port: u16 },
 }
 
+/// The node URLs a cluster URL stands for (`redis+cluster://u:p@h1:1,h2:2/` is
+/// `redis://u:p@h1:1/` and `redis://u:p@h2:2/`); `None` for a URL of another scheme.
+pub(crate) fn cluster_node_urls(url: &str) -> Option<Vec<String>> {
+    let (cluster, node_scheme) = CLUSTER_SCHEMES
+        .iter()
+        .find(|(scheme, _)| url.starts_with(scheme))?;
+    let rest = url.get(cluster.len()..)?;
+    let (userinfo, rest) = match rest.rfind('@') {
+        Some(at) => rest.split_at(at + 1),
+        None => ("", rest),
+    };
+    let hosts_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (hosts, tail) = rest.split_at(hosts_end);
+    Some(
+        hosts
+            .split(',')
+            .filter(|host| !host.is_empty())
+            .map(|host| format!("{node_scheme}{userinfo}{host}{tail}"))
+            .collect(),
+    )
+}
+
 impl Target {
     /// Parses `url` into a target. A cluster URL names one or more nodes,
     /// `redis+cluster://[user:password@]host:port[,host:port]...`; the client finds the rest.
@@ -48,22 +75,7 @@ impl Target {
         url: &str,
         timeout: Duration,
     ) -> Result<(Target, Option<String>), RedisError> {
-        if let Some((cluster, node_scheme)) = CLUSTER_SCHEMES
-            .iter()
-            .find(|(scheme, _)| url.starts_with(scheme))
-        {
-            let rest = &url[cluster.len()..];
-            let (userinfo, rest) = match rest.rfind('@') {
-                Some(at) => (&rest[..=at], &rest[at + 1..]),
-                None => ("", rest),
-            };
-            let hosts_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-            let (hosts, tail) = rest.split_at(hosts_end);
-            let nodes: Vec<String> = hosts
-                .split(',')
-                .filter(|host| !host.is_empty())
-                .map(|host| format!("{node_scheme}{userinfo}{host}{tail}"))
-                .collect();
+        if let Some(nodes) = cluster_node_urls(url) {
             if nodes.is_empty() {
                 return Err(invalid("a cluster URL names no node"));
             }
@@ -114,6 +126,15 @@ impl Target {
     pub(super) fn open(&self, timeout: Duration) -> Result<Conn, RedisError> {
         match self {
             Target::Single { client, db } => {
+                if let Some(connection) =
+                    CappedConnection::connect(client.get_connection_info(), timeout)?
+                {
+                    let mut connection = Conn::Capped(connection);
+                    if *db != 0 {
+                        cmd("SELECT").arg(*db).query::<()>(connection.like())?;
+                    }
+                    return Ok(connection);
+                }
                 let started = Instant::now();
                 let left = || {
                     Some(
@@ -145,6 +166,7 @@ impl Conn {
     /// The connection for a command or a script routed by its first key.
     pub(super) fn like(&mut self) -> &mut dyn ConnectionLike {
         match self {
+            Conn::Capped(connection) => connection,
             Conn::Single(connection) => connection,
             Conn::Cluster(connection) => connection.as_mut(),
         }
@@ -152,6 +174,10 @@ impl Conn {
 
     pub(super) fn restore_timeout(&mut self, timeout: Duration) -> Result<(), RedisError> {
         match self {
+            Conn::Capped(connection) => {
+                connection.set_read_timeout(Some(timeout))?;
+                connection.set_write_timeout(Some(timeout))
+            }
             Conn::Single(connection) => {
                 connection.set_read_timeout(Some(timeout))?;
                 connection.set_write_timeout(Some(timeout))
@@ -171,6 +197,13 @@ impl Conn {
             return Ok(Vec::new());
         }
         match self {
+            Conn::Capped(connection) => {
+                let mut pipeline = pipe();
+                for command in commands {
+                    pipeline.add_command(command.clone());
+                }
+                pipeline.query(connection)
+            }
             Conn::Single(connection) => {
                 let mut pipeline = pipe();
                 for command in commands {
@@ -220,6 +253,7 @@ impl Conn {
         command: &Cmd,
     ) -> Result<T, RedisError> {
         match (self, node) {
+            (Conn::Capped(connection), _) => command.query(connection),
             (Conn::Single(connection), _) => command.query(connection),
             (Conn::Cluster(connection), Node::Primary { host, port }) => {
                 let routing = RoutingInfo::SingleNode(SingleNodeRoutingInfo::ByAddress {

@@ -43,16 +43,20 @@
 //! subject's in its own step, and the operations over every session revoke or list one batch at
 //! a time, so a session started while they run may be missed.
 
+mod capped;
 mod conn;
-mod url;
+pub(super) mod url;
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use ::redis::{Cmd, RedisError, Script, Value, cmd};
 
+pub use capped::MAX_REPLY_BYTES;
+
 use super::model::{self, Cutoff, FamilyRecord, State};
 use super::*;
+pub(crate) use conn::cluster_node_urls;
 use conn::{Conn, Target};
 use url::{redact_url, scrub, url_secrets};
 
@@ -974,6 +978,12 @@ impl Store for RedisStore {
                     live += self.revoke_keys(&cutoff, &keys, "family", false, now)?;
                 }
                 Ok(live)
+            }
+            RevokeSelector::FamilyOf { sub, family } => {
+                // Under its subject's keys, a family is only ever the one recorded for it.
+                let keys = [self.keys.family(sub, family)];
+                let cutoff = self.keys.cutoff(sub);
+                self.revoke_keys(&cutoff, &keys, "family", false, now)
             }
             RevokeSelector::All => {
                 let pattern = self.keys.pattern(":f:*");
