@@ -9,7 +9,8 @@ build:
 	$(CARGO) build --release --locked
 
 # Format check, lints with warnings as errors, then every test (unit, integration, doc, and the
-# Node jsonwebtoken interop suite in tests/interop/, which needs node and npm).
+# interop suites in tests/interop/: Node jsonwebtoken and jose, and PyJWT, which need node, npm
+# and python3 with venv).
 test: lint unit
 
 lint:

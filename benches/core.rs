@@ -56,6 +56,7 @@ fn policy(alg: Alg, key: VerifyingKey) -> Policy {
         token_type: TokenType::NotRefresh,
         required: Vec::new(),
         ignore_time: false,
+        allow_no_exp: false,
     }
 }
 

@@ -36,7 +36,8 @@ complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "decode" -d 'Show a to
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "refresh" -d 'Trade a refresh token for a new pair (rotation with reuse detection)'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "revoke" -d 'Revoke refresh tokens: a user\'s, a session family, one token\'s family, or all'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "sessions" -d 'List live sessions, or prune expired records'
-complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "gen-key" -d 'Generate a key pair (RSA, EC or Ed25519) as PEM files'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "gen-key" -d 'Generate a key pair (RSA, EC or Ed25519) as PEM or JWK files'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "convert" -d 'Convert a key between PEM and JWK, private or public only'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "jwks" -d 'Print a JWKS (RFC 7517) of public keys, with RFC 7638 thumbprints as key ids'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "completions" -d 'Print a shell completion script, or write all of them to a directory'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "man" -d 'Write man pages (one for jwtctl, one per subcommand) to a directory'
@@ -44,7 +45,8 @@ complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "help" -d 'Print this 
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -l bytes -d 'Number of random bytes' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -l encoding -d 'How to write the bytes' -r -f -a "hex\t''
 base64\t''
-base64url\t''"
+base64url\t''
+jwk\t'An oct JWK (RFC 7517) with its RFC 7638 thumbprint as kid, for --key-file'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -l out -d 'Write the secret to FILE (created with mode 0600) instead of standard output' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
@@ -52,14 +54,20 @@ never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -l force -d 'Overwrite FILE if it exists'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -l allow-weak-secret -d 'Allow fewer than 32 bytes'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -l json -d 'Print a JSON object instead of the bare secret'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -s h -l help -d 'Print help'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l sub -d 'The subject (sub claim); required when a refresh token is issued' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l claim -d 'A claim: key=value for a string, key:=JSON for any JSON value (repeatable)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l payload -d 'A JSON object of claims, @FILE to read it from a file, or - for standard input' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l iss -d 'The issuer (iss claim)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l aud -d 'The audience (aud claim); repeat for several' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l kid -d 'The key id (kid header)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l kid -d 'The key id (kid header) [default: a JWK\'s own kid, else the key\'s RFC 7638 thumbprint]; with a JWKS --key-file, the key to sign with' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l header -d 'A header parameter for a standalone token: key=value for a string, key:=JSON for any JSON value (repeatable). typ is free with --no-refresh; alg, kid, crit, b64 and zip are jwtctl\'s own' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l x5c -d 'A PEM certificate chain, leaf first, for the x5c and x5t#S256 headers; the leaf must hold the signing key' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l exp -d 'exp of a standalone token: unix seconds, RFC 3339, or an offset from now (+90s, -5m, +1h)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l nbf -d 'nbf of a standalone token (the forms of --exp)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l iat -d 'iat of a standalone token (the forms of --exp) [default: now]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l jti -d 'jti of a standalone token [default: random]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l alg -d 'The signing algorithm [default: HS256 for secrets, the key\'s own for PEM keys]' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -71,6 +79,8 @@ PS384\t''
 PS512\t''
 ES256\t''
 ES384\t''
+ES512\t''
+ES256K\t''
 EdDSA\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l access-ttl -d 'Lifetime of the access token (90s, 5m, 6h, 7d)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l refresh-ttl -d 'Lifetime of the refresh token' -r
@@ -84,7 +94,9 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l secret-encoding 
 hex\t''
 base64\t''
 base64url\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l key-file -d 'A PEM key (RSA, EC or Ed25519): private to sign, public or certificate to verify' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l key-file -d 'A key: PEM (RSA, EC or Ed25519; encrypted PKCS#8 with a password), a JWK or a JWKS; private to sign, public or certificate to verify. The form is read from the content' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l key-password-file -d 'Read the password of an encrypted --key-file from PATH (- for standard input)' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l key-password-env -d 'Read the password of an encrypted --key-file from the environment variable NAME' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l refresh-secret-file -d 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l refresh-secret-env -d 'Read the refresh-token secret from the environment variable NAME' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
@@ -111,7 +123,10 @@ PS384\t''
 PS512\t''
 ES256\t''
 ES384\t''
+ES512\t''
+ES256K\t''
 EdDSA\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l kid -d 'With a JWKS --key-file: the key to verify with (needed when it holds several)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l iss -d 'Require this issuer (iss)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l aud -d 'Require this audience (aud); repeat to accept any of several. A token that names an audience is rejected without one (RFC 7519 section 4.1.3)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l sub -d 'Require this subject (sub)' -r
@@ -131,13 +146,16 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-encoding
 hex\t''
 base64\t''
 base64url\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key-file -d 'A PEM key (RSA, EC or Ed25519): private to sign, public or certificate to verify' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key-file -d 'A key: PEM (RSA, EC or Ed25519; encrypted PKCS#8 with a password), a JWK or a JWKS; private to sign, public or certificate to verify. The form is read from the content' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key-password-file -d 'Read the password of an encrypted --key-file from PATH (- for standard input)' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key-password-env -d 'Read the password of an encrypted --key-file from the environment variable NAME' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l refresh-secret-file -d 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l refresh-secret-env -d 'Read the refresh-token secret from the environment variable NAME' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l threads -d 'Threads for --batch [default: one per core; at most 64]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l allow-no-exp -d 'Accept a token without exp (one that has exp is still checked)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l any-aud -d 'Accept a token whatever audience it names (for inspection, on purpose)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l json -d 'Print a JSON result object on stdout, valid or not'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s q -l quiet -d 'Print nothing on stdout; the exit status tells'
@@ -168,6 +186,8 @@ PS384\t''
 PS512\t''
 ES256\t''
 ES384\t''
+ES512\t''
+ES256K\t''
 EdDSA\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l access-ttl -d 'Lifetime of the new access token' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l refresh-ttl -d 'Lifetime of the new refresh token' -r
@@ -183,7 +203,9 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l secret-encodin
 hex\t''
 base64\t''
 base64url\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l key-file -d 'A PEM key (RSA, EC or Ed25519): private to sign, public or certificate to verify' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l key-file -d 'A key: PEM (RSA, EC or Ed25519; encrypted PKCS#8 with a password), a JWK or a JWKS; private to sign, public or certificate to verify. The form is read from the content' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l key-password-file -d 'Read the password of an encrypted --key-file from PATH (- for standard input)' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l key-password-env -d 'Read the password of an encrypted --key-file from the environment variable NAME' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l refresh-secret-file -d 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l refresh-secret-env -d 'Read the refresh-token secret from the environment variable NAME' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
@@ -211,6 +233,8 @@ PS384\t''
 PS512\t''
 ES256\t''
 ES384\t''
+ES512\t''
+ES256K\t''
 EdDSA\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l secret-file -d 'Read the HMAC secret from PATH (- for standard input)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l secret-env -d 'Read the HMAC secret from the environment variable NAME [default: JWTCTL_SECRET]' -r
@@ -218,7 +242,9 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l secret-encoding
 hex\t''
 base64\t''
 base64url\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l key-file -d 'A PEM key (RSA, EC or Ed25519): private to sign, public or certificate to verify' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l key-file -d 'A key: PEM (RSA, EC or Ed25519; encrypted PKCS#8 with a password), a JWK or a JWKS; private to sign, public or certificate to verify. The form is read from the content' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l key-password-file -d 'Read the password of an encrypted --key-file from PATH (- for standard input)' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l key-password-env -d 'Read the password of an encrypted --key-file from the environment variable NAME' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l refresh-secret-file -d 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l refresh-secret-env -d 'Read the refresh-token secret from the environment variable NAME' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
@@ -270,17 +296,49 @@ PS384\t''
 PS512\t''
 ES256\t''
 ES384\t''
+ES512\t''
+ES256K\t''
 EdDSA\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l bits -d 'RSA key size' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l out -d 'Write the private key (PKCS#8 PEM, mode 0600) here' -r -F
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l public-out -d 'Write the public key (SPKI PEM) here [default: the --out name with .pub.pem for .pem, as in ec.pem -> ec.pub.pem]' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l out -d 'Write the private key (PKCS#8 PEM or a private JWK, mode 0600) here' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l public-out -d 'Write the public key (SPKI PEM or a public JWK) here [default: the --out name with .pub.pem for .pem (ec.pem -> ec.pub.pem), .pub.jwk for .jwk]' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l format -d 'The files\' form; a JWK carries alg, use and its RFC 7638 thumbprint as kid' -r -f -a "pem\t'PKCS#8 for a private key, SPKI for a public one'
+jwk\t'A JSON Web Key (RFC 7517)'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l force -d 'Overwrite existing files'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l json -d 'Print {"alg","kid","private_key","public_key"} on stdout'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -s h -l help -d 'Print help'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l to -d 'The form to write' -r -f -a "pem\t'PKCS#8 for a private key, SPKI for a public one'
+jwk\t'A JSON Web Key (RFC 7517)'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l out -d 'Write to FILE (mode 0600 for a private key) instead of standard output' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l alg -d 'The algorithm to name in a JWK\'s alg [default: the key\'s own, or its usual one]' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+ES512\t''
+ES256K\t''
+EdDSA\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l kid -d 'With a JWKS: the key to convert' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l key-password-file -d 'Read the password of an encrypted KEY from PATH (- for standard input)' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l key-password-env -d 'Read the password of an encrypted KEY from the environment variable NAME' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l public -d 'Write only the public half'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l force -d 'Overwrite --out, or print a private key to a terminal'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l json -d 'Print {"format","private","kid","path"} on stdout when writing --out'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l alg -d 'The algorithm to announce for each key [default: the key\'s own: RS256, ES256, ES384, EdDSA]' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -292,6 +350,8 @@ PS384\t''
 PS512\t''
 ES256\t''
 ES384\t''
+ES512\t''
+ES256K\t''
 EdDSA\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
@@ -310,16 +370,17 @@ always\t''
 never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "gen-secret" -d 'Print a new random secret (32 bytes from the OS CSPRNG, hex)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "issue" -d 'Issue an access token and a refresh token'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "verify" -d 'Verify a token\'s signature, expiry and claims, as an auth middleware would'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "decode" -d 'Show a token\'s header and payload WITHOUT verifying anything'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "refresh" -d 'Trade a refresh token for a new pair (rotation with reuse detection)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "revoke" -d 'Revoke refresh tokens: a user\'s, a session family, one token\'s family, or all'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "sessions" -d 'List live sessions, or prune expired records'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "gen-key" -d 'Generate a key pair (RSA, EC or Ed25519) as PEM files'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "jwks" -d 'Print a JWKS (RFC 7517) of public keys, with RFC 7638 thumbprints as key ids'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "completions" -d 'Print a shell completion script, or write all of them to a directory'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "man" -d 'Write man pages (one for jwtctl, one per subcommand) to a directory'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "gen-secret" -d 'Print a new random secret (32 bytes from the OS CSPRNG, hex)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "issue" -d 'Issue an access token and a refresh token'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "verify" -d 'Verify a token\'s signature, expiry and claims, as an auth middleware would'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "decode" -d 'Show a token\'s header and payload WITHOUT verifying anything'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "refresh" -d 'Trade a refresh token for a new pair (rotation with reuse detection)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "revoke" -d 'Revoke refresh tokens: a user\'s, a session family, one token\'s family, or all'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "sessions" -d 'List live sessions, or prune expired records'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "gen-key" -d 'Generate a key pair (RSA, EC or Ed25519) as PEM or JWK files'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "convert" -d 'Convert a key between PEM and JWK, private or public only'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "jwks" -d 'Print a JWKS (RFC 7517) of public keys, with RFC 7638 thumbprints as key ids'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "completions" -d 'Print a shell completion script, or write all of them to a directory'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "man" -d 'Write man pages (one for jwtctl, one per subcommand) to a directory'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "prune" -d 'Drop records that can no longer matter and report how many (on Redis, one batch of sessions at a time)'

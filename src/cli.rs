@@ -250,9 +250,12 @@ pub enum Command {
     /// List live sessions, or prune expired records
     #[command(after_help = SESSIONS_EXAMPLES)]
     Sessions(SessionsArgs),
-    /// Generate a key pair (RSA, EC or Ed25519) as PEM files
+    /// Generate a key pair (RSA, EC or Ed25519) as PEM or JWK files
     #[command(after_help = GEN_KEY_EXAMPLES)]
     GenKey(GenKeyArgs),
+    /// Convert a key between PEM and JWK, private or public only
+    #[command(after_help = CONVERT_EXAMPLES)]
+    Convert(ConvertArgs),
     /// Print a JWKS (RFC 7517) of public keys, with RFC 7638 thumbprints as key ids
     #[command(after_help = JWKS_EXAMPLES)]
     Jwks(JwksArgs),
@@ -268,7 +271,18 @@ const GEN_KEY_EXAMPLES: &str = "\
 Examples:
   jwtctl gen-key --alg ES256 --out private.pem --public-out public.pem
   jwtctl gen-key --alg RS256 --bits 3072 --out rsa.pem      # and rsa.pub.pem
+  jwtctl gen-key --alg ES512 --format jwk --out p521.jwk   # and p521.pub.jwk
   jwtctl gen-key --alg EdDSA --out ed.pem --json";
+
+const CONVERT_EXAMPLES: &str = "\
+Examples:
+  jwtctl convert key.pem --to jwk --out key.jwk          # private JWK, mode 0600
+  jwtctl convert key.pem --to jwk --public               # public JWK with its thumbprint kid
+  jwtctl convert downloaded.jwk --to pem --public > public.pem
+  jwtctl convert jwks.json --kid 2024-05 --to pem --public
+  jwtctl convert encrypted.pem --key-password-env KEY_PASSWORD --to jwk --out key.jwk
+
+A private key is never printed to a terminal unless --force is given.";
 
 const JWKS_EXAMPLES: &str = "\
 Examples:
@@ -296,18 +310,64 @@ pub struct GenKeyArgs {
     /// RSA key size
     #[arg(long, default_value_t = 2048, value_name = "BITS", value_parser = rsa_bits)]
     pub bits: usize,
-    /// Write the private key (PKCS#8 PEM, mode 0600) here
+    /// Write the private key (PKCS#8 PEM or a private JWK, mode 0600) here
     #[arg(long, value_name = "PRIVATE.pem")]
     pub out: PathBuf,
-    /// Write the public key (SPKI PEM) here [default: the --out name with .pub.pem for .pem, as
-    /// in ec.pem -> ec.pub.pem]
+    /// Write the public key (SPKI PEM or a public JWK) here [default: the --out name with
+    /// .pub.pem for .pem (ec.pem -> ec.pub.pem), .pub.jwk for .jwk]
     #[arg(long, value_name = "PUBLIC.pem")]
     pub public_out: Option<PathBuf>,
+    /// The files' form; a JWK carries alg, use and its RFC 7638 thumbprint as kid
+    #[arg(long, value_enum, default_value_t = KeyFormat::Pem)]
+    pub format: KeyFormat,
     /// Overwrite existing files
     #[arg(long)]
     pub force: bool,
     /// Print {"alg","kid","private_key","public_key"} on stdout
     #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeyFormat {
+    /// PKCS#8 for a private key, SPKI for a public one
+    Pem,
+    /// A JSON Web Key (RFC 7517)
+    Jwk,
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The key: PEM (plain or encrypted PKCS#8, SEC1, PKCS#1, a certificate), a JWK, or a JWKS
+    /// (with --kid)
+    #[arg(value_name = "KEY")]
+    pub key: PathBuf,
+    /// The form to write
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub to: KeyFormat,
+    /// Write only the public half
+    #[arg(long)]
+    pub public: bool,
+    /// Write to FILE (mode 0600 for a private key) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Overwrite --out, or print a private key to a terminal
+    #[arg(long)]
+    pub force: bool,
+    /// The algorithm to name in a JWK's alg [default: the key's own, or its usual one]
+    #[arg(long, value_enum, value_name = "ALG")]
+    pub alg: Option<AlgArg>,
+    /// With a JWKS: the key to convert
+    #[arg(long, value_name = "KID")]
+    pub kid: Option<String>,
+    /// Read the password of an encrypted KEY from PATH (- for standard input)
+    #[arg(long, value_name = "PATH", conflicts_with = "key_password_env")]
+    pub key_password_file: Option<PathBuf>,
+    /// Read the password of an encrypted KEY from the environment variable NAME
+    #[arg(long, value_name = "NAME")]
+    pub key_password_env: Option<String>,
+    /// Print {"format","private","kid","path"} on stdout when writing --out
+    #[arg(long, requires = "out")]
     pub json: bool,
 }
 
@@ -530,7 +590,8 @@ const GEN_SECRET_EXAMPLES: &str = "\
 Examples:
   jwtctl gen-secret
   jwtctl gen-secret --out secret.txt && export JWTCTL_SECRET=\"$(cat secret.txt)\"
-  jwtctl gen-secret --bytes 64 --encoding base64url";
+  jwtctl gen-secret --bytes 64 --encoding base64url
+  jwtctl gen-secret --encoding jwk --out secret.jwk  # an oct JWK for --key-file";
 
 const ISSUE_EXAMPLES: &str = "\
 Output (text): the access token on the first line, the refresh token on the second.
@@ -538,13 +599,19 @@ Output (text): the access token on the first line, the refresh token on the seco
 Examples:
   TOKEN=$(jwtctl issue --sub alice --no-refresh)
   { read -r ACCESS; read -r REFRESH; } < <(jwtctl issue --sub alice --claim role=admin)
-  jwtctl issue --sub ci --claim scopes:='[\"deploy\"]' --access-ttl 15m --output json";
+  jwtctl issue --sub ci --claim scopes:='[\"deploy\"]' --access-ttl 15m --output json
+  jwtctl issue --no-refresh --sub alice --key-file p521.jwk                  # ES512, kid from the JWK
+  jwtctl issue --no-refresh --sub alice --key-file key.pem --key-password-env KEY_PASSWORD
+  jwtctl issue --no-refresh --sub alice --key-file rsa.pem --x5c chain.pem --header cty=JWT
+  jwtctl issue --no-refresh --sub alice --exp -5m --jti expired-fixture       # already expired";
 
 const VERIFY_EXAMPLES: &str = "\
 Examples:
   jwtctl verify \"$TOKEN\"
   echo \"$AUTHORIZATION\" | jwtctl verify --aud api --iss https://auth.example.com --quiet
-  jwtctl verify --key-file public.pem --alg RS256 --json < token.txt";
+  jwtctl verify --key-file public.pem --alg RS256 --json < token.txt
+  jwtctl verify --key-file jwks.json --kid 2024-05 \"$TOKEN\"      # one key of a JWKS file
+  JWTCTL_SECRET=your-256-bit-secret jwtctl verify --allow-weak-secret --allow-no-exp \"$TOKEN\"";
 
 const DECODE_EXAMPLES: &str = "\
 Examples:
@@ -579,6 +646,8 @@ pub enum OutputEncoding {
     Hex,
     Base64,
     Base64url,
+    /// An oct JWK (RFC 7517) with its RFC 7638 thumbprint as kid, for --key-file
+    Jwk,
 }
 
 // Where the signing or verifying key comes from. The secret itself is never an argument.
@@ -594,9 +663,21 @@ pub struct KeyArgs {
     /// How the secret's text is turned into key bytes; raw uses it as-is, like Node's jsonwebtoken
     #[arg(long, value_enum, default_value_t = SecretEncodingArg::Raw, value_name = "ENCODING")]
     pub secret_encoding: SecretEncodingArg,
-    /// A PEM key (RSA, EC or Ed25519): private to sign, public or certificate to verify
+    /// A key: PEM (RSA, EC or Ed25519; encrypted PKCS#8 with a password), a JWK or a JWKS;
+    /// private to sign, public or certificate to verify. The form is read from the content
     #[arg(long, value_name = "PATH")]
     pub key_file: Option<PathBuf>,
+    /// Read the password of an encrypted --key-file from PATH (- for standard input)
+    #[arg(
+        long,
+        value_name = "PATH",
+        requires = "key_file",
+        conflicts_with = "key_password_env"
+    )]
+    pub key_password_file: Option<PathBuf>,
+    /// Read the password of an encrypted --key-file from the environment variable NAME
+    #[arg(long, value_name = "NAME", requires = "key_file")]
+    pub key_password_env: Option<String>,
     /// Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning
     #[arg(long)]
     pub allow_weak_secret: bool,
@@ -641,9 +722,36 @@ pub struct IssueArgs {
     /// The audience (aud claim); repeat for several
     #[arg(long = "aud", value_name = "AUD", allow_hyphen_values = true)]
     pub aud: Vec<String>,
-    /// The key id (kid header)
+    /// The key id (kid header) [default: a JWK's own kid, else the key's RFC 7638 thumbprint];
+    /// with a JWKS --key-file, the key to sign with
     #[arg(long, value_name = "KID", allow_hyphen_values = true)]
     pub kid: Option<String>,
+    /// A header parameter for a standalone token: key=value for a string, key:=JSON for any
+    /// JSON value (repeatable). typ is free with --no-refresh; alg, kid, crit, b64 and zip are
+    /// jwtctl's own
+    #[arg(long = "header", value_name = "KEY=VALUE")]
+    pub headers: Vec<String>,
+    /// A PEM certificate chain, leaf first, for the x5c and x5t#S256 headers; the leaf must
+    /// hold the signing key
+    #[arg(long, value_name = "CHAIN.pem", requires = "key_file")]
+    pub x5c: Option<PathBuf>,
+    /// exp of a standalone token: unix seconds, RFC 3339, or an offset from now (+90s, -5m, +1h)
+    #[arg(
+        long,
+        value_name = "TIME",
+        allow_hyphen_values = true,
+        conflicts_with = "access_ttl"
+    )]
+    pub exp: Option<String>,
+    /// nbf of a standalone token (the forms of --exp)
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub nbf: Option<String>,
+    /// iat of a standalone token (the forms of --exp) [default: now]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub iat: Option<String>,
+    /// jti of a standalone token [default: random]
+    #[arg(long, value_name = "ID")]
+    pub jti: Option<String>,
     /// The signing algorithm [default: HS256 for secrets, the key's own for PEM keys]
     #[arg(long, value_enum, value_name = "ALG")]
     pub alg: Option<AlgArg>,
@@ -692,6 +800,12 @@ pub struct VerifyArgs {
     /// An accepted algorithm (repeatable) [default: HS256 for secrets, the key's own for PEM keys]
     #[arg(long = "alg", value_enum, value_name = "ALG")]
     pub algs: Vec<AlgArg>,
+    /// With a JWKS --key-file: the key to verify with (needed when it holds several)
+    #[arg(long, value_name = "KID", requires = "key_file")]
+    pub kid: Option<String>,
+    /// Accept a token without exp (one that has exp is still checked)
+    #[arg(long)]
+    pub allow_no_exp: bool,
     /// Require this issuer (iss)
     #[arg(long, value_name = "ISS", allow_hyphen_values = true)]
     pub iss: Option<String>,

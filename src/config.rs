@@ -17,13 +17,15 @@ use crate::cli::{
 use crate::commands::Context;
 use crate::exit::{UsageError, UsageKind};
 use crate::jwt::claims::{Claims, check_registered, parse_claim, parse_payload};
+use crate::jwt::header::parse_headers;
+use crate::jwt::instant::parse_time;
 use crate::jwt::jwk::{self, JwksKey};
-use crate::jwt::keys::{
-    self, PemKey, PrivateKey, PublicKey, Secret, SecretEncoding, SecretSource, Want,
-};
+use crate::jwt::keyform::{self, Material};
+use crate::jwt::keys::{self, PrivateKey, PublicKey, Secret, SecretEncoding, SecretSource, Want};
 use crate::jwt::pair::{OWN_CLAIMS, Signers};
 use crate::jwt::token::{MAX_TOKEN_BYTES, normalize};
 use crate::jwt::verify::{REFRESH_TYPE, same_media_type};
+use crate::jwt::x5c::CertificateChain;
 use crate::jwt::{
     Alg, Family, KeyError, Policy, Signer, TokenError, TokenType, VerifyingKey, derive, text, token,
 };
@@ -47,6 +49,7 @@ pub enum Resolved<'a> {
     Sessions(SessionsConfig<'a>),
     Prune(PruneConfig),
     GenKey(&'a crate::cli::GenKeyArgs),
+    Convert(&'a crate::cli::ConvertArgs),
     Jwks(&'a crate::cli::JwksArgs),
     Completions(&'a crate::cli::CompletionsArgs),
     Man(&'a crate::cli::ManArgs),
@@ -70,6 +73,7 @@ pub fn resolve<'a>(command: &'a Command, ctx: &Context) -> anyhow::Result<Resolv
             None => Resolved::Sessions(sessions(args)?),
         },
         Command::GenKey(args) => Resolved::GenKey(args),
+        Command::Convert(args) => Resolved::Convert(args),
         Command::Jwks(args) => Resolved::Jwks(args),
         Command::Completions(args) => Resolved::Completions(args),
         Command::Man(args) => Resolved::Man(args),
@@ -306,8 +310,13 @@ pub enum KeySource {
         name: String,
         encoding: SecretEncoding,
     },
-    /// A PEM file: a private key to sign, a public key or certificate to verify.
-    PemFile(PathBuf),
+    /// A key file (PEM, plain or encrypted, a JWK or a JWKS): a private key to sign, a public
+    /// key or certificate to verify. `kid` picks the key of a JWKS.
+    KeyFile {
+        path: PathBuf,
+        kid: Option<String>,
+        password: Option<SecretSource>,
+    },
     /// A JWKS document in a file.
     JwksFile(PathBuf),
     /// A JWKS document on standard input.
@@ -319,16 +328,47 @@ pub enum KeyMaterial {
     Secret {
         secret: Secret,
         source: SecretSource,
+        meta: KeyMeta,
     },
     Private {
         key: PrivateKey,
         path: PathBuf,
+        meta: KeyMeta,
     },
     Public {
         key: PublicKey,
         path: PathBuf,
+        meta: KeyMeta,
     },
     Jwks(Vec<JwksKey>),
+}
+
+/// What a JWK key file says about its key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyMeta {
+    /// The JWK's `kid`: what signed tokens carry.
+    pub kid: Option<String>,
+    /// The JWK's `alg`: the only algorithm the key is used with.
+    pub alg: Option<Alg>,
+}
+
+impl KeyMeta {
+    /// The algorithm to use: `requested` (`--alg`) must agree with the key's own.
+    fn algorithm(
+        &self,
+        requested: Option<Alg>,
+        default: Alg,
+        path: &Path,
+    ) -> Result<Alg, UsageError> {
+        match (requested, self.alg) {
+            (Some(requested), Some(own)) if requested != own => Err(UsageError::new(format!(
+                "{} is for {own} (its \"alg\"), not {requested}",
+                text::path(path)
+            ))),
+            (Some(alg), _) | (None, Some(alg)) => Ok(alg),
+            (None, None) => Ok(default),
+        }
+    }
 }
 
 impl KeySource {
@@ -337,7 +377,25 @@ impl KeySource {
         let encoding = args.secret_encoding.into();
         if let Some(path) = &args.key_file {
             claims.claim_path(Claimant::Secret, "--key-file", path)?;
-            return Ok(KeySource::PemFile(path.clone()));
+            let password = match (&args.key_password_file, &args.key_password_env) {
+                (Some(file), _) => Some(
+                    if claims.claim_path(Claimant::Secret, "--key-password-file", file)? {
+                        SecretSource::Stdin
+                    } else {
+                        SecretSource::File(file.clone())
+                    },
+                ),
+                (None, Some(name)) => Some(SecretSource::Env(variable_name(
+                    name,
+                    "--key-password-env",
+                )?)),
+                (None, None) => None,
+            };
+            return Ok(KeySource::KeyFile {
+                path: path.clone(),
+                kid: None,
+                password,
+            });
         }
         Ok(match (&args.secret_file, &args.secret_env) {
             (Some(path), _) => {
@@ -402,6 +460,18 @@ impl KeySource {
         }
     }
 
+    /// The same source, choosing the key of a JWKS key file by `kid`.
+    pub fn with_kid(self, chosen: Option<String>) -> KeySource {
+        match self {
+            KeySource::KeyFile { path, password, .. } => KeySource::KeyFile {
+                path,
+                kid: chosen,
+                password,
+            },
+            other => other,
+        }
+    }
+
     /// Reads the source, once. `want` says which half of a key pair is needed.
     pub fn load(&self, want: Want, ctx: &Context) -> anyhow::Result<KeyMaterial> {
         let mut warn = ctx.warner();
@@ -409,6 +479,7 @@ impl KeySource {
             KeySource::SecretFile { source, encoding } => KeyMaterial::Secret {
                 secret: keys::read_secret(source, *encoding, &mut std::io::stdin(), &mut warn)?,
                 source: source.clone(),
+                meta: KeyMeta::default(),
             },
             KeySource::SecretEnv { name, encoding } => {
                 let source = SecretSource::Env(name.clone());
@@ -420,18 +491,43 @@ impl KeySource {
                         &mut warn,
                     )?,
                     source,
+                    meta: KeyMeta::default(),
                 }
             }
-            KeySource::PemFile(path) => match keys::load_pem(path, want, &mut warn)? {
-                PemKey::Private(key) => KeyMaterial::Private {
-                    key,
-                    path: path.clone(),
-                },
-                PemKey::Public(key) => KeyMaterial::Public {
-                    key,
-                    path: path.clone(),
-                },
-            },
+            KeySource::KeyFile {
+                path,
+                kid,
+                password,
+            } => {
+                let (_, entry) =
+                    keyform::file::load(path, kid.as_deref(), password.as_ref(), want, &mut warn)?;
+                let shown = text::path(path);
+                match want {
+                    Want::Public => entry.check_may_verify(&shown)?,
+                    Want::Private | Want::Either => entry.check_may_sign(&shown)?,
+                }
+                let meta = KeyMeta {
+                    kid: entry.kid,
+                    alg: entry.alg,
+                };
+                match entry.material {
+                    Material::Private(key) => KeyMaterial::Private {
+                        key,
+                        path: path.clone(),
+                        meta,
+                    },
+                    Material::Public(key) => KeyMaterial::Public {
+                        key,
+                        path: path.clone(),
+                        meta,
+                    },
+                    Material::Secret(secret) => KeyMaterial::Secret {
+                        secret,
+                        source: SecretSource::File(path.clone()),
+                        meta,
+                    },
+                }
+            }
             KeySource::JwksFile(path) => {
                 let text = read_argument_file(path, "JWKS file", MAX_JWKS_BYTES)?;
                 let origin = format!("JWKS file {}", text::path(path));
@@ -456,7 +552,7 @@ pub const MAX_PAYLOAD_BYTES: u64 = 1024 * 1024;
 
 /// `--secret-env` takes a variable's name. Someone who types the secret there by mistake must not
 /// see it echoed back in an error message (or in shell history, which is too late to help).
-fn variable_name(name: &str, flag: &str) -> Result<String, UsageError> {
+pub(crate) fn variable_name(name: &str, flag: &str) -> Result<String, UsageError> {
     let valid = name
         .chars()
         .next()
@@ -497,6 +593,8 @@ const NO_KEY_FILE: &str = "the key (no --key-file given) an HMAC secret";
 /// commands that also verify with it.
 struct SigningParts {
     signer: Signer,
+    /// The public half of a key pair (for `--x5c`).
+    public: Option<PublicKey>,
     /// The refresh tokens' key derived from the main key, and its algorithm.
     derived_refresh: (Secret, Alg),
 }
@@ -509,31 +607,42 @@ fn signing_parts(
     ctx: &Context,
 ) -> anyhow::Result<SigningParts> {
     match material {
-        KeyMaterial::Private { key, path } => {
-            let alg = alg.unwrap_or(key.key_type.default_alg());
+        KeyMaterial::Private { key, path, meta } => {
+            let alg = meta.algorithm(alg, key.key_type.default_alg(), &path)?;
             if !key.key_type.fits(alg) {
                 return Err(unfit_key(alg, &path, key.key_type).into());
             }
             let public = key.public_key()?;
-            // Tokens carry the key's RFC 7638 thumbprint, the kid `jwtctl jwks` publishes.
-            let kid = match kid {
+            // Tokens carry the JWK's kid, else the key's RFC 7638 thumbprint, the kid
+            // `jwtctl jwks` publishes.
+            let kid = match kid.or(meta.kid) {
                 Some(kid) => Some(kid),
                 None => Some(jwk::thumbprint(&public, alg)?),
             };
             let derived_refresh = (derive::refresh_key_of_private(&key)?, Alg::HS256);
             Ok(SigningParts {
                 signer: Signer::from_private_key(alg, key, kid),
+                public: Some(public),
                 derived_refresh,
             })
         }
         KeyMaterial::Public { path, .. } => Err(keys::public_where_private(&path).into()),
-        KeyMaterial::Secret { secret, source } => {
-            let alg = alg.unwrap_or(Alg::HS256);
+        KeyMaterial::Secret {
+            secret,
+            source,
+            meta,
+        } => {
+            let kid = kid.or(meta.kid.clone());
+            let alg = match &source {
+                SecretSource::File(path) => meta.algorithm(alg, Alg::HS256, path)?,
+                _ => alg.unwrap_or(Alg::HS256),
+            };
             check_family(alg, Family::Hmac, NO_KEY_FILE)?;
             keys::check_secret_length(&secret, alg, allow_weak, &source, &mut ctx.warner())?;
             let refresh_alg = refresh_alg(alg);
             Ok(SigningParts {
                 signer: Signer::from_secret(alg, &secret, kid),
+                public: None,
                 derived_refresh: (
                     derive::refresh_key_of_secret(&secret, refresh_alg)?,
                     refresh_alg,
@@ -566,34 +675,50 @@ fn verifying_key(
     allow_weak: bool,
     ctx: &Context,
 ) -> anyhow::Result<(VerifyingKey, Vec<Alg>)> {
-    let pinned = |key_type: keys::KeyType, path: &Path| -> Result<Vec<Alg>, UsageError> {
-        let algs = if algs.is_empty() {
-            vec![key_type.default_alg()]
-        } else {
-            algs.to_vec()
+    let pinned =
+        |key_type: keys::KeyType, path: &Path, meta: &KeyMeta| -> Result<Vec<Alg>, UsageError> {
+            let algs = if algs.is_empty() {
+                vec![meta.algorithm(None, key_type.default_alg(), path)?]
+            } else {
+                for alg in algs {
+                    meta.algorithm(Some(*alg), key_type.default_alg(), path)?;
+                }
+                algs.to_vec()
+            };
+            match algs.iter().find(|alg| !key_type.fits(**alg)) {
+                Some(alg) => Err(unfit_key(*alg, path, key_type)),
+                None => Ok(algs),
+            }
         };
-        match algs.iter().find(|alg| !key_type.fits(**alg)) {
-            Some(alg) => Err(unfit_key(*alg, path, key_type)),
-            None => Ok(algs),
-        }
-    };
     match material {
-        KeyMaterial::Public { key, path } => {
-            let algs = pinned(key.key_type, path)?;
+        KeyMaterial::Public { key, path, meta } => {
+            let algs = pinned(key.key_type, path, meta)?;
             Ok((VerifyingKey::Public(key.clone()), algs))
         }
-        KeyMaterial::Private { key, path } => {
+        KeyMaterial::Private { key, path, meta } => {
             if private_keys == PrivateKeys::Refuse {
                 return Err(keys::private_where_public(path).into());
             }
-            let algs = pinned(key.key_type, path)?;
+            let algs = pinned(key.key_type, path, meta)?;
             Ok((VerifyingKey::Public(key.public_key()?), algs))
         }
-        KeyMaterial::Secret { secret, source } => {
-            let algs = if algs.is_empty() {
-                vec![Alg::HS256]
-            } else {
-                algs.to_vec()
+        KeyMaterial::Secret {
+            secret,
+            source,
+            meta,
+        } => {
+            let algs = match source {
+                SecretSource::File(path) if algs.is_empty() => {
+                    vec![meta.algorithm(None, Alg::HS256, path)?]
+                }
+                SecretSource::File(path) => {
+                    for alg in algs {
+                        meta.algorithm(Some(*alg), Alg::HS256, path)?;
+                    }
+                    algs.to_vec()
+                }
+                _ if algs.is_empty() => vec![Alg::HS256],
+                _ => algs.to_vec(),
             };
             for alg in &algs {
                 check_family(*alg, Family::Hmac, NO_KEY_FILE)?;
@@ -631,7 +756,7 @@ fn derived_refresh_key(
     ctx: &Context,
 ) -> anyhow::Result<(VerifyingKey, Vec<Alg>)> {
     let (secret, alg) = match material {
-        KeyMaterial::Secret { secret, source } => {
+        KeyMaterial::Secret { secret, source, .. } => {
             let main_alg = main_alg.unwrap_or(Alg::HS256);
             check_family(main_alg, Family::Hmac, NO_KEY_FILE)?;
             keys::check_secret_length(secret, main_alg, allow_weak, source, &mut ctx.warner())?;
@@ -675,7 +800,7 @@ fn refresh_secret(
     ctx: &Context,
 ) -> anyhow::Result<Secret> {
     match source.load(Want::Either, ctx)? {
-        KeyMaterial::Secret { secret, source } => {
+        KeyMaterial::Secret { secret, source, .. } => {
             keys::check_secret_length(&secret, alg, allow_weak, &source, &mut ctx.warner())?;
             Ok(secret)
         }
@@ -704,6 +829,7 @@ fn session_policy(
         token_type,
         required: required.iter().map(|name| (*name).to_owned()).collect(),
         ignore_time,
+        allow_no_exp: false,
     }
 }
 
@@ -850,6 +976,65 @@ pub struct IssueConfig<'a> {
     pub signers: Signers,
     /// Where refresh tokens are recorded; `None` with `--no-refresh`.
     pub store: Option<StoreConfig>,
+    /// What `--header typ=`, `--exp`, `--nbf`, `--iat` and `--jti` set for a standalone token.
+    pub standalone: Standalone,
+}
+
+/// A standalone token's own header type, times and id (a pair keeps its types and TTLs).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Standalone {
+    pub typ: Option<String>,
+    pub exp: Option<i64>,
+    pub nbf: Option<i64>,
+    pub iat: Option<i64>,
+    pub jti: Option<String>,
+}
+
+impl Standalone {
+    /// Whether the token differs from what the plain path mints.
+    pub fn crafted(&self) -> bool {
+        *self != Standalone::default()
+    }
+}
+
+/// `--header`, `--exp`, `--nbf`, `--iat` and `--jti`, checked against pair and batch mode.
+fn standalone(args: &IssueArgs, now: i64) -> Result<(Standalone, Claims), UsageError> {
+    let pair = !args.no_refresh;
+    let header = parse_headers(&args.headers, pair).map_err(UsageError::new)?;
+    let given = [
+        ("--exp", args.exp.is_some()),
+        ("--nbf", args.nbf.is_some()),
+        ("--iat", args.iat.is_some()),
+        ("--jti", args.jti.is_some()),
+        ("--header typ", header.typ.is_some()),
+    ];
+    if let Some((flag, _)) = given.iter().find(|(_, given)| *given) {
+        if pair {
+            return Err(UsageError::new(format!(
+                "{flag} is for a standalone token (--no-refresh); a pair keeps --access-ttl \
+                 and --refresh-ttl"
+            )));
+        }
+        if args.batch {
+            return Err(UsageError::new(format!(
+                "{flag} cannot be used with --batch"
+            )));
+        }
+    }
+    let time = |value: &Option<String>, flag: &str| {
+        value
+            .as_deref()
+            .map(|text| parse_time(text, now, flag).map_err(UsageError::new))
+            .transpose()
+    };
+    let standalone = Standalone {
+        typ: header.typ,
+        exp: time(&args.exp, "--exp")?,
+        nbf: time(&args.nbf, "--nbf")?,
+        iat: time(&args.iat, "--iat")?,
+        jti: args.jti.clone(),
+    };
+    Ok((standalone, header.members))
 }
 
 fn issue<'a>(args: &'a IssueArgs, ctx: &Context) -> anyhow::Result<IssueConfig<'a>> {
@@ -890,14 +1075,27 @@ fn issue<'a>(args: &'a IssueArgs, ctx: &Context) -> anyhow::Result<IssueConfig<'
         }
         Some(args.refresh_ttl)
     };
+    let (standalone, mut header) = standalone(args, ctx.now)?;
     let parts = signing_parts(
-        main.load(Want::Private, ctx)?,
+        main.with_kid(args.kid.clone()).load(Want::Private, ctx)?,
         args.alg.map(Alg::from),
         args.kid.clone(),
         args.key.allow_weak_secret,
         ctx,
     )?;
-    let access = parts.signer;
+    if let Some(chain) = &args.x5c {
+        let (Some(public), Some(key_file)) = (&parts.public, &args.key.key_file) else {
+            return Err(UsageError::new("--x5c needs a key pair in --key-file").into());
+        };
+        let origin = text::path(chain);
+        let content = read_argument_file(chain, "certificate chain", keys::MAX_KEY_FILE_BYTES)?;
+        let chain = CertificateChain::read(content.as_bytes(), &origin)?;
+        chain.check_leaf(public, &origin).map_err(|error| {
+            UsageError::new(format!("{error}, which is in {}", text::path(key_file)))
+        })?;
+        header.extend(chain.header_members());
+    }
+    let access = parts.signer.with_header_members(header);
     let refresh = match (&refresh_source, refresh_ttl) {
         (_, None) => None,
         (Some(source), Some(_)) => {
@@ -922,6 +1120,7 @@ fn issue<'a>(args: &'a IssueArgs, ctx: &Context) -> anyhow::Result<IssueConfig<'
         refresh_ttl,
         signers: Signers { access, refresh },
         store,
+        standalone,
     })
 }
 
@@ -996,7 +1195,7 @@ fn verify<'a>(args: &'a VerifyArgs, ctx: &Context) -> anyhow::Result<VerifyConfi
             verifying_key(&material, &algs, PrivateKeys::Refuse, false, ctx)?
         }
         None => {
-            let main = KeySource::main(&args.key, &mut stdin)?;
+            let main = KeySource::main(&args.key, &mut stdin)?.with_kid(args.kid.clone());
             let refresh = match token_type {
                 // Refresh tokens may be signed with their own secret.
                 Some(TokenType::Refresh) => KeySource::refresh(&args.refresh_key, &mut stdin)?,
@@ -1076,6 +1275,7 @@ fn verify<'a>(args: &'a VerifyArgs, ctx: &Context) -> anyhow::Result<VerifyConfi
         token_type: token_type.unwrap_or(TokenType::NotRefresh),
         required: args.required.clone(),
         ignore_time: false,
+        allow_no_exp: args.allow_no_exp,
     };
     let store = if args.check_revocation || args.store.is_some() {
         let value = args

@@ -77,6 +77,21 @@ fn key_sets() -> &'static [KeySet] {
             p384_public.as_ref(),
         );
 
+        let ec_pair = |name: &str, curve: &'static aws_lc_rs::signature::EcdsaSigningAlgorithm| {
+            let pair = EcdsaKeyPair::generate(curve).expect("EC key");
+            let private = pair.to_pkcs8v1().expect("EC PKCS#8");
+            let public: PublicKeyX509Der = pair.public_key().as_der().expect("EC SPKI");
+            write_pair(dir.path(), name, private.as_ref(), public.as_ref())
+        };
+        let p521 = ec_pair(
+            "p521",
+            &aws_lc_rs::signature::ECDSA_P521_SHA512_FIXED_SIGNING,
+        );
+        let k256 = ec_pair(
+            "k256",
+            &aws_lc_rs::signature::ECDSA_P256K1_SHA256_FIXED_SIGNING,
+        );
+
         let ed = Ed25519KeyPair::generate().expect("Ed25519 key");
         let ed_private = ed.to_pkcs8().expect("Ed25519 PKCS#8");
         let ed_public: PublicKeyX509Der = ed.public_key().as_der().expect("Ed25519 SPKI");
@@ -95,6 +110,8 @@ fn key_sets() -> &'static [KeySet] {
                     }
                     Alg::ES256 => p256.for_alg(alg),
                     Alg::ES384 => p384.for_alg(alg),
+                    Alg::ES512 => p521.for_alg(alg),
+                    Alg::ES256K => k256.for_alg(alg),
                     Alg::EdDSA => ed.for_alg(alg),
                 };
                 KeySet {
@@ -167,6 +184,7 @@ fn policy_for(alg: Alg, key: VerifyingKey) -> Policy {
         token_type: TokenType::Any,
         required: Vec::new(),
         ignore_time: false,
+        allow_no_exp: false,
     }
 }
 
@@ -347,6 +365,7 @@ impl Knobs {
             any_audience: true,
             required: self.required.clone(),
             ignore_time: self.ignore_time,
+            allow_no_exp: false,
             ..hs256_policy()
         }
     }

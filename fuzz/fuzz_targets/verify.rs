@@ -178,6 +178,7 @@ fn base_policy() -> Policy {
         token_type: TokenType::Any,
         required: Vec::new(),
         ignore_time: false,
+        allow_no_exp: false,
     }
 }
 

@@ -44,6 +44,7 @@ pub fn full_command() -> clap::Command {
                 "revoke" => cli::RevokeArgs::augment_args(sub),
                 "sessions" => cli::SessionsArgs::augment_args(sub),
                 "gen-key" => cli::GenKeyArgs::augment_args(sub),
+                "convert" => cli::ConvertArgs::augment_args(sub),
                 "jwks" => cli::JwksArgs::augment_args(sub),
                 "completions" => CompletionsArgs::augment_args(sub),
                 "man" => ManArgs::augment_args(sub),

@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use serde_json::json;
 
-use crate::cli::GenKeyArgs;
+use crate::cli::{GenKeyArgs, KeyFormat};
 use crate::exit::Status;
 use crate::files::{self, Overwrite};
 use crate::jwt::jwk::{self, to_pem};
+use crate::jwt::keyform::{self, Target, Want};
 use crate::jwt::keys::public_key_from_pem;
 use crate::jwt::{Alg, KeyError};
 
@@ -24,6 +25,29 @@ pub fn run(args: &GenKeyArgs, _ctx: &Context) -> anyhow::Result<Status> {
     let public = public_key_from_pem(public_pem.as_bytes())
         .ok_or_else(|| KeyError::backend("the generated public key could not be read back"))?;
     let kid = jwk::thumbprint(&public, alg)?;
+    let (private_text, public_text) = match args.format {
+        KeyFormat::Pem => (private_pem, public_pem),
+        KeyFormat::Jwk => {
+            let private = keyform::read(
+                private_pem.as_bytes(),
+                "the new key",
+                None,
+                Want::Either,
+                &mut |_| {},
+            )
+            .ok()
+            .and_then(|(_, mut entries)| entries.pop())
+            .ok_or_else(|| KeyError::backend("the generated key could not be read back"))?;
+            let private_jwk = keyform::export(&private.material, Target::Jwk, false, Some(alg))?;
+            let public_jwk = keyform::export(&private.material, Target::Jwk, true, Some(alg))?;
+            (
+                zeroize::Zeroizing::new(
+                    String::from_utf8_lossy(private_jwk.text.expose()).into_owned(),
+                ),
+                String::from_utf8_lossy(public_jwk.text.expose()).into_owned(),
+            )
+        }
+    };
     let overwrite = if args.force {
         Overwrite::Replace
     } else {
@@ -32,7 +56,7 @@ pub fn run(args: &GenKeyArgs, _ctx: &Context) -> anyhow::Result<Status> {
     let public_out = args
         .public_out
         .clone()
-        .unwrap_or_else(|| public_path_for(&args.out));
+        .unwrap_or_else(|| public_path_for(&args.out, args.format));
     if public_out == args.out {
         return Err(
             crate::exit::UsageError::new("--out and --public-out name the same file").into(),
@@ -53,8 +77,8 @@ pub fn run(args: &GenKeyArgs, _ctx: &Context) -> anyhow::Result<Status> {
             }
         }
     }
-    files::write_public(&public_out, public_pem.as_bytes(), overwrite)?;
-    if let Err(error) = files::write_private(&args.out, private_pem.as_bytes(), overwrite) {
+    files::write_public(&public_out, public_text.as_bytes(), overwrite)?;
+    if let Err(error) = files::write_private(&args.out, private_text.as_bytes(), overwrite) {
         let _ = std::fs::remove_file(&public_out);
         return Err(error);
     }
@@ -71,15 +95,20 @@ pub fn run(args: &GenKeyArgs, _ctx: &Context) -> anyhow::Result<Status> {
 }
 
 /// Where the public key goes when --public-out is not given, next to the private key as
-/// `ssh-keygen` puts it: `ec.pem` -> `ec.pub.pem`, `key` -> `key.pub.pem`.
-fn public_path_for(private: &Path) -> PathBuf {
+/// `ssh-keygen` puts it: `ec.pem` -> `ec.pub.pem`, `key` -> `key.pub.pem` (`.jwk` for JWKs).
+fn public_path_for(private: &Path, format: KeyFormat) -> PathBuf {
+    let extension = match format {
+        KeyFormat::Pem => ".pem",
+        KeyFormat::Jwk => ".jwk",
+    };
     let name = private.file_name().unwrap_or("key".as_ref());
     let mut public = match name.to_str() {
-        Some(text) => text.strip_suffix(".pem").unwrap_or(text).into(),
+        Some(text) => text.strip_suffix(extension).unwrap_or(text).into(),
         // A name that is not UTF-8 is kept byte for byte, whatever it ends with.
         None => name.to_os_string(),
     };
-    public.push(".pub.pem");
+    public.push(".pub");
+    public.push(extension);
     private.with_file_name(public)
 }
 
@@ -95,7 +124,10 @@ mod tests {
             ("key", "key.pub.pem"),
             ("/etc/jwt/signing.key", "/etc/jwt/signing.key.pub.pem"),
         ] {
-            assert_eq!(public_path_for(Path::new(private)), Path::new(public));
+            assert_eq!(
+                public_path_for(Path::new(private), KeyFormat::Pem),
+                Path::new(public)
+            );
         }
     }
 
@@ -104,7 +136,7 @@ mod tests {
     fn a_name_that_is_not_utf_8_keeps_its_bytes() {
         use std::os::unix::ffi::OsStrExt;
         let private = Path::new(std::ffi::OsStr::from_bytes(b"k\xff.pem"));
-        let public = public_path_for(private);
+        let public = public_path_for(private, KeyFormat::Pem);
         assert_eq!(public.as_os_str().as_bytes(), b"k\xff.pem.pub.pem");
     }
 }

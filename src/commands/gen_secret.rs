@@ -12,6 +12,7 @@ use zeroize::Zeroizing;
 use crate::cli::{GenSecretArgs, OutputEncoding};
 use crate::exit::{RunError, Status, UsageError};
 use crate::files::{self, Overwrite};
+use crate::jwt::keys::Secret;
 
 use super::Context;
 
@@ -50,6 +51,10 @@ pub fn run(args: &GenSecretArgs, ctx: &Context) -> anyhow::Result<Status> {
         OutputEncoding::Hex => hex::encode(&*bytes),
         OutputEncoding::Base64 => STANDARD.encode(&*bytes),
         OutputEncoding::Base64url => URL_SAFE_NO_PAD.encode(&*bytes),
+        OutputEncoding::Jwk => {
+            let jwk = crate::jwt::keyform::jwk::secret_jwk(&Secret::new(bytes.to_vec()), None);
+            String::from_utf8_lossy(jwk.expose()).into_owned()
+        }
     });
     encoded.push('\n');
     match &args.out {
@@ -90,5 +95,6 @@ fn encoding_name(encoding: OutputEncoding) -> &'static str {
         OutputEncoding::Hex => "hex",
         OutputEncoding::Base64 => "base64",
         OutputEncoding::Base64url => "base64url",
+        OutputEncoding::Jwk => "jwk",
     }
 }

@@ -5,8 +5,9 @@ use serde_json::Value;
 use crate::config::IssueConfig;
 use crate::exit::Status;
 use crate::jwt::claims::{check_registered, parse_payload};
-use crate::jwt::pair::{self, PairRequest};
+use crate::jwt::pair::{self, Minted, Pair, PairRequest};
 use crate::jwt::time;
+use crate::jwt::verify::ACCESS_TYPE;
 use crate::store::NewToken;
 
 use super::{Context, batch, print, session};
@@ -14,6 +15,20 @@ use super::{Context, batch, print, session};
 pub fn run(config: &IssueConfig, ctx: &Context) -> anyhow::Result<Status> {
     if config.args.batch {
         return run_batch(config, ctx);
+    }
+    if config.standalone.crafted() {
+        let pair = Pair {
+            access: mint_standalone(config, ctx.now)?,
+            refresh: None,
+            family: None,
+            sub: config
+                .claims
+                .get("sub")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        };
+        print::pair(&pair, config.args.output, ctx.now)?;
+        return Ok(Status::Success);
     }
     let request = PairRequest {
         claims: &config.claims,
@@ -30,6 +45,32 @@ pub fn run(config: &IssueConfig, ctx: &Context) -> anyhow::Result<Status> {
     }
     print::pair(&pair, config.args.output, ctx.now)?;
     Ok(Status::Success)
+}
+
+/// A standalone token with the times, id and type the options gave (fixtures for expired and
+/// not-yet-valid tokens); the rest as the plain path mints it.
+fn mint_standalone(config: &IssueConfig, now: i64) -> anyhow::Result<Minted> {
+    let own = &config.standalone;
+    let iat = own.iat.unwrap_or(now);
+    let exp = own.exp.unwrap_or(now.saturating_add(config.access_ttl));
+    let jti = match &own.jti {
+        Some(jti) => jti.clone(),
+        None => pair::random_id()?,
+    };
+    let mut claims = config.claims.clone();
+    claims.insert("iat".into(), Value::from(iat));
+    claims.insert("exp".into(), Value::from(exp));
+    if let Some(nbf) = own.nbf {
+        claims.insert("nbf".into(), Value::from(nbf));
+    }
+    claims.insert("jti".into(), Value::from(jti.as_str()));
+    let typ = own.typ.as_deref().unwrap_or(ACCESS_TYPE);
+    Ok(Minted {
+        token: config.signers.access.sign(typ, &claims)?,
+        jti,
+        issued_at: iat,
+        expires_at: exp,
+    })
 }
 
 #[derive(Default)]

@@ -13,7 +13,7 @@ use crate::jwt::{Alg, text};
 use super::Context;
 
 pub fn run(args: &JwksArgs, ctx: &Context) -> anyhow::Result<Status> {
-    let mut document: Vec<jsonwebtoken::jwk::Jwk> = Vec::new();
+    let mut document: Vec<serde_json::Map<String, serde_json::Value>> = Vec::new();
     for path in &args.keys {
         let public = load_any(path, ctx)?;
         let alg = args.alg.map_or(public.key_type.default_alg(), Alg::from);
@@ -31,13 +31,15 @@ pub fn run(args: &JwksArgs, ctx: &Context) -> anyhow::Result<Status> {
             .iter()
             .zip(&args.keys)
             .map(|(written, path)| (path, written))
-            .find(|(_, written)| written.common.key_id == key.common.key_id)
+            .find(|(_, written)| written.get("kid") == key.get("kid"))
         {
             return Err(UsageError::new(format!(
                 "{} and {} are the same key (kid {}); a JWKS names each key once",
                 text::path(earlier),
                 text::path(path),
-                key.common.key_id.as_deref().unwrap_or_default()
+                key.get("kid")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default()
             ))
             .into());
         }

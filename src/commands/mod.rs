@@ -5,6 +5,7 @@
 
 pub mod batch;
 pub mod completions;
+pub mod convert;
 pub mod decode;
 pub mod gen_key;
 pub mod gen_secret;
@@ -47,6 +48,7 @@ pub fn run(resolved: Resolved<'_>, ctx: &Context) -> anyhow::Result<Status> {
         Resolved::Sessions(config) => sessions::run(&config, ctx),
         Resolved::Prune(config) => sessions::prune(&config, ctx),
         Resolved::GenKey(args) => gen_key::run(args, ctx),
+        Resolved::Convert(args) => convert::run(args, ctx),
         Resolved::Jwks(args) => jwks::run(args, ctx),
         Resolved::Completions(args) => completions::run(args, ctx),
         Resolved::Man(args) => completions::man(args, ctx),

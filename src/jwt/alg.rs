@@ -18,6 +18,10 @@ pub enum Alg {
     PS512,
     ES256,
     ES384,
+    /// ECDSA on P-521 with SHA-512.
+    ES512,
+    /// ECDSA on secp256k1 with SHA-256 (RFC 8812).
+    ES256K,
     EdDSA,
 }
 
@@ -42,7 +46,7 @@ impl Family {
 }
 
 impl Alg {
-    pub const ALL: [Alg; 12] = [
+    pub const ALL: [Alg; 14] = [
         Alg::HS256,
         Alg::HS384,
         Alg::HS512,
@@ -54,6 +58,8 @@ impl Alg {
         Alg::PS512,
         Alg::ES256,
         Alg::ES384,
+        Alg::ES512,
+        Alg::ES256K,
         Alg::EdDSA,
     ];
 
@@ -70,6 +76,8 @@ impl Alg {
             Alg::PS512 => "PS512",
             Alg::ES256 => "ES256",
             Alg::ES384 => "ES384",
+            Alg::ES512 => "ES512",
+            Alg::ES256K => "ES256K",
             Alg::EdDSA => "EdDSA",
         }
     }
@@ -85,7 +93,7 @@ impl Alg {
             Alg::RS256 | Alg::RS384 | Alg::RS512 | Alg::PS256 | Alg::PS384 | Alg::PS512 => {
                 Family::Rsa
             }
-            Alg::ES256 | Alg::ES384 => Family::Ec,
+            Alg::ES256 | Alg::ES384 | Alg::ES512 | Alg::ES256K => Family::Ec,
             Alg::EdDSA => Family::Ed,
         }
     }
@@ -99,8 +107,9 @@ impl Alg {
         }
     }
 
-    pub fn to_jsonwebtoken(self) -> Algorithm {
-        match self {
+    /// jsonwebtoken's name for the algorithm; it has none for ES512 and ES256K.
+    pub fn to_jsonwebtoken(self) -> Option<Algorithm> {
+        Some(match self {
             Alg::HS256 => Algorithm::HS256,
             Alg::HS384 => Algorithm::HS384,
             Alg::HS512 => Algorithm::HS512,
@@ -113,7 +122,8 @@ impl Alg {
             Alg::ES256 => Algorithm::ES256,
             Alg::ES384 => Algorithm::ES384,
             Alg::EdDSA => Algorithm::EdDSA,
-        }
+            Alg::ES512 | Alg::ES256K => return None,
+        })
     }
 }
 
@@ -132,7 +142,9 @@ mod tests {
         for alg in Alg::ALL {
             assert_eq!(Alg::from_name(alg.name()), Some(alg));
         }
-        for name in ["none", "None", "hs256", "HS256 ", "HS1024", "ES512", ""] {
+        for name in [
+            "none", "None", "hs256", "HS256 ", "HS1024", "ES256k", "ES521", "",
+        ] {
             assert_eq!(Alg::from_name(name), None, "{name}");
         }
     }

@@ -10,9 +10,14 @@ pub type Claims = serde_json::Map<String, Value>;
 
 /// Parses `key=value` (a string) or `key:=JSON` (any JSON value), httpie's convention.
 pub fn parse_claim(argument: &str) -> Result<(String, Value), String> {
+    parse_assignment(argument, "claim")
+}
+
+/// `key=value` or `key:=JSON`; `what` ("claim", "header") names the thing in messages.
+pub fn parse_assignment(argument: &str, what: &str) -> Result<(String, Value), String> {
     let Some(equals) = argument.find('=') else {
         return Err(format!(
-            "claim {argument:?} has no '=': use key=value for a string or key:=JSON for other values"
+            "{what} {argument:?} has no '=': use key=value for a string or key:=JSON for other values"
         ));
     };
     let (key, value, raw_json) = match argument[..equals].strip_suffix(':') {
@@ -20,7 +25,7 @@ pub fn parse_claim(argument: &str) -> Result<(String, Value), String> {
         None => (&argument[..equals], &argument[equals + 1..], false),
     };
     if key.is_empty() {
-        return Err(format!("claim {argument:?} has an empty name"));
+        return Err(format!("{what} {argument:?} has an empty name"));
     }
     if !raw_json {
         return Ok((key.to_owned(), Value::from(value)));
@@ -29,7 +34,7 @@ pub fn parse_claim(argument: &str) -> Result<(String, Value), String> {
         .map(|json| (key.to_owned(), json))
         .map_err(|error| {
             format!(
-                "claim {key:?}: {value:?} is not valid JSON ({error}); for a string use {key}=VALUE"
+                "{what} {key:?}: {value:?} is not valid JSON ({error}); for a string use {key}=VALUE"
             )
         })
 }

@@ -3,16 +3,13 @@
 
 use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
 use aws_lc_rs::rsa::{KeyPair as RsaKeyPair, KeySize};
-use aws_lc_rs::signature::{
-    ECDSA_P256_SHA256_FIXED_SIGNING, ECDSA_P384_SHA384_FIXED_SIGNING, EcdsaKeyPair, Ed25519KeyPair,
-    KeyPair,
-};
-use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, PublicKeyUse, ThumbprintHash};
-use jsonwebtoken::{DecodingKey, DecodingKeyKind};
+use aws_lc_rs::signature::{EcdsaKeyPair, Ed25519KeyPair, KeyPair};
 
 use super::alg::Alg;
+use super::curve::Curve;
 use super::error::KeyError;
-use super::keys::{KeyType, PrivateKey, PublicKey, Secret};
+use super::keyform::{self, Material};
+use super::keys::{PrivateKey, PublicKey, Secret};
 use super::text::quote;
 
 /// A freshly generated key pair: PKCS#8 private key and SPKI public key, both DER.
@@ -49,13 +46,9 @@ pub fn generate(alg: Alg, bits: usize) -> Result<GeneratedKey, KeyError> {
                 public_spki: public.as_ref().to_vec(),
             })
         }
-        Alg::ES256 | Alg::ES384 => {
-            let curve = if alg == Alg::ES256 {
-                &ECDSA_P256_SHA256_FIXED_SIGNING
-            } else {
-                &ECDSA_P384_SHA384_FIXED_SIGNING
-            };
-            let pair = EcdsaKeyPair::generate(curve).map_err(|_| generate_failed())?;
+        Alg::ES256 | Alg::ES384 | Alg::ES512 | Alg::ES256K => {
+            let curve = Curve::of_alg(alg).ok_or_else(generate_failed)?;
+            let pair = EcdsaKeyPair::generate(curve.signing()).map_err(|_| generate_failed())?;
             let private = pair.to_pkcs8v1().map_err(|_| generate_failed())?;
             let public: PublicKeyX509Der =
                 pair.public_key().as_der().map_err(|_| generate_failed())?;
@@ -94,20 +87,16 @@ pub fn public_of(private: &PrivateKey) -> Result<PublicKey, KeyError> {
 }
 
 /// The public JWK of a key, with `use: sig`, `alg`, and `kid` set to its RFC 7638 thumbprint.
-pub fn public_jwk(public: &PublicKey, alg: Alg) -> Result<Jwk, KeyError> {
-    let mut jwk = Jwk::from_decoding_key(&public.decoding, Some(alg.to_jsonwebtoken()))
-        .map_err(|error| KeyError::backend(format!("cannot describe the key as a JWK: {error}")))?;
-    let thumbprint = jwk.thumbprint(ThumbprintHash::SHA256).map_err(|error| {
-        KeyError::backend(format!("cannot compute the key thumbprint: {error}"))
-    })?;
-    jwk.common.key_id = Some(thumbprint);
-    jwk.common.public_key_use = Some(PublicKeyUse::Signature);
-    Ok(jwk)
+pub fn public_jwk(
+    public: &PublicKey,
+    alg: Alg,
+) -> Result<serde_json::Map<String, serde_json::Value>, KeyError> {
+    keyform::jwk::public_jwk(public, Some(alg))
 }
 
 /// The RFC 7638 SHA-256 thumbprint of a public key: the `kid` jwtctl gives it.
-pub fn thumbprint(public: &PublicKey, alg: Alg) -> Result<String, KeyError> {
-    Ok(public_jwk(public, alg)?.common.key_id.unwrap_or_default())
+pub fn thumbprint(public: &PublicKey, _alg: Alg) -> Result<String, KeyError> {
+    keyform::jwk::thumbprint(public)
 }
 
 /// One key of a JWKS, ready to verify.
@@ -205,79 +194,31 @@ impl From<&str> for Unusable {
     }
 }
 
+/// A verifying key of a JWKS: public, allowed to verify, and not symmetric (a JWKS is published,
+/// so an `oct` key in one is either a mistake or an attack).
 fn parse_jwk(entry: &serde_json::Value) -> Result<JwksKey, Unusable> {
-    let jwk: Jwk = serde_json::from_value(entry.clone()).map_err(|error| error.to_string())?;
-    if matches!(jwk.common.public_key_use, Some(PublicKeyUse::Encryption)) {
-        return Err("its use is enc, not sig".into());
-    }
-    let alg = match entry.get("alg") {
-        None => None,
-        Some(serde_json::Value::String(name)) => Some(
-            Alg::from_name(name).ok_or_else(|| format!("alg {} is not supported", quote(name)))?,
-        ),
-        Some(_) => return Err("alg is not a string".into()),
-    };
-    let key_type = match &jwk.algorithm {
-        AlgorithmParameters::RSA(rsa) => {
-            let modulus = jsonwebtoken_b64(&rsa.n)?;
-            let bits = super::keys::significant_bits(&modulus);
-            if bits < super::keys::MIN_RSA_BITS {
-                return Err(format!(
-                    "it is an RSA {bits}-bit key; at least 2048 bits are required"
-                )
-                .into());
-            }
-            if bits > super::keys::MAX_RSA_BITS {
-                return Err(Unusable::Broken(format!(
-                    "it is an RSA {bits}-bit key; at most {} bits are supported",
-                    super::keys::MAX_RSA_BITS
-                )));
-            }
-            KeyType::Rsa { bits }
+    let entry = keyform::jwk::read(entry).map_err(|refusal| {
+        if refusal.broken {
+            Unusable::Broken(refusal.reason)
+        } else {
+            Unusable::Skipped(refusal.reason)
         }
-        AlgorithmParameters::EllipticCurve(ec) => match ec.curve {
-            EllipticCurve::P256 => KeyType::EcP256,
-            EllipticCurve::P384 => KeyType::EcP384,
-            _ => return Err("its curve is not P-256 or P-384".into()),
-        },
-        AlgorithmParameters::OctetKeyPair(okp) => match okp.curve {
-            EllipticCurve::Ed25519 if jsonwebtoken_b64(&okp.x)?.len() == 32 => KeyType::Ed25519,
-            _ => return Err("it is not a 32-byte Ed25519 key".into()),
-        },
-        AlgorithmParameters::OctetKey(_) => {
+    })?;
+    if !entry.usage.verify {
+        return Err("its use or key_ops do not allow verifying".into());
+    }
+    let key = match entry.material {
+        Material::Public(key) => key,
+        Material::Private(_) => {
+            return Err("it is a private key; a JWKS publishes public keys".into());
+        }
+        Material::Secret(_) => {
             return Err("it is a symmetric (oct) key; jwtctl takes secrets only from files or the environment".into());
         }
-        _ => return Err("its key type is not supported".into()),
     };
-    if let Some(alg) = alg
-        && !key_type.fits(alg)
-    {
-        return Err(format!("its alg {alg} does not fit {}", key_type.describe()).into());
-    }
-    let decoding = DecodingKey::from_jwk(&jwk).map_err(|error| error.to_string())?;
-    if let (KeyType::EcP256 | KeyType::EcP384, DecodingKeyKind::SecretOrDer(point)) =
-        (key_type, decoding.kind())
-        && !super::keys::ec_point_fits(key_type, point)
-    {
-        return Err(Unusable::Broken(format!(
-            "its point is not on the {} curve",
-            if key_type == KeyType::EcP256 {
-                "P-256"
-            } else {
-                "P-384"
-            }
-        )));
-    }
     Ok(JwksKey {
-        kid: jwk.common.key_id.clone(),
-        alg,
-        key: PublicKey::new(key_type, decoding),
+        kid: entry.kid,
+        alg: entry.alg,
+        key,
     })
-}
-
-fn jsonwebtoken_b64(text: &str) -> Result<Vec<u8>, String> {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(text.trim_end_matches('='))
-        .map_err(|error| format!("invalid base64url in the key: {error}"))
 }

@@ -9,11 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use aws_lc_rs::rsa::KeyPair as RsaKeyPair;
-use aws_lc_rs::signature::{
-    ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING, ECDSA_P384_SHA384_FIXED,
-    ECDSA_P384_SHA384_FIXED_SIGNING, EcdsaKeyPair, EcdsaVerificationAlgorithm, Ed25519KeyPair,
-    ParsedPublicKey,
-};
+use aws_lc_rs::signature::{EcdsaKeyPair, Ed25519KeyPair, ParsedPublicKey};
 use base64::Engine;
 use base64::alphabet;
 use base64::engine::DecodePaddingMode;
@@ -22,8 +18,11 @@ use jsonwebtoken::{DecodingKey, DecodingKeyKind};
 use zeroize::Zeroizing;
 
 use super::alg::{Alg, Family};
+use super::curve::Curve;
 use super::error::KeyError;
 use super::text;
+
+const PKCS8_KINDS: &str = "RSA, EC (P-256, P-384, P-521, secp256k1) or Ed25519 PKCS#8 key";
 
 /// RSA keys shorter than this are refused (RFC 7518 section 3.3, NIST SP 800-131A).
 pub const MIN_RSA_BITS: usize = 2048;
@@ -270,7 +269,7 @@ fn check_size(len: usize, origin: &str) -> Result<(), KeyError> {
     Ok(())
 }
 
-fn read_key_file(path: &Path, what: &str) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+pub(crate) fn read_key_file(path: &Path, what: &str) -> Result<Zeroizing<Vec<u8>>, KeyError> {
     let shown = text::path(path);
     if path.is_dir() {
         return Err(KeyError::unreadable(format!(
@@ -302,7 +301,7 @@ fn describe_io(error: &std::io::Error) -> String {
 
 /// Like ssh, but only a warning: mounted secrets are often 0644.
 #[cfg(unix)]
-fn warn_if_shared(path: &Path, what: &str, warn: &mut dyn FnMut(String)) {
+pub(crate) fn warn_if_shared(path: &Path, what: &str, warn: &mut dyn FnMut(String)) {
     use std::os::unix::fs::PermissionsExt;
     if let Ok(metadata) = std::fs::metadata(path) {
         let mode = metadata.permissions().mode() & 0o777;
@@ -316,7 +315,7 @@ fn warn_if_shared(path: &Path, what: &str, warn: &mut dyn FnMut(String)) {
 }
 
 #[cfg(not(unix))]
-fn warn_if_shared(_: &Path, _: &str, _: &mut dyn FnMut(String)) {}
+pub(crate) fn warn_if_shared(_: &Path, _: &str, _: &mut dyn FnMut(String)) {}
 
 /// What a PEM key file holds, read from its content (never from its name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -324,6 +323,8 @@ pub enum KeyType {
     Rsa { bits: usize },
     EcP256,
     EcP384,
+    EcP521,
+    EcSecp256k1,
     Ed25519,
 }
 
@@ -331,7 +332,9 @@ impl KeyType {
     pub fn family(self) -> Family {
         match self {
             KeyType::Rsa { .. } => Family::Rsa,
-            KeyType::EcP256 | KeyType::EcP384 => Family::Ec,
+            KeyType::EcP256 | KeyType::EcP384 | KeyType::EcP521 | KeyType::EcSecp256k1 => {
+                Family::Ec
+            }
             KeyType::Ed25519 => Family::Ed,
         }
     }
@@ -342,16 +345,17 @@ impl KeyType {
             KeyType::Rsa { .. } => Alg::RS256,
             KeyType::EcP256 => Alg::ES256,
             KeyType::EcP384 => Alg::ES384,
+            KeyType::EcP521 => Alg::ES512,
+            KeyType::EcSecp256k1 => Alg::ES256K,
             KeyType::Ed25519 => Alg::EdDSA,
         }
     }
 
     /// Whether this key can be used with `alg`: the family, and for EC the curve, must match.
     pub fn fits(self, alg: Alg) -> bool {
-        match self {
-            KeyType::EcP256 => alg == Alg::ES256,
-            KeyType::EcP384 => alg == Alg::ES384,
-            _ => alg.family() == self.family(),
+        match Curve::of_key_type(self) {
+            Some(curve) => alg == curve.alg(),
+            None => alg.family() == self.family(),
         }
     }
 
@@ -360,6 +364,8 @@ impl KeyType {
             KeyType::Rsa { bits } => format!("an RSA {bits}-bit key"),
             KeyType::EcP256 => "an EC P-256 key".to_owned(),
             KeyType::EcP384 => "an EC P-384 key".to_owned(),
+            KeyType::EcP521 => "an EC P-521 key".to_owned(),
+            KeyType::EcSecp256k1 => "an EC secp256k1 key".to_owned(),
             KeyType::Ed25519 => "an Ed25519 key".to_owned(),
         }
     }
@@ -459,11 +465,10 @@ impl PublicKey {
             Alg::PS256 => &sig::RSA_PSS_2048_8192_SHA256,
             Alg::PS384 => &sig::RSA_PSS_2048_8192_SHA384,
             Alg::PS512 => &sig::RSA_PSS_2048_8192_SHA512,
-            Alg::ES256 | Alg::ES384 | Alg::EdDSA => {
-                let algorithm: &'static dyn sig::VerificationAlgorithm = match alg {
-                    Alg::ES256 => &sig::ECDSA_P256_SHA256_FIXED,
-                    Alg::ES384 => &sig::ECDSA_P384_SHA384_FIXED,
-                    _ => &sig::ED25519,
+            Alg::ES256 | Alg::ES384 | Alg::ES512 | Alg::ES256K | Alg::EdDSA => {
+                let algorithm: &'static dyn sig::VerificationAlgorithm = match Curve::of_alg(alg) {
+                    Some(curve) => curve.verification(),
+                    None => &sig::ED25519,
                 };
                 return match self.decoding.kind() {
                     DecodingKeyKind::SecretOrDer(bytes) => {
@@ -500,7 +505,7 @@ pub enum PemKey {
 /// `openssl ecparam -genkey` writes before the key unless told `-noout`. Several keys in one
 /// file are refused, since which one was meant is unknown; a certificate chain is one key, its
 /// first certificate's.
-fn key_pem_block(path: &Path, content: &[u8]) -> Result<pem::Pem, KeyError> {
+pub(crate) fn key_pem_block(path: &Path, content: &[u8]) -> Result<pem::Pem, KeyError> {
     let shown = text::path(path);
     let mut blocks = pem::parse_many(content)
         .map_err(|error| KeyError::invalid(format!("{shown} is not a valid PEM file: {error}")))?;
@@ -537,8 +542,8 @@ pub enum Want {
     Either,
 }
 
-const PUBLIC_TAGS: [&str; 3] = ["PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE"];
-const PRIVATE_TAGS: [&str; 4] = [
+pub(crate) const PUBLIC_TAGS: [&str; 3] = ["PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE"];
+pub(crate) const PRIVATE_TAGS: [&str; 4] = [
     "PRIVATE KEY",
     "EC PRIVATE KEY",
     "RSA PRIVATE KEY",
@@ -610,7 +615,7 @@ pub fn private_where_public(path: &Path) -> KeyError {
     ))
 }
 
-fn private_from_block(path: &Path, block: &pem::Pem) -> Result<PrivateKey, KeyError> {
+pub(crate) fn private_from_block(path: &Path, block: &pem::Pem) -> Result<PrivateKey, KeyError> {
     let shown = text::path(path);
     let der = Zeroizing::new(block.contents().to_vec());
     let invalid = |what: &str| {
@@ -623,24 +628,21 @@ fn private_from_block(path: &Path, block: &pem::Pem) -> Result<PrivateKey, KeyEr
         "PRIVATE KEY" => {
             classify_pkcs8(&der).ok_or_else(|| match RsaKeyPair::from_pkcs8(&der) {
                 Err(error) => rsa_size_refused(path, error.description_())
-                    .unwrap_or_else(|| invalid("RSA, EC (P-256, P-384) or Ed25519 PKCS#8 key")),
-                Ok(_) => invalid("RSA, EC (P-256, P-384) or Ed25519 PKCS#8 key"),
+                    .unwrap_or_else(|| invalid(PKCS8_KINDS)),
+                Ok(_) => invalid(PKCS8_KINDS),
             })?
         }
-        "EC PRIVATE KEY" => [
-            (KeyType::EcP256, &ECDSA_P256_SHA256_FIXED_SIGNING),
-            (KeyType::EcP384, &ECDSA_P384_SHA384_FIXED_SIGNING),
-        ]
-        .into_iter()
-        .find_map(|(key_type, alg)| {
-            EcdsaKeyPair::from_private_key_der(alg, &der)
-                .ok()
-                .map(|pair| PrivateKey {
-                    key_type,
-                    pair: KeyPair::Ec(pair),
-                })
-        })
-        .ok_or_else(|| invalid("SEC1 EC key on P-256 or P-384"))?,
+        "EC PRIVATE KEY" => Curve::ALL
+            .into_iter()
+            .find_map(|curve| {
+                EcdsaKeyPair::from_private_key_der(curve.signing(), &der)
+                    .ok()
+                    .map(|pair| PrivateKey {
+                        key_type: curve.key_type(),
+                        pair: KeyPair::Ec(pair),
+                    })
+            })
+            .ok_or_else(|| invalid("SEC1 EC key on P-256, P-384, P-521 or secp256k1"))?,
         "RSA PRIVATE KEY" => {
             let pair = RsaKeyPair::from_der(&der).map_err(|error| {
                 rsa_size_refused(path, error.description_())
@@ -654,8 +656,8 @@ fn private_from_block(path: &Path, block: &pem::Pem) -> Result<PrivateKey, KeyEr
             }
         }
         "ENCRYPTED PRIVATE KEY" => {
-            return Err(KeyError::invalid(format!(
-                "{shown} is encrypted; decrypt it first: openssl pkcs8 -in {shown} -out key.pem"
+            return Err(KeyError::unreadable(format!(
+                "{shown} is encrypted; give its password with --key-password-file or --key-password-env"
             )));
         }
         other => {
@@ -669,7 +671,7 @@ fn private_from_block(path: &Path, block: &pem::Pem) -> Result<PrivateKey, KeyEr
     Ok(key)
 }
 
-fn classify_pkcs8(der: &[u8]) -> Option<PrivateKey> {
+pub(crate) fn classify_pkcs8(der: &[u8]) -> Option<PrivateKey> {
     if let Ok(pair) = RsaKeyPair::from_pkcs8(der) {
         return Some(PrivateKey {
             key_type: KeyType::Rsa {
@@ -678,13 +680,10 @@ fn classify_pkcs8(der: &[u8]) -> Option<PrivateKey> {
             pair: KeyPair::Rsa(pair),
         });
     }
-    for (key_type, alg) in [
-        (KeyType::EcP256, &ECDSA_P256_SHA256_FIXED_SIGNING),
-        (KeyType::EcP384, &ECDSA_P384_SHA384_FIXED_SIGNING),
-    ] {
-        if let Ok(pair) = EcdsaKeyPair::from_pkcs8(alg, der) {
+    for curve in Curve::ALL {
+        if let Ok(pair) = EcdsaKeyPair::from_pkcs8(curve.signing(), der) {
             return Some(PrivateKey {
-                key_type,
+                key_type: curve.key_type(),
                 pair: KeyPair::Ec(pair),
             });
         }
@@ -732,7 +731,7 @@ pub fn check_rsa_bits(bits: usize) -> Result<(), String> {
     }
 }
 
-fn check_rsa_size(path: &Path, key_type: KeyType) -> Result<(), KeyError> {
+pub(crate) fn check_rsa_size(path: &Path, key_type: KeyType) -> Result<(), KeyError> {
     match key_type {
         KeyType::Rsa { bits } => check_rsa_bits(bits)
             .map_err(|reason| KeyError::unfit(format!("{} is {reason}", text::path(path)))),
@@ -740,11 +739,11 @@ fn check_rsa_size(path: &Path, key_type: KeyType) -> Result<(), KeyError> {
     }
 }
 
-fn public_from_block(path: &Path, block: &pem::Pem) -> Result<PublicKey, KeyError> {
+pub(crate) fn public_from_block(path: &Path, block: &pem::Pem) -> Result<PublicKey, KeyError> {
     // Only the key block: jsonwebtoken reads the first block of what it is given.
     let public = public_key_from_pem(pem::encode(block).as_bytes()).ok_or_else(|| {
         KeyError::invalid(format!(
-            "{} is a PEM {} block but not an RSA, EC (P-256, P-384) or Ed25519 public key",
+            "{} is a PEM {} block but not an RSA, EC (P-256, P-384, P-521, secp256k1) or Ed25519 public key",
             text::path(path),
             block.tag()
         ))
@@ -765,17 +764,8 @@ pub(crate) fn public_key_from_pem(content: &[u8]) -> Option<PublicKey> {
         // The point's length alone does not name the curve: a secp256k1 or brainpool key has
         // the length of a P-256 one. Check that the point lies on the curve.
         let key_type = match decoding.kind() {
-            DecodingKeyKind::SecretOrDer(point)
-                if point.len() == 65 && on_curve(&ECDSA_P256_SHA256_FIXED, point) =>
-            {
-                KeyType::EcP256
-            }
-            DecodingKeyKind::SecretOrDer(point)
-                if point.len() == 97 && on_curve(&ECDSA_P384_SHA384_FIXED, point) =>
-            {
-                KeyType::EcP384
-            }
-            _ => return None,
+            DecodingKeyKind::SecretOrDer(point) => Curve::of_point(point)?.key_type(),
+            DecodingKeyKind::RsaModulusExponent { .. } => return None,
         };
         return Some(PublicKey::new(key_type, decoding));
     }
@@ -789,20 +779,6 @@ pub(crate) fn public_key_from_pem(content: &[u8]) -> Option<PublicKey> {
         };
     }
     None
-}
-
-/// Whether `point` (uncompressed, `04 || x || y`) lies on the curve of `key_type`.
-pub(crate) fn ec_point_fits(key_type: KeyType, point: &[u8]) -> bool {
-    match key_type {
-        KeyType::EcP256 => on_curve(&ECDSA_P256_SHA256_FIXED, point),
-        KeyType::EcP384 => on_curve(&ECDSA_P384_SHA384_FIXED, point),
-        _ => false,
-    }
-}
-
-/// Whether `point` (uncompressed, `04 || x || y`) is a valid public key for `algorithm`.
-fn on_curve(algorithm: &'static EcdsaVerificationAlgorithm, point: &[u8]) -> bool {
-    ParsedPublicKey::new(algorithm, point).is_ok()
 }
 
 /// `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }`
@@ -954,7 +930,11 @@ mod tests {
         assert_eq!(key_type(&fixture("ec384.pub.pem")), Some(KeyType::EcP384));
         assert_eq!(key_type(&fixture("ec256.crt")), Some(KeyType::EcP256));
         // 65 bytes like a P-256 point, but on secp256k1.
-        assert_eq!(key_type(&fixture("secp256k1.pub.pem")), None);
+        assert_eq!(
+            key_type(&fixture("secp256k1.pub.pem")),
+            Some(KeyType::EcSecp256k1)
+        );
+        assert_eq!(key_type(&fixture("brainpool256.pub.pem")), None);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! Nothing here reads the clock or prints: time is passed in and warnings are handed back.
 
 pub mod alg;
+pub mod curve;
 pub mod error;
 pub mod keys;
 pub mod token;
@@ -16,8 +17,12 @@ pub use sign::Signer;
 pub use verify::{Policy, TokenType, Verified, VerifyingKey};
 pub mod claims;
 pub mod derive;
+pub mod header;
+pub mod instant;
 pub mod json;
 pub mod jwe;
 pub mod jwk;
+pub mod keyform;
 pub mod pair;
 pub mod text;
+pub mod x5c;

@@ -21,6 +21,8 @@ pub struct Signer {
     alg: Alg,
     key: SigningKey,
     kid: Option<String>,
+    /// Header members beyond `alg`, `kid` and `typ` (`issue --header`, `--x5c`).
+    extra: Claims,
 }
 
 enum SigningKey {
@@ -41,6 +43,8 @@ struct Header<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     kid: Option<&'a str>,
     typ: &'a str,
+    #[serde(flatten)]
+    extra: &'a Claims,
 }
 
 impl Signer {
@@ -60,7 +64,12 @@ impl Signer {
                 other.family().describe()
             )),
         };
-        Signer { alg, key, kid }
+        Signer {
+            alg,
+            key,
+            kid,
+            extra: Claims::new(),
+        }
     }
 
     /// Takes the key: its parsed pair becomes the signing key, without parsing it again.
@@ -69,7 +78,18 @@ impl Signer {
             alg,
             key: prepare(alg, key),
             kid,
+            extra: Claims::new(),
         }
+    }
+
+    /// Adds header members; `alg`, `kid` and `typ` stay the signer's (see `header::parse_headers`).
+    pub fn with_header_members(mut self, members: Claims) -> Self {
+        self.extra.extend(
+            members
+                .into_iter()
+                .filter(|(name, _)| !matches!(name.as_str(), "alg" | "kid" | "typ")),
+        );
+        self
     }
 
     pub fn alg(&self) -> Alg {
@@ -82,6 +102,7 @@ impl Signer {
             alg: self.alg.name(),
             kid: self.kid.as_deref(),
             typ,
+            extra: &self.extra,
         };
         let mut json = Vec::with_capacity(256);
         let mut token = String::with_capacity(512);
@@ -98,7 +119,8 @@ impl Signer {
         Ok(token)
     }
 
-    fn signature(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
+    /// The signature of a JWS signing input (`header.payload`) built elsewhere.
+    pub fn signature(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
         let failed = || KeyError::backend(format!("cannot sign with {}", self.alg));
         match &self.key {
             SigningKey::Hmac(key) => Ok(hmac::sign(key, message).as_ref().to_vec()),
@@ -164,7 +186,8 @@ mod tests {
         let input = format!("{}.{}", encode(&header), encode(claims));
         let key = jsonwebtoken::EncodingKey::from_secret(secret);
         let signature =
-            jsonwebtoken::crypto::sign(input.as_bytes(), &key, alg.to_jsonwebtoken()).unwrap();
+            jsonwebtoken::crypto::sign(input.as_bytes(), &key, alg.to_jsonwebtoken().unwrap())
+                .unwrap();
         format!("{input}.{signature}")
     }
 
@@ -184,6 +207,25 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn extra_header_members_are_signed_but_cannot_replace_alg_kid_or_typ() {
+        let secret = Secret::new(vec![7; 32]);
+        let Value::Object(extra) = json!({"cty": "JWT", "alg": "none", "typ": "x", "kid": "y"})
+        else {
+            unreachable!()
+        };
+        let signer =
+            Signer::from_secret(Alg::HS256, &secret, Some("k1".into())).with_header_members(extra);
+        let token = signer.sign("at+jwt", &Claims::new()).unwrap();
+        let header = token.split('.').next().unwrap();
+        let header: Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).unwrap()).unwrap();
+        assert_eq!(
+            header,
+            json!({"alg": "HS256", "kid": "k1", "typ": "at+jwt", "cty": "JWT"})
+        );
     }
 
     #[test]

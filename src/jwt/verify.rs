@@ -196,6 +196,8 @@ pub struct Policy {
     /// Skip `exp`, `nbf` and `iat`: only for naming a session to revoke, where an expired
     /// token still identifies a family that may live on.
     pub ignore_time: bool,
+    /// Accept a token without `exp` (`verify --allow-no-exp`); one with `exp` is still checked.
+    pub allow_no_exp: bool,
 }
 
 /// A token whose signature and claims were checked, borrowing from the token and the scratch
@@ -364,9 +366,13 @@ impl Policy {
         now: i64,
     ) -> Result<(), TokenError> {
         match exp {
+            None if self.allow_no_exp => {}
+            // Claims are checked only once the signature matched, so saying so is true, and
+            // tells someone checking a jwt.io example that the key was right.
             None => {
                 return Err(TokenError::claim(
-                    "token has no exp claim; jwtctl requires an expiry",
+                    "the signature matched, but the token has no exp claim; jwtctl requires an \
+                     expiry (pass --allow-no-exp to accept tokens without one)",
                 ));
             }
             // RFC 7519 section 4.1.4: the current time must be before exp.
@@ -655,6 +661,7 @@ mod tests {
             token_type: TokenType::NotRefresh,
             required: Vec::new(),
             ignore_time: false,
+            allow_no_exp: false,
         }
     }
 

@@ -14,6 +14,13 @@ use serde_json::{Value, json};
 use crate::support::{self, SECRET, Sandbox};
 
 /// base64url without padding.
+/// The bytes of a base64url segment.
+pub fn b64u_decode(segment: &str) -> Vec<u8> {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(segment)
+        .expect("base64url")
+}
+
 pub fn b64u(bytes: impl AsRef<[u8]>) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }

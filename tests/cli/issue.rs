@@ -761,7 +761,7 @@ fn unusable_signing_keys_are_usage_errors_naming_the_file() {
     key(&sandbox, "rsa1024.pem");
     key(&sandbox, "rsa1024.pkcs1.pem");
     key(&sandbox, "rsa8256.pem");
-    key(&sandbox, "secp256k1.pem");
+    key(&sandbox, "brainpool256.pem");
     key(&sandbox, "ec256.encrypted.pem");
     sandbox.write("garbage.pem", "not a key\n");
     sandbox.write("empty.pem", "");
@@ -791,7 +791,7 @@ fn unusable_signing_keys_are_usage_errors_naming_the_file() {
             "rsa8256.pem",
             "rsa8256.pem is an RSA key of more than 8192 bits",
         ),
-        ("secp256k1.pem", "secp256k1.pem"),
+        ("brainpool256.pem", "brainpool256.pem"),
         ("ec256.encrypted.pem", "ec256.encrypted.pem is encrypted"),
         ("garbage.pem", "garbage.pem"),
         ("empty.pem", "empty.pem"),

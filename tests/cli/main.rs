@@ -8,6 +8,8 @@ mod foundation;
 mod gen_secret;
 mod hardening;
 mod issue;
+mod issue_options;
+mod key_forms;
 mod keys;
 mod leaks;
 mod lifecycle;
