@@ -133,6 +133,7 @@ macro_rules! store_conformance_suite {
             outside_the_grace_window_it_is_reuse_as_before,
             an_access_token_minted_without_rotation_keeps_the_revocation_alive,
             revoked_sessions_are_listed_with_when_and_why_while_remembered,
+            a_jti_that_no_longer_matters_may_be_recorded_again,
             reuse_revokes_the_whole_family_including_the_newest_token,
             reuse_leaves_other_families_alone,
             rotate_revoked_token_is_refused_and_changes_nothing,
@@ -853,6 +854,34 @@ pub fn revoked_sessions_are_listed_with_when_and_why_while_remembered(mut store:
         [("F2".to_owned(), Some(T0 + 120), RevokeReason::Family)]
     );
     assert!(listed(store, Some("bob"), T0 + 10 + REFRESH_TTL).is_empty());
+}
+
+/// What no longer matters is absent for every call: a successor may reuse the `jti` of a token of
+/// its family that has expired, even while a backend still holds that token's record.
+pub fn a_jti_that_no_longer_matters_may_be_recorded_again(mut store: Box<dyn Store>) {
+    let store = store.as_mut();
+    store
+        .insert(
+            &[with_times(tok("z1", "zoe", "F9", T0), T0 + 10, T0 + 10)],
+            T0,
+        )
+        .expect("insert");
+    assert_eq!(
+        rotate(store, "z1", "z2", "zoe", "F9", T0 + 5),
+        RotateOutcome::Rotated
+    );
+    assert_eq!(
+        rotate(store, "z2", "z1", "zoe", "F9", T0 + 20),
+        RotateOutcome::Rotated
+    );
+    assert_eq!(
+        lookup(store, "z1", "zoe", "F9", T0 + 21),
+        LookupOutcome::Active
+    );
+    assert_eq!(
+        lookup(store, "z2", "zoe", "F9", T0 + 21),
+        LookupOutcome::Rotated
+    );
 }
 
 pub fn reuse_revokes_the_whole_family_including_the_newest_token(mut store: Box<dyn Store>) {

@@ -45,7 +45,10 @@ if r.st ~= 'A' then return redis.error_reply('JWTCTL token record has an unknown
 if succ.sub ~= sub or succ.fam ~= fam then
   return redis.error_reply('JWTCTL the successor must belong to the same subject and family; nothing was written')
 end
-if redis.call('HEXISTS', key, token_field(succ.hj)) == 1 then
+-- A token that no longer matters at now is absent, even while the family still holds its field.
+local existing = unpack_token(redis.call('HGET', key, token_field(succ.hj)))
+if existing and existing.err then return existing end
+if existing and after(later(existing.e, existing.a), NOW) then
   return redis.error_reply('JWTCTL the successor token is already recorded; nothing was written')
 end
 r.st, r.t, r.n = 'R', NOW, succ.hj
