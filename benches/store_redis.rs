@@ -47,6 +47,7 @@ fn rotate(c: &mut Criterion) {
         let options = OpenOptions {
             prefix: "bench:".to_owned(),
             timeout: Duration::from_secs(30),
+            ..OpenOptions::default()
         };
         let mut store = RedisStore::connect(&server.url, &options).expect("connect");
         let started = Instant::now();

@@ -81,7 +81,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--key-password-env', '--key-password-env', [CompletionResultType]::ParameterName, 'Read the password of an encrypted --key-file from the environment variable NAME')
             [CompletionResult]::new('--refresh-secret-file', '--refresh-secret-file', [CompletionResultType]::ParameterName, 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]')
             [CompletionResult]::new('--refresh-secret-env', '--refresh-secret-env', [CompletionResultType]::ParameterName, 'Read the refresh-token secret from the environment variable NAME')
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]')
             [CompletionResult]::new('--store-prefix', '--store-prefix', [CompletionResultType]::ParameterName, 'Prefix of every key in a Redis store, so several apps can share one server')
             [CompletionResult]::new('--store-timeout', '--store-timeout', [CompletionResultType]::ParameterName, 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads for --batch [default: one per core; at most 64]')
@@ -89,6 +89,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--no-refresh', '--no-refresh', [CompletionResultType]::ParameterName, 'Issue only the access token (nothing is recorded in the store)')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Issue many: one JSON object of claims per line on standard input (the other claim options apply to every line), one token response per line on stdout (as --output json), in input order. A line that is not a JSON object, or has no sub when a refresh token is issued, gets {"error":{"kind":..,"message":..}} and the exit status is 1 at the end. Refresh tokens are recorded in the store a chunk at a time, before that chunk is printed')
             [CompletionResult]::new('--allow-weak-secret', '--allow-weak-secret', [CompletionResultType]::ParameterName, 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning')
+            [CompletionResult]::new('--store-allow-eviction', '--store-allow-eviction', [CompletionResultType]::ParameterName, 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -126,6 +127,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status tells')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Verify many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints), in input order; exit 0 only if every token is valid, else 1')
             [CompletionResult]::new('--check-revocation', '--check-revocation', [CompletionResultType]::ParameterName, 'Also reject tokens whose session or user was revoked, as recorded in the store (--store, else $JWTCTL_STORE, else the default file); a store file that does not exist is an error (exit 4)')
+            [CompletionResult]::new('--store-allow-eviction', '--store-allow-eviction', [CompletionResultType]::ParameterName, 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default')
             [CompletionResult]::new('--allow-weak-secret', '--allow-weak-secret', [CompletionResultType]::ParameterName, 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -149,6 +151,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The algorithm of the main key [default: HS256 for secrets, the key''s own for PEM keys]')
             [CompletionResult]::new('--access-ttl', '--access-ttl', [CompletionResultType]::ParameterName, 'Lifetime of the new access token')
             [CompletionResult]::new('--refresh-ttl', '--refresh-ttl', [CompletionResultType]::ParameterName, 'Lifetime of the new refresh token')
+            [CompletionResult]::new('--reuse-grace', '--reuse-grace', [CompletionResultType]::ParameterName, 'Tolerate a client that presents the refresh token it just traded again, within DURATION of that trade (at most 5m) and while the new one is unused: it gets that same new refresh token and a fresh access token, instead of reuse revoking the session')
+            [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'A claim of the new pair instead of the one carried from the presented token (a role changed since login): key=value for a string, key:=JSON for any JSON value (repeatable)')
+            [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'A JSON object of claims for the new pair, over those carried from the presented token; @FILE to read it from a file, or - for standard input')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the HMAC secret from PATH (- for standard input)')
             [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the HMAC secret from the environment variable NAME [default: JWTCTL_SECRET]')
@@ -158,12 +163,13 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--key-password-env', '--key-password-env', [CompletionResultType]::ParameterName, 'Read the password of an encrypted --key-file from the environment variable NAME')
             [CompletionResult]::new('--refresh-secret-file', '--refresh-secret-file', [CompletionResultType]::ParameterName, 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]')
             [CompletionResult]::new('--refresh-secret-env', '--refresh-secret-env', [CompletionResultType]::ParameterName, 'Read the refresh-token secret from the environment variable NAME')
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]')
             [CompletionResult]::new('--store-prefix', '--store-prefix', [CompletionResultType]::ParameterName, 'Prefix of every key in a Redis store, so several apps can share one server')
             [CompletionResult]::new('--store-timeout', '--store-timeout', [CompletionResultType]::ParameterName, 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
             [CompletionResult]::new('--no-rotate', '--no-rotate', [CompletionResultType]::ParameterName, 'Keep the presented refresh token valid and issue only a new access token')
             [CompletionResult]::new('--allow-weak-secret', '--allow-weak-secret', [CompletionResultType]::ParameterName, 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning')
+            [CompletionResult]::new('--store-allow-eviction', '--store-allow-eviction', [CompletionResultType]::ParameterName, 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -173,7 +179,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         'jwtctl;revoke' {
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Every session of this subject, and its access tokens issued until now (see verify --check-revocation)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The session family of this access or refresh token (verified first; only if the family belongs to the token''s sub), or - for stdin')
-            [CompletionResult]::new('--family', '--family', [CompletionResultType]::ParameterName, 'One session family (the sid claim)')
+            [CompletionResult]::new('--family', '--family', [CompletionResultType]::ParameterName, 'One session family (the sid claim); on Redis it is looked for under every subject, a batch of keys at a time')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The algorithm of the main key, to verify --token')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the HMAC secret from PATH (- for standard input)')
             [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the HMAC secret from the environment variable NAME [default: JWTCTL_SECRET]')
@@ -183,13 +189,14 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--key-password-env', '--key-password-env', [CompletionResultType]::ParameterName, 'Read the password of an encrypted --key-file from the environment variable NAME')
             [CompletionResult]::new('--refresh-secret-file', '--refresh-secret-file', [CompletionResultType]::ParameterName, 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]')
             [CompletionResult]::new('--refresh-secret-env', '--refresh-secret-env', [CompletionResultType]::ParameterName, 'Read the refresh-token secret from the environment variable NAME')
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]')
             [CompletionResult]::new('--store-prefix', '--store-prefix', [CompletionResultType]::ParameterName, 'Prefix of every key in a Redis store, so several apps can share one server')
             [CompletionResult]::new('--store-timeout', '--store-timeout', [CompletionResultType]::ParameterName, 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
-            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every session')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every session; on Redis one batch of sessions at a time, not one atomic step (a session started meanwhile may be missed)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print {"revoked": N}')
             [CompletionResult]::new('--allow-weak-secret', '--allow-weak-secret', [CompletionResultType]::ParameterName, 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning')
+            [CompletionResult]::new('--store-allow-eviction', '--store-allow-eviction', [CompletionResultType]::ParameterName, 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -197,26 +204,29 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;sessions' {
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Only this subject''s sessions')
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Only this subject''s sessions (without it, Redis is read one batch of sessions at a time, not in one atomic step)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]')
             [CompletionResult]::new('--store-prefix', '--store-prefix', [CompletionResultType]::ParameterName, 'Prefix of every key in a Redis store, so several apps can share one server')
             [CompletionResult]::new('--store-timeout', '--store-timeout', [CompletionResultType]::ParameterName, 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
+            [CompletionResult]::new('--include-revoked', '--include-revoked', [CompletionResultType]::ParameterName, 'Also list the revoked sessions whose revocation is still remembered, with when and why (reuse, family, user, all)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print a JSON array')
+            [CompletionResult]::new('--store-allow-eviction', '--store-allow-eviction', [CompletionResultType]::ParameterName, 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Drop records that can no longer matter and report how many')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Drop records that can no longer matter and report how many (on Redis, one batch of sessions at a time)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'jwtctl;sessions;prune' {
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]')
             [CompletionResult]::new('--store-prefix', '--store-prefix', [CompletionResultType]::ParameterName, 'Prefix of every key in a Redis store, so several apps can share one server')
             [CompletionResult]::new('--store-timeout', '--store-timeout', [CompletionResultType]::ParameterName, 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print {"pruned": N}')
+            [CompletionResult]::new('--store-allow-eviction', '--store-allow-eviction', [CompletionResultType]::ParameterName, 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -224,7 +234,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;sessions;help' {
-            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Drop records that can no longer matter and report how many')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Drop records that can no longer matter and report how many (on Redis, one batch of sessions at a time)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -328,7 +338,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;help;sessions' {
-            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Drop records that can no longer matter and report how many')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Drop records that can no longer matter and report how many (on Redis, one batch of sessions at a time)')
             break
         }
         'jwtctl;help;sessions;prune' {

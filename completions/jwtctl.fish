@@ -99,7 +99,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l key-password-fil
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l key-password-env -d 'Read the password of an encrypted --key-file from the environment variable NAME' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l refresh-secret-file -d 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l refresh-secret-env -d 'Read the refresh-token secret from the environment variable NAME' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store-timeout -d 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l threads -d 'Threads for --batch [default: one per core; at most 64]' -r
@@ -109,6 +109,7 @@ never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l no-refresh -d 'Issue only the access token (nothing is recorded in the store)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l batch -d 'Issue many: one JSON object of claims per line on standard input (the other claim options apply to every line), one token response per line on stdout (as --output json), in input order. A line that is not a JSON object, or has no sub when a refresh token is issued, gets {"error":{"kind":..,"message":..}} and the exit status is 1 at the end. Refresh tokens are recorded in the store a chunk at a time, before that chunk is printed'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store-allow-eviction -d 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l alg -d 'An accepted algorithm (repeatable) [default: HS256 for secrets, the key\'s own for PEM keys]' -r -f -a "HS256\t''
@@ -160,6 +161,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l json -d 'Print 
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s q -l quiet -d 'Print nothing on stdout; the exit status tells'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l batch -d 'Verify many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints), in input order; exit 0 only if every token is valid, else 1'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l check-revocation -d 'Also reject tokens whose session or user was revoked, as recorded in the store (--store, else $JWTCTL_STORE, else the default file); a store file that does not exist is an error (exit 4)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store-allow-eviction -d 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s V -l version -d 'Print version'
@@ -189,6 +191,9 @@ ES256K\t''
 EdDSA\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l access-ttl -d 'Lifetime of the new access token' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l refresh-ttl -d 'Lifetime of the new refresh token' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l reuse-grace -d 'Tolerate a client that presents the refresh token it just traded again, within DURATION of that trade (at most 5m) and while the new one is unused: it gets that same new refresh token and a fresh access token, instead of reuse revoking the session' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l claim -d 'A claim of the new pair instead of the one carried from the presented token (a role changed since login): key=value for a string, key:=JSON for any JSON value (repeatable)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l payload -d 'A JSON object of claims for the new pair, over those carried from the presented token; @FILE to read it from a file, or - for standard input' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l output -d 'Output format' -r -f -a "text\t'The access token, then the refresh token, one per line'
 json\t'An OAuth 2.0 token response (RFC 6749 section 5.1)'
 env\t'JWTCTL_ACCESS_TOKEN=... and JWTCTL_REFRESH_TOKEN=... lines'"
@@ -203,7 +208,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l key-password-f
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l key-password-env -d 'Read the password of an encrypted --key-file from the environment variable NAME' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l refresh-secret-file -d 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l refresh-secret-env -d 'Read the refresh-token secret from the environment variable NAME' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l store-timeout -d 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
@@ -211,11 +216,12 @@ always\t''
 never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l no-rotate -d 'Keep the presented refresh token valid and issue only a new access token'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l store-allow-eviction -d 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l user -d 'Every session of this subject, and its access tokens issued until now (see verify --check-revocation)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l token -d 'The session family of this access or refresh token (verified first; only if the family belongs to the token\'s sub), or - for stdin' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l family -d 'One session family (the sid claim)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l family -d 'One session family (the sid claim); on Redis it is looked for under every subject, a batch of keys at a time' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l alg -d 'The algorithm of the main key, to verify --token' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -241,39 +247,43 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l key-password-fi
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l key-password-env -d 'Read the password of an encrypted --key-file from the environment variable NAME' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l refresh-secret-file -d 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l refresh-secret-env -d 'Read the refresh-token secret from the environment variable NAME' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l store-timeout -d 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l all -d 'Every session'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l all -d 'Every session; on Redis one batch of sessions at a time, not one atomic step (a session started meanwhile may be missed)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l json -d 'Print {"revoked": N}'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l store-allow-eviction -d 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -s V -l version -d 'Print version'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l user -d 'Only this subject\'s sessions' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l user -d 'Only this subject\'s sessions (without it, Redis is read one batch of sessions at a time, not in one atomic step)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l store-timeout -d 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l include-revoked -d 'Also list the revoked sessions whose revocation is still remembered, with when and why (reuse, family, user, all)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l json -d 'Print a JSON array'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l store-allow-eviction -d 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -s h -l help -d 'Print help'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -s V -l version -d 'Print version'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -f -a "prune" -d 'Drop records that can no longer matter and report how many'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -f -a "prune" -d 'Drop records that can no longer matter and report how many (on Redis, one batch of sessions at a time)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l store-timeout -d 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l json -d 'Print {"pruned": N}'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l store-allow-eviction -d 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Drop records that can no longer matter and report how many'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Drop records that can no longer matter and report how many (on Redis, one batch of sessions at a time)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l alg -d 'The algorithm the key is for' -r -f -a "HS256\t''
 HS384\t''
@@ -373,4 +383,4 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "completions" -d 'Print a shell completion script, or write all of them to a directory'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "man" -d 'Write man pages (one for jwtctl, one per subcommand) to a directory'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "prune" -d 'Drop records that can no longer matter and report how many'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "prune" -d 'Drop records that can no longer matter and report how many (on Redis, one batch of sessions at a time)'

@@ -165,6 +165,18 @@ pub fn ttl(text: &str) -> Result<i64, ValueError> {
     }
 }
 
+/// `refresh --reuse-grace`: a duration of at most five minutes, 0 for none.
+pub fn reuse_grace(text: &str) -> Result<i64, ValueError> {
+    let grace = seconds(text)?;
+    if grace > crate::store::MAX_REUSE_GRACE {
+        return Err(ValueError {
+            message: "must be at most 5m".to_owned(),
+            continues: true,
+        });
+    }
+    Ok(grace)
+}
+
 /// A store timeout: sub-second bounds (500ms) make sense, so the full duration is kept.
 pub fn store_timeout(text: &str) -> Result<Duration, ValueError> {
     let timeout = humantime::parse_duration(text.trim()).map_err(|error| {
@@ -419,7 +431,8 @@ Examples:
 #[command(next_help_heading = "Store options")]
 pub struct StoreArgs {
     /// The store: a file path, or redis://[user:password@]host:port/db (also rediss://,
-    /// redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]
+    /// redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a
+    /// Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]
     #[arg(
         long,
         env = "JWTCTL_STORE",
@@ -442,6 +455,10 @@ pub struct StoreServerArgs {
     /// file store
     #[arg(long, default_value = "3s", value_name = "DURATION", value_parser = store_timeout)]
     pub store_timeout: Duration,
+    /// Write to a Redis server whose maxmemory-policy may evict keys (and with them
+    /// revocations); refused by default
+    #[arg(long)]
+    pub store_allow_eviction: bool,
 }
 
 impl Default for StoreServerArgs {
@@ -449,6 +466,7 @@ impl Default for StoreServerArgs {
         StoreServerArgs {
             store_prefix: "jwtctl:".to_owned(),
             store_timeout: Duration::from_secs(3),
+            store_allow_eviction: false,
         }
     }
 }
@@ -470,6 +488,25 @@ pub struct RefreshArgs {
     /// Keep the presented refresh token valid and issue only a new access token
     #[arg(long)]
     pub no_rotate: bool,
+    /// Tolerate a client that presents the refresh token it just traded again, within DURATION
+    /// of that trade (at most 5m) and while the new one is unused: it gets that same new refresh
+    /// token and a fresh access token, instead of reuse revoking the session
+    #[arg(
+        long,
+        env = "JWTCTL_REUSE_GRACE",
+        default_value = "0s",
+        value_name = "DURATION",
+        value_parser = reuse_grace
+    )]
+    pub reuse_grace: i64,
+    /// A claim of the new pair instead of the one carried from the presented token (a role
+    /// changed since login): key=value for a string, key:=JSON for any JSON value (repeatable)
+    #[arg(long = "claim", value_name = "KEY=VALUE")]
+    pub claims: Vec<String>,
+    /// A JSON object of claims for the new pair, over those carried from the presented token;
+    /// @FILE to read it from a file, or - for standard input
+    #[arg(long, value_name = "JSON|@FILE|-")]
+    pub payload: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = IssueOutput::Text)]
     pub output: IssueOutput,
@@ -491,10 +528,12 @@ pub struct RevokeArgs {
     /// belongs to the token's sub), or - for stdin
     #[arg(long, value_name = "TOKEN", group = "target")]
     pub token: Option<String>,
-    /// One session family (the sid claim)
+    /// One session family (the sid claim); on Redis it is looked for under every subject, a
+    /// batch of keys at a time
     #[arg(long, value_name = "ID", group = "target", allow_hyphen_values = true)]
     pub family: Option<String>,
-    /// Every session
+    /// Every session; on Redis one batch of sessions at a time, not one atomic step (a session
+    /// started meanwhile may be missed)
     #[arg(long, group = "target")]
     pub all: bool,
     /// The algorithm of the main key, to verify --token
@@ -516,9 +555,14 @@ pub struct RevokeArgs {
 pub struct SessionsArgs {
     #[command(subcommand)]
     pub action: Option<SessionsAction>,
-    /// Only this subject's sessions
+    /// Only this subject's sessions (without it, Redis is read one batch of sessions at a time,
+    /// not in one atomic step)
     #[arg(long, value_name = "SUB", allow_hyphen_values = true)]
     pub user: Option<String>,
+    /// Also list the revoked sessions whose revocation is still remembered, with when and why
+    /// (reuse, family, user, all)
+    #[arg(long)]
+    pub include_revoked: bool,
     /// Print a JSON array
     #[arg(long)]
     pub json: bool,
@@ -528,7 +572,8 @@ pub struct SessionsArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum SessionsAction {
-    /// Drop records that can no longer matter and report how many
+    /// Drop records that can no longer matter and report how many (on Redis, one batch of
+    /// sessions at a time)
     Prune(PruneArgs),
 }
 

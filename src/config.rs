@@ -930,6 +930,7 @@ impl StoreConfig {
             options: OpenOptions {
                 prefix: server.store_prefix.clone(),
                 timeout: server.store_timeout,
+                allow_eviction: server.store_allow_eviction,
             },
         })
     }
@@ -1348,12 +1349,49 @@ pub struct RefreshConfig<'a> {
     pub access_ttl: i64,
     /// `None`: `--no-rotate`.
     pub refresh_ttl: Option<i64>,
+    /// `--payload` then `--claim`s: claims of the new pair over the carried ones.
+    pub claim_overrides: Claims,
     pub store: StoreConfig,
+}
+
+/// `refresh --payload` and `--claim`, read and checked like `issue`'s. The session's subject
+/// cannot change (the store records the session under it), and the claims jwtctl sets itself
+/// are dropped with a warning.
+fn refresh_overrides(args: &RefreshArgs, ctx: &Context) -> Result<Claims, UsageError> {
+    let mut claims = match &args.payload {
+        None => Claims::new(),
+        Some(payload) => read_payload(payload)?,
+    };
+    for argument in &args.claims {
+        let (key, value) = parse_claim(argument).map_err(UsageError::new)?;
+        claims.insert(key, value);
+    }
+    if claims.contains_key("sub") {
+        return Err(UsageError::new(
+            "refresh cannot change sub: the session belongs to the subject it was issued to",
+        ));
+    }
+    let replaced: Vec<&'static str> = OWN_CLAIMS
+        .iter()
+        .chain(&["sid", "nbf"])
+        .copied()
+        .filter(|name| claims.remove(*name).is_some())
+        .collect();
+    if !replaced.is_empty() {
+        ctx.output.warning(&format!(
+            "{} replaced: jwtctl sets these claims itself",
+            describe_list(&replaced)
+        ));
+    }
+    Ok(claims)
 }
 
 fn refresh<'a>(args: &'a RefreshArgs, ctx: &Context) -> anyhow::Result<RefreshConfig<'a>> {
     let mut stdin = StdinClaims::default();
     let token = TokenInput::of(args.token.as_deref(), &mut stdin)?;
+    if args.payload.as_deref() == Some("-") {
+        stdin.claim(Claimant::Payload, "--payload -")?;
+    }
     let main = KeySource::main(&args.key, &mut stdin)?;
     let refresh_source = KeySource::refresh(&args.refresh_key, &mut stdin)?;
     let alg = args.alg.map(Alg::from);
@@ -1403,6 +1441,7 @@ fn refresh<'a>(args: &'a RefreshArgs, ctx: &Context) -> anyhow::Result<RefreshCo
         token,
         access_ttl: args.access_ttl,
         refresh_ttl: (!args.no_rotate).then_some(args.refresh_ttl),
+        claim_overrides: refresh_overrides(args, ctx)?,
         store: StoreConfig::of(&args.store)?,
     })
 }
@@ -1512,6 +1551,7 @@ fn is_refresh_token(token: &str) -> bool {
 /// `sessions`, resolved.
 pub struct SessionsConfig<'a> {
     pub user: Option<&'a str>,
+    pub include_revoked: bool,
     pub json: bool,
     pub store: StoreConfig,
 }
@@ -1519,6 +1559,7 @@ pub struct SessionsConfig<'a> {
 fn sessions(args: &SessionsArgs) -> anyhow::Result<SessionsConfig<'_>> {
     Ok(SessionsConfig {
         user: args.user.as_deref(),
+        include_revoked: args.include_revoked,
         json: args.json,
         store: StoreConfig::of(&args.store)?,
     })

@@ -26,6 +26,9 @@ fn fresh_store() -> Box<dyn Store> {
 
 store_conformance_suite!(fresh_store());
 
+/// A lock wait no test reaches.
+const UNBOUNDED: std::time::Duration = std::time::Duration::from_secs(3600);
+
 fn mode(path: &Path) -> u32 {
     fs::metadata(path).expect("metadata").permissions().mode() & 0o777
 }
@@ -163,7 +166,7 @@ fn file_format_is_versioned_json_keyed_by_jti() {
 
     let text = fs::read_to_string(&path).expect("read");
     let doc: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
-    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["version"], 2);
     let tokens = doc["tokens"].as_object().expect("tokens object");
     let mut jtis: Vec<&str> = tokens.keys().map(String::as_str).collect();
     jtis.sort_unstable();
@@ -183,7 +186,10 @@ fn file_format_is_versioned_json_keyed_by_jti() {
         tokens["b1"]["st"],
         serde_json::json!({"revoked": {"at": T0 + 20}})
     );
-    assert_eq!(doc["revoked_families"]["F2"], T0 + conformance::REFRESH_TTL);
+    assert_eq!(
+        doc["revoked_families"]["F2"],
+        serde_json::json!({"until": T0 + conformance::REFRESH_TTL, "at": T0 + 20, "why": "user"})
+    );
     assert_eq!(doc["cutoffs"]["bob"]["at"], T0 + 20);
     // One record per line, so a corrupt-store error points at a record.
     assert!(
@@ -394,11 +400,11 @@ fn corrupt_message_points_at_the_damage() {
 #[test]
 fn unknown_version_is_refused_and_left_unchanged() {
     let cases: &[(&str, u64)] = &[
-        ("{\"version\":2,\"sessions\":[{\"jti\":\"a1\"}]}", 2),
+        ("{\"version\":3,\"sessions\":[{\"jti\":\"a1\"}]}", 3),
         ("{\"format\":\"x\",\"version\":99}", 99),
         ("{\"version\":0,\"tokens\":{}}", 0),
         // A later version whose layout happens to fit this one is still refused.
-        ("{\"version\":2,\"tokens\":{}}", 2),
+        ("{\"version\":3,\"tokens\":{}}", 3),
     ];
     for &(text, version) in cases {
         let dir = TempDir::new().expect("tempdir");
@@ -413,7 +419,7 @@ fn unknown_version_is_refused_and_left_unchanged() {
                     supported,
                 } => {
                     assert_eq!(error_path, path);
-                    assert_eq!((found, supported), (version, 1), "{text}: {call}");
+                    assert_eq!((found, supported), (version, 2), "{text}: {call}");
                 }
                 other => panic!("{text}: {call}: expected UnknownVersion, got {other:?}"),
             }
@@ -594,7 +600,9 @@ fn concurrent_rotation_of_one_token_has_exactly_one_winner() {
         .map(|i| {
             let (path, barrier) = (path.clone(), Arc::clone(&barrier));
             thread::spawn(move || {
-                let mut store = FileStore::new(path);
+                // What is tested is that no update is lost, not how fast eight writers are on a
+                // busy machine: wait for the lock as long as it takes.
+                let mut store = FileStore::with_lock_timeout(path, UNBOUNDED);
                 let successor = tok(&format!("t2-{i}"), "alice", "F1", T0 + 1);
                 barrier.wait();
                 let outcome = store.rotate("t1", "alice", "F1", &successor, T0 + 1);
@@ -646,7 +654,9 @@ fn concurrent_rotations_of_separate_sessions_lose_nothing() {
         .map(|t| {
             let (path, barrier) = (path.clone(), Arc::clone(&barrier));
             thread::spawn(move || {
-                let mut store = FileStore::new(path);
+                // What is tested is that no update is lost, not how fast eight writers are on a
+                // busy machine: wait for the lock as long as it takes.
+                let mut store = FileStore::with_lock_timeout(path, UNBOUNDED);
                 let (sub, family) = (format!("user{t}"), format!("F{t}"));
                 barrier.wait();
                 for i in 0..ROTATIONS {
@@ -775,5 +785,154 @@ fn a_strangers_link_in_a_shared_sticky_directory_is_not_followed() {
             .expect("link")
             .file_type()
             .is_symlink()
+    );
+}
+
+/// The file store keys every record by `jti` alone, so it also refuses what the shared suite
+/// leaves to each backend: a `jti` recorded for another subject, and a revoked family is refused
+/// whatever subject the access token names.
+#[test]
+fn jtis_and_families_are_checked_across_subjects() {
+    let mut store = fresh_store();
+    let store = store.as_mut();
+    store
+        .insert(
+            &[tok("a1", "alice", "F1", T0), tok("b1", "bob", "F2", T0)],
+            T0,
+        )
+        .expect("insert");
+    let result = store.insert(
+        &[
+            tok("x1", "xavier", "X1", T0),
+            tok("a1", "mallory", "M1", T0),
+        ],
+        T0,
+    );
+    assert!(result.is_err(), "duplicate jti accepted: {result:?}");
+    assert_eq!(
+        store.lookup("x1", "xavier", "X1", T0).expect("lookup"),
+        LookupOutcome::Unknown
+    );
+    let result = store.rotate(
+        "a1",
+        "alice",
+        "F1",
+        &tok("b1", "alice", "F1", T0 + 60),
+        T0 + 60,
+    );
+    assert!(
+        result.is_err(),
+        "another subject's jti accepted: {result:?}"
+    );
+    assert_eq!(
+        store.lookup("a1", "alice", "F1", T0 + 60).expect("lookup"),
+        LookupOutcome::Active
+    );
+    assert_eq!(
+        store
+            .revoke(&RevokeSelector::Family("F1".into()), T0 + 100)
+            .expect("revoke"),
+        1
+    );
+    for sub in [None, Some("mallory")] {
+        assert_eq!(
+            store
+                .check_access(sub, Some("F1"), T0 + 200, T0 + 200)
+                .expect("check"),
+            AccessOutcome::FamilyRevoked {
+                family: "F1".into()
+            }
+        );
+    }
+}
+
+/// Waiting for another process's lock is bounded by `--store-timeout`: then the call fails
+/// (exit 4) naming the lock file, and the store is left as it was.
+#[test]
+fn a_held_lock_is_waited_for_only_up_to_the_timeout() {
+    let dir = TempDir::new().expect("tempdir");
+    let path = dir.path().join("sessions.json");
+    let mut store =
+        FileStore::with_lock_timeout(path.clone(), std::time::Duration::from_millis(200));
+    store
+        .insert(&[tok("a1", "alice", "F1", T0)], T0)
+        .expect("insert");
+    let before = fs::read(&path).expect("read");
+    let holder = fs::File::open(store.lock_path()).expect("open the lock file");
+    holder.lock().expect("lock");
+    let lock_path = store.lock_path().display().to_string();
+    let insert = store.insert(&[tok("b1", "bob", "F2", T0)], T0);
+    // Readers take no lock (the store is replaced by rename): a change is what waits.
+    assert_eq!(store.sessions(None, T0).expect("sessions").len(), 1);
+    for result in [insert.map(|_| ())] {
+        match result {
+            Err(StoreError::Io { source, .. }) => {
+                let message = source.to_string();
+                assert!(message.contains(&lock_path), "{message}");
+                assert!(message.contains("--store-timeout"), "{message}");
+            }
+            other => panic!("expected a lock timeout, got {other:?}"),
+        }
+    }
+    assert_eq!(fs::read(&path).expect("read"), before);
+
+    let binary = assert_cmd::cargo::cargo_bin!("jwtctl");
+    let output = std::process::Command::new(binary)
+        .args(["revoke", "--all", "--store-timeout", "300ms", "--store"])
+        .arg(&path)
+        .env_remove("JWTCTL_STORE")
+        .output()
+        .expect("run jwtctl");
+    assert_eq!(output.status.code(), Some(4));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&lock_path), "{stderr}");
+
+    holder.unlock().expect("unlock");
+    assert_eq!(store.sessions(None, T0).expect("sessions").len(), 1);
+}
+
+/// A version 1 file (its revoked families hold only their keep-until time) is read, its
+/// revocations listed with an unknown time and reason, and written back as version 2.
+#[test]
+fn a_version_1_store_is_read_and_written_back_as_version_2() {
+    use jwtctl::store::RevokeReason;
+    let dir = TempDir::new().expect("tempdir");
+    let (mut store, path) = store_in(&dir);
+    let until = T0 + conformance::REFRESH_TTL;
+    let text = format!(
+        "{{\"version\":1,\n\"tokens\":{{\n\"b1\":{{\"sub\":\"bob\",\"fam\":\"F2\",\"iat\":{T0},\"exp\":{until},\"aexp\":{},\"st\":{{\"revoked\":{{\"at\":{}}}}}}}\n}},\n\"revoked_families\":{{\"F2\":{until}}},\n\"cutoffs\":{{}}}}\n",
+        T0 + 900,
+        T0 + 5
+    );
+    fs::write(&path, &text).expect("write");
+    let revoked = store.revoked_sessions(None, T0 + 10).expect("revoked");
+    assert_eq!(revoked.len(), 1);
+    assert_eq!(
+        (revoked[0].revoked_at, revoked[0].reason),
+        (None, RevokeReason::Unknown)
+    );
+    assert_eq!(
+        fs::read_to_string(&path).expect("read"),
+        text,
+        "a read rewrote it"
+    );
+    store
+        .insert(&[tok("a1", "alice", "F1", T0 + 10)], T0 + 10)
+        .expect("insert");
+    let doc: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&path).expect("read")).expect("JSON");
+    assert_eq!(doc["version"], 2);
+    assert_eq!(
+        doc["revoked_families"]["F2"],
+        serde_json::json!({"until": until, "why": "unknown"})
+    );
+    assert_eq!(
+        store
+            .check_access(Some("bob"), Some("F2"), T0, T0 + 10)
+            .expect("check"),
+        AccessOutcome::FamilyRevoked {
+            family: "F2".into()
+        }
     );
 }

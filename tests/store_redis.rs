@@ -70,6 +70,15 @@ fn token(jti: &str, sub: &str, family: &str, issued_at: Timestamp) -> NewToken {
     }
 }
 
+/// The hash tag of a subject's keys.
+fn tag(sub: &str) -> String {
+    format!("{{s{}}}", hex::encode(sub))
+}
+
+fn family_key(prefix: &str, sub: &str, family: &str) -> String {
+    format!("{prefix}{}:f:{}", tag(sub), hex::encode(family))
+}
+
 fn options(prefix: &str) -> OpenOptions {
     OpenOptions {
         prefix: prefix.to_owned(),
@@ -215,7 +224,7 @@ fn a_key_of_the_wrong_type_is_a_server_error() {
         return;
     };
     let mut raw = server.raw();
-    let key = format!("w:tok:{}", hex::encode("j1"));
+    let key = family_key("w:", "alice", "f1");
     redis::cmd("SET")
         .arg(&key)
         .arg("not a hash")
@@ -232,7 +241,7 @@ fn a_key_of_the_wrong_type_is_a_server_error() {
         .insert(&[token("j3", "bob", "f3", NOW)], NOW)
         .expect("insert");
 
-    let families = format!("w:user:{}", hex::encode("carol"));
+    let families = format!("w:{}:u", tag("carol"));
     redis::cmd("SET")
         .arg(&families)
         .arg("x")
@@ -251,14 +260,15 @@ fn insert_is_all_or_nothing() {
     store
         .insert(&[token("j1", "alice", "f1", NOW)], NOW)
         .expect("insert");
+    // Two subjects: every family is checked before either subject's step writes.
     let batch = [
         token("j2", "bob", "f2", NOW),
-        token("j1", "carol", "f3", NOW),
+        token("j9", "alice", "f1", NOW),
     ];
     let (_, message) = server_error(store.insert(&batch, NOW));
     assert_eq!(
         message,
-        "insert: a token of this batch is already recorded; nothing was written"
+        "insert: a session family of this batch already exists; nothing was written"
     );
     assert_eq!(
         store.lookup("j2", "bob", "f2", NOW).expect("lookup"),
@@ -270,8 +280,26 @@ fn insert_is_all_or_nothing() {
             .expect("sessions")
             .is_empty()
     );
+    // One subject: the script refuses it whole.
+    let batch = [
+        token("j5", "alice", "f5", NOW),
+        token("j6", "alice", "f1", NOW),
+    ];
+    let (_, message) = server_error(store.insert(&batch, NOW));
+    assert_eq!(
+        message,
+        "insert: a session family of this batch already exists; nothing was written"
+    );
+    assert_eq!(
+        store.lookup("j5", "alice", "f5", NOW).expect("lookup"),
+        LookupOutcome::Unknown
+    );
     let duplicate = [token("j4", "bob", "f4", NOW), token("j4", "bob", "f5", NOW)];
-    server_error(store.insert(&duplicate, NOW));
+    let (_, message) = server_error(store.insert(&duplicate, NOW));
+    assert_eq!(
+        message,
+        "insert: a token of this batch is already recorded; nothing was written"
+    );
     assert_eq!(
         store.lookup("j4", "bob", "f4", NOW).expect("lookup"),
         LookupOutcome::Unknown
@@ -548,19 +576,22 @@ fn hostile_values_stay_inside_the_prefix_and_their_own_keys() {
     }
     let mut raw = server.raw();
     let keys: Vec<Vec<u8>> = redis::cmd("KEYS").arg("*").query(&mut raw).expect("keys");
+    let hex = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_hexdigit());
     for key in keys {
         let key = String::from_utf8(key).expect("keys are text");
-        assert!(key.starts_with("h:"), "{key}");
-        let rest = &key[2..];
-        let (kind, encoded) = rest.split_once(':').unwrap_or((rest, ""));
-        assert!(
-            [
-                "tok", "fam", "meta", "user", "rev", "cut", "families", "sweep"
-            ]
-            .contains(&kind),
-            "{key}"
-        );
-        assert!(encoded.bytes().all(|b| b.is_ascii_hexdigit()), "{key}");
+        let rest = key.strip_prefix("h:").unwrap_or_else(|| panic!("{key}"));
+        if rest == "layout" {
+            continue;
+        }
+        // `{s<hex sub>}:f:<hex family>`, `{s<hex sub>}:u` or `{s<hex sub>}:c`.
+        let (tag, kind) = rest.split_once("}:").unwrap_or_else(|| panic!("{key}"));
+        let sub = tag.strip_prefix("{s").unwrap_or_else(|| panic!("{key}"));
+        assert!(sub.is_empty() || hex(sub), "{key}");
+        match kind.split_once(':') {
+            Some(("f", family)) => assert!(family.is_empty() || hex(family), "{key}"),
+            None => assert!(["u", "c"].contains(&kind), "{key}"),
+            _ => panic!("{key}"),
+        }
     }
 }
 
@@ -578,31 +609,35 @@ fn keys_expire_with_the_tokens() {
     let ttl = |raw: &mut redis::Connection, key: String| -> i64 {
         redis::cmd("TTL").arg(key).query(raw).expect("ttl")
     };
-    let record = ttl(&mut raw, format!("ttl:tok:{}", hex::encode("k1")));
-    assert!((2 * HOUR - 5..=2 * HOUR).contains(&record), "{record}");
     for key in [
-        format!("ttl:fam:{}", hex::encode("fk")),
-        format!("ttl:meta:{}", hex::encode("fk")),
-        format!("ttl:user:{}", hex::encode("alice")),
-        "ttl:families".to_owned(),
+        family_key("ttl:", "alice", "fk"),
+        format!("ttl:{}:u", tag("alice")),
     ] {
         let left = ttl(&mut raw, key.clone());
         assert!((2 * HOUR - 5..=2 * HOUR).contains(&left), "{key}: {left}");
     }
+    assert_eq!(
+        ttl(&mut raw, "ttl:layout".to_owned()),
+        -1,
+        "the layout stays"
+    );
     store
         .revoke(&RevokeSelector::User("alice".into()), NOW)
         .expect("revoke");
-    let marker = ttl(&mut raw, format!("ttl:rev:{}", hex::encode("fk")));
+    let marker = ttl(&mut raw, family_key("ttl:", "alice", "fk"));
     assert!((2 * HOUR - 5..=2 * HOUR).contains(&marker), "{marker}");
-    let cutoff = ttl(&mut raw, format!("ttl:cut:{}", hex::encode("alice")));
+    let cutoff = ttl(&mut raw, format!("ttl:{}:c", tag("alice")));
     let least = MIN_CUTOFF_RETENTION;
     assert!((least - 5..=least).contains(&cutoff), "{cutoff}");
-    // A family with nothing left to remember leaves no marker behind.
+    // A family with nothing left to remember leaves no key behind.
     store
         .revoke(&RevokeSelector::Family("gone".into()), NOW)
         .expect("revoke");
-    let none = ttl(&mut raw, format!("ttl:rev:{}", hex::encode("gone")));
-    assert_eq!(none, -2);
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("ttl:*{}", hex::encode("gone")))
+        .query(&mut raw)
+        .expect("keys");
+    assert!(keys.is_empty(), "{keys:?}");
 }
 
 #[test]
@@ -757,7 +792,7 @@ fn eight_threads_rotating_their_own_sessions_stay_consistent() {
 }
 
 #[test]
-fn families_redis_expired_leave_the_index() {
+fn families_redis_expired_leave_the_subjects_set_at_prune() {
     let Some(server) = RedisServer::start() else {
         return;
     };
@@ -767,26 +802,16 @@ fn families_redis_expired_leave_the_index() {
         .expect("insert");
     // What Redis does once the family's TTL runs out.
     let mut raw = server.raw();
-    for key in [
-        format!("x:tok:{}", hex::encode("old")),
-        format!("x:fam:{}", hex::encode("f-old")),
-        format!("x:meta:{}", hex::encode("f-old")),
-    ] {
-        redis::cmd("DEL")
-            .arg(key)
-            .query::<i64>(&mut raw)
-            .expect("del");
-    }
+    redis::cmd("DEL")
+        .arg(family_key("x:", "alice", "f-old"))
+        .query::<i64>(&mut raw)
+        .expect("del");
     store
         .insert(&[token("new", "alice", "f-new", NOW)], NOW)
         .expect("insert");
-    let index: Vec<String> = redis::cmd("HKEYS")
-        .arg("x:families")
-        .query(&mut raw)
-        .expect("hkeys");
-    assert_eq!(index, [hex::encode("f-new")]);
+    assert_eq!(store.prune(NOW).expect("prune"), 0);
     let families: Vec<String> = redis::cmd("SMEMBERS")
-        .arg(format!("x:user:{}", hex::encode("alice")))
+        .arg(format!("x:{}:u", tag("alice")))
         .query(&mut raw)
         .expect("smembers");
     assert_eq!(families, [hex::encode("f-new")]);
@@ -822,4 +847,155 @@ fn the_database_in_the_url_is_the_one_written() {
     // A new store on the same URL finds the session there.
     let mut again = RedisStore::connect(&url, &options("db")).expect("connect");
     assert_eq!(again.sessions(None, now).expect("sessions").len(), 1);
+}
+
+/// Keys of the first layout (its global `families` index) are refused, never misread, and left
+/// as they are; so is a layout this build does not know.
+#[test]
+fn another_key_layout_is_refused_and_left_unchanged() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let mut raw = server.raw();
+    redis::cmd("HSET")
+        .arg("v1:families")
+        .arg(hex::encode("F1"))
+        .arg(hex::encode("alice"))
+        .query::<()>(&mut raw)
+        .expect("hset");
+    let (_, message) = server_error(RedisStore::connect(&server.url, &options("v1:")));
+    assert!(message.contains("older jwtctl"), "{message}");
+    assert!(message.contains("--store-prefix"), "{message}");
+    let exists: bool = redis::cmd("EXISTS")
+        .arg("v1:layout")
+        .query(&mut raw)
+        .expect("exists");
+    assert!(!exists, "the old prefix was marked as layout 2");
+    redis::cmd("SET")
+        .arg("v9:layout")
+        .arg("9")
+        .query::<()>(&mut raw)
+        .expect("set");
+    let (_, message) = server_error(RedisStore::connect(&server.url, &options("v9:")));
+    assert!(message.contains("key layout \"9\""), "{message}");
+    // An empty prefix is marked, and a second process reads the mark.
+    store(&server, "v2:");
+    let layout: String = redis::cmd("GET")
+        .arg("v2:layout")
+        .query(&mut raw)
+        .expect("get");
+    assert_eq!(layout, "2");
+    store(&server, "v2:");
+}
+
+/// A server that may evict keys can drop a revocation: writing is refused, naming the policy
+/// and the way out, unless the user accepted the risk. Reading still works.
+#[test]
+fn an_evicting_server_is_refused_before_any_write() {
+    for policy in ["allkeys-lru", "volatile-ttl"] {
+        let Some(server) = RedisServer::start_with(&["--maxmemory-policy", policy]) else {
+            return;
+        };
+        let mut store = store(&server, "e:");
+        let (_, message) = server_error(store.insert(&[token("j1", "alice", "f1", NOW)], NOW));
+        assert!(message.contains(policy), "{message}");
+        assert!(message.contains("noeviction"), "{message}");
+        assert!(message.contains("--store-allow-eviction"), "{message}");
+        server_error(store.revoke(&RevokeSelector::All, NOW));
+        assert!(store.sessions(None, NOW).expect("sessions").is_empty());
+        let mut raw = server.raw();
+        let keys: Vec<String> = redis::cmd("KEYS")
+            .arg("e:{*")
+            .query(&mut raw)
+            .expect("keys");
+        assert!(keys.is_empty(), "{keys:?}");
+
+        let allowed = OpenOptions {
+            allow_eviction: true,
+            ..options("e:")
+        };
+        let mut store = RedisStore::connect(&server.url, &allowed).expect("connect");
+        store
+            .insert(&[token("j1", "alice", "f1", NOW)], NOW)
+            .expect("insert");
+    }
+}
+
+/// A proxy that forwards everything, except that the reply to the first script call is read
+/// from the server and thrown away, and the client's connection closed: a lost reply.
+fn lossy_proxy(server_port: u16) -> u16 {
+    use std::io::{Read, Write};
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let dropped = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(mut client) = client else { return };
+            let Ok(mut upstream) = std::net::TcpStream::connect((Ipv4Addr::LOCALHOST, server_port))
+            else {
+                return;
+            };
+            let dropped = dropped.clone();
+            thread::spawn(move || {
+                let mut buffer = [0u8; 65536];
+                loop {
+                    let Ok(read) = client.read(&mut buffer) else {
+                        return;
+                    };
+                    if read == 0 {
+                        return;
+                    }
+                    let request = &buffer[..read];
+                    if upstream.write_all(request).is_err() {
+                        return;
+                    }
+                    let script = request.windows(7).any(|window| window == b"EVALSHA");
+                    let mut reply = [0u8; 65536];
+                    let Ok(got) = upstream.read(&mut reply) else {
+                        return;
+                    };
+                    if script && !dropped.swap(true, Ordering::SeqCst) {
+                        // The server rotated; the client never hears of it.
+                        return;
+                    }
+                    if client.write_all(&reply[..got]).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+/// SECURITY.md case 42: the reply of a rotation is lost after the server applied it; the client
+/// retries once with the same successor and gets `Rotated`, not a revoked family.
+#[test]
+fn a_lost_rotation_reply_is_retried_and_not_taken_for_reuse() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let mut direct = store(&server, "lost:");
+    direct
+        .insert(&[token("j1", "alice", "f1", NOW)], NOW)
+        .expect("insert");
+    // Through the proxy from here on; the script is already loaded by the insert.
+    let port = lossy_proxy(server.port.expect("a TCP server"));
+    let mut store = RedisStore::connect(&format!("redis://127.0.0.1:{port}"), &options("lost:"))
+        .expect("connect");
+    let successor = token("j2", "alice", "f1", NOW + 1);
+    assert_eq!(
+        store
+            .rotate("j1", "alice", "f1", &successor, NOW + 1)
+            .expect("rotate"),
+        RotateOutcome::Rotated
+    );
+    assert_eq!(
+        direct.lookup("j2", "alice", "f1", NOW + 2).expect("lookup"),
+        LookupOutcome::Active
+    );
+    assert_eq!(
+        direct.lookup("j1", "alice", "f1", NOW + 2).expect("lookup"),
+        LookupOutcome::Rotated
+    );
 }

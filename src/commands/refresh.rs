@@ -35,7 +35,10 @@ pub fn run(config: &RefreshConfig, ctx: &Context) -> anyhow::Result<Status> {
     };
     let (jti, sub, family) = (text("jti"), text("sub"), text("sid"));
 
-    let carried = carried_claims(&claims);
+    let mut carried = carried_claims(&claims);
+    for (name, value) in &config.claim_overrides {
+        carried.insert(name.clone(), value.clone());
+    }
     let request = PairRequest {
         claims: &carried,
         access_ttl: config.access_ttl,
@@ -44,11 +47,14 @@ pub fn run(config: &RefreshConfig, ctx: &Context) -> anyhow::Result<Status> {
     };
     // Everything about the new pair is decided, but nothing is signed until the store has said
     // the presented token may be traded.
-    let plan = pair::plan(&request, ctx.now)?;
+    let mut plan = pair::plan(&request, ctx.now)?;
     let mut store = config.store.open()?;
+    store.set_reuse_grace(config.args.reuse_grace);
     let outcome = match session::record(&plan, None) {
         Some(successor) => store.rotate(&jti, &sub, &family, &successor, ctx.now)?,
-        None => match store.lookup(&jti, &sub, &family, ctx.now)? {
+        // --no-rotate: the presented token is kept, and the expiry of the access token minted
+        // for it recorded, so a revocation of the family outlives that access token.
+        None => match store.renew_access(&jti, &sub, &family, plan.access.expires_at, ctx.now)? {
             LookupOutcome::Active => RotateOutcome::Rotated,
             LookupOutcome::Rotated => {
                 store.revoke(&RevokeSelector::Family(family.clone()), ctx.now)?;
@@ -62,6 +68,14 @@ pub fn run(config: &RefreshConfig, ctx: &Context) -> anyhow::Result<Status> {
     };
     let rejection = match outcome {
         RotateOutcome::Rotated => {
+            let pair = plan.sign(&config.signers)?;
+            print::pair(&pair, config.args.output, ctx.now)?;
+            return Ok(Status::Success);
+        }
+        // Within the reuse grace window: the session goes on with the refresh token it already
+        // has (same jti, same expiry), and a fresh access token.
+        RotateOutcome::Reissued { jti, expires_at } => {
+            plan.continue_with(&jti, expires_at);
             let pair = plan.sign(&config.signers)?;
             print::pair(&pair, config.args.output, ctx.now)?;
             return Ok(Status::Success);

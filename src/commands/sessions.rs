@@ -9,26 +9,57 @@ use crate::config::{PruneConfig, SessionsConfig};
 use crate::exit::Status;
 use crate::jwt::time::{format_timestamp, relative};
 use crate::output::sanitize;
-use crate::store::SessionSummary;
+use crate::store::{RevokedSession, SessionSummary};
 
 use super::Context;
 
 pub fn run(config: &SessionsConfig, ctx: &Context) -> anyhow::Result<Status> {
     let mut store = config.store.open()?;
     let sessions = store.sessions(config.user, ctx.now)?;
+    let revoked = if config.include_revoked {
+        store.revoked_sessions(config.user, ctx.now)?
+    } else {
+        Vec::new()
+    };
     let text = if config.json {
+        // The live sessions as always, then the revoked ones, which add `revoked_at` and
+        // `reason`.
+        let mut entries = Vec::with_capacity(sessions.len() + revoked.len());
+        for session in &sessions {
+            entries.push(serde_json::to_value(session).context("cannot encode the sessions")?);
+        }
+        for session in &revoked {
+            entries.push(serde_json::to_value(session).context("cannot encode the sessions")?);
+        }
         let mut text = ctx
             .output
-            .json(serde_json::to_string(&sessions).context("cannot encode the sessions")?);
+            .json(serde_json::to_string(&entries).context("cannot encode the sessions")?);
         text.push('\n');
         text
     } else {
-        table(&sessions, ctx.now)
+        let rows: Vec<Row> = sessions
+            .iter()
+            .map(|session| Row {
+                session,
+                revoked: None,
+            })
+            .chain(revoked.iter().map(|revoked| Row {
+                session: &revoked.session,
+                revoked: Some(revoked),
+            }))
+            .collect();
+        table(&rows, config.include_revoked, ctx.now)
     };
     std::io::stdout()
         .write_all(text.as_bytes())
         .context("cannot write to standard output")?;
     Ok(Status::Success)
+}
+
+/// One line of the table: a session, and its revocation for `--include-revoked`.
+struct Row<'a> {
+    session: &'a SessionSummary,
+    revoked: Option<&'a RevokedSession>,
 }
 
 pub fn prune(config: &PruneConfig, ctx: &Context) -> anyhow::Result<Status> {
@@ -45,8 +76,8 @@ pub fn prune(config: &PruneConfig, ctx: &Context) -> anyhow::Result<Status> {
     Ok(Status::Success)
 }
 
-fn table(sessions: &[SessionSummary], now: i64) -> String {
-    let header = [
+fn table(rows: &[Row<'_>], with_revoked: bool, now: i64) -> String {
+    let mut header = vec![
         "SUBJECT",
         "FAMILY",
         "LABEL",
@@ -54,10 +85,14 @@ fn table(sessions: &[SessionSummary], now: i64) -> String {
         "EXPIRES",
         "LAST ROTATED",
     ];
-    let rows: Vec<[String; 6]> = sessions
+    if with_revoked {
+        header.push("REVOKED");
+    }
+    let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|session| {
-            [
+        .map(|row| {
+            let session = row.session;
+            let mut cells = vec![
                 sanitize(&session.sub),
                 sanitize(&session.family),
                 sanitize(session.label.as_deref().unwrap_or("-")),
@@ -70,11 +105,21 @@ fn table(sessions: &[SessionSummary], now: i64) -> String {
                 session
                     .last_rotated_at
                     .map_or_else(|| "never".to_owned(), |at| relative(at, now)),
-            ]
+            ];
+            if with_revoked {
+                cells.push(match row.revoked {
+                    None => "-".to_owned(),
+                    Some(revoked) => match revoked.revoked_at {
+                        Some(at) => format!("{} ({})", relative(at, now), revoked.reason.as_str()),
+                        None => format!("({})", revoked.reason.as_str()),
+                    },
+                });
+            }
+            cells
         })
         .collect();
-    let mut widths = header.map(str::len);
-    for row in &rows {
+    let mut widths: Vec<usize> = header.iter().map(|name| name.len()).collect();
+    for row in &cells {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
@@ -83,15 +128,16 @@ fn table(sessions: &[SessionSummary], now: i64) -> String {
     let mut push_row = |cells: &[&str]| {
         let line: Vec<String> = cells
             .iter()
-            .zip(widths)
+            .zip(&widths)
             .map(|(cell, width)| format!("{cell:width$}"))
             .collect();
         text.push_str(line.join("  ").trim_end());
         text.push('\n');
     };
     push_row(&header);
-    for row in &rows {
-        push_row(&row.each_ref().map(String::as_str));
+    for row in &cells {
+        let row: Vec<&str> = row.iter().map(String::as_str).collect();
+        push_row(&row);
     }
     text
 }

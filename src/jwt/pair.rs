@@ -123,6 +123,17 @@ pub fn plan(request: &PairRequest, now: i64) -> Result<PairPlan, KeyError> {
 }
 
 impl PairPlan {
+    /// Makes the planned refresh token the one already recorded as `jti`, expiring at
+    /// `expires_at`: a session continued within the reuse grace window keeps its refresh token.
+    pub fn continue_with(&mut self, jti: &str, expires_at: i64) {
+        if let Some(refresh) = &mut self.refresh {
+            refresh.claims.insert("jti".into(), Value::from(jti));
+            refresh.claims.insert("exp".into(), Value::from(expires_at));
+            refresh.jti = jti.to_owned();
+            refresh.expires_at = expires_at;
+        }
+    }
+
     /// Signs both tokens: the access token with the access signer, the refresh token with the
     /// refresh signer.
     pub fn sign(self, signers: &Signers) -> Result<Pair, KeyError> {

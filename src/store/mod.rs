@@ -80,7 +80,15 @@ pub enum RotateOutcome {
     Revoked,
     /// The store has no record of this `jti`, or the record belongs to another subject or family.
     Unknown,
+    /// Within the reuse grace window ([`Store::set_reuse_grace`]): the token had been rotated
+    /// to a successor that is still active, and the session goes on with that successor. The
+    /// caller issues the refresh token `jti` again with the same expiry, and a fresh access token;
+    /// the store records that access token's expiry on the successor.
+    Reissued { jti: String, expires_at: Timestamp },
 }
+
+/// The longest reuse grace window, in seconds: five minutes.
+pub const MAX_REUSE_GRACE: Timestamp = 5 * 60;
 
 /// What a presented refresh token is, without changing anything (`refresh --no-rotate`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,6 +149,65 @@ pub struct SessionSummary {
     pub expires_at: Timestamp,
     /// When the family was last rotated, if ever.
     pub last_rotated_at: Option<Timestamp>,
+}
+
+/// Why a family was revoked (`sessions --include-revoked`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevokeReason {
+    /// A rotated refresh token was presented again.
+    Reuse,
+    /// `revoke --family` or `revoke --token`.
+    Family,
+    /// `revoke --user`.
+    User,
+    /// `revoke --all`.
+    All,
+    /// Revoked by a jwtctl that did not record why (a version 1 file store).
+    Unknown,
+}
+
+impl RevokeReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevokeReason::Reuse => "reuse",
+            RevokeReason::Family => "family",
+            RevokeReason::User => "user",
+            RevokeReason::All => "all",
+            RevokeReason::Unknown => "unknown",
+        }
+    }
+
+    pub(crate) fn of(selector: &RevokeSelector) -> RevokeReason {
+        match selector {
+            RevokeSelector::User(_) => RevokeReason::User,
+            RevokeSelector::Family(_) | RevokeSelector::FamilyOf { .. } => RevokeReason::Family,
+            RevokeSelector::All => RevokeReason::All,
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> Option<RevokeReason> {
+        [
+            RevokeReason::Reuse,
+            RevokeReason::Family,
+            RevokeReason::User,
+            RevokeReason::All,
+            RevokeReason::Unknown,
+        ]
+        .into_iter()
+        .find(|reason| reason.as_str() == text)
+    }
+}
+
+/// A family revoked and still remembered (`sessions --include-revoked`): the session as it was
+/// (`expires_at` is when its newest refresh token expires), when it was revoked and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RevokedSession {
+    #[serde(flatten)]
+    pub session: SessionSummary,
+    /// When it was revoked; unknown for a family revoked by a jwtctl that did not record it.
+    pub revoked_at: Option<Timestamp>,
+    pub reason: RevokeReason,
 }
 
 /// A store failure. Every variant maps to exit status 4.
@@ -208,8 +275,16 @@ pub trait Store: Send {
     /// - `Active`: it becomes `Rotated { at: now, successor: successor.jti }` and the successor is
     ///   recorded `Active`: `Rotated`. A successor of another subject or family, or whose `jti` is
     ///   already recorded, is an error and changes nothing;
-    /// - `Rotated` (a replay): the whole family is revoked, newest token included: `ReuseDetected`;
+    /// - `Rotated` to this very `successor`, which is still active: the same rotation retried
+    ///   after a lost reply: `Rotated`, no change;
+    /// - `Rotated` within the reuse grace window of its rotation, its successor still active:
+    ///   `Reissued` with that successor, whose access expiry becomes at least
+    ///   `successor.access_expires_at`;
+    /// - `Rotated` otherwise (a replay): the whole family is revoked, newest token included:
+    ///   `ReuseDetected`;
     /// - `Revoked`: `Revoked`, no change.
+    ///
+    /// A successor without a label keeps the session's label.
     fn rotate(
         &mut self,
         jti: &str,
@@ -219,6 +294,10 @@ pub trait Store: Send {
         now: Timestamp,
     ) -> Result<RotateOutcome, StoreError>;
 
+    /// Sets the reuse grace window used by later [`Store::rotate`] calls, in seconds (0, the
+    /// default, means none; at most [`MAX_REUSE_GRACE`]).
+    fn set_reuse_grace(&mut self, grace: Timestamp);
+
     /// Reports the state of `jti` (which must belong to `sub` and `family`) without changing it:
     /// the same mapping as [`Store::rotate`], `Unknown` for a record of another subject or family.
     fn lookup(
@@ -226,6 +305,19 @@ pub trait Store: Send {
         jti: &str,
         sub: &str,
         family: &str,
+        now: Timestamp,
+    ) -> Result<LookupOutcome, StoreError>;
+
+    /// [`Store::lookup`] for `refresh --no-rotate`, which mints an access token for a refresh
+    /// token it keeps: when `jti` is `Active`, its access expiry becomes at least
+    /// `access_expires_at`, so a later revocation of the family is remembered for as long as
+    /// that access token can be presented. Any other state is reported and nothing changes.
+    fn renew_access(
+        &mut self,
+        jti: &str,
+        sub: &str,
+        family: &str,
+        access_expires_at: Timestamp,
         now: Timestamp,
     ) -> Result<LookupOutcome, StoreError>;
 
@@ -281,6 +373,14 @@ pub trait Store: Send {
         now: Timestamp,
     ) -> Result<Vec<SessionSummary>, StoreError>;
 
+    /// Families revoked and still remembered at `now` (revocation kept until the last of their
+    /// tokens has expired), optionally of one subject, sorted like [`Store::sessions`].
+    fn revoked_sessions(
+        &mut self,
+        sub: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Vec<RevokedSession>, StoreError>;
+
     /// Drops records that can no longer matter and returns how many token records were dropped:
     /// tokens with `expires_at <= now` and `access_expires_at <= now`, revoked families and
     /// cut-offs whose keep-until time is `<= now`.
@@ -291,7 +391,7 @@ pub trait Store: Send {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
     File(PathBuf),
-    /// A `redis://`, `rediss://` or `redis+unix://` URL.
+    /// A `redis://`, `rediss://`, `redis+unix://`, `redis+cluster://` or `rediss+cluster://` URL.
     Redis(String),
 }
 
@@ -302,7 +402,14 @@ impl Location {
     /// error (exit 2) rather than a store failure. No message shows the URL's password, even in
     /// a URL whose scheme is mistyped (`Redis://`, `rediss:/`).
     pub fn parse(value: &str) -> Result<Location, String> {
-        const SCHEMES: [&str; 4] = ["redis://", "rediss://", "redis+unix://", "unix://"];
+        const SCHEMES: [&str; 6] = [
+            "redis://",
+            "rediss://",
+            "redis+unix://",
+            "unix://",
+            "redis+cluster://",
+            "rediss+cluster://",
+        ];
         if SCHEMES.iter().any(|scheme| value.starts_with(scheme)) {
             validate_redis_url(value)?;
             return Ok(Location::Redis(value.to_owned()));
@@ -313,7 +420,8 @@ impl Location {
         if looks_like_url {
             return Err(format!(
                 "store {} is not a file path or a supported URL \
-                 (redis://, rediss://, redis+unix://; schemes are lower case)",
+                 (redis://, rediss://, redis+unix://, redis+cluster://, rediss+cluster://; \
+                 schemes are lower case)",
                 shown_without_password(value)
             ));
         }
@@ -361,25 +469,33 @@ fn shown_without_password(value: &str) -> String {
 /// Parses a Redis URL as the client will, so a malformed one is a usage error.
 fn validate_redis_url(value: &str) -> Result<(), String> {
     use ::redis::IntoConnectionInfo;
-    value.into_connection_info().map(drop).map_err(|error| {
-        let secrets = redis::url::url_secrets(value);
-        redis::url::scrub(
-            &format!(
-                "store {}: invalid Redis URL: {error}",
-                shown_without_password(value)
-            ),
-            &secrets,
-        )
-    })
+    // A cluster URL names several nodes, each of which must parse.
+    let nodes = redis::cluster_node_urls(value).unwrap_or_else(|| vec![value.to_owned()]);
+    nodes
+        .iter()
+        .try_for_each(|node| node.as_str().into_connection_info().map(drop))
+        .map_err(|error| {
+            let secrets = redis::url::url_secrets(value);
+            redis::url::scrub(
+                &format!(
+                    "store {}: invalid Redis URL: {error}",
+                    shown_without_password(value)
+                ),
+                &secrets,
+            )
+        })
 }
 
-/// Settings for server-backed stores; the file store ignores them.
+/// How to open a store. The file store uses only `timeout`, to bound its wait for the lock.
 #[derive(Debug, Clone)]
 pub struct OpenOptions {
     /// Prefix of every key (`--store-prefix`).
     pub prefix: String,
-    /// Bound on connecting and on each command (`--store-timeout`).
+    /// Bound on connecting and on each command (`--store-timeout`); for the file store, on the
+    /// wait for another process's lock.
     pub timeout: Duration,
+    /// Write to a server whose `maxmemory-policy` may evict keys (`--store-allow-eviction`).
+    pub allow_eviction: bool,
 }
 
 impl Default for OpenOptions {
@@ -387,6 +503,7 @@ impl Default for OpenOptions {
         OpenOptions {
             prefix: "jwtctl:".to_owned(),
             timeout: Duration::from_secs(3),
+            allow_eviction: false,
         }
     }
 }

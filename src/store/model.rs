@@ -7,7 +7,7 @@
 //! is a change to `redis/lua/*.lua` too; the conformance suite run against both backends holds
 //! them to the same answers.
 
-use super::{AccessOutcome, LookupOutcome, MIN_CUTOFF_RETENTION, Timestamp};
+use super::{AccessOutcome, LookupOutcome, MIN_CUTOFF_RETENTION, RevokeReason, Timestamp};
 
 /// Where a recorded refresh token is in its life. `S` names the successor, as the backend stores it.
 ///
@@ -42,10 +42,40 @@ impl<S> State<S> {
         }
     }
 
-    /// What presenting the token for rotation does.
-    pub(crate) fn rotation(&self) -> Rotation {
+    /// What presenting the token for rotation to `successor` at `now` does, given which
+    /// recorded tokens are active. A rotated token whose own successor is still active:
+    /// - presented again with that very successor, it is the same rotation retried (its reply
+    ///   was lost), not reuse;
+    /// - presented within `grace` seconds of its rotation (`refresh --reuse-grace`), the session
+    ///   goes on with that successor: a client that retried with the old token after a network
+    ///   blip is not logged out.
+    ///
+    /// Anything else presented after rotation (an older token, after the window, a successor
+    /// already rotated) is reuse.
+    pub(crate) fn rotation(
+        &self,
+        successor: &str,
+        grace: Timestamp,
+        now: Timestamp,
+        is_active: impl Fn(&str) -> bool,
+    ) -> Rotation
+    where
+        S: AsRef<str>,
+    {
         match self {
             State::Active => Rotation::Rotate,
+            State::Rotated {
+                at,
+                successor: next,
+            } if is_active(next.as_ref()) => {
+                if next.as_ref() == successor {
+                    Rotation::Repeat
+                } else if grace > 0 && now <= at.saturating_add(grace) {
+                    Rotation::Reissue
+                } else {
+                    Rotation::Reuse
+                }
+            }
             State::Rotated { .. } => Rotation::Reuse,
             State::Revoked { .. } => Rotation::Refuse,
         }
@@ -58,6 +88,12 @@ impl<S> State<S> {
 pub(crate) enum Rotation {
     /// Active: it becomes rotated and its successor is recorded active.
     Rotate,
+    /// Already rotated to this very successor, which is still active: answered as a rotation
+    /// again, and nothing changes.
+    Repeat,
+    /// Rotated within the reuse grace window, its successor still active: the session goes on
+    /// with that successor (same `jti`, same expiry), which is not rotated.
+    Reissue,
     /// Already rotated, so presented a second time: the whole family is revoked.
     Reuse,
     /// Already revoked: nothing changes.
@@ -85,6 +121,45 @@ pub(crate) fn is_live_active<S>(state: &State<S>, expires_at: Timestamp, now: Ti
 /// the record's own `iat`, whichever is earlier.
 pub(crate) fn family_start(start: Option<Timestamp>, issued_at: Timestamp) -> Timestamp {
     start.unwrap_or(issued_at).min(issued_at)
+}
+
+/// The label of a session after a rotation: the successor's, or the session's own when the
+/// successor brings none, so a device name given at login stays with the session.
+pub(crate) fn label_after_rotation<L>(successor: Option<L>, session: Option<L>) -> Option<L> {
+    successor.or(session)
+}
+
+/// A revoked family, remembered until `until` (the latest keep-until of its tokens) so that its
+/// access tokens are refused while they can be presented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Revocation {
+    pub(crate) until: Timestamp,
+    /// When it was first revoked, if recorded.
+    pub(crate) at: Option<Timestamp>,
+    pub(crate) reason: RevokeReason,
+}
+
+impl Revocation {
+    /// The revocation after revoking again at `now` for `reason`, to be remembered until
+    /// `until`: kept as long as either asks, with the first revocation's time and reason.
+    pub(crate) fn renewed(
+        old: Option<Revocation>,
+        until: Timestamp,
+        now: Timestamp,
+        reason: RevokeReason,
+    ) -> Revocation {
+        match old {
+            Some(old) => Revocation {
+                until: old.until.max(until),
+                ..old
+            },
+            None => Revocation {
+                until,
+                at: Some(now),
+                reason,
+            },
+        }
+    }
 }
 
 /// A `revoke --user` cut-off: the subject's access tokens issued at or before `at` are refused.
@@ -171,10 +246,21 @@ mod tests {
             at: 5,
             successor: "n",
         };
-        assert_eq!(State::<&str>::Active.rotation(), Rotation::Rotate);
-        assert_eq!(rotated.rotation(), Rotation::Reuse);
+        let active = |jti: &str| jti == "n";
+        let none = |_: &str| false;
         assert_eq!(
-            State::<&str>::Revoked { at: 6 }.rotation(),
+            State::<&str>::Active.rotation("n", 0, 9, active),
+            Rotation::Rotate
+        );
+        assert_eq!(rotated.rotation("n", 0, 9, active), Rotation::Repeat);
+        assert_eq!(rotated.rotation("n", 0, 9, none), Rotation::Reuse);
+        assert_eq!(rotated.rotation("m", 0, 9, active), Rotation::Reuse);
+        // Within the grace window, while the successor is active.
+        assert_eq!(rotated.rotation("m", 30, 35, active), Rotation::Reissue);
+        assert_eq!(rotated.rotation("m", 30, 36, active), Rotation::Reuse);
+        assert_eq!(rotated.rotation("m", 30, 6, none), Rotation::Reuse);
+        assert_eq!(
+            State::<&str>::Revoked { at: 6 }.rotation("n", 30, 7, active),
             Rotation::Refuse
         );
         assert_eq!(State::<&str>::Active.lookup(), LookupOutcome::Active);

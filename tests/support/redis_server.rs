@@ -337,3 +337,130 @@ impl Drop for RedisServer {
         let _ = self.child.wait();
     }
 }
+
+/// A private three-primary Redis Cluster on loopback ports: three `redis-server
+/// --cluster-enabled yes` joined by `redis-cli --cluster create`, each node killed on drop.
+pub struct RedisCluster {
+    pub nodes: Vec<RedisServer>,
+    /// `redis+cluster://127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3`.
+    pub url: String,
+}
+
+/// Whether `redis-cli` can run here; panics under CI when it cannot.
+fn redis_cli_available() -> bool {
+    let installed = Command::new("redis-cli")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if !installed {
+        if std::env::var_os("CI").is_some() {
+            panic!("redis-cli is not installed, and CI is set: the cluster tests must run");
+        }
+        eprintln!("skipped: redis-cli not installed");
+    }
+    installed
+}
+
+impl RedisCluster {
+    /// Starts the cluster and waits until every node reports `cluster_state:ok`.
+    pub fn start() -> Option<RedisCluster> {
+        Self::start_with(&[])
+    }
+
+    /// The same, with extra `redis-server` arguments for every node.
+    pub fn start_with(extra: &[&str]) -> Option<RedisCluster> {
+        if !redis_available() || !redis_cli_available() {
+            return None;
+        }
+        let mut last_error = String::new();
+        for _ in 0..5 {
+            match Self::try_start(extra) {
+                Ok(cluster) => return Some(cluster),
+                Err(err) => last_error = err,
+            }
+        }
+        panic!("cannot start a Redis Cluster: {last_error}");
+    }
+
+    fn try_start(extra: &[&str]) -> Result<RedisCluster, String> {
+        let mut nodes = Vec::new();
+        for _ in 0..3 {
+            let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+                .and_then(|listener| listener.local_addr())
+                .map_err(|err| format!("cannot find a free port: {err}"))?
+                .port();
+            let port_text = port.to_string();
+            let mut args = vec![
+                "--port",
+                &port_text,
+                "--bind",
+                "127.0.0.1",
+                "--cluster-enabled",
+                "yes",
+                "--cluster-config-file",
+                "nodes.conf",
+                "--cluster-node-timeout",
+                "2000",
+            ];
+            args.extend_from_slice(extra);
+            nodes.push(RedisServer::spawn(
+                &args,
+                format!("redis://127.0.0.1:{port}"),
+                Some(port),
+                None,
+            )?);
+        }
+        let addresses: Vec<String> = nodes
+            .iter()
+            .filter_map(|node| node.port)
+            .map(|port| format!("127.0.0.1:{port}"))
+            .collect();
+        let output = Command::new("redis-cli")
+            .args(["--cluster", "create"])
+            .args(&addresses)
+            .args(["--cluster-replicas", "0", "--cluster-yes"])
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|err| format!("redis-cli: {err}"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "redis-cli --cluster create: {}",
+                String::from_utf8_lossy(&output.stdout)
+            ));
+        }
+        let cluster = RedisCluster {
+            url: format!("redis+cluster://{}", addresses.join(",")),
+            nodes,
+        };
+        let deadline = Instant::now() + STARTUP;
+        while !cluster.is_ok() {
+            if Instant::now() > deadline {
+                return Err(format!("the cluster was not ok within {STARTUP:?}"));
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        Ok(cluster)
+    }
+
+    /// Whether every node says the cluster is ok and knows all three nodes.
+    fn is_ok(&self) -> bool {
+        self.nodes.iter().all(|node| {
+            let mut connection = node.raw();
+            let info: String = redis::cmd("CLUSTER")
+                .arg("INFO")
+                .query(&mut connection)
+                .unwrap_or_default();
+            info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:3")
+        })
+    }
+
+    /// Stops one node, as a crash would.
+    pub fn kill(&mut self, index: usize) {
+        if let Some(node) = self.nodes.get_mut(index) {
+            let _ = node.child.kill();
+            let _ = node.child.wait();
+        }
+    }
+}

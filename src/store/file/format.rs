@@ -1,6 +1,6 @@
 //! The store file's format: parsing it, and writing it back.
 //!
-//! # Format (version 1)
+//! # Format (version 2)
 //!
 //! ```text
 //! {"version":1,
@@ -10,7 +10,7 @@
 //! "<jti>":{"sub":"bob","fam":"<sid>","iat":1699990000,"exp":1702582000,"aexp":1699990900,"st":{"revoked":{"at":1700000100}}}
 //! },
 //! "revoked_families":{
-//! "<sid>":1702582000
+//! "<sid>":{"until":1702582000,"at":1700000100,"why":"user"}
 //! },
 //! "cutoffs":{
 //! "bob":{"at":1700000100,"until":1702582000}
@@ -24,12 +24,14 @@
 //!   file corrupt. `start` (when the family started, if before `iat`) and `rot` (when the rotation
 //!   that issued the token happened) are carried forward on rotation, so a session summary stays
 //!   right after its older tokens are pruned.
-//! - `revoked_families` maps a family (`sid`) to the time until which it must be remembered.
+//! - `revoked_families` maps a family (`sid`) to the time until which it must be remembered, when
+//!   it was revoked and why (`reuse`, `family`, `user`, `all`).
 //! - `cutoffs` maps a subject to its `revoke --user` cut-off.
 //!
 //! Nothing in it is a token, a signature or a secret. Any change of layout gets a new `version`: a
 //! file with an unknown version or an unknown field is refused, never rewritten, since rewriting
-//! would drop what this version does not understand.
+//! would drop what this version does not understand. Version 1 is read too (its revoked families
+//! hold only the keep-until time, so their time and reason are unknown) and written back as 2.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
@@ -42,11 +44,13 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use super::table::Contents;
-use crate::store::model::{Cutoff, State};
-use crate::store::{StoreError, Timestamp};
+use crate::store::model::{Cutoff, Revocation, State};
+use crate::store::{RevokeReason, StoreError, Timestamp};
 
-/// The only format version this build reads and writes.
-const VERSION: u64 = 1;
+/// The format version this build writes.
+const VERSION: u64 = 2;
+/// The versions it reads.
+const READS: [u64; 2] = [1, 2];
 
 /// Parses a store file. Never returns an empty store for bytes it does not understand.
 ///
@@ -72,7 +76,7 @@ pub(super) fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<Contents<'a>, St
         }
     };
     match serde_json::from_str::<Document>(text) {
-        Ok(doc) if doc.version == VERSION => Ok(Contents {
+        Ok(doc) if READS.contains(&doc.version) => Ok(Contents {
             tokens: doc.tokens.0,
             revoked_families: doc.revoked_families,
             cutoffs: doc.cutoffs,
@@ -82,7 +86,7 @@ pub(super) fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<Contents<'a>, St
             // A file of another version may not fit this version's layout at all: report the
             // version rather than where the layout differs.
             if let Ok(probe) = serde_json::from_str::<VersionProbe>(text)
-                && probe.version != VERSION
+                && !READS.contains(&probe.version)
             {
                 return Err(unknown_version(path, probe.version));
             }
@@ -121,7 +125,7 @@ struct Document<'a> {
     #[serde(default, borrow)]
     tokens: Tokens<'a>,
     #[serde(default)]
-    revoked_families: BTreeMap<String, Timestamp>,
+    revoked_families: BTreeMap<String, Revocation>,
     #[serde(default)]
     cutoffs: BTreeMap<String, Cutoff>,
 }
@@ -129,6 +133,12 @@ struct Document<'a> {
 /// A string of the file, borrowed from its bytes when it has no escapes, owned otherwise.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(super) struct Text<'a>(Cow<'a, str>);
+
+impl AsRef<str> for Text<'_> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
 
 impl<'a> Text<'a> {
     pub(super) fn new(text: &str) -> Text<'a> {
@@ -298,6 +308,55 @@ impl<'de: 'a, 'a> Deserialize<'de> for State<Text<'a>> {
                 successor: next,
             },
             StateShape::Revoked { at } => State::Revoked { at },
+        })
+    }
+}
+
+/// A revoked family as the file writes it: `{"until":…,"at":…,"why":"user"}`, or as version 1
+/// wrote it, the keep-until time alone.
+#[derive(Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a revoked family: {\"until\":…,\"at\":…,\"why\":…}"
+)]
+enum RevocationShape {
+    Until(Timestamp),
+    Full(RevocationFields),
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename = "Revocation", deny_unknown_fields)]
+struct RevocationFields {
+    until: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    at: Option<Timestamp>,
+    why: RevokeReason,
+}
+
+impl Serialize for Revocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        RevocationFields {
+            until: self.until,
+            at: self.at,
+            why: self.reason,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Revocation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match RevocationShape::deserialize(deserializer)? {
+            RevocationShape::Until(until) => Revocation {
+                until,
+                at: None,
+                reason: RevokeReason::Unknown,
+            },
+            RevocationShape::Full(fields) => Revocation {
+                until: fields.until,
+                at: fields.at,
+                reason: fields.why,
+            },
         })
     }
 }
@@ -554,7 +613,7 @@ mod tests {
             family: format!("family of {odd}"),
             ..token("next", None)
         };
-        let rotated = data.rotate(odd, &successor.sub, &successor.family, &successor, 5);
+        let rotated = data.rotate(odd, &successor.sub, &successor.family, &successor, 0, 5);
         assert!(matches!(rotated, Ok((RotateOutcome::Rotated, true))));
         data.revoke(&RevokeSelector::Family("family of gone".into()), 6);
         data.revoke(&RevokeSelector::User(odd.into()), 7);

@@ -174,6 +174,7 @@ impl FileStore {
         FileStore {
             path,
             lock_timeout: self.lock_timeout,
+            reuse_grace: self.reuse_grace,
         }
     }
 

@@ -30,6 +30,8 @@ pub struct FileStore {
     path: PathBuf,
     /// How long a change waits for another process's lock (`--store-timeout`).
     lock_timeout: Duration,
+    /// The reuse grace window, in seconds ([`Store::set_reuse_grace`]).
+    reuse_grace: Timestamp,
 }
 
 impl FileStore {
@@ -42,7 +44,11 @@ impl FileStore {
     /// A store at `path` whose changes wait at most `lock_timeout` for another process's lock,
     /// then fail naming the lock file.
     pub fn with_lock_timeout(path: PathBuf, lock_timeout: Duration) -> Self {
-        FileStore { path, lock_timeout }
+        FileStore {
+            path,
+            lock_timeout,
+            reuse_grace: 0,
+        }
     }
 
     /// The store file.
@@ -144,6 +150,10 @@ impl FileStore {
 }
 
 impl Store for FileStore {
+    fn set_reuse_grace(&mut self, grace: Timestamp) {
+        self.reuse_grace = grace.clamp(0, MAX_REUSE_GRACE);
+    }
+
     fn insert(&mut self, tokens: &[NewToken], now: Timestamp) -> Result<(), StoreError> {
         self.write(now, |data, _| data.insert(tokens))
     }
@@ -156,7 +166,23 @@ impl Store for FileStore {
         successor: &NewToken,
         now: Timestamp,
     ) -> Result<RotateOutcome, StoreError> {
-        self.write(now, |data, _| data.rotate(jti, sub, family, successor, now))
+        let grace = self.reuse_grace;
+        self.write(now, |data, _| {
+            data.rotate(jti, sub, family, successor, grace, now)
+        })
+    }
+
+    fn renew_access(
+        &mut self,
+        jti: &str,
+        sub: &str,
+        family: &str,
+        access_expires_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<LookupOutcome, StoreError> {
+        self.write(now, |data, _| {
+            Ok(data.renew_access(jti, sub, family, access_expires_at))
+        })
     }
 
     fn lookup(
@@ -197,6 +223,14 @@ impl Store for FileStore {
         now: Timestamp,
     ) -> Result<Vec<SessionSummary>, StoreError> {
         self.read(now, |data| data.sessions(sub, now))
+    }
+
+    fn revoked_sessions(
+        &mut self,
+        sub: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Vec<RevokedSession>, StoreError> {
+        self.read(now, |data| data.revoked_sessions(sub))
     }
 
     fn prune(&mut self, now: Timestamp) -> Result<u64, StoreError> {

@@ -7,10 +7,10 @@ use std::io;
 
 use super::FileStore;
 use super::format::{Record, Text};
-use crate::store::model::{self, Cutoff, FamilyRecord, Rotation, State};
+use crate::store::model::{self, Cutoff, FamilyRecord, Revocation, Rotation, State};
 use crate::store::{
-    AccessOutcome, AccessQuery, LookupOutcome, NewToken, RevokeSelector, RotateOutcome,
-    SessionSummary, StoreError, Timestamp,
+    AccessOutcome, AccessQuery, LookupOutcome, NewToken, RevokeReason, RevokeSelector,
+    RevokedSession, RotateOutcome, SessionSummary, StoreError, Timestamp,
 };
 
 impl<'a> Record<'a> {
@@ -78,7 +78,7 @@ pub(super) struct Pruned {
 #[derive(Default)]
 pub(super) struct Contents<'a> {
     pub(super) tokens: Vec<(Text<'a>, Record<'a>)>,
-    pub(super) revoked_families: BTreeMap<String, Timestamp>,
+    pub(super) revoked_families: BTreeMap<String, Revocation>,
     pub(super) cutoffs: BTreeMap<String, Cutoff>,
 }
 
@@ -91,7 +91,7 @@ impl<'a> Contents<'a> {
         let dropped = (before - self.tokens.len()) as u64;
         let (families, cutoffs) = (self.revoked_families.len(), self.cutoffs.len());
         self.revoked_families
-            .retain(|_, until| model::matters(*until, now));
+            .retain(|_, revocation| model::matters(revocation.until, now));
         self.cutoffs
             .retain(|_, cutoff| model::matters(cutoff.until, now));
         let any =
@@ -159,24 +159,81 @@ impl<'a> Contents<'a> {
             .map_or(LookupOutcome::Unknown, |(_, record)| record.st.lookup())
     }
 
+    pub(super) fn renew_access(
+        &mut self,
+        jti: &str,
+        sub: &str,
+        family: &str,
+        access_expires_at: Timestamp,
+    ) -> (LookupOutcome, bool) {
+        let Some((_, record)) = self
+            .find(jti, sub, family)
+            .and_then(|index| self.tokens.get_mut(index))
+        else {
+            return (LookupOutcome::Unknown, false);
+        };
+        let outcome = record.st.lookup();
+        if outcome != LookupOutcome::Active || record.aexp >= access_expires_at {
+            return (outcome, false);
+        }
+        record.aexp = access_expires_at;
+        (outcome, true)
+    }
+
     pub(super) fn rotate(
         &mut self,
         jti: &str,
         sub: &str,
         family: &str,
         successor: &NewToken,
+        grace: Timestamp,
         now: Timestamp,
     ) -> Result<(RotateOutcome, bool), Refusal> {
-        let Some((index, rotation)) = self
-            .find(jti, sub, family)
-            .and_then(|index| Some((index, self.tokens.get(index)?.1.st.rotation())))
-        else {
+        let Some(index) = self.find(jti, sub, family) else {
             return Ok((RotateOutcome::Unknown, false));
         };
-        match rotation {
+        let is_active = |jti: &str| {
+            self.find(jti, sub, family)
+                .and_then(|index| self.tokens.get(index))
+                .is_some_and(|(_, record)| matches!(record.st, State::Active))
+        };
+        let Some((_, presented)) = self.tokens.get(index) else {
+            return Ok((RotateOutcome::Unknown, false));
+        };
+        match presented.st.rotation(&successor.jti, grace, now, is_active) {
             Rotation::Refuse => Ok((RotateOutcome::Revoked, false)),
+            Rotation::Repeat => Ok((RotateOutcome::Rotated, false)),
+            Rotation::Reissue => {
+                let State::Rotated {
+                    successor: next, ..
+                } = &presented.st
+                else {
+                    return Ok((RotateOutcome::Unknown, false));
+                };
+                let next = next.as_str().to_owned();
+                let Some((_, current)) = self
+                    .find(&next, sub, family)
+                    .and_then(|index| self.tokens.get_mut(index))
+                else {
+                    return Ok((RotateOutcome::Unknown, false));
+                };
+                let changed = successor.access_expires_at > current.aexp;
+                current.aexp = current.aexp.max(successor.access_expires_at);
+                let expires_at = current.exp;
+                Ok((
+                    RotateOutcome::Reissued {
+                        jti: next,
+                        expires_at,
+                    },
+                    changed,
+                ))
+            }
             Rotation::Reuse => {
-                self.revoke_families(&HashSet::from([family.to_owned()]), now);
+                self.revoke_families(
+                    &HashSet::from([family.to_owned()]),
+                    now,
+                    RevokeReason::Reuse,
+                );
                 let family = family.to_owned();
                 Ok((RotateOutcome::ReuseDetected { family }, true))
             }
@@ -200,6 +257,7 @@ impl<'a> Contents<'a> {
                     successor: Text::new(&successor.jti),
                 };
                 let mut next = Record::active(successor);
+                next.label = model::label_after_rotation(next.label, record.label.clone());
                 next.start = Some(record.family_start());
                 next.rot = Some(now);
                 self.tokens.push((Text::new(&successor.jti), next));
@@ -210,7 +268,12 @@ impl<'a> Contents<'a> {
 
     /// Revokes every record of `families` and remembers each family as long as an access token
     /// of it may be presented. Returns how many of them were live.
-    fn revoke_families(&mut self, families: &HashSet<String>, now: Timestamp) -> u64 {
+    fn revoke_families(
+        &mut self,
+        families: &HashSet<String>,
+        now: Timestamp,
+        reason: RevokeReason,
+    ) -> u64 {
         let mut live = HashSet::new();
         let mut keep: HashMap<&str, Timestamp> = HashMap::new();
         for (_, record) in &mut self.tokens {
@@ -228,11 +291,11 @@ impl<'a> Contents<'a> {
         }
         for (family, until) in keep {
             if model::matters(until, now) {
-                let entry = self
-                    .revoked_families
-                    .entry(family.to_owned())
-                    .or_insert(until);
-                *entry = (*entry).max(until);
+                let old = self.revoked_families.get(family).copied();
+                self.revoked_families.insert(
+                    family.to_owned(),
+                    Revocation::renewed(old, until, now, reason),
+                );
             }
         }
         live.len() as u64
@@ -264,7 +327,7 @@ impl<'a> Contents<'a> {
         let changed = self
             .records()
             .any(|record| families.contains(record.fam.as_str()) && !record.is_revoked());
-        let count = self.revoke_families(&families, now);
+        let count = self.revoke_families(&families, now, RevokeReason::of(selector));
         if let RevokeSelector::User(sub) = selector {
             let keeps = self
                 .records()
@@ -376,6 +439,57 @@ impl<'a> Contents<'a> {
             })
             .collect();
         out.sort_by(|a, b| (a.started_at, &a.family).cmp(&(b.started_at, &b.family)));
+        out
+    }
+
+    pub(super) fn revoked_sessions(&self, sub: Option<&str>) -> Vec<RevokedSession> {
+        struct Family<'r, 'a> {
+            newest: &'r Record<'a>,
+            started_at: Timestamp,
+            last_rotated_at: Option<Timestamp>,
+        }
+        let mut families: HashMap<&str, Family> = HashMap::new();
+        for record in self.records() {
+            if !self.revoked_families.contains_key(record.fam.as_str()) {
+                continue;
+            }
+            let family = families.entry(record.fam.as_str()).or_insert(Family {
+                newest: record,
+                started_at: record.family_start(),
+                last_rotated_at: None,
+            });
+            family.started_at = family.started_at.min(record.family_start());
+            family.last_rotated_at = family.last_rotated_at.max(record.rot);
+            if record.iat > family.newest.iat {
+                family.newest = record;
+            }
+        }
+        let mut out: Vec<RevokedSession> = families
+            .into_iter()
+            .filter_map(|(name, family)| {
+                let newest = family.newest;
+                if sub.is_some_and(|sub| sub != newest.sub.as_str()) {
+                    return None;
+                }
+                let revocation = self.revoked_families.get(name)?;
+                Some(RevokedSession {
+                    session: SessionSummary {
+                        sub: newest.sub.as_str().to_owned(),
+                        family: name.to_owned(),
+                        label: newest.label.as_ref().map(|label| label.as_str().to_owned()),
+                        started_at: family.started_at,
+                        expires_at: newest.exp,
+                        last_rotated_at: family.last_rotated_at,
+                    },
+                    revoked_at: revocation.at,
+                    reason: revocation.reason,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            (a.session.started_at, &a.session.family)
+                .cmp(&(b.session.started_at, &b.session.family))
+        });
         out
     }
 }

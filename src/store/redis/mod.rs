@@ -1,24 +1,28 @@
-//! The Redis store: one Redis server shared by every machine that issues and refreshes tokens.
+//! The Redis store: one Redis server, or a Redis Cluster, shared by every machine that issues and
+//! refreshes tokens.
 //!
-//! # Key layout
+//! # Key layout (version 2)
 //!
 //! Every key starts with the configured prefix (`jwtctl:` by default). Values taken from tokens
 //! (`jti`, `sub`, the family id) are hex-encoded in key names, so a `sub` holding `:`, `*` or `{`
-//! can never reach another key's namespace (SECURITY.md case 21).
+//! can never reach another key's namespace (SECURITY.md case 21). Every key of a subject carries
+//! the hash tag `{s<hex sub>}`, so on a cluster all of a subject's keys live in one slot and each
+//! script touches one node; every key a script touches is passed in `KEYS`.
 //!
 //! | key | type | holds | expires |
 //! |---|---|---|---|
-//! | `tok:<hex jti>` | hash | one [`TokenRecord`]: `s` sub, `f` family, `i` iat, `e` exp, `a` access exp, `l` label (absent for none), `st` state (`A` active, `R` rotated, `X` revoked), `t` when rotated or revoked, `n` successor | at max(`e`, `a`) |
-//! | `fam:<hex family>` | set | the hex `jti`s of the family | with its last record |
-//! | `meta:<hex family>` | hash | `s` sub, `f` family, `b` first iat, `k` latest expiry of a record, `c` hex `jti` of the current token, `r` last rotation | with its last record |
-//! | `user:<hex sub>` | set | the hex families of a subject | with its last record |
-//! | `families` | hash | every hex family, mapped to its hex subject (revoke all, sessions, prune) | with the last record |
-//! | `rev:<hex family>` | string | a revoked family, until when it is remembered | then |
-//! | `cut:<hex sub>` | hash | a user cut-off: `at`, and `k` until when it is remembered | then |
-//! | `sweep` | string | where the next insert goes on sweeping `families` for expired entries | with `families` |
+//! | `{s<hex sub>}:f:<hex family>` | hash | one session family: its summary and every token of it (see `lua/prelude.lua`), and once revoked until when it is remembered, when and why | with its last token, or its revocation |
+//! | `{s<hex sub>}:u` | set | the subject's hex families | with its last family |
+//! | `{s<hex sub>}:c` | hash | the subject's cut-off: `at`, and `k` until when it is remembered | then |
+//! | `layout` | string | `2`, the key layout, written once | never |
 //!
-//! Sets and the index hold hex-encoded members too, so scripts build key names by concatenation
-//! (the caller hex-encodes the values it passes).
+//! No key is written by every insert: operations over every session (`sessions` without a
+//! subject, `prune`, `revoke --all`, `revoke --family` without a subject) walk the keys with
+//! `SCAN` on each primary in bounded batches.
+//!
+//! A `jti` is unique within its family and every lookup names the subject and family, so a token
+//! of one family can never stand for another's; the file store checks `jti`s across the whole
+//! store as well.
 //!
 //! # Time
 //!
@@ -30,24 +34,30 @@
 //!
 //! # Atomicity
 //!
-//! Every operation that changes something is one Lua script (`lua/*.lua`, each run after
-//! `lua/prelude.lua`; sent with `EVALSHA`, loaded on `NOSCRIPT`), so it is one atomic step on the server: two machines rotating the same token at the
-//! same instant get one `Rotated` and one `ReuseDetected`. `lookup` is one `HMGET`; `check_access`
-//! and `sessions` are read-only scripts, so each sees one consistent state. Scripts build some
-//! key names themselves from set members, so the store needs a single Redis server (or a primary
-//! with replicas), not a cluster.
+//! Every change to one subject is one Lua script (`lua/*.lua`, each run after `lua/prelude.lua`;
+//! sent with `EVALSHA`, loaded on `NOSCRIPT`), so it is one atomic step on the server: two
+//! machines rotating the same token at the same instant get one `Rotated` and one
+//! `ReuseDetected`. Reads (`lookup`, `check_access`, `sessions`) read each family hash with one
+//! command, so each family is seen in one consistent state. What spans subjects is not one step:
+//! an `insert` of several subjects' sessions checks them all first and then records each
+//! subject's in its own step, and the operations over every session revoke or list one batch at
+//! a time, so a session started while they run may be missed.
 
 mod capped;
+mod conn;
 pub(super) mod url;
 
-use std::time::{Duration, Instant};
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
 
-use ::redis::{Client, ConnectionLike, IntoConnectionInfo, RedisError, Script, cmd};
+use ::redis::{Cmd, RedisError, Script, Value, cmd};
 
-use capped::CappedConnection;
 pub use capped::MAX_REPLY_BYTES;
 
+use super::model::{self, Cutoff, FamilyRecord, State};
 use super::*;
+pub(crate) use conn::cluster_node_urls;
+use conn::{Conn, Target};
 use url::{redact_url, scrub, url_secrets};
 
 /// The longest TTL ever set, about a hundred years, so absurd expiries cannot overflow Redis.
@@ -56,16 +66,25 @@ const MAX_TTL_SECONDS: i64 = 3_153_600_000;
 /// The error code of the scripts' own refusals (`redis.error_reply('JWTCTL …')`).
 const SCRIPT_ERROR: &str = "JWTCTL";
 
-/// Helpers every script starts with: key names, time comparisons, `put` and `revoke_family`.
+/// The key layout this build reads and writes.
+const LAYOUT: &str = "2";
+
+/// Keys `SCAN` is asked to look at per step; each step stays far below a millisecond.
+const SCAN_COUNT: usize = 1000;
+
+/// Families passed to one script: bounds how long one script runs (about 20 µs of server time
+/// per family, far below the 10 ms no command may take).
+const FAMILIES_PER_SCRIPT: usize = 32;
+
+/// Helpers every script starts with: time comparisons, the token encoding, `revoke_family`.
 const PRELUDE: &str = include_str!("lua/prelude.lua");
 
 /// The store's scripts, each the prelude followed by its body, hashed once.
 struct Scripts {
     insert: Script,
     rotate: Script,
+    renew: Script,
     revoke: Script,
-    check_access: Script,
-    sessions: Script,
     prune: Script,
 }
 
@@ -75,59 +94,241 @@ impl Scripts {
         Scripts {
             insert: build(include_str!("lua/insert.lua")),
             rotate: build(include_str!("lua/rotate.lua")),
+            renew: build(include_str!("lua/renew.lua")),
             revoke: build(include_str!("lua/revoke.lua")),
-            check_access: build(include_str!("lua/check_access.lua")),
-            sessions: build(include_str!("lua/sessions.lua")),
             prune: build(include_str!("lua/prune.lua")),
         }
     }
 }
 
-/// The connection to the server: the bounded one where it can be used, the crate's otherwise.
-enum Connection {
-    Capped(CappedConnection),
-    Plain(::redis::Connection),
+/// Key names under a prefix.
+struct Keys {
+    prefix: String,
 }
 
-impl Connection {
-    fn like(&mut self) -> &mut dyn ConnectionLike {
-        match self {
-            Connection::Capped(connection) => connection,
-            Connection::Plain(connection) => connection,
+impl Keys {
+    /// `{s<hex sub>}`: the hash tag of every key of the subject. Never empty, since an empty tag
+    /// would not be a tag.
+    fn tag(sub: &str) -> String {
+        format!("{{s{}}}", hex::encode(sub))
+    }
+
+    fn family(&self, sub: &str, family: &str) -> String {
+        self.family_hex(&Self::tag(sub), &hex::encode(family))
+    }
+
+    fn family_hex(&self, tag: &str, hex_family: &str) -> String {
+        format!("{}{tag}:f:{hex_family}", self.prefix)
+    }
+
+    fn families_of(&self, sub: &str) -> String {
+        format!("{}{}:u", self.prefix, Self::tag(sub))
+    }
+
+    fn cutoff(&self, sub: &str) -> String {
+        self.cutoff_of_tag(&Self::tag(sub))
+    }
+
+    fn cutoff_of_tag(&self, tag: &str) -> String {
+        format!("{}{tag}:c", self.prefix)
+    }
+
+    fn layout(&self) -> String {
+        format!("{}layout", self.prefix)
+    }
+
+    /// The global index of the first key layout, which this one replaces.
+    fn old_index(&self) -> String {
+        format!("{}families", self.prefix)
+    }
+
+    /// A `SCAN MATCH` pattern for keys under the prefix ending in `suffix` (after the tag).
+    fn pattern(&self, suffix: &str) -> String {
+        let mut pattern = String::with_capacity(self.prefix.len() + suffix.len() + 6);
+        for char in self.prefix.chars() {
+            if matches!(char, '*' | '?' | '[' | ']' | '\\') {
+                pattern.push('\\');
+            }
+            pattern.push(char);
+        }
+        pattern.push_str("{s*}");
+        pattern.push_str(suffix);
+        pattern
+    }
+
+    /// The hash tag of a key found by `SCAN`, if it is one of ours.
+    fn tag_of<'k>(&self, key: &'k str) -> Option<&'k str> {
+        let rest = key.strip_prefix(self.prefix.as_str())?;
+        let end = rest.find('}')?;
+        rest.starts_with("{s").then(|| &rest[..=end])
+    }
+}
+
+/// One family hash as read with `HGETALL`.
+struct FamilyHash {
+    fields: HashMap<String, String>,
+}
+
+/// One token field of a family hash: `state|iat|exp|access exp|when|hex successor`.
+struct TokenFields {
+    state: State<String>,
+    expires_at: Timestamp,
+    access_expires_at: Timestamp,
+}
+
+fn parse_time(text: &str) -> Option<Timestamp> {
+    text.parse().ok()
+}
+
+impl TokenFields {
+    fn parse(value: &str) -> Option<TokenFields> {
+        let mut parts = value.split('|');
+        let state = parts.next()?;
+        let _issued_at = parse_time(parts.next()?)?;
+        let expires_at = parse_time(parts.next()?)?;
+        let access_expires_at = parse_time(parts.next()?)?;
+        let at = parts.next()?;
+        let successor = parts.next()?;
+        if parts.next().is_some() {
+            return None;
+        }
+        let state = match state {
+            "A" => State::Active,
+            "R" => State::Rotated {
+                at: parse_time(at)?,
+                successor: successor.to_owned(),
+            },
+            "X" => State::Revoked {
+                at: parse_time(at)?,
+            },
+            _ => return None,
+        };
+        Some(TokenFields {
+            state,
+            expires_at,
+            access_expires_at,
+        })
+    }
+
+    fn matters(&self, now: Timestamp) -> bool {
+        model::matters(
+            model::keep_until(self.expires_at, self.access_expires_at),
+            now,
+        )
+    }
+}
+
+impl FamilyHash {
+    fn text(&self, field: &str) -> Option<&str> {
+        self.fields.get(field).map(String::as_str)
+    }
+
+    fn time(&self, field: &str) -> Result<Option<Timestamp>, &'static str> {
+        match self.text(field) {
+            None => Ok(None),
+            Some(text) => parse_time(text)
+                .map(Some)
+                .ok_or("a session time is not a number"),
         }
     }
 
-    fn set_read_timeout(&self, timeout: Option<Duration>) -> Result<(), RedisError> {
-        match self {
-            Connection::Capped(connection) => connection.set_read_timeout(timeout),
-            Connection::Plain(connection) => connection.set_read_timeout(timeout),
+    /// The family as `sessions --include-revoked` lists it, if it is revoked and still
+    /// remembered at `now` (and of `sub`, if given).
+    fn revoked(
+        &self,
+        sub: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Option<RevokedSession>, &'static str> {
+        let (Some(owner), Some(family)) = (self.text("s"), self.text("f")) else {
+            return Ok(None);
+        };
+        if sub.is_some_and(|sub| sub != owner) {
+            return Ok(None);
         }
+        if !self
+            .time("x")?
+            .is_some_and(|until| model::matters(until, now))
+        {
+            return Ok(None);
+        }
+        let mut expires_at = None;
+        for (field, value) in &self.fields {
+            if field.starts_with("j:") {
+                let token = TokenFields::parse(value).ok_or("a token record is malformed")?;
+                expires_at = expires_at.max(Some(token.expires_at));
+            }
+        }
+        let Some(expires_at) = expires_at else {
+            return Ok(None);
+        };
+        Ok(Some(RevokedSession {
+            session: SessionSummary {
+                sub: owner.to_owned(),
+                family: family.to_owned(),
+                label: self.text("l").map(str::to_owned),
+                started_at: self.time("b")?.ok_or("a session has no start")?,
+                expires_at,
+                last_rotated_at: self.time("r")?,
+            },
+            revoked_at: self.time("xt")?,
+            reason: self
+                .text("xr")
+                .and_then(RevokeReason::parse)
+                .unwrap_or(RevokeReason::Unknown),
+        }))
     }
 
-    fn set_write_timeout(&self, timeout: Option<Duration>) -> Result<(), RedisError> {
-        match self {
-            Connection::Capped(connection) => connection.set_write_timeout(timeout),
-            Connection::Plain(connection) => connection.set_write_timeout(timeout),
+    /// The family as `sessions` lists it, if it is live at `now` (and of `sub`, if given).
+    fn summary(
+        &self,
+        sub: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Option<SessionSummary>, &'static str> {
+        let (Some(owner), Some(family), Some(current)) =
+            (self.text("s"), self.text("f"), self.text("c"))
+        else {
+            return Ok(None);
+        };
+        if sub.is_some_and(|sub| sub != owner) {
+            return Ok(None);
         }
+        let Some(token) = self.text(&format!("j:{current}")) else {
+            return Ok(None);
+        };
+        let token = TokenFields::parse(token).ok_or("a token record is malformed")?;
+        if !model::is_live_active(&token.state, token.expires_at, now) {
+            return Ok(None);
+        }
+        Ok(Some(SessionSummary {
+            sub: owner.to_owned(),
+            family: family.to_owned(),
+            label: self.text("l").map(str::to_owned),
+            started_at: self.time("b")?.ok_or("a session has no start")?,
+            expires_at: token.expires_at,
+            last_rotated_at: self.time("r")?,
+        }))
     }
 }
 
 /// The Redis backend of [`Store`].
 pub struct RedisStore {
-    client: Client,
+    target: Target,
     /// `None` after an I/O failure or a timeout, when a reply may still be in flight; the next
     /// call connects again.
-    connection: Option<Connection>,
+    connection: Option<Conn>,
     /// The URL without its password, for messages.
     url: String,
     /// Strings that must never appear in a message: the password as typed and as decoded.
     secrets: Vec<String>,
-    prefix: String,
+    keys: Keys,
     timeout: Duration,
-    /// The database number of the URL, selected by `open_connection` rather than during the
-    /// handshake, where its reply would wait a whole timeout of its own.
-    db: i64,
     scripts: Scripts,
+    /// Whether writing may go ahead on a server that evicts keys (`--store-allow-eviction`).
+    allow_eviction: bool,
+    /// Whether this process has checked the eviction policy already.
+    eviction_checked: bool,
+    /// The reuse grace window, in seconds ([`Store::set_reuse_grace`]).
+    reuse_grace: Timestamp,
 }
 
 impl std::fmt::Debug for RedisStore {
@@ -135,92 +336,147 @@ impl std::fmt::Debug for RedisStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RedisStore")
             .field("url", &self.url)
-            .field("prefix", &self.prefix)
+            .field("prefix", &self.keys.prefix)
             .field("timeout", &self.timeout)
             .field("connected", &self.connection.is_some())
             .finish_non_exhaustive()
     }
 }
 
+/// Whether a failed command leaves the connection unusable: a reply may still be on its way.
+fn is_broken(err: &RedisError) -> bool {
+    err.is_io_error()
+        || err.is_timeout()
+        || err.is_connection_dropped()
+        || err.is_unrecoverable_error()
+}
+
+/// An `EVALSHA` of `script`, for a pipeline (the scripts are loaded first).
+fn evalsha(script: &Script, keys: &[String], args: &[String]) -> Cmd {
+    let mut command = cmd("EVALSHA");
+    command
+        .arg(script.get_hash())
+        .arg(keys.len())
+        .arg(keys)
+        .arg(args);
+    command
+}
+
 impl RedisStore {
     /// Connects to `url` (`redis://[user:password@]host:port/db`, `rediss://…`,
-    /// `redis+unix:///path?db=N&user=U&pass=P` or `unix:///path`). Connecting and every command are
-    /// bounded by `options.timeout`.
+    /// `redis+unix:///path?db=N&user=U&pass=P`, `unix:///path`, or a cluster:
+    /// `redis+cluster://[user:password@]host:port[,host:port]...`, `rediss+cluster://…`).
+    /// Connecting and every command are bounded by `options.timeout`.
     pub fn connect(url: &str, options: &OpenOptions) -> Result<Self, StoreError> {
         let redacted = redact_url(url);
         let mut secrets = url_secrets(url);
-        if url.starts_with("rediss://") {
+        if url.starts_with("rediss") {
             // rustls needs a process-wide crypto provider; another part of the program may have
             // installed one already, which is fine.
             let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
         }
-        let invalid = |err: RedisError| StoreError::Server {
+        let timeout = options.timeout.max(Duration::from_millis(1));
+        let (target, password) = Target::parse(url, timeout).map_err(|err| StoreError::Server {
             url: redacted.clone(),
             message: scrub(&format!("invalid Redis URL: {err}"), &secrets),
-        };
-        let info = url.into_connection_info().map_err(invalid)?;
-        // The handshake waits for each of its replies for the whole timeout, so a stalled server
-        // held `--store-timeout 1s` for 3 s. It is cut to AUTH: no CLIENT SETINFO (it only names
-        // the client library in CLIENT LIST), and SELECT is sent by `open_connection`.
-        let db = info.redis_settings().db();
-        let settings = info
-            .redis_settings()
-            .clone()
-            .set_skip_set_lib_name()
-            .set_db(0);
-        let client = Client::open(info.set_redis_settings(settings)).map_err(invalid)?;
-        if let Some(password) = client.get_connection_info().redis_settings().password() {
-            secrets.push(password.to_owned());
-        }
+        })?;
+        secrets.extend(password);
         let mut store = RedisStore {
-            client,
+            target,
             connection: None,
             url: redacted,
             secrets,
-            prefix: options.prefix.clone(),
-            timeout: options.timeout,
-            db,
+            keys: Keys {
+                prefix: options.prefix.clone(),
+            },
+            timeout,
             scripts: Scripts::new(),
+            allow_eviction: options.allow_eviction,
+            eviction_checked: false,
+            reuse_grace: 0,
         };
-        // Fail now, not at the first command, if the server is down or refuses the credentials.
-        store.run("connect", |con, _| cmd("PING").query::<String>(con))?;
+        // Fail now, not at the first command, if the server is down, refuses the credentials or
+        // holds another key layout.
+        store.check_layout()?;
         Ok(store)
     }
 
-    /// A new connection whose first command gets what the handshake (connect, AUTH, SELECT) left
-    /// of the timeout, so that connecting and the first reply together take at most about the
-    /// timeout; `run` gives later commands the whole timeout again.
-    fn open_connection(&self) -> Result<Connection, RedisError> {
-        let info = self.client.get_connection_info();
-        if let Some(connection) = CappedConnection::connect(info, self.full_timeout())? {
-            let mut connection = Connection::Capped(connection);
-            if self.db != 0 {
-                cmd("SELECT").arg(self.db).query::<()>(connection.like())?;
+    /// Refuses keys of another layout under the prefix, and marks an empty prefix as layout 2.
+    fn check_layout(&mut self) -> Result<(), StoreError> {
+        let key = self.keys.layout();
+        let found: Option<String> =
+            self.run("connect", |con, _| cmd("GET").arg(&key).query(con.like()))?;
+        match found.as_deref() {
+            Some(LAYOUT) => Ok(()),
+            Some(other) => Err(self.refusal(format!(
+                "the keys under prefix {:?} have key layout {other:?}; this jwtctl reads layout \
+                 {LAYOUT} and left them unchanged",
+                self.keys.prefix
+            ))),
+            None => {
+                let old = self.keys.old_index();
+                let old_exists: bool = self.run("connect", |con, _| {
+                    cmd("EXISTS").arg(&old).query(con.like())
+                })?;
+                if old_exists {
+                    return Err(self.refusal(format!(
+                        "the keys under prefix {:?} were written by an older jwtctl (key layout \
+                         1), which this one does not read; they were left unchanged. Keep using \
+                         the older jwtctl until those sessions expire, or give this one another \
+                         --store-prefix",
+                        self.keys.prefix
+                    )));
+                }
+                self.run("connect", |con, _| {
+                    cmd("SET")
+                        .arg(&key)
+                        .arg(LAYOUT)
+                        .arg("NX")
+                        .query::<Option<String>>(con.like())
+                })?;
+                Ok(())
             }
-            return Ok(connection);
         }
-        let timeout = self.full_timeout();
-        let started = Instant::now();
-        let left = || {
-            Some(
-                timeout
-                    .saturating_sub(started.elapsed())
-                    .max(Duration::from_millis(1)),
-            )
-        };
-        let mut connection = Connection::Plain(self.client.get_connection_with_timeout(timeout)?);
-        connection.set_read_timeout(left())?;
-        connection.set_write_timeout(left())?;
-        if self.db != 0 {
-            cmd("SELECT").arg(self.db).query::<()>(connection.like())?;
-            connection.set_read_timeout(left())?;
-            connection.set_write_timeout(left())?;
-        }
-        Ok(connection)
     }
 
-    fn full_timeout(&self) -> Duration {
-        self.timeout.max(Duration::from_millis(1))
+    fn refusal(&self, message: String) -> StoreError {
+        StoreError::Server {
+            url: self.url.clone(),
+            message,
+        }
+    }
+
+    /// Before the first write: a server that may evict keys can drop a revocation and bring a
+    /// revoked session back, so it is refused unless the user accepted that. A server that does
+    /// not let us read its configuration (managed services) is trusted; the README says that it
+    /// must run with `noeviction`.
+    fn check_eviction(&mut self) -> Result<(), StoreError> {
+        if self.allow_eviction || self.eviction_checked {
+            return Ok(());
+        }
+        let policies = self.run("check the eviction policy", |con, _| {
+            let mut policies = Vec::new();
+            for node in con.primaries()? {
+                let mut command = cmd("CONFIG");
+                command.arg("GET").arg("maxmemory-policy");
+                match con.on::<Vec<String>>(&node, &command) {
+                    Ok(reply) => policies.extend(reply.into_iter().nth(1)),
+                    Err(err) if is_broken(&err) => return Err(err),
+                    // CONFIG refused (renamed, NOPERM, a managed service).
+                    Err(_) => {}
+                }
+            }
+            Ok(policies)
+        })?;
+        if let Some(policy) = policies.iter().find(|policy| *policy != "noeviction") {
+            return Err(self.refusal(format!(
+                "the server's maxmemory-policy is {policy}, which can evict revocation records \
+                 and bring revoked sessions back; set `maxmemory-policy noeviction`, or pass \
+                 --store-allow-eviction to accept that risk"
+            )));
+        }
+        self.eviction_checked = true;
+        Ok(())
     }
 
     /// Runs `op` on the connection, connecting first if needed, and turns a failure into a
@@ -228,43 +484,41 @@ impl RedisStore {
     fn run<T>(
         &mut self,
         action: &str,
-        op: impl FnOnce(&mut dyn ConnectionLike, &Scripts) -> Result<T, RedisError>,
+        op: impl FnOnce(&mut Conn, &Scripts) -> Result<T, RedisError>,
     ) -> Result<T, StoreError> {
+        self.run_raw(op).map_err(|err| self.error(action, &err))
+    }
+
+    fn run_raw<T>(
+        &mut self,
+        op: impl FnOnce(&mut Conn, &Scripts) -> Result<T, RedisError>,
+    ) -> Result<T, Failure> {
         let (mut connection, fresh) = match self.connection.take() {
             Some(connection) => (connection, false),
             None => (
-                self.open_connection()
-                    .map_err(|err| self.error("cannot connect", &err))?,
+                self.target.open(self.timeout).map_err(Failure::Connect)?,
                 true,
             ),
         };
-        let result = op(connection.like(), &self.scripts);
+        let result = op(&mut connection, &self.scripts);
         // After a timeout or a broken pipe a reply may still arrive; never read it as the answer
         // to the next command.
-        let broken = result.as_ref().is_err_and(|err| {
-            err.is_io_error()
-                || err.is_timeout()
-                || err.is_connection_dropped()
-                || err.is_unrecoverable_error()
-        });
-        if !broken {
+        if !result.as_ref().is_err_and(is_broken) {
             // A kept connection gets the whole timeout back (its first command had what the
             // handshake left). If that fails, the connection is dropped, not the answer: a
             // rotation that happened must be reported as one.
-            let timeout = Some(self.full_timeout());
-            let restored = !fresh
-                || connection
-                    .set_read_timeout(timeout)
-                    .and_then(|()| connection.set_write_timeout(timeout))
-                    .is_ok();
-            if restored {
+            if !fresh || connection.restore_timeout(self.timeout).is_ok() {
                 self.connection = Some(connection);
             }
         }
-        result.map_err(|err| self.error(action, &err))
+        result.map_err(Failure::Command)
     }
 
-    fn error(&self, action: &str, err: &RedisError) -> StoreError {
+    fn error(&self, action: &str, failure: &Failure) -> StoreError {
+        let (action, err) = match failure {
+            Failure::Connect(err) => ("cannot connect", err),
+            Failure::Command(err) => (action, err),
+        };
         let detail = if err.is_timeout() {
             format!("timed out after {} ms ({err})", self.timeout.as_millis())
         } else {
@@ -289,29 +543,181 @@ impl RedisStore {
         }
     }
 
-    fn key(&self, kind: &str, value: &str) -> String {
-        format!("{}{kind}:{}", self.prefix, hex::encode(value))
+    /// The arguments every script starts with.
+    fn base_args(now: Timestamp) -> Vec<String> {
+        vec![now.to_string(), MAX_TTL_SECONDS.to_string()]
     }
 
-    /// The arguments every script starts with.
-    fn base_args(&self, now: Timestamp) -> Vec<String> {
-        vec![
-            self.prefix.clone(),
-            MAX_TTL_SECONDS.to_string(),
-            now.to_string(),
-        ]
+    /// Loads every script on every node, so pipelines can send `EVALSHA` without a `NOSCRIPT`
+    /// round trip.
+    fn load_scripts(con: &mut Conn, scripts: &Scripts) -> Result<(), RedisError> {
+        for script in [
+            &scripts.insert,
+            &scripts.rotate,
+            &scripts.revoke,
+            &scripts.prune,
+        ] {
+            script.load(con.like())?;
+        }
+        Ok(())
+    }
+
+    /// Every key matching `pattern` on every primary, handed to `batch` a `SCAN` step at a
+    /// time (each key once, though `SCAN` may return one twice).
+    fn scan(
+        &mut self,
+        action: &str,
+        pattern: &str,
+        mut batch: impl FnMut(&mut Conn, &Scripts, Vec<String>) -> Result<(), RedisError>,
+    ) -> Result<(), StoreError> {
+        self.run(action, |con, scripts| {
+            let mut seen = HashSet::new();
+            for node in con.primaries()? {
+                let mut cursor = 0;
+                loop {
+                    let (next, keys) = con.scan_step(&node, cursor, pattern, SCAN_COUNT)?;
+                    let fresh: Vec<String> = keys
+                        .into_iter()
+                        .filter(|key| seen.insert(key.clone()))
+                        .collect();
+                    if !fresh.is_empty() {
+                        batch(con, scripts, fresh)?;
+                    }
+                    if next == 0 {
+                        break;
+                    }
+                    cursor = next;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Groups keys by their hash tag, in chunks a script may take at once.
+    fn by_tag(&self, keys: Vec<String>) -> Vec<(String, Vec<String>)> {
+        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for key in keys {
+            let Some(tag) = self.keys.tag_of(&key).map(str::to_owned) else {
+                continue;
+            };
+            let slot = match index.get(&tag) {
+                Some(&slot)
+                    if groups
+                        .get(slot)
+                        .is_some_and(|(_, keys)| keys.len() < FAMILIES_PER_SCRIPT) =>
+                {
+                    slot
+                }
+                _ => {
+                    groups.push((tag.clone(), Vec::new()));
+                    index.insert(tag, groups.len() - 1);
+                    groups.len() - 1
+                }
+            };
+            if let Some((_, keys)) = groups.get_mut(slot) {
+                keys.push(key);
+            }
+        }
+        groups
+    }
+
+    /// Every family hash of `sub`, or of every subject.
+    fn family_hashes(&mut self, sub: Option<&str>) -> Result<Vec<FamilyHash>, StoreError> {
+        let mut hashes: Vec<HashMap<String, String>> = Vec::new();
+        match sub {
+            Some(sub) => {
+                let set = self.keys.families_of(sub);
+                let members: Vec<String> = self.run("list sessions", |con, _| {
+                    cmd("SMEMBERS").arg(&set).query(con.like())
+                })?;
+                let tag = Keys::tag(sub);
+                for chunk in members.chunks(SCAN_COUNT) {
+                    let reads: Vec<Cmd> = chunk
+                        .iter()
+                        .map(|hex_family| {
+                            let mut command = cmd("HGETALL");
+                            command.arg(self.keys.family_hex(&tag, hex_family));
+                            command
+                        })
+                        .collect();
+                    let replies: Vec<HashMap<String, String>> =
+                        self.run("list sessions", |con, _| con.pipeline(&reads))?;
+                    hashes.extend(replies);
+                }
+            }
+            None => {
+                let pattern = self.keys.pattern(":f:*");
+                self.scan("list sessions", &pattern, |con, _, keys| {
+                    let reads: Vec<Cmd> = keys
+                        .iter()
+                        .map(|key| {
+                            let mut command = cmd("HGETALL");
+                            command.arg(key);
+                            command
+                        })
+                        .collect();
+                    hashes.extend(con.pipeline::<HashMap<String, String>>(&reads)?);
+                    Ok(())
+                })?;
+            }
+        }
+        Ok(hashes
+            .into_iter()
+            .map(|fields| FamilyHash { fields })
+            .collect())
+    }
+
+    /// Revokes the families at `keys` (all of one subject, whose cut-off key is `cutoff`) in
+    /// chunks; with `cut`, the last chunk records the cut-off. Returns how many were live.
+    fn revoke_keys(
+        &mut self,
+        cutoff: &str,
+        keys: &[String],
+        reason: &str,
+        cut: bool,
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        let mut live = 0;
+        let mut keep = now.to_string();
+        let chunks: Vec<&[String]> = if keys.is_empty() {
+            vec![&[]]
+        } else {
+            keys.chunks(FAMILIES_PER_SCRIPT).collect()
+        };
+        let last = chunks.len().saturating_sub(1);
+        for (index, chunk) in chunks.into_iter().enumerate() {
+            let mut call_keys = vec![cutoff.to_owned()];
+            call_keys.extend_from_slice(chunk);
+            let mut args = Self::base_args(now);
+            args.extend([
+                reason.to_owned(),
+                if cut && index == last { "1" } else { "0" }.to_owned(),
+                now.saturating_add(MIN_CUTOFF_RETENTION).to_string(),
+                keep.clone(),
+            ]);
+            let (count, latest): (u64, String) = self.run("revoke", |con, scripts| {
+                scripts.revoke.key(&call_keys).arg(&args).invoke(con.like())
+            })?;
+            live += count;
+            keep = latest;
+        }
+        Ok(live)
     }
 }
 
-/// Appends a token's eleven fields in the order the scripts' `token_at` reads them: jti, sub,
-/// family, the hex encodings of those three (for key names), iat, exp, access exp, has label
-/// (`1`/`0`), label.
+/// Why a call failed: connecting, or the command itself.
+enum Failure {
+    Connect(RedisError),
+    Command(RedisError),
+}
+
+/// Appends a token's values in the order the scripts' `token_at` reads them: hex jti, sub,
+/// family, hex family, iat, exp, access exp, has label (`1`/`0`), label.
 fn push_token(args: &mut Vec<String>, token: &NewToken) {
-    args.push(token.jti.clone());
+    args.push(hex::encode(&token.jti));
     args.push(token.sub.clone());
     args.push(token.family.clone());
-    args.push(hex::encode(&token.jti));
-    args.push(hex::encode(&token.sub));
     args.push(hex::encode(&token.family));
     args.push(token.issued_at.to_string());
     args.push(token.expires_at.to_string());
@@ -328,25 +734,105 @@ fn push_token(args: &mut Vec<String>, token: &NewToken) {
     }
 }
 
-fn flag(value: Option<&str>) -> (&'static str, &str) {
-    match value {
-        Some(value) => ("1", value),
-        None => ("0", ""),
-    }
-}
-
 impl Store for RedisStore {
+    fn set_reuse_grace(&mut self, grace: Timestamp) {
+        self.reuse_grace = grace.clamp(0, MAX_REUSE_GRACE);
+    }
+
     fn insert(&mut self, tokens: &[NewToken], now: Timestamp) -> Result<(), StoreError> {
         if tokens.is_empty() {
             return Ok(());
         }
-        let mut args = self.base_args(now);
+        let mut jtis = HashSet::new();
+        let mut families = HashSet::new();
         for token in tokens {
-            push_token(&mut args, token);
+            if !jtis.insert(token.jti.as_str()) {
+                return Err(self.refusal(
+                    "insert: a token of this batch is already recorded; nothing was written"
+                        .to_owned(),
+                ));
+            }
+            if !families.insert(token.family.as_str()) {
+                return Err(self.refusal(
+                    "insert: a session family of this batch already exists; nothing was written"
+                        .to_owned(),
+                ));
+            }
         }
-        self.run("insert", |con, scripts| {
-            scripts.insert.arg(&args).invoke::<i64>(con)
-        })?;
+        self.check_eviction()?;
+        // One step per subject; with several subjects, every family is checked first, so a
+        // refusal writes nothing.
+        let mut groups: Vec<(&str, Vec<&NewToken>)> = Vec::new();
+        let mut open_group: HashMap<&str, usize> = HashMap::new();
+        for token in tokens {
+            let sub = token.sub.as_str();
+            match open_group.get(sub).and_then(|&index| groups.get_mut(index)) {
+                Some((_, group)) if group.len() < FAMILIES_PER_SCRIPT => group.push(token),
+                _ => {
+                    open_group.insert(sub, groups.len());
+                    groups.push((sub, vec![token]));
+                }
+            }
+        }
+        if groups.len() > 1 {
+            let checks: Vec<Cmd> = tokens
+                .iter()
+                .map(|token| {
+                    let mut command = cmd("HMGET");
+                    command
+                        .arg(self.keys.family(&token.sub, &token.family))
+                        .arg("k")
+                        .arg("x");
+                    command
+                })
+                .collect();
+            let found: Vec<(Option<String>, Option<String>)> =
+                self.run("insert", |con, _| con.pipeline(&checks))?;
+            let live = |time: &Option<String>| {
+                time.as_deref()
+                    .and_then(parse_time)
+                    .is_some_and(|time| model::matters(time, now))
+            };
+            if found
+                .iter()
+                .any(|(keep, revoked)| live(keep) || live(revoked))
+            {
+                return Err(self.refusal(
+                    "insert: a session family of this batch already exists; nothing was written"
+                        .to_owned(),
+                ));
+            }
+        }
+        let mut calls: Vec<(Vec<String>, Vec<String>)> = Vec::with_capacity(groups.len());
+        for (sub, group) in &groups {
+            let mut keys = vec![self.keys.families_of(sub)];
+            let mut args = Self::base_args(now);
+            for token in group {
+                keys.push(self.keys.family(sub, &token.family));
+                push_token(&mut args, token);
+            }
+            calls.push((keys, args));
+        }
+        match calls.as_slice() {
+            [(keys, args)] => {
+                self.run("insert", |con, scripts| {
+                    scripts.insert.key(keys).arg(args).invoke::<i64>(con.like())
+                })?;
+            }
+            // Many subjects (`issue --batch`): their steps in one pipeline.
+            _ => {
+                let commands: Vec<Cmd> = calls
+                    .iter()
+                    .map(|(keys, args)| evalsha(&self.scripts.insert, keys, args))
+                    .collect();
+                for chunk in commands.chunks(SCAN_COUNT) {
+                    self.run("insert", |con, scripts| {
+                        Self::load_scripts(con, scripts)?;
+                        con.pipeline::<i64>(chunk)
+                    })?;
+                }
+            }
+        }
         Ok(())
     }
 
@@ -358,26 +844,44 @@ impl Store for RedisStore {
         successor: &NewToken,
         now: Timestamp,
     ) -> Result<RotateOutcome, StoreError> {
-        let mut args = self.base_args(now);
-        args.extend([
-            jti.to_owned(),
-            sub.to_owned(),
-            family.to_owned(),
-            hex::encode(jti),
-            hex::encode(sub),
-            hex::encode(family),
-        ]);
+        self.check_eviction()?;
+        let keys = [self.keys.family(sub, family), self.keys.families_of(sub)];
+        let mut args = Self::base_args(now);
+        args.extend([hex::encode(jti), sub.to_owned(), family.to_owned()]);
         push_token(&mut args, successor);
-        let outcome = self.run("rotate", |con, scripts| {
-            scripts.rotate.arg(&args).invoke::<String>(con)
-        })?;
-        match outcome.as_str() {
-            "rotated" => Ok(RotateOutcome::Rotated),
-            "reuse" => Ok(RotateOutcome::ReuseDetected {
+        args.push(self.reuse_grace.to_string());
+        let call = |store: &mut Self| {
+            store.run_raw(|con, scripts| {
+                scripts
+                    .rotate
+                    .key(&keys)
+                    .arg(&args)
+                    .invoke::<Vec<String>>(con.like())
+            })
+        };
+        // A lost reply (a timeout after the server rotated) is retried once with the same
+        // successor, which the script answers `rotated` again rather than taking for reuse.
+        let outcome = match call(self) {
+            Err(Failure::Command(err)) if is_broken(&err) => call(self),
+            other => other,
+        }
+        .map_err(|err| self.error("rotate", &err))?;
+        match outcome.as_slice() {
+            [word] if word == "rotated" => Ok(RotateOutcome::Rotated),
+            [word] if word == "reuse" => Ok(RotateOutcome::ReuseDetected {
                 family: family.to_owned(),
             }),
-            "revoked" => Ok(RotateOutcome::Revoked),
-            "unknown" => Ok(RotateOutcome::Unknown),
+            [word] if word == "revoked" => Ok(RotateOutcome::Revoked),
+            [word] if word == "unknown" => Ok(RotateOutcome::Unknown),
+            [word, hex_jti, expires] if word == "reissued" => {
+                let jti = hex::decode(hex_jti)
+                    .ok()
+                    .and_then(|bytes| String::from_utf8(bytes).ok())
+                    .ok_or_else(|| self.corrupt("a successor jti is not hex"))?;
+                let expires_at = parse_time(expires)
+                    .ok_or_else(|| self.corrupt("a token expiry is not a number"))?;
+                Ok(RotateOutcome::Reissued { jti, expires_at })
+            }
             _ => Err(self.corrupt("unexpected rotate outcome")),
         }
     }
@@ -389,69 +893,135 @@ impl Store for RedisStore {
         family: &str,
         now: Timestamp,
     ) -> Result<LookupOutcome, StoreError> {
-        let key = self.key("tok", jti);
-        let fields: Vec<Option<String>> = self.run("lookup", |con, _| {
-            cmd("HMGET")
-                .arg(&key)
-                .arg(&["s", "f", "st", "e", "a"])
-                .query(con)
-        })?;
-        let [
-            Some(record_sub),
-            Some(record_family),
-            Some(state),
-            Some(expires),
-            Some(access_expires),
-        ] = <[Option<String>; 5]>::try_from(fields).unwrap_or_default()
-        else {
+        let key = self.keys.family(sub, family);
+        let field = format!("j:{}", hex::encode(jti));
+        let fields: (Option<String>, Option<String>, Option<String>) =
+            self.run("lookup", |con, _| {
+                cmd("HMGET")
+                    .arg(&key)
+                    .arg("s")
+                    .arg("f")
+                    .arg(&field)
+                    .query(con.like())
+            })?;
+        let (Some(record_sub), Some(record_family), Some(token)) = fields else {
             return Ok(LookupOutcome::Unknown);
         };
         if record_sub != sub || record_family != family {
             return Ok(LookupOutcome::Unknown);
         }
-        let time = |text: &str| -> Result<Timestamp, StoreError> {
-            text.parse()
-                .map_err(|_| self.corrupt("a token expiry is not a number"))
-        };
+        let token = TokenFields::parse(&token)
+            .ok_or_else(|| self.corrupt("a token record is malformed"))?;
         // Dead once both its tokens expired, even if Redis has not dropped it yet.
-        if time(&expires)?.max(time(&access_expires)?) <= now {
+        if !token.matters(now) {
             return Ok(LookupOutcome::Unknown);
         }
+        Ok(token.state.lookup())
+    }
+
+    fn renew_access(
+        &mut self,
+        jti: &str,
+        sub: &str,
+        family: &str,
+        access_expires_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<LookupOutcome, StoreError> {
+        self.check_eviction()?;
+        let keys = [self.keys.family(sub, family), self.keys.families_of(sub)];
+        let mut args = Self::base_args(now);
+        args.extend([
+            hex::encode(jti),
+            sub.to_owned(),
+            family.to_owned(),
+            access_expires_at.to_string(),
+        ]);
+        let state: String = self.run("renew", |con, scripts| {
+            scripts.renew.key(&keys).arg(&args).invoke(con.like())
+        })?;
         match state.as_str() {
             "A" => Ok(LookupOutcome::Active),
             "R" => Ok(LookupOutcome::Rotated),
             "X" => Ok(LookupOutcome::Revoked),
+            "unknown" => Ok(LookupOutcome::Unknown),
             _ => Err(self.corrupt("a token record has an unknown state")),
         }
     }
 
     fn revoke(&mut self, selector: &RevokeSelector, now: Timestamp) -> Result<u64, StoreError> {
-        let mut args = self.base_args(now);
-        let (mode, value) = match selector {
-            RevokeSelector::User(sub) => ("user", sub.as_str()),
-            RevokeSelector::Family(family) => ("family", family.as_str()),
-            RevokeSelector::FamilyOf { sub, family } => {
-                args.extend([
-                    "family_of".to_owned(),
-                    hex::encode(family),
-                    hex::encode(sub),
-                ]);
-                return self.run("revoke", |con, scripts| {
-                    scripts.revoke.arg(&args).invoke::<u64>(con)
-                });
+        self.check_eviction()?;
+        match selector {
+            RevokeSelector::User(sub) => {
+                let set = self.keys.families_of(sub);
+                let members: Vec<String> = self.run("revoke", |con, _| {
+                    cmd("SMEMBERS").arg(&set).query(con.like())
+                })?;
+                let tag = Keys::tag(sub);
+                let keys: Vec<String> = members
+                    .iter()
+                    .map(|hex_family| self.keys.family_hex(&tag, hex_family))
+                    .collect();
+                let cutoff = self.keys.cutoff(sub);
+                self.revoke_keys(&cutoff, &keys, "user", true, now)
             }
-            RevokeSelector::All => ("all", ""),
-        };
-        args.extend([
-            mode.to_owned(),
-            hex::encode(value),
-            value.to_owned(),
-            now.saturating_add(MIN_CUTOFF_RETENTION).to_string(),
-        ]);
-        let count = self.run("revoke", |con, scripts| {
-            scripts.revoke.arg(&args).invoke::<u64>(con)
-        })?;
-        Ok(count)
+            RevokeSelector::Family(family) => {
+                // The family's subject is not known: find it on every primary.
+                let pattern = self.keys.pattern(&format!(":f:{}", hex::encode(family)));
+                let mut found = Vec::new();
+                self.scan("revoke", &pattern, |_, _, keys| {
+                    found.extend(keys);
+                    Ok(())
+                })?;
+                let mut live = 0;
+                for (tag, keys) in self.by_tag(found) {
+                    let cutoff = self.keys.cutoff_of_tag(&tag);
+                    live += self.revoke_keys(&cutoff, &keys, "family", false, now)?;
+                }
+                Ok(live)
+            }
+            RevokeSelector::FamilyOf { sub, family } => {
+                // Under its subject's keys, a family is only ever the one recorded for it.
+                let keys = [self.keys.family(sub, family)];
+                let cutoff = self.keys.cutoff(sub);
+                self.revoke_keys(&cutoff, &keys, "family", false, now)
+            }
+            RevokeSelector::All => {
+                let pattern = self.keys.pattern(":f:*");
+                let mut found = Vec::new();
+                self.scan("revoke", &pattern, |_, _, keys| {
+                    found.push(keys);
+                    Ok(())
+                })?;
+                let mut live = 0;
+                let args = {
+                    let mut args = Self::base_args(now);
+                    args.extend([
+                        "all".to_owned(),
+                        "0".to_owned(),
+                        now.to_string(),
+                        now.to_string(),
+                    ]);
+                    args
+                };
+                for batch in found {
+                    let groups = self.by_tag(batch);
+                    let calls: Vec<Cmd> = groups
+                        .iter()
+                        .map(|(tag, keys)| {
+                            let mut call_keys = vec![self.keys.cutoff_of_tag(tag)];
+                            call_keys.extend_from_slice(keys);
+                            evalsha(&self.scripts.revoke, &call_keys, &args)
+                        })
+                        .collect();
+                    let replies: Vec<(u64, String)> = self.run("revoke", |con, scripts| {
+                        Self::load_scripts(con, scripts)?;
+                        con.pipeline(&calls)
+                    })?;
+                    live += replies.iter().map(|(count, _)| count).sum::<u64>();
+                }
+                Ok(live)
+            }
+        }
     }
 
     fn check_access(
@@ -471,6 +1041,9 @@ impl Store for RedisStore {
             .ok_or_else(|| self.corrupt("an empty check-access reply"))
     }
 
+    /// One pipeline for all the queries: the family's revocation and keep-until, and the
+    /// subject's cut-off. A token without `sub` is looked up under the empty subject, which is
+    /// where a session issued without one was recorded.
     fn check_access_many(
         &mut self,
         queries: &[AccessQuery<'_>],
@@ -479,43 +1052,67 @@ impl Store for RedisStore {
         if queries.is_empty() {
             return Ok(Vec::new());
         }
-        let mut args = self.base_args(now);
+        let mut commands = Vec::with_capacity(queries.len() * 2);
         for query in queries {
-            let (has_family, family) = flag(query.family);
-            let (has_sub, sub) = flag(query.sub);
-            args.extend([
-                has_family.to_owned(),
-                hex::encode(family),
-                has_sub.to_owned(),
-                hex::encode(sub),
-                query.issued_at.to_string(),
-            ]);
+            let sub = query.sub.unwrap_or_default();
+            let mut family = cmd("HMGET");
+            match query.family {
+                Some(name) => family.arg(self.keys.family(sub, name)),
+                // Nothing to ask: a key that holds no family (the cut-off hash has no `x`).
+                None => family.arg(self.keys.cutoff(sub)),
+            };
+            family.arg("x").arg("k");
+            commands.push(family);
+            let mut cutoff = cmd("HMGET");
+            cutoff.arg(self.keys.cutoff(sub)).arg("at").arg("k");
+            commands.push(cutoff);
         }
-        let reply = self.run("check access", |con, scripts| {
-            scripts.check_access.arg(&args).invoke::<Vec<String>>(con)
-        })?;
-        if reply.len() != 2 * queries.len() {
+        let replies: Vec<(Option<String>, Option<String>)> =
+            self.run("check access", |con, _| con.pipeline(&commands))?;
+        if replies.len() != commands.len() {
             return Err(self.corrupt("a check-access reply of the wrong length"));
         }
-        reply
-            .chunks_exact(2)
-            .zip(queries)
-            .map(
-                |(answer, query)| match (answer[0].as_str(), answer[1].as_str()) {
-                    ("allowed", _) => Ok(AccessOutcome::Allowed),
-                    ("family", _) => Ok(AccessOutcome::FamilyRevoked {
-                        family: query.family.unwrap_or_default().to_owned(),
-                    }),
-                    ("cut", at) => Ok(AccessOutcome::UserCutOff {
-                        sub: query.sub.unwrap_or_default().to_owned(),
-                        at: at
-                            .parse()
-                            .map_err(|_| self.corrupt("a cut-off time is not a number"))?,
-                    }),
-                    _ => Err(self.corrupt("unexpected check-access reply")),
-                },
-            )
-            .collect()
+        let time = |text: &Option<String>| -> Result<Option<Timestamp>, StoreError> {
+            match text {
+                None => Ok(None),
+                Some(text) => parse_time(text)
+                    .map(Some)
+                    .ok_or_else(|| self.corrupt("a stored time is not a number")),
+            }
+        };
+        let mut out = Vec::with_capacity(queries.len());
+        for (query, pair) in queries.iter().zip(replies.chunks_exact(2)) {
+            let [(revoked, keep), (at, until)] = pair else {
+                return Err(self.corrupt("a check-access reply of the wrong length"));
+            };
+            let family = match query.family {
+                Some(name) => {
+                    let known = if time(revoked)?.is_some_and(|until| model::matters(until, now)) {
+                        FamilyRecord::Revoked
+                    } else if time(keep)?.is_some_and(|keep| model::matters(keep, now)) {
+                        // A family is only ever revoked whole, and then remembered as long as
+                        // its longest record: a family that still matters and is not revoked
+                        // has a record that is not revoked.
+                        FamilyRecord::Unrevoked
+                    } else {
+                        FamilyRecord::Unknown
+                    };
+                    Some((name, known))
+                }
+                None => None,
+            };
+            let cutoff = match (time(at)?, time(until)?) {
+                (Some(at), Some(until)) if model::matters(until, now) => Some(Cutoff { at, until }),
+                _ => None,
+            };
+            out.push(model::access_outcome(
+                query.sub,
+                family,
+                cutoff,
+                query.issued_at,
+            ));
+        }
+        Ok(out)
     }
 
     fn sessions(
@@ -523,53 +1120,147 @@ impl Store for RedisStore {
         sub: Option<&str>,
         now: Timestamp,
     ) -> Result<Vec<SessionSummary>, StoreError> {
-        let mut args = self.base_args(now);
-        let (has_sub, sub_value) = flag(sub);
-        args.extend([
-            has_sub.to_owned(),
-            hex::encode(sub_value),
-            sub_value.to_owned(),
-        ]);
-        let reply = self.run("list sessions", |con, scripts| {
-            scripts.sessions.arg(&args).invoke::<Vec<String>>(con)
-        })?;
-        let not_a_number = || self.corrupt("a session time is not a number");
-        let mut sessions = Vec::with_capacity(reply.len() / 7);
-        for row in reply.chunks(7) {
-            let [sub, family, has_label, label, started, expires, rotated] = row else {
-                return Err(self.corrupt("unexpected sessions reply"));
-            };
-            sessions.push(SessionSummary {
-                sub: sub.clone(),
-                family: family.clone(),
-                label: (has_label == "1").then(|| label.clone()),
-                started_at: started.parse().map_err(|_| not_a_number())?,
-                expires_at: expires.parse().map_err(|_| not_a_number())?,
-                last_rotated_at: if rotated.is_empty() {
-                    None
-                } else {
-                    Some(rotated.parse().map_err(|_| not_a_number())?)
-                },
-            });
+        let hashes = self.family_hashes(sub)?;
+        let mut sessions = Vec::new();
+        for hash in hashes {
+            if let Some(summary) = hash.summary(sub, now).map_err(|what| self.corrupt(what))? {
+                sessions.push(summary);
+            }
         }
         sessions.sort_by(|a, b| (a.started_at, &a.family).cmp(&(b.started_at, &b.family)));
         Ok(sessions)
     }
 
+    fn revoked_sessions(
+        &mut self,
+        sub: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Vec<RevokedSession>, StoreError> {
+        let hashes = self.family_hashes(sub)?;
+        let mut revoked = Vec::new();
+        for hash in hashes {
+            if let Some(session) = hash.revoked(sub, now).map_err(|what| self.corrupt(what))? {
+                revoked.push(session);
+            }
+        }
+        revoked.sort_by(|a, b| {
+            (a.session.started_at, &a.session.family)
+                .cmp(&(b.session.started_at, &b.session.family))
+        });
+        Ok(revoked)
+    }
+
     fn prune(&mut self, now: Timestamp) -> Result<u64, StoreError> {
-        let args = self.base_args(now);
-        self.run("prune", |con, scripts| {
-            scripts.prune.arg(&args).invoke::<u64>(con)
-        })
+        let args = Self::base_args(now);
+        let mut batches = Vec::new();
+        self.scan("prune", &self.keys.pattern(":f:*"), |_, _, keys| {
+            batches.push(keys);
+            Ok(())
+        })?;
+        let mut dropped = 0;
+        for batch in batches {
+            let calls: Vec<Cmd> = self
+                .by_tag(batch)
+                .iter()
+                .map(|(_, keys)| evalsha(&self.scripts.prune, keys, &args))
+                .collect();
+            let counts: Vec<u64> = self.run("prune", |con, scripts| {
+                Self::load_scripts(con, scripts)?;
+                con.pipeline(&calls)
+            })?;
+            dropped += counts.iter().sum::<u64>();
+        }
+        // The subjects' family sets: forget the families Redis has dropped.
+        let prefix = self.keys.prefix.clone();
+        self.scan("prune", &self.keys.pattern(":u"), |con, _, sets| {
+            let reads: Vec<Cmd> = sets
+                .iter()
+                .map(|set| {
+                    let mut command = cmd("SMEMBERS");
+                    command.arg(set);
+                    command
+                })
+                .collect();
+            let members: Vec<Vec<String>> = con.pipeline(&reads)?;
+            let mut checks = Vec::new();
+            let mut pairs = Vec::new();
+            for (set, members) in sets.iter().zip(members) {
+                let Some(tag) = set
+                    .strip_prefix(prefix.as_str())
+                    .and_then(|rest| rest.strip_suffix(":u"))
+                else {
+                    continue;
+                };
+                for member in members {
+                    let mut command = cmd("EXISTS");
+                    command.arg(format!("{prefix}{tag}:f:{member}"));
+                    checks.push(command);
+                    pairs.push((set.clone(), member));
+                }
+            }
+            let exists: Vec<bool> = con.pipeline(&checks)?;
+            let removals: Vec<Cmd> = pairs
+                .into_iter()
+                .zip(exists)
+                .filter(|(_, exists)| !exists)
+                .map(|((set, member), _)| {
+                    let mut command = cmd("SREM");
+                    command.arg(set).arg(member);
+                    command
+                })
+                .collect();
+            con.pipeline::<Value>(&removals)?;
+            Ok(())
+        })?;
+        Ok(dropped)
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn keys() -> Keys {
+        Keys {
+            prefix: "p*:".to_owned(),
+        }
+    }
+
     #[test]
-    fn keys_hex_encode_values() {
-        let prefix = "p:";
-        let key = format!("{prefix}user:{}", hex::encode("a:b{c}*"));
-        assert_eq!(key, "p:user:613a627b637d2a");
+    fn keys_hex_encode_values_inside_one_tag_per_subject() {
+        let keys = keys();
+        let family = keys.family("a:b{c}*", "F");
+        assert_eq!(family, "p*:{s613a627b637d2a}:f:46");
+        assert_eq!(keys.families_of("a:b{c}*"), "p*:{s613a627b637d2a}:u");
+        assert_eq!(
+            keys.cutoff(""),
+            "p*:{s}:c",
+            "an empty subject still has a tag"
+        );
+        assert_eq!(keys.tag_of(&family), Some("{s613a627b637d2a}"));
+        assert_eq!(keys.tag_of("other:{s61}:f:46"), None);
+    }
+
+    #[test]
+    fn scan_patterns_escape_the_prefix() {
+        assert_eq!(keys().pattern(":f:*"), "p\\*:{s*}:f:*");
+    }
+
+    #[test]
+    fn token_fields_parse_each_state_and_refuse_the_rest() {
+        let active = TokenFields::parse("A|1|2|3||").expect("active");
+        assert_eq!(active.state, State::Active);
+        let rotated = TokenFields::parse("R|1|2|3|4|6e").expect("rotated");
+        assert_eq!(
+            rotated.state,
+            State::Rotated {
+                at: 4,
+                successor: "6e".to_owned()
+            }
+        );
+        assert!(TokenFields::parse("X|1|2|3|4|").is_some());
+        for bad in ["", "A|1|2|3|", "Q|1|2|3||", "A|x|2|3||", "A|1|2|3|||"] {
+            assert!(TokenFields::parse(bad).is_none(), "{bad:?}");
+        }
     }
 }

@@ -162,6 +162,18 @@ mod tests {
     }
 
     #[test]
+    fn redact_url_hides_the_password_of_a_cluster_url() {
+        assert_eq!(
+            redact_url("redis+cluster://app:s3cret@10.0.0.1:6379,10.0.0.2:6379"),
+            "redis+cluster://app:***@10.0.0.1:6379,10.0.0.2:6379"
+        );
+        assert_eq!(
+            url_secrets("rediss+cluster://:pw@h:1,h:2"),
+            vec!["pw".to_owned()]
+        );
+    }
+
+    #[test]
     fn redact_url_refuses_what_is_not_a_url() {
         assert_eq!(redact_url("s3cret"), "(unparsable URL)");
         assert_eq!(redact_url(""), "(unparsable URL)");

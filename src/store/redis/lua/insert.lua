@@ -1,32 +1,31 @@
--- ARGV: prefix, max TTL, now, then eleven values per token (see push_token). All or nothing:
--- every check runs before any write. Then drops up to a few index entries of families Redis has
--- already expired.
-local now = ARGV[3]
-local count = (#ARGV - 3) / TOKEN_ARGS
-local tokens, jtis, families = {}, {}, {}
-for i = 0, count - 1 do
-  local t = token_at(4 + i * TOKEN_ARGS)
-  if jtis[t.hj] or live_token(t.hj, now) then
+-- KEYS: the subject's family set, then one family hash per token, in order (all one subject).
+-- ARGV: now, max TTL, then TOKEN_ARGS values per token. All or nothing: every check runs before
+-- any write. Returns how many sessions it recorded.
+local count = (#ARGV - 2) / TOKEN_ARGS
+local families, jtis = {}, {}
+for i = 1, count do
+  local t = token_at(3 + (i - 1) * TOKEN_ARGS)
+  local key = KEYS[i + 1]
+  if jtis[t.hj] then
     return redis.error_reply('JWTCTL a token of this batch is already recorded; nothing was written')
   end
-  if families[t.hf] or live_family(t.hf, now) then
+  if families[key] or live_family(key) then
     return redis.error_reply('JWTCTL a session family of this batch already exists; nothing was written')
   end
-  jtis[t.hj], families[t.hf] = true, true
-  tokens[i + 1] = t
+  jtis[t.hj], families[key] = true, true
 end
-for _, t in ipairs(tokens) do put(t, now, nil) end
--- A few steps of a sweep over the index, so families Redis has expired do not pile up in it
--- between prunes.
-local SWEEP = P .. 'sweep'
-local scan = redis.call('HSCAN', INDEX, redis.call('GET', SWEEP) or '0', 'COUNT', 16)
-local entries = scan[2]
-for i = 1, #entries, 2 do
-  if redis.call('EXISTS', meta_key(entries[i])) == 0 then
-    redis.call('HDEL', INDEX, entries[i])
-    redis.call('SREM', user_key(entries[i + 1]), entries[i])
-  end
+local set = KEYS[1]
+for i = 1, count do
+  local t = token_at(3 + (i - 1) * TOKEN_ARGS)
+  local key = KEYS[i + 1]
+  local keep = later(t.exp, t.aexp)
+  redis.call('DEL', key)
+  redis.call('HSET', key, 's', t.sub, 'f', t.fam, 'b', t.iat, 'k', keep, 'c', t.hj,
+    token_field(t.hj), pack_token({ st = 'A', i = t.iat, e = t.exp, a = t.aexp, t = '', n = '' }))
+  if t.has_label == '1' then redis.call('HSET', key, 'l', t.label) end
+  local seconds = ttl(keep)
+  redis.call('EXPIRE', key, seconds)
+  redis.call('SADD', set, t.hf)
+  extend(set, seconds)
 end
-local left = redis.call('TTL', INDEX)
-if left > 0 then redis.call('SET', SWEEP, scan[1], 'EX', left) end
 return count

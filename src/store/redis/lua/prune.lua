@@ -1,29 +1,24 @@
--- ARGV: prefix, max TTL, now. Deletes the token records that no longer matter at `now` (the ones
--- Redis has not dropped yet because the caller's clock runs ahead of the server's), and the
--- families left without a record. Returns how many records it deleted. Revocation markers and
--- cut-offs past their time are already ignored, and left to Redis to drop.
-local now = ARGV[3]
+-- KEYS: family hashes of one subject. ARGV: now, max TTL. Deletes the tokens that no longer
+-- matter at now (Redis keeps them while the family lives, or while the caller's clock runs ahead
+-- of the server's), and a family left with neither a token nor a revocation to remember. Returns
+-- how many token records it deleted.
 local dropped = 0
-local index = redis.call('HGETALL', INDEX)
-for i = 1, #index, 2 do
-  local hf, hs = index[i], index[i + 1]
-  local f = fam_key(hf)
-  local fam = redis.call('HGET', meta_key(hf), 'f')
-  for _, hj in ipairs(redis.call('SMEMBERS', f)) do
-    local k = tok_key(hj)
-    local r = redis.call('HMGET', k, 'e', 'a', 'f')
-    if not r[1] or r[3] ~= fam then
-      redis.call('SREM', f, hj)
-    elseif not after(later(r[1], r[2]), now) then
-      redis.call('DEL', k)
-      redis.call('SREM', f, hj)
-      dropped = dropped + 1
+for i = 1, #KEYS do
+  local key = KEYS[i]
+  local all = redis.call('HGETALL', key)
+  local dead, left = {}, 0
+  for j = 1, #all, 2 do
+    if string.sub(all[j], 1, 2) == 'j:' then
+      local r = unpack_token(all[j + 1])
+      if r.err then return r end
+      if after(later(r.e, r.a), NOW) then left = left + 1 else dead[#dead + 1] = all[j] end
     end
   end
-  if redis.call('SCARD', f) == 0 then
-    redis.call('DEL', f, meta_key(hf))
-    redis.call('HDEL', INDEX, hf)
-    redis.call('SREM', user_key(hs), hf)
+  for j = 1, #dead, 200 do
+    redis.call('HDEL', key, unpack(dead, j, math.min(j + 199, #dead)))
   end
+  dropped = dropped + #dead
+  local x = redis.call('HGET', key, 'x')
+  if #all > 0 and left == 0 and not (x and after(x, NOW)) then redis.call('DEL', key) end
 end
 return dropped

@@ -1,39 +1,23 @@
--- ARGV: prefix, max TTL, now, mode (`user`, `family`, `all`), hex of the sub or family, the sub,
--- the least cut-off retention (now + MIN_CUTOFF_RETENTION); for mode `family_of`, the hex family
--- and the hex sub it must have been recorded for. Returns how many live families were revoked.
-local now, mode, hv = ARGV[3], ARGV[4], ARGV[5]
-local count = 0
-if mode == 'family' then
-  count = revoke_family(hv, now)
-elseif mode == 'family_of' then
-  if redis.call('SISMEMBER', user_key(ARGV[6]), hv) == 1 then
-    count = revoke_family(hv, now)
-  end
-elseif mode == 'user' then
-  local sub, keep = ARGV[6], ARGV[7]
-  for _, hf in ipairs(redis.call('SMEMBERS', user_key(hv))) do
-    if redis.call('HGET', meta_key(hf), 's') == sub then
-      local live, family_keep = revoke_family(hf, now)
-      count = count + live
-      keep = later(keep, family_keep)
-    end
-  end
-  local c = cut_key(hv)
-  local old = redis.call('HMGET', c, 'at', 'k')
-  local at = now
-  if old[1] then at = later(old[1], now) end
-  if old[2] then keep = later(old[2], keep) end
-  redis.call('HSET', c, 'at', at, 'k', keep)
-  redis.call('EXPIRE', c, ttl(keep, now))
-elseif mode == 'all' then
-  for _, hf in ipairs(redis.call('HKEYS', INDEX)) do
-    if redis.call('EXISTS', meta_key(hf)) == 1 then
-      count = count + revoke_family(hf, now)
-    else
-      redis.call('HDEL', INDEX, hf)
-    end
-  end
-else
-  return redis.error_reply('JWTCTL unknown revoke mode')
+-- KEYS: the subject's cut-off hash, then family hashes of that subject. ARGV: now, max TTL, the
+-- reason (`family`, `user`, `all`), whether to record a cut-off (`1`/`0`), the least cut-off
+-- retention (now + MIN_CUTOFF_RETENTION), the latest keep-until of families revoked by earlier
+-- calls of the same revocation. Returns how many families were live, and the latest keep-until.
+local reason, cut = ARGV[3], ARGV[4]
+local live, keep = 0, ARGV[6]
+for i = 2, #KEYS do
+  local l, k = revoke_family(KEYS[i], reason)
+  if type(l) == 'table' then return l end
+  live = live + l
+  keep = later(keep, k)
 end
-return count
+if cut == '1' then
+  local c = KEYS[1]
+  local old = redis.call('HMGET', c, 'at', 'k')
+  local at = NOW
+  local until_ = later(ARGV[5], keep)
+  if old[1] then at = later(old[1], NOW) end
+  if old[2] then until_ = later(old[2], until_) end
+  redis.call('HSET', c, 'at', at, 'k', until_)
+  redis.call('EXPIRE', c, ttl(until_))
+end
+return { live, keep }
