@@ -5,6 +5,7 @@
 pub mod cache;
 pub mod discovery;
 pub mod http;
+pub mod keys;
 pub mod location;
 
 use std::collections::HashMap;
@@ -42,6 +43,8 @@ pub enum Problem {
     BadJwksUri(UrlError),
     #[error("the server answered 304 Not Modified to a request for a copy it never sent")]
     UnaskedNotModified,
+    #[error("the JWKS holds no signing key jwtctl can use")]
+    NoUsableKey,
 }
 
 /// Every way obtaining a document can fail. [`RemoteError::is_usage`] tells a mistake in what was
