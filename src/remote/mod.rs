@@ -7,6 +7,7 @@ pub mod discovery;
 pub mod http;
 pub mod keys;
 pub mod location;
+pub mod renew;
 
 use std::collections::HashMap;
 use std::io::Read;
