@@ -13,6 +13,9 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+/// The name the server certificate also holds, for a test that reaches it through a proxy.
+pub const PROXIED_HOST: &str = "keys.example.test";
+
 /// How long a connection told to stay silent is held, at most.
 const SILENCE_LIMIT: Duration = Duration::from_secs(30);
 
@@ -104,7 +107,26 @@ impl TestServer {
         Self::spawn(Some(ca.server_config()), Arc::new(handler))
     }
 
+    /// An HTTPS proxy stand-in: it answers a `CONNECT` (recorded like any request) with 200 and
+    /// then serves the tunnelled request itself over TLS with a certificate signed by `ca`.
+    pub fn start_tls_after_connect(
+        ca: &TestCa,
+        handler: impl Fn(&Request) -> Reply + Send + Sync + 'static,
+    ) -> TestServer {
+        let mut server = Self::spawn_with(Some(ca.server_config()), Arc::new(handler), true);
+        server.tls = false;
+        server
+    }
+
     fn spawn(tls: Option<Arc<rustls::ServerConfig>>, handler: Arc<Handler>) -> TestServer {
+        Self::spawn_with(tls, handler, false)
+    }
+
+    fn spawn_with(
+        tls: Option<Arc<rustls::ServerConfig>>,
+        handler: Arc<Handler>,
+        connect_first: bool,
+    ) -> TestServer {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local address");
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -120,7 +142,16 @@ impl TestServer {
                     let Ok(stream) = stream else { continue };
                     let (requests, stop, handler, tls) =
                         (requests.clone(), stop.clone(), handler.clone(), tls.clone());
-                    thread::spawn(move || serve(stream, tls, handler.as_ref(), &requests, &stop));
+                    thread::spawn(move || {
+                        serve(
+                            stream,
+                            tls,
+                            connect_first,
+                            handler.as_ref(),
+                            &requests,
+                            &stop,
+                        )
+                    });
                 }
             })
         };
@@ -168,13 +199,30 @@ impl Drop for TestServer {
 }
 
 fn serve(
-    stream: TcpStream,
+    mut stream: TcpStream,
     tls: Option<Arc<rustls::ServerConfig>>,
+    connect_first: bool,
     handler: &Handler,
     requests: &Mutex<Vec<Request>>,
     stop: &AtomicBool,
 ) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    if connect_first {
+        // Byte by byte, so nothing of the TLS handshake that follows is swallowed by a buffer.
+        let Some(request) = read_request(&mut BufReader::with_capacity(1, &mut stream)) else {
+            return;
+        };
+        let connect = request.method == "CONNECT";
+        requests.lock().expect("requests").push(request);
+        let answer: &[u8] = if connect {
+            b"HTTP/1.1 200 Connection established\r\n\r\n"
+        } else {
+            b"HTTP/1.1 405 Not a proxy request\r\ncontent-length: 0\r\n\r\n"
+        };
+        if stream.write_all(answer).is_err() || !connect {
+            return;
+        }
+    }
     match tls {
         None => exchange(stream, handler, requests, stop),
         Some(config) => {
@@ -271,7 +319,7 @@ fn read_request(reader: &mut impl BufRead) -> Option<Request> {
 }
 
 /// A certificate authority made for one test, and a server certificate it signed for
-/// `localhost` and `127.0.0.1`. The CA certificate is written to a PEM file for `--ca-file` or
+/// `localhost`, `127.0.0.1` and [`PROXIED_HOST`]. The CA certificate is written to a PEM file for `--ca-file` or
 /// `SSL_CERT_FILE`.
 pub struct TestCa {
     dir: tempfile::TempDir,
@@ -291,9 +339,12 @@ impl TestCa {
         let ca_cert = ca_params.self_signed(&ca_key).expect("CA certificate");
         let issuer = Issuer::new(ca_params, ca_key);
         let server_key = KeyPair::generate().expect("server key");
-        let server_params =
-            CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
-                .expect("server params");
+        let server_params = CertificateParams::new(vec![
+            "localhost".to_owned(),
+            "127.0.0.1".to_owned(),
+            PROXIED_HOST.to_owned(),
+        ])
+        .expect("server params");
         let server_cert = server_params
             .signed_by(&server_key, &issuer)
             .expect("server certificate");
