@@ -519,8 +519,9 @@ pub struct VerifyArgs {
     /// --json prints), in input order; exit 0 only if every token is valid, else 1
     #[arg(long, conflicts_with_all = ["token", "quiet"])]
     pub batch: bool,
-    /// Verify with the keys of this JWKS document (- for standard input), chosen by kid
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["secret_file", "secret_env", "key_file"])]
+    /// Verify with the keys of this JWKS, chosen by kid: a file, - for standard input, or an
+    /// https:// URL (fetched and cached; see --oidc)
+    #[arg(long, value_name = "FILE|URL", conflicts_with_all = ["secret_file", "secret_env", "key_file"])]
     pub jwks: Option<PathBuf>,
     /// Also reject tokens whose session or user was revoked, as recorded in the store
     /// (--store, else $JWTCTL_STORE, else the default file)
@@ -536,7 +537,36 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub refresh_key: RefreshKeyArgs,
     #[command(flatten)]
+    pub remote: RemoteKeyArgs,
+    #[command(flatten)]
     pub threads: ThreadsArg,
+}
+
+// Keys fetched from an identity provider: `--oidc`, and `--jwks URL`.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Remote key options")]
+pub struct RemoteKeyArgs {
+    /// Verify a token of this OpenID Provider: its keys are found by discovery
+    /// (ISSUER/.well-known/openid-configuration), fetched and cached, and iss must equal ISSUER
+    #[arg(
+        long,
+        value_name = "ISSUER",
+        conflicts_with_all = ["jwks", "secret_file", "secret_env", "key_file"]
+    )]
+    pub oidc: Option<String>,
+    /// Fetch the keys even when the cached copy is fresh; neither read nor write the cache
+    #[arg(long, conflicts_with = "offline")]
+    pub no_cache: bool,
+    /// Never fetch: use the cached copy (at most a day old) or fail
+    #[arg(long)]
+    pub offline: bool,
+    /// Bound on each fetch, redirects and body included
+    #[arg(long, default_value = "5s", value_name = "DURATION")]
+    pub fetch_timeout: String,
+    /// Also trust the CA certificates in this PEM file for https (besides the system's, or
+    /// $SSL_CERT_FILE's)
+    #[arg(long, value_name = "PATH")]
+    pub ca_file: Option<PathBuf>,
 }
 
 // How many threads `--batch` uses.

@@ -58,9 +58,32 @@ pub fn run(args: &DecodeArgs, ctx: &Context) -> anyhow::Result<Status> {
         for problem in duplicate_names(&token) {
             ctx.output.warning(&problem);
         }
+        if let Some((note, hint)) = provider_hint(signed) {
+            ctx.output.note(&note);
+            ctx.output.hint(&hint);
+        }
     }
     ctx.output.note(NOT_VERIFIED);
     Ok(Status::Success)
+}
+
+/// For a token whose `iss` is an issuer URL: which issuer and key it names, and the command that
+/// checks it against that provider's published keys. Only words: nothing is fetched here.
+fn provider_hint(signed: &SignedToken) -> Option<(String, String)> {
+    let issuer = signed.payload.get("iss").and_then(Value::as_str)?;
+    crate::remote::discovery::parse_issuer(issuer).ok()?;
+    let issuer = sanitize(issuer);
+    let note = match signed.header.get("kid").and_then(Value::as_str) {
+        Some(kid) => format!(
+            "the token names issuer {issuer:?} and key id {:?}",
+            sanitize(kid)
+        ),
+        None => format!("the token names issuer {issuer:?} and no key id"),
+    };
+    Some((
+        note,
+        format!("to check it with that provider's published keys: jwtctl verify --oidc {issuer}"),
+    ))
 }
 
 /// `{"header":..,"payload":..,"signature":".."}`, nothing added, for jq.

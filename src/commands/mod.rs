@@ -10,6 +10,7 @@ pub mod issue;
 pub mod jwks;
 pub mod keys;
 pub mod refresh;
+pub mod remote_keys;
 pub mod revoke;
 pub mod sessions;
 pub mod store;

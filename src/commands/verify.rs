@@ -11,9 +11,11 @@ use crate::jwt::json::{Json, WriteJson};
 use crate::jwt::time::{self, format_timestamp, parse_duration};
 use crate::jwt::token::{MAX_TOKEN_BYTES, Scratch, normalize};
 use crate::jwt::verify::{json_numeric_date, numeric_date, quote};
-use crate::jwt::{Policy, RejectKind, TokenError, TokenType, Verified};
+use crate::jwt::{Alg, Policy, RejectKind, TokenError, TokenType, Verified, VerifyingKey};
+use crate::remote::renew::RenewablePolicy;
 use crate::store::{AccessOutcome, AccessQuery, Store};
 
+use super::remote_keys::{self, Verifier};
 use super::{Context, batch, keys, read_token, reads_stdin, store};
 
 pub fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Status> {
@@ -25,14 +27,14 @@ pub fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Status> {
         )
         .into());
     }
-    let policy = policy(args, ctx)?;
+    let verifier = verifier(args, ctx)?;
     let fixed_now = args.now.as_deref().map(parse_instant).transpose()?;
     if args.batch {
-        return run_batch(args, &policy, fixed_now, ctx);
+        return run_batch(args, &verifier, fixed_now, ctx);
     }
     let now = fixed_now.unwrap_or(ctx.now);
     let mut result = match read_token(args.token.as_deref()) {
-        Ok(token) => policy.verify(&token, now),
+        Ok(token) => verifier.verify(&token, now, ctx),
         Err(error) => Err(error.downcast::<TokenError>()?),
     };
     if let (Ok(verified), Some(mut store)) = (&result, open_store(args, ctx)?) {
@@ -93,7 +95,7 @@ fn push_rejection(out: &mut Vec<u8>, error: &TokenError) {
 /// checked against it in input order, on one thread, through the one store opened at the start.
 fn run_batch(
     args: &VerifyArgs,
-    policy: &Policy,
+    verifier: &Verifier,
     fixed_now: Option<i64>,
     ctx: &Context,
 ) -> anyhow::Result<Status> {
@@ -112,32 +114,24 @@ fn run_batch(
                     "line is {len} bytes; a token is at most {MAX_TOKEN_BYTES} bytes"
                 ))),
             };
-            let mut revocable = None;
-            match text.and_then(|text| policy.check(normalize(text), now, &mut worker.scratch)) {
-                Ok(checked) => {
-                    if with_store {
-                        let claims = &checked.claims;
-                        let text =
-                            |name: &str| claims.get(name).and_then(Json::as_str).map(str::to_owned);
-                        revocable = Some(Revocable {
-                            sub: text("sub"),
-                            sid: text("sid"),
-                            iat: json_numeric_date(claims, "iat").ok().flatten(),
-                        });
-                    }
-                    // `{"valid":true,"header":..,"claims":..}` as `result_json` prints it.
-                    let out = &mut worker.out;
-                    out.extend_from_slice(b"{\"claims\":");
-                    checked.claims.write_json(out);
-                    out.extend_from_slice(b",\"header\":");
-                    checked.header.write_json(out);
-                    out.extend_from_slice(b",\"valid\":true}\n");
+            let Worker { scratch, out, .. } = &mut *worker;
+            let outcome = text.map(normalize).and_then(|token| {
+                match check_line(verifier.policy(), token, now, scratch, out, with_store) {
+                    Err(error) => match verifier.retry(token, now, ctx) {
+                        Some(renewed) => check_line(renewed, token, now, scratch, out, with_store),
+                        None => Err(error),
+                    },
+                    checked => checked,
                 }
+            });
+            let revocable = match outcome {
+                Ok(revocable) => revocable,
                 Err(error) => {
                     worker.invalid += 1;
                     push_rejection(&mut worker.out, &error);
+                    None
                 }
-            }
+            };
             if with_store {
                 worker.lines.push((worker.out.len(), revocable));
             }
@@ -198,6 +192,35 @@ fn run_batch(
     })
 }
 
+/// Verifies one batch line and, when it is valid, appends what `result_json` prints for it to
+/// `out`; returns what the store must check, with a store.
+fn check_line(
+    policy: &Policy,
+    token: &str,
+    now: i64,
+    scratch: &mut Scratch,
+    out: &mut Vec<u8>,
+    with_store: bool,
+) -> Result<Option<Revocable>, TokenError> {
+    let checked = policy.check(token, now, scratch)?;
+    let revocable = with_store.then(|| {
+        let claims = &checked.claims;
+        let text = |name: &str| claims.get(name).and_then(Json::as_str).map(str::to_owned);
+        Revocable {
+            sub: text("sub"),
+            sid: text("sid"),
+            iat: json_numeric_date(claims, "iat").ok().flatten(),
+        }
+    });
+    // `{"valid":true,"header":..,"claims":..}` as `result_json` prints it.
+    out.extend_from_slice(b"{\"claims\":");
+    checked.claims.write_json(out);
+    out.extend_from_slice(b",\"header\":");
+    checked.header.write_json(out);
+    out.extend_from_slice(b",\"valid\":true}\n");
+    Ok(revocable)
+}
+
 /// Why the store refuses a verified token with these claims, if it does.
 fn revocation(
     store: &mut dyn Store,
@@ -230,6 +253,28 @@ fn rejection_for(outcome: AccessOutcome) -> Option<TokenError> {
     }
 }
 
+/// The policy of the options, renewable when its keys come from a URL.
+fn verifier(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Verifier> {
+    let issuer = remote_keys::issuer(args)?;
+    match remote_keys::source(args)? {
+        None => Ok(Verifier::Fixed(Box::new(policy(args, ctx)?))),
+        Some(source) => {
+            let leeway = parse_duration(&args.leeway)
+                .map_err(|message| UsageError::new(format!("--leeway: {message}")))?;
+            let (keys, algorithms) = remote_keys::fetch(&source, args, ctx)?;
+            let policy = Policy {
+                algorithms,
+                key: remote_keys::verifying_key(&keys),
+                issuer,
+                ..policy_with(args, leeway, VerifyingKey::Set(Vec::new()), Vec::new())
+            };
+            Ok(Verifier::Remote(Box::new(RenewablePolicy::new(
+                policy, keys,
+            ))))
+        }
+    }
+}
+
 /// Builds the verification policy from the options; every check is set on purpose.
 pub fn policy(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Policy> {
     let leeway = parse_duration(&args.leeway)
@@ -245,7 +290,11 @@ pub fn policy(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Policy> {
         )?,
         None => keys::verifying_key(&args.key, &args.algs, ctx)?,
     };
-    Ok(Policy {
+    Ok(policy_with(args, leeway, key, algorithms))
+}
+
+fn policy_with(args: &VerifyArgs, leeway: i64, key: VerifyingKey, algorithms: Vec<Alg>) -> Policy {
+    Policy {
         algorithms,
         key,
         issuer: args.iss.clone(),
@@ -255,7 +304,7 @@ pub fn policy(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Policy> {
         token_type: args.token_type.unwrap_or(TokenType::NotRefresh),
         required: args.required.clone(),
         ignore_time: false,
-    })
+    }
 }
 
 /// `--now`: unix seconds, or an RFC 3339 date such as 2026-11-27T02:15:00Z.
