@@ -21,7 +21,7 @@ Exit status (the same for every command):
   1  token rejected: signature, malformed, algorithm, type or claim, revoked, reused
   2  usage or configuration error: bad flags, unreadable key or secret, invalid JSON
   3  token expired or not yet valid: a refresh may help
-  4  store or I/O failure: unreachable, corrupt or unwritable store
+  4  store or I/O failure: unreachable, corrupt or unwritable store; keys not fetched
 
 Environment:
   JWTCTL_SECRET          HMAC secret used when no --secret-file or --secret-env is given

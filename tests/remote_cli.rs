@@ -652,3 +652,64 @@ mod header_property {
         }
     }
 }
+
+#[test]
+fn a_token_without_kid_is_tried_against_every_key_that_fits_its_algorithm() {
+    let (other, _) = jwks_of("ec256-other.pub.pem");
+    let mut keys: Vec<Value> = Vec::new();
+    for text in [&other, &ec_jwks().0] {
+        keys.extend(
+            serde_json::from_str::<Value>(text).unwrap()["keys"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .cloned(),
+        );
+    }
+    let jwks = json!({ "keys": keys }).to_string();
+    let server = TestServer::start(move |_: &Request| Reply::json(jwks.clone()));
+    let cache = Cache::new();
+    let no_kid = es256_token(&json!({ "alg": "ES256" }), &claims("x"));
+    let verify = |token: &str| {
+        run(cache.cmd().args([
+            "verify",
+            "--quiet",
+            "--aud",
+            "api",
+            "--jwks",
+            &server.url("/jwks"),
+            token,
+        ]))
+    };
+    let accepted = verify(&no_kid);
+    assert_eq!(accepted.code, Some(0), "{}", accepted.stderr);
+    // Tried against both, it matches neither when its signature is not theirs.
+    let mut tampered = no_kid.clone();
+    tampered.truncate(tampered.len() - 4);
+    tampered.push_str("AAAA");
+    fails(&verify(&tampered), 1, &["signature"]);
+    // No key fits EdDSA at all.
+    let wrong = {
+        let pem = std::fs::read(fixture("ed25519.pem")).unwrap();
+        let key = EncodingKey::from_ed_pem(&pem).unwrap();
+        let input = format!(
+            "{}.{}",
+            b64u(json!({ "alg": "EdDSA" }).to_string()),
+            b64u(claims("x").to_string())
+        );
+        let signature =
+            jsonwebtoken::crypto::sign(input.as_bytes(), &key, Algorithm::EdDSA).unwrap();
+        format!("{input}.{signature}")
+    };
+    let refused = run(cache.cmd().args([
+        "verify",
+        "--aud",
+        "api",
+        "--alg",
+        "EdDSA",
+        "--jwks",
+        &server.url("/jwks"),
+        &wrong,
+    ]));
+    fails(&refused, 1, &["EdDSA"]);
+}
