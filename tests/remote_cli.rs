@@ -384,6 +384,27 @@ fn https_trusts_ssl_cert_file_and_ca_file_and_nothing_else() {
     assert_eq!(with_flag.code, Some(0), "{}", with_flag.stderr);
     // --no-cache neither read nor wrote the cache.
     assert!(cache.files().is_empty());
+    // Also with a fresh cached copy, which needs no TLS at all.
+    let plain = provider(|_| None);
+    let cached = run(cache.cmd().args([
+        "verify",
+        "--quiet",
+        "--aud",
+        "api",
+        "--jwks",
+        &plain.url("/jwks"),
+        &token,
+    ]));
+    assert_eq!(cached.code, Some(0), "{}", cached.stderr);
+    let bad_ca_cached = run(cache.cmd().args([
+        "verify",
+        "--ca-file",
+        "/nonexistent/ca.pem",
+        "--jwks",
+        &plain.url("/jwks"),
+        &token,
+    ]));
+    fails(&bad_ca_cached, 2, &["--ca-file"]);
     let bad_ca = run(cache.cmd().args([
         "verify",
         "--ca-file",

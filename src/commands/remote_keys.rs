@@ -83,7 +83,12 @@ pub fn fetch(
     args: &VerifyArgs,
     ctx: &Context,
 ) -> anyhow::Result<(RemoteKeys, Vec<Alg>)> {
-    let remote = Remote::new(settings(&args.remote)?);
+    let settings = settings(&args.remote)?;
+    // Checked now, not when a fetch first needs it, so a mistake shows even with a fresh cache.
+    if let Some(path) = &settings.ca_file {
+        crate::remote::http::read_ca_file(path).map_err(RemoteError::CaFile)?;
+    }
+    let remote = Remote::new(settings);
     let keys = RemoteKeys::fetch(remote, source, ctx.now, &mut ctx.warner())?;
     let algorithms = if args.algs.is_empty() {
         let mut announced: Vec<Alg> = keys.keys().iter().map(JwksKey::default_alg).collect();

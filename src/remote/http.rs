@@ -190,7 +190,7 @@ impl Client {
     }
 }
 
-fn read_ca_file(path: &Path) -> Result<Vec<Certificate<'static>>, CaFileError> {
+pub fn read_ca_file(path: &Path) -> Result<Vec<Certificate<'static>>, CaFileError> {
     let fail = |reason: String| CaFileError {
         path: path.display().to_string(),
         reason,
