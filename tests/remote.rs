@@ -568,3 +568,24 @@ fn a_redirect_from_https_to_plain_http_is_refused() {
     assert!(matches!(error, Failure::Redirect(_)), "{error:?}");
     assert!(plain.requests().is_empty());
 }
+
+#[test]
+fn a_cache_that_cannot_be_written_costs_a_warning_not_the_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("not-a-directory");
+    std::fs::write(&blocker, "").unwrap();
+    let server = TestServer::start(|_: &Request| Reply::json(JWKS));
+    let remote = Remote::new(Settings {
+        mode: CacheMode::Normal,
+        timeout: Duration::from_secs(5),
+        ca_file: None,
+        cache_dir: Some(blocker.join("remote")),
+    });
+    let (result, warnings) = get(&remote, &url(&server.url("/jwks")), false, NOW);
+    assert_eq!(result.unwrap(), Origin::Network);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("cannot write the cache"),
+        "{warnings:?}"
+    );
+}
