@@ -13,7 +13,7 @@ use super::{Kind, Problem, Remote, RemoteError, location};
 
 /// Where the keys come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeySource {
+pub enum RemoteSource {
     /// `--oidc ISSUER`: the issuer exactly as typed.
     Issuer(String),
     /// `--jwks URL`.
@@ -30,13 +30,13 @@ impl RemoteKeys {
     /// Discovers (for an issuer) and fetches the key set, through the cache.
     pub fn fetch(
         remote: Remote,
-        source: &KeySource,
+        source: &RemoteSource,
         now: i64,
         warn: &mut dyn FnMut(String),
     ) -> Result<RemoteKeys, RemoteError> {
         let url = match source {
-            KeySource::Issuer(issuer) => remote.jwks_uri_of(issuer, now, warn)?,
-            KeySource::Jwks(url) => url.clone(),
+            RemoteSource::Issuer(issuer) => remote.jwks_uri_of(issuer, now, warn)?,
+            RemoteSource::Jwks(url) => url.clone(),
         };
         let document = remote.get(&url, Kind::Jwks, false, now, warn)?;
         let keys = usable_keys(&url, &document.body, warn)?;

@@ -82,7 +82,7 @@ pub enum CacheMode {
     Offline,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     pub mode: CacheMode,
     pub timeout: Duration,

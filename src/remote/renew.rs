@@ -78,6 +78,31 @@ impl RenewablePolicy {
     }
 }
 
+/// The policy `verify` checks tokens with: fixed, or renewable when its keys came from a URL.
+pub enum Verifier {
+    Fixed(Box<Policy>),
+    Remote(Box<RenewablePolicy>),
+}
+
+impl Verifier {
+    /// The policy for the next token.
+    pub fn policy(&self) -> &Policy {
+        match self {
+            Verifier::Fixed(policy) => policy,
+            Verifier::Remote(renewable) => renewable.current(),
+        }
+    }
+
+    /// After a rejection of `token`: the policy to try once more, when its keys were renewed for
+    /// the token's unknown kid.
+    pub fn retry(&self, token: &str, now: i64, warn: &(dyn Fn(String) + Sync)) -> Option<&Policy> {
+        match self {
+            Verifier::Fixed(_) => None,
+            Verifier::Remote(renewable) => renewable.renewed_for(token, now, warn),
+        }
+    }
+}
+
 /// The `kid` of a token's header, if it has one that is a string. Only for comparing with the
 /// ids of configured keys; the header has not been verified.
 pub fn header_kid(token: &str) -> Option<String> {
