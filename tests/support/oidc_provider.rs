@@ -48,6 +48,25 @@ fn installed() -> Option<&'static Path> {
             eprintln!("skipped: node/npm not installed, the OpenID Provider tests did not run");
             return None;
         }
+        // oidc-provider 9 runs on Node 20 and later (Debian 12's own nodejs is 18).
+        let version = Command::new("node")
+            .arg("--version")
+            .output()
+            .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+            .unwrap_or_default();
+        let major: u32 = version
+            .trim_start_matches('v')
+            .split('.')
+            .next()
+            .and_then(|major| major.parse().ok())
+            .unwrap_or(0);
+        if major < 20 {
+            if std::env::var_os("CI").is_some() {
+                panic!("{PACKAGE} needs Node.js 20 or later, and node is {version:?}; CI is set");
+            }
+            eprintln!("skipped: {PACKAGE} needs Node.js 20 or later, node is {version:?}");
+            return None;
+        }
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("oidc-provider");
         let version = PACKAGE.rsplit('@').next().unwrap_or_default();
         let marker = dir.join("node_modules/oidc-provider/package.json");
