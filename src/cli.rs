@@ -262,7 +262,7 @@ const JWKS_EXAMPLES: &str = "\
 Examples:
   jwtctl jwks public.pem > jwks.json
   jwtctl gen-key --alg PS256 --out rsa.pem --public-out rsa.pub.pem && jwtctl jwks rsa.pub.pem --alg PS256
-  curl -s https://auth.example.com/.well-known/jwks.json | jwtctl verify --jwks - \"$TOKEN\"";
+  jwtctl verify --jwks https://auth.example.com/.well-known/jwks.json \"$TOKEN\"";
 
 const COMPLETIONS_EXAMPLES: &str = "\
 Examples:
@@ -497,7 +497,12 @@ const VERIFY_EXAMPLES: &str = "\
 Examples:
   jwtctl verify \"$TOKEN\"
   echo \"$AUTHORIZATION\" | jwtctl verify --aud api --iss https://auth.example.com --quiet
-  jwtctl verify --key-file public.pem --alg RS256 --json < token.txt";
+  jwtctl verify --key-file public.pem --alg RS256 --json < token.txt
+  jwtctl verify --oidc https://tenant.auth0.com/ --aud https://api.example.com \"$TOKEN\"
+  jwtctl verify --jwks https://idp.example.com/keys --iss https://idp.example.com \"$TOKEN\"
+
+Keys fetched with --oidc or --jwks URL are cached in $XDG_CACHE_HOME/jwtctl/remote/ (see
+--no-cache, --offline); a token's header never chooses where keys come from.";
 
 const DECODE_EXAMPLES: &str = "\
 Examples:
