@@ -589,3 +589,39 @@ fn a_cache_that_cannot_be_written_costs_a_warning_not_the_keys() {
         "{warnings:?}"
     );
 }
+
+#[test]
+fn a_failed_forced_refetch_also_waits_30_seconds_before_the_next() {
+    let setup = Setup::new();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let server = {
+        let calls = calls.clone();
+        TestServer::start(move |_: &Request| {
+            if calls.fetch_add(1, Ordering::SeqCst) == 0 {
+                Reply::json(JWKS).header("cache-control", "max-age=3600")
+            } else {
+                Reply::status(503, "down")
+            }
+        })
+    };
+    let jwks = url(&server.url("/jwks"));
+    assert_eq!(
+        get(&setup.remote(), &jwks, false, NOW).0.unwrap(),
+        Origin::Network
+    );
+    let (result, warnings) = get(&setup.remote(), &jwks, true, NOW + 5);
+    assert_eq!(result.unwrap(), Origin::Stale);
+    assert!(warnings[0].contains("HTTP 503"), "{warnings:?}");
+    assert_eq!(server.requests().len(), 2);
+    // Within 30 s of that failed attempt, another process does not ask again.
+    assert_eq!(
+        get(&setup.remote(), &jwks, true, NOW + 20).0.unwrap(),
+        Origin::Cache
+    );
+    assert_eq!(server.requests().len(), 2);
+    assert_eq!(
+        get(&setup.remote(), &jwks, true, NOW + 40).0.unwrap(),
+        Origin::Stale
+    );
+    assert_eq!(server.requests().len(), 3);
+}

@@ -380,7 +380,15 @@ impl Remote {
             }
             Err(error) if error.is_usage() => Err(error),
             Err(error) => match entry {
-                Some(entry) if entry.is_usable_stale(now) => {
+                Some(mut entry) if entry.is_usable_stale(now) => {
+                    // A failed forced refetch counts against the 30 s rule too, or every process
+                    // would wait out the timeout for each unknown kid while the server is down.
+                    if force && let Some(cache) = &cache {
+                        entry.forced_at = Some(now);
+                        if let Err(error) = cache.save(&entry) {
+                            warn(error.to_string());
+                        }
+                    }
                     warn(format!(
                         "{error}; using the cached copy from {} ago",
                         age_text(entry.age(now))
