@@ -734,3 +734,19 @@ fn a_token_without_kid_is_tried_against_every_key_that_fits_its_algorithm() {
     ]));
     fails(&refused, 1, &["EdDSA"]);
 }
+
+#[test]
+fn a_broken_proxy_setting_is_a_usage_error_that_never_shows_its_password() {
+    let cache = Cache::new();
+    let refused = run(cache
+        .cmd()
+        .env("HTTPS_PROXY", "http://user:s3cret@[not-a-host")
+        .args([
+            "verify",
+            "--jwks",
+            "https://keys.example.test/jwks",
+            &token("x"),
+        ]));
+    fails(&refused, 2, &["HTTPS_PROXY"]);
+    assert!(!refused.stderr.contains("s3cret"), "{}", refused.stderr);
+}

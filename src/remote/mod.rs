@@ -66,7 +66,15 @@ pub enum RemoteError {
 
 impl RemoteError {
     pub fn is_usage(&self) -> bool {
-        matches!(self, RemoteError::Url(_) | RemoteError::CaFile(_))
+        matches!(
+            self,
+            RemoteError::Url(_)
+                | RemoteError::CaFile(_)
+                | RemoteError::Fetch {
+                    failure: Failure::Proxy(_),
+                    ..
+                }
+        )
     }
 }
 
