@@ -668,6 +668,9 @@ mod header_property {
             let result = run(cache.cmd().args(["verify", "--quiet", "--aud", "api", "--jwks", &server.url("/jwks"), &token]));
             prop_assert!(result.code != Some(101));
             prop_assert!(trap.requests().is_empty(), "{:?}", trap.requests());
+            prop_assert_eq!(trap.connections(), 0);
+            // The configured server was reached, so the counting works.
+            prop_assert!(server.connections() >= 1);
             prop_assert!(server.paths().iter().all(|p| p == "/jwks"));
             prop_assert!(server.requests().len() <= 2);
         }

@@ -8,7 +8,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
@@ -89,6 +89,7 @@ pub struct TestServer {
     addr: SocketAddr,
     tls: bool,
     requests: Arc<Mutex<Vec<Request>>>,
+    connections: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
@@ -130,15 +131,18 @@ impl TestServer {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local address");
         let requests = Arc::new(Mutex::new(Vec::new()));
+        let connections = Arc::new(AtomicUsize::new(0));
         let stop = Arc::new(AtomicBool::new(false));
         let is_tls = tls.is_some();
         let thread = {
-            let (requests, stop) = (requests.clone(), stop.clone());
+            let (requests, connections, stop) =
+                (requests.clone(), connections.clone(), stop.clone());
             thread::spawn(move || {
                 for stream in listener.incoming() {
                     if stop.load(Ordering::SeqCst) {
                         break;
                     }
+                    connections.fetch_add(1, Ordering::SeqCst);
                     let Ok(stream) = stream else { continue };
                     let (requests, stop, handler, tls) =
                         (requests.clone(), stop.clone(), handler.clone(), tls.clone());
@@ -159,6 +163,7 @@ impl TestServer {
             addr,
             tls: is_tls,
             requests,
+            connections,
             stop,
             thread: Some(thread),
         }
@@ -180,6 +185,11 @@ impl TestServer {
     /// Every request received so far.
     pub fn requests(&self) -> Vec<Request> {
         self.requests.lock().expect("requests").clone()
+    }
+
+    /// Every connection accepted so far, whether or not a request came over it.
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
     }
 
     pub fn paths(&self) -> Vec<String> {
