@@ -44,6 +44,7 @@ man:
 bench:
 	$(CARGO) bench --locked
 	bash benches/store_process.sh
+	bash benches/remote_process.sh
 	bash benches/compare.sh
 
 audit:

@@ -954,7 +954,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__verify)
-            opts="-q -h -V --alg --kid --allow-no-exp --iss --aud --any-aud --sub --leeway --now --type --require --json --quiet --batch --jwks --check-revocation --store --store-prefix --store-timeout --store-allow-eviction --secret-file --secret-env --secret-encoding --key-file --key-password-file --key-password-env --allow-weak-secret --refresh-secret-file --refresh-secret-env --threads --color --help --version"
+            opts="-q -h -V --alg --kid --allow-no-exp --iss --aud --any-aud --sub --leeway --now --type --require --json --quiet --batch --jwks --check-revocation --store --store-prefix --store-timeout --store-allow-eviction --secret-file --secret-env --secret-encoding --key-file --key-password-file --key-password-env --allow-weak-secret --refresh-secret-file --refresh-secret-env --oidc --no-cache --offline --fetch-timeout --ca-file --threads --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1041,6 +1041,18 @@ _jwtctl() {
                     return 0
                     ;;
                 --refresh-secret-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --oidc)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fetch-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -136,7 +136,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l type -d 'Which 
 refresh\t'Only jwtctl refresh tokens (`typ: refresh+jwt`)'
 any\t'Every type, refresh tokens included'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l require -d 'Require this claim to be present (repeatable)' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l jwks -d 'Verify with the keys of this JWKS document (- for standard input), chosen by kid' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l jwks -d 'Verify with the keys of this JWKS, chosen by kid: a file, - for standard input, or an https:// URL (fetched and cached; see --oidc)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store -d 'The store to check revocations in; implies --check-revocation' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store-timeout -d 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store' -r
@@ -151,6 +151,9 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key-password-fi
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key-password-env -d 'Read the password of an encrypted --key-file from the environment variable NAME' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l refresh-secret-file -d 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l refresh-secret-env -d 'Read the refresh-token secret from the environment variable NAME' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l oidc -d 'Verify a token of this OpenID Provider: its keys are found by discovery (ISSUER/.well-known/openid-configuration), fetched and cached, and iss must equal ISSUER' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l fetch-timeout -d 'Bound on each fetch, redirects and body included' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l ca-file -d 'Also trust the CA certificates in this PEM file for https (besides the system\'s, or $SSL_CERT_FILE\'s)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l threads -d 'Threads for --batch [default: one per core; at most 64]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
@@ -163,6 +166,8 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l batch -d 'Verif
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l check-revocation -d 'Also reject tokens whose session or user was revoked, as recorded in the store (--store, else $JWTCTL_STORE, else the default file); a store file that does not exist is an error (exit 4)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store-allow-eviction -d 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l no-cache -d 'Fetch the keys even when the cached copy is fresh; neither read nor write the cache'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l offline -d 'Never fetch: use the cached copy (at most a day old) or fail'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l date -d 'How to show dates' -r -f -a "utc\t''

@@ -23,7 +23,7 @@ Exit status (the same for every command):
   1  token rejected: signature, malformed, algorithm, type or claim, revoked, reused
   2  usage or configuration error: bad flags, unreadable key or secret, invalid JSON
   3  token expired or not yet valid: a refresh may help
-  4  store or I/O failure: unreachable, corrupt or unwritable store
+  4  store or I/O failure: unreachable, corrupt or unwritable store; keys not fetched
 
 Environment:
   JWTCTL_SECRET          HMAC secret used when no --secret-file or --secret-env is given
@@ -288,7 +288,7 @@ const JWKS_EXAMPLES: &str = "\
 Examples:
   jwtctl jwks public.pem > jwks.json
   jwtctl gen-key --alg PS256 --out rsa.pem --public-out rsa.pub.pem && jwtctl jwks rsa.pub.pem --alg PS256
-  curl -s https://auth.example.com/.well-known/jwks.json | jwtctl verify --jwks - \"$TOKEN\"";
+  jwtctl verify --jwks https://auth.example.com/.well-known/jwks.json \"$TOKEN\"";
 
 const COMPLETIONS_EXAMPLES: &str = "\
 Examples:
@@ -611,7 +611,12 @@ Examples:
   echo \"$AUTHORIZATION\" | jwtctl verify --aud api --iss https://auth.example.com --quiet
   jwtctl verify --key-file public.pem --alg RS256 --json < token.txt
   jwtctl verify --key-file jwks.json --kid 2024-05 \"$TOKEN\"      # one key of a JWKS file
-  JWTCTL_SECRET=your-256-bit-secret jwtctl verify --allow-weak-secret --allow-no-exp \"$TOKEN\"";
+  JWTCTL_SECRET=your-256-bit-secret jwtctl verify --allow-weak-secret --allow-no-exp \"$TOKEN\"
+  jwtctl verify --oidc https://tenant.auth0.com/ --aud https://api.example.com \"$TOKEN\"
+  jwtctl verify --jwks https://idp.example.com/keys --iss https://idp.example.com \"$TOKEN\"
+
+Keys fetched with --oidc or --jwks URL are cached in $XDG_CACHE_HOME/jwtctl/remote/ (see
+--no-cache, --offline); a token's header never chooses where keys come from.";
 
 const DECODE_EXAMPLES: &str = "\
 Examples:
@@ -841,8 +846,9 @@ pub struct VerifyArgs {
     /// --json prints), in input order; exit 0 only if every token is valid, else 1
     #[arg(long, conflicts_with_all = ["token", "quiet"])]
     pub batch: bool,
-    /// Verify with the keys of this JWKS document (- for standard input), chosen by kid
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["secret_file", "secret_env", "key_file"])]
+    /// Verify with the keys of this JWKS, chosen by kid: a file, - for standard input, or an
+    /// https:// URL (fetched and cached; see --oidc)
+    #[arg(long, value_name = "FILE|URL", conflicts_with_all = ["secret_file", "secret_env", "key_file"])]
     pub jwks: Option<PathBuf>,
     /// Also reject tokens whose session or user was revoked, as recorded in the store
     /// (--store, else $JWTCTL_STORE, else the default file); a store file that does not exist
@@ -859,7 +865,36 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub refresh_key: RefreshKeyArgs,
     #[command(flatten)]
+    pub remote: RemoteKeyArgs,
+    #[command(flatten)]
     pub threads: ThreadsArg,
+}
+
+// Keys fetched from an identity provider: `--oidc`, and `--jwks URL`.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Remote key options")]
+pub struct RemoteKeyArgs {
+    /// Verify a token of this OpenID Provider: its keys are found by discovery
+    /// (ISSUER/.well-known/openid-configuration), fetched and cached, and iss must equal ISSUER
+    #[arg(
+        long,
+        value_name = "ISSUER",
+        conflicts_with_all = ["jwks", "secret_file", "secret_env", "key_file"]
+    )]
+    pub oidc: Option<String>,
+    /// Fetch the keys even when the cached copy is fresh; neither read nor write the cache
+    #[arg(long, conflicts_with = "offline")]
+    pub no_cache: bool,
+    /// Never fetch: use the cached copy (at most a day old) or fail
+    #[arg(long)]
+    pub offline: bool,
+    /// Bound on each fetch, redirects and body included
+    #[arg(long, default_value = "5s", value_name = "DURATION")]
+    pub fetch_timeout: String,
+    /// Also trust the CA certificates in this PEM file for https (besides the system's, or
+    /// $SSL_CERT_FILE's)
+    #[arg(long, value_name = "PATH")]
+    pub ca_file: Option<PathBuf>,
 }
 
 // How many threads `--batch` uses.

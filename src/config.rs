@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::cli::{
-    Command, DecodeArgs, IssueArgs, KeyArgs, RefreshArgs, RefreshKeyArgs, RevokeArgs,
-    SessionsAction, SessionsArgs, StoreArgs, StoreServerArgs, VerifyArgs,
+    Command, DecodeArgs, IssueArgs, KeyArgs, RefreshArgs, RefreshKeyArgs, RemoteKeyArgs,
+    RevokeArgs, SessionsAction, SessionsArgs, StoreArgs, StoreServerArgs, VerifyArgs,
 };
 use crate::commands::Context;
 use crate::exit::{UsageError, UsageKind};
@@ -29,6 +29,9 @@ use crate::jwt::x5c::CertificateChain;
 use crate::jwt::{
     Alg, Family, KeyError, Policy, Signer, TokenError, TokenType, VerifyingKey, derive, text, token,
 };
+use crate::remote::keys::{RemoteKeys, RemoteSource};
+use crate::remote::renew::{RenewablePolicy, Verifier};
+use crate::remote::{self, CacheMode, RemoteError};
 use crate::store::{self, Location, OpenOptions, Store, StoreError};
 
 /// The variable read when neither `--secret-file` nor `--secret-env` is given.
@@ -321,6 +324,12 @@ pub enum KeySource {
     JwksFile(PathBuf),
     /// A JWKS document on standard input.
     JwksStdin,
+    /// `--jwks URL` or `--oidc ISSUER`: a JWKS fetched (through the cache) from where the user
+    /// pointed, never from anywhere a token names.
+    Remote {
+        source: RemoteSource,
+        settings: remote::Settings,
+    },
 }
 
 /// A key source, read.
@@ -341,6 +350,8 @@ pub enum KeyMaterial {
         meta: KeyMeta,
     },
     Jwks(Vec<JwksKey>),
+    /// Keys from a URL, with what it takes to refetch them for an unknown kid.
+    Remote(Box<RemoteKeys>),
 }
 
 /// What a JWK key file says about its key.
@@ -541,6 +552,17 @@ impl KeySource {
                     &mut warn,
                 )?)
             }
+            KeySource::Remote { source, settings } => {
+                // Checked now, not when a fetch first needs it, so a mistake shows even when a
+                // fresh cached copy needs no TLS at all.
+                if let Some(path) = &settings.ca_file {
+                    remote::http::read_ca_file(path).map_err(RemoteError::CaFile)?;
+                }
+                let fetcher = remote::Remote::new(settings.clone());
+                KeyMaterial::Remote(Box::new(RemoteKeys::fetch(
+                    fetcher, source, ctx.now, &mut warn,
+                )?))
+            }
         })
     }
 }
@@ -668,7 +690,7 @@ fn signing_parts(
                 derived_refresh,
             })
         }
-        KeyMaterial::Jwks(_) => {
+        KeyMaterial::Jwks(_) | KeyMaterial::Remote(_) => {
             Err(UsageError::new("a JWKS holds public keys; it cannot sign").into())
         }
     }
@@ -747,22 +769,31 @@ fn verifying_key(
             }
             Ok((VerifyingKey::from_secret(secret), algs))
         }
-        KeyMaterial::Jwks(keys) => {
-            let algs = if algs.is_empty() {
-                let mut announced: Vec<Alg> = keys.iter().map(JwksKey::default_alg).collect();
-                announced.sort_by_key(|alg| alg.name());
-                announced.dedup();
-                announced
-            } else {
-                algs.to_vec()
-            };
-            if let Some(alg) = algs.iter().find(|alg| alg.family() == Family::Hmac) {
-                return Err(
-                    UsageError::new(format!("algorithm {alg} needs a secret, not a JWKS")).into(),
-                );
-            }
-            Ok((VerifyingKey::Set(keys.clone()), algs))
+        KeyMaterial::Jwks(keys) => Ok((VerifyingKey::Set(keys.clone()), jwks_algs(keys, algs)?)),
+        KeyMaterial::Remote(remote) => {
+            let keys = remote.keys();
+            let algs = jwks_algs(&keys, algs)?;
+            Ok((VerifyingKey::Set(keys.as_ref().clone()), algs))
         }
+    }
+}
+
+/// `--alg`, else every algorithm the keys of a JWKS announce or their types imply; never an
+/// HMAC one, whose secret a JWKS (least of all a fetched one) must not supply.
+fn jwks_algs(keys: &[JwksKey], algs: &[Alg]) -> Result<Vec<Alg>, UsageError> {
+    let algs = if algs.is_empty() {
+        let mut announced: Vec<Alg> = keys.iter().map(JwksKey::default_alg).collect();
+        announced.sort_by_key(|alg| alg.name());
+        announced.dedup();
+        announced
+    } else {
+        algs.to_vec()
+    };
+    match algs.iter().find(|alg| alg.family() == Family::Hmac) {
+        Some(alg) => Err(UsageError::new(format!(
+            "algorithm {alg} needs a secret, not a JWKS"
+        ))),
+        None => Ok(algs),
     }
 }
 
@@ -792,7 +823,7 @@ fn derived_refresh_key(
             ))
             .into());
         }
-        KeyMaterial::Jwks(_) => {
+        KeyMaterial::Jwks(_) | KeyMaterial::Remote(_) => {
             return Err(UsageError::new(
                 "a JWKS holds public keys; refresh tokens are checked with jwtctl's own key",
             )
@@ -1190,7 +1221,8 @@ fn read_payload(argument: &str) -> Result<Claims, UsageError> {
 /// `verify`, resolved.
 pub struct VerifyConfig<'a> {
     pub args: &'a VerifyArgs,
-    pub policy: Policy,
+    /// The policy, renewable when its keys came from a URL.
+    pub verifier: Verifier,
     /// `--now`.
     pub fixed_now: Option<i64>,
     /// The token; `None` for `--batch`.
@@ -1209,12 +1241,23 @@ fn verify<'a>(args: &'a VerifyArgs, ctx: &Context) -> anyhow::Result<VerifyConfi
     };
     let algs: Vec<Alg> = args.algs.iter().copied().map(Alg::from).collect();
     let token_type = args.token_type.map(TokenType::from);
-    let (key, algorithms) = match &args.jwks {
-        Some(path) => {
+    let issuer = implied_issuer(args)?;
+    let mut renewable = None;
+    let (key, algorithms) = match (remote_source(args)?, &args.jwks) {
+        (Some(source), _) => {
+            let settings = remote_settings(&args.remote)?;
+            let material = KeySource::Remote { source, settings }.load(Want::Public, ctx)?;
+            let key = verifying_key(&material, &algs, PrivateKeys::Refuse, false, ctx)?;
+            if let KeyMaterial::Remote(keys) = material {
+                renewable = Some(keys);
+            }
+            key
+        }
+        (None, Some(path)) => {
             let material = KeySource::jwks(path, &mut stdin)?.load(Want::Public, ctx)?;
             verifying_key(&material, &algs, PrivateKeys::Refuse, false, ctx)?
         }
-        None => {
+        (None, None) => {
             let main = KeySource::main(&args.key, &mut stdin)?.with_kid(args.kid.clone());
             let refresh = match token_type {
                 // Refresh tokens may be signed with their own secret.
@@ -1287,7 +1330,7 @@ fn verify<'a>(args: &'a VerifyArgs, ctx: &Context) -> anyhow::Result<VerifyConfi
     let policy = Policy {
         algorithms,
         key,
-        issuer: args.iss.clone(),
+        issuer,
         audience: args.aud.clone(),
         any_audience: args.any_aud,
         subject: args.sub.clone(),
@@ -1306,12 +1349,83 @@ fn verify<'a>(args: &'a VerifyArgs, ctx: &Context) -> anyhow::Result<VerifyConfi
     } else {
         None
     };
+    let verifier = match renewable {
+        Some(keys) => Verifier::Remote(Box::new(RenewablePolicy::new(policy, *keys))),
+        None => Verifier::Fixed(Box::new(policy)),
+    };
     Ok(VerifyConfig {
         args,
-        policy,
+        verifier,
         fixed_now: args.now,
         token,
         store,
+    })
+}
+
+/// The remote key source of `--oidc`, or of a `--jwks` value that is a URL.
+fn remote_source(args: &VerifyArgs) -> Result<Option<RemoteSource>, RemoteError> {
+    if let Some(issuer) = &args.remote.oidc {
+        remote::discovery::parse_issuer(issuer)?;
+        return Ok(Some(RemoteSource::Issuer(issuer.clone())));
+    }
+    match args.jwks.as_deref().and_then(Path::to_str) {
+        Some(text) if is_url(text) => Ok(Some(RemoteSource::Jwks(remote::location::parse(
+            text, "--jwks",
+        )?))),
+        _ => Ok(None),
+    }
+}
+
+/// `scheme://...`: a URL, never a file name, whatever the scheme (others are refused later).
+fn is_url(text: &str) -> bool {
+    text.split_once("://").is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
+}
+
+/// The issuer a token must name: `--oidc` implies it, and an `--iss` that differs is a mistake.
+fn implied_issuer(args: &VerifyArgs) -> Result<Option<String>, UsageError> {
+    match (&args.remote.oidc, &args.iss) {
+        (Some(oidc), Some(iss)) if oidc != iss => Err(UsageError::of(
+            UsageKind::Conflict,
+            format!(
+                "--iss {iss:?} conflicts with --oidc {oidc:?}: tokens of that provider carry iss \
+                 {oidc:?} (leave out --iss; --oidc implies it)"
+            ),
+        )),
+        (Some(oidc), _) => Ok(Some(oidc.clone())),
+        (None, iss) => Ok(iss.clone()),
+    }
+}
+
+/// The longest `--fetch-timeout`: a verifier that waits longer is stuck, not patient.
+const MAX_FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
+
+fn remote_settings(args: &RemoteKeyArgs) -> Result<remote::Settings, UsageError> {
+    let timeout = humantime::parse_duration(args.fetch_timeout.trim())
+        .ok()
+        .filter(|timeout| !timeout.is_zero() && *timeout <= MAX_FETCH_TIMEOUT)
+        .ok_or_else(|| {
+            UsageError::new(format!(
+                "--fetch-timeout {:?}: expected a duration from 1ms to 10m, such as 5s",
+                args.fetch_timeout
+            ))
+        })?;
+    let mode = if args.offline {
+        CacheMode::Offline
+    } else if args.no_cache {
+        CacheMode::NoCache
+    } else {
+        CacheMode::Normal
+    };
+    Ok(remote::Settings {
+        mode,
+        timeout,
+        ca_file: args.ca_file.clone(),
+        ..remote::Settings::default()
     })
 }
 

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use crate::jwt::{KeyError, KeyErrorKind, TokenError};
+use crate::remote::RemoteError;
 use crate::store::StoreError;
 
 /// Exit statuses shared by every command. They are part of the public interface: never renumber.
@@ -89,6 +90,13 @@ pub fn status_for(error: &anyhow::Error) -> Status {
     for cause in error.chain() {
         if cause.is::<StoreError>() {
             return Status::Io;
+        }
+        if let Some(remote) = cause.downcast_ref::<RemoteError>() {
+            return if remote.is_usage() {
+                Status::Usage
+            } else {
+                Status::Io
+            };
         }
         if let Some(token) = cause.downcast_ref::<TokenError>() {
             return if token.is_time_related() {

@@ -12,6 +12,7 @@ pub mod exit;
 pub mod files;
 pub mod jwt;
 pub mod output;
+pub mod remote;
 pub mod store;
 
 use std::ffi::OsString;

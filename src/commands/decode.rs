@@ -62,6 +62,10 @@ pub fn run(config: &DecodeConfig, ctx: &Context) -> anyhow::Result<Status> {
         for problem in duplicate_names(header, payload) {
             ctx.output.warning(&problem);
         }
+        if let Some((note, hint)) = provider_hint(header, payload) {
+            ctx.output.note(&note);
+            ctx.output.hint(&hint);
+        }
     }
     ctx.output.note(NOT_VERIFIED);
     Ok(Status::Success)
@@ -154,6 +158,25 @@ fn duplicate_names(header: &json::Object, payload: &json::Object) -> Vec<String>
             })
         })
         .collect()
+}
+
+/// For a token whose `iss` is an issuer URL: which issuer and key it names, and the command that
+/// checks it against that provider's published keys. Only words: nothing is fetched here.
+fn provider_hint(header: &json::Object, payload: &json::Object) -> Option<(String, String)> {
+    let issuer = payload.get("iss").and_then(Json::as_str)?;
+    crate::remote::discovery::parse_issuer(issuer).ok()?;
+    let issuer = sanitize(issuer);
+    let note = match header.get("kid").and_then(Json::as_str) {
+        Some(kid) => format!(
+            "the token names issuer {issuer:?} and key id {:?}",
+            sanitize(kid)
+        ),
+        None => format!("the token names issuer {issuer:?} and no key id"),
+    };
+    Some((
+        note,
+        format!("to check it with that provider's published keys: jwtctl verify --oidc {issuer}"),
+    ))
 }
 
 /// What can be seen to be wrong without a key.

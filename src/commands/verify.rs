@@ -14,7 +14,7 @@ use super::{Context, batch, print};
 
 pub fn run(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
     let Some(input) = &config.token else {
-        return run_batch(config);
+        return run_batch(config, ctx);
     };
     let now = config.fixed_now.unwrap_or(ctx.now);
     let token = match input.read() {
@@ -24,8 +24,17 @@ pub fn run(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
         }
         Err(ReadError::Failed(error)) => return Err(error),
     };
-    let mut scratch = Scratch::default();
-    let mut result = config.policy.verify(&token, now, &mut scratch);
+    let (mut scratch, mut retry_scratch) = (Scratch::default(), Scratch::default());
+    let warn = |message: String| ctx.output.warning(&message);
+    let verifier = &config.verifier;
+    let mut result = match verifier.policy().verify(&token, now, &mut scratch) {
+        // A kid the fetched keys lack: once more with the keys refetched for it, if they were.
+        Err(rejection) => match verifier.retry(&token, now, &warn) {
+            Some(renewed) => renewed.verify(&token, now, &mut retry_scratch),
+            None => Err(rejection),
+        },
+        verified => verified,
+    };
     // The verdict first: only a token that would otherwise be accepted needs the store, so a
     // forged or expired token is reported as such even when the store is down.
     if let (Ok(verified), Some(store)) = (&result, &config.store) {
@@ -62,6 +71,8 @@ struct Revocable {
 #[derive(Default)]
 struct Worker {
     scratch: Scratch,
+    /// For the second try of a token whose kid the keys lacked until they were refetched.
+    retry_scratch: Scratch,
     out: Vec<u8>,
     invalid: usize,
     /// With a store: per line, the end of its output in `out` and, for a valid token, what the
@@ -71,8 +82,9 @@ struct Worker {
 
 /// `verify --batch`: tokens are verified on every thread; with a store, each valid token is then
 /// checked against it in input order, on one thread, through the one store opened at the start.
-fn run_batch(config: &VerifyConfig) -> anyhow::Result<Status> {
-    let (policy, fixed_now) = (&config.policy, config.fixed_now);
+fn run_batch(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
+    let (verifier, fixed_now) = (&config.verifier, config.fixed_now);
+    let warn = |message: String| ctx.output.warning(&message);
     // Opened when the first valid token needs it, so a batch of rejected tokens never waits
     // for, or fails on, the store.
     let mut store: Option<Box<dyn Store>> = None;
@@ -91,8 +103,22 @@ fn run_batch(config: &VerifyConfig) -> anyhow::Result<Status> {
                 ))),
             };
             let mut revocable = None;
-            let result =
-                text.and_then(|text| policy.verify(normalize(text), now, &mut worker.scratch));
+            let Worker {
+                scratch,
+                retry_scratch,
+                out,
+                invalid,
+                lines: checks,
+            } = &mut *worker;
+            let result = text.map(normalize).and_then(|token| {
+                match verifier.policy().verify(token, now, scratch) {
+                    Err(rejection) => match verifier.retry(token, now, &warn) {
+                        Some(renewed) => renewed.verify(token, now, retry_scratch),
+                        None => Err(rejection),
+                    },
+                    verified => verified,
+                }
+            });
             match &result {
                 Ok(verified) if with_store => {
                     let claims = &verified.claims;
@@ -105,11 +131,11 @@ fn run_batch(config: &VerifyConfig) -> anyhow::Result<Status> {
                     });
                 }
                 Ok(_) => {}
-                Err(_) => worker.invalid += 1,
+                Err(_) => *invalid += 1,
             }
-            print::push_result(&mut worker.out, &result);
+            print::push_result(out, &result);
             if with_store {
-                worker.lines.push((worker.out.len(), revocable));
+                checks.push((out.len(), revocable));
             }
         }
     };

@@ -105,6 +105,18 @@ impl VerifyingKey {
         let valid = match self {
             VerifyingKey::Secret(keys) => keys.verify(alg, message, signature),
             VerifyingKey::Public(key) => key.verify(alg, message, signature),
+            // Without a kid, every key that fits the algorithm is tried: providers publish
+            // several at once while they rotate.
+            VerifyingKey::Set(keys) if kid.is_none() => {
+                let mut fitting = keys.iter().filter(|key| key.fits(alg)).peekable();
+                if fitting.peek().is_none() {
+                    return Err(TokenError::new(
+                        RejectKind::Signature,
+                        format!("no key in the JWKS fits {alg}"),
+                    ));
+                }
+                fitting.any(|key| key.key.verify(alg, message, signature))
+            }
             VerifyingKey::Set(keys) => pick(keys, kid, alg)?.verify(alg, message, signature),
             VerifyingKey::AnyOf(keys) => {
                 let mut first_error = None;
@@ -132,7 +144,7 @@ impl VerifyingKey {
     }
 }
 
-/// The key of a JWKS for a token signed with `alg`, by `kid`, or the only one that fits.
+/// The key of a JWKS for a token signed with `alg` and naming `kid`.
 fn pick<'k>(
     keys: &'k [JwksKey],
     kid: Option<&Json>,
@@ -163,14 +175,7 @@ fn pick<'k>(
             ))
         }
         Some(other) => reject(format!("header kid is {}, not a string", other.type_name())),
-        None => match fitting.as_slice() {
-            [only] => Ok(&only.key),
-            [] => reject(format!("no key in the JWKS fits {alg}")),
-            many => reject(format!(
-                "token has no kid and {} keys in the JWKS fit {alg}",
-                many.len()
-            )),
-        },
+        None => reject(format!("no key in the JWKS fits {alg}")),
     }
 }
 
