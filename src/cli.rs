@@ -7,7 +7,10 @@ use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::jwt::keys::SecretEncoding;
+
+mod jwe;
 use crate::jwt::{Alg, TokenType};
+pub use jwe::*;
 
 const ROOT_AFTER_HELP: &str = "\
 Examples:
@@ -241,6 +244,12 @@ pub enum Command {
     /// Generate a key pair (RSA, EC or Ed25519) as PEM files
     #[command(after_help = GEN_KEY_EXAMPLES)]
     GenKey(GenKeyArgs),
+    /// Encrypt a plaintext (or a token, as a nested JWT) to a recipient key: a compact JWE
+    #[command(after_help = ENCRYPT_EXAMPLES)]
+    Encrypt(EncryptArgs),
+    /// Decrypt a compact JWE with your key and print the plaintext bytes
+    #[command(after_help = DECRYPT_EXAMPLES)]
+    Decrypt(DecryptArgs),
     /// Print a JWKS (RFC 7517) of public keys, with RFC 7638 thumbprints as key ids
     #[command(after_help = JWKS_EXAMPLES)]
     Jwks(JwksArgs),
@@ -418,6 +427,10 @@ pub struct RefreshArgs {
     pub refresh_key: RefreshKeyArgs,
     #[command(flatten)]
     pub store: StoreArgs,
+    #[command(flatten)]
+    pub nested: NestedArgs,
+    #[command(flatten)]
+    pub encrypt_to: EncryptToArgs,
 }
 
 #[derive(Debug, Args)]
@@ -447,6 +460,8 @@ pub struct RevokeArgs {
     pub refresh_key: RefreshKeyArgs,
     #[command(flatten)]
     pub store: StoreArgs,
+    #[command(flatten)]
+    pub nested: NestedArgs,
 }
 
 #[derive(Debug, Args)]
@@ -491,13 +506,15 @@ Output (text): the access token on the first line, the refresh token on the seco
 Examples:
   TOKEN=$(jwtctl issue --sub alice --no-refresh)
   { read -r ACCESS; read -r REFRESH; } < <(jwtctl issue --sub alice --claim role=admin)
-  jwtctl issue --sub ci --claim scopes:='[\"deploy\"]' --access-ttl 15m --output json";
+  jwtctl issue --sub ci --claim scopes:='[\"deploy\"]' --access-ttl 15m --output json
+  jwtctl issue --sub alice --no-refresh --encrypt-to api.pub.jwk      # a nested JWT (JWE)";
 
 const VERIFY_EXAMPLES: &str = "\
 Examples:
   jwtctl verify \"$TOKEN\"
   echo \"$AUTHORIZATION\" | jwtctl verify --aud api --iss https://auth.example.com --quiet
-  jwtctl verify --key-file public.pem --alg RS256 --json < token.txt";
+  jwtctl verify --key-file public.pem --alg RS256 --json < token.txt
+  jwtctl verify --decrypt-key api.jwk \"$NESTED\"    # a JWE holding the signed token";
 
 const DECODE_EXAMPLES: &str = "\
 Examples:
@@ -630,6 +647,8 @@ pub struct IssueArgs {
     pub store: StoreArgs,
     #[command(flatten)]
     pub threads: ThreadsArg,
+    #[command(flatten)]
+    pub encrypt_to: EncryptToArgs,
 }
 
 #[derive(Debug, Args)]
@@ -689,6 +708,8 @@ pub struct VerifyArgs {
     pub refresh_key: RefreshKeyArgs,
     #[command(flatten)]
     pub threads: ThreadsArg,
+    #[command(flatten)]
+    pub nested: NestedArgs,
 }
 
 // How many threads `--batch` uses.
@@ -729,6 +750,8 @@ pub struct DecodeArgs {
     pub batch: bool,
     #[command(flatten)]
     pub threads: ThreadsArg,
+    #[command(flatten)]
+    pub nested: NestedArgs,
 }
 
 #[cfg(test)]

@@ -27,6 +27,9 @@ use crate::jwt::verify::{REFRESH_TYPE, same_media_type};
 use crate::jwt::{Alg, Family, Policy, Signer, TokenError, TokenType, VerifyingKey, text, token};
 use crate::store::{self, Location, OpenOptions, Store, StoreError};
 
+mod jwe;
+pub use jwe::{DecryptConfig, Decryption, EncryptConfig, Encryption, Nested, read_jwe, rejection};
+
 /// The variable read when neither `--secret-file` nor `--secret-env` is given.
 pub const SECRET_VARIABLE: &str = "JWTCTL_SECRET";
 /// The variable read for the refresh-token secret when no refresh option is given.
@@ -46,6 +49,8 @@ pub enum Resolved<'a> {
     Prune(PruneConfig),
     GenKey(&'a crate::cli::GenKeyArgs),
     Jwks(&'a crate::cli::JwksArgs),
+    Encrypt(Box<EncryptConfig<'a>>),
+    Decrypt(Box<DecryptConfig<'a>>),
     Completions(&'a crate::cli::CompletionsArgs),
     Man(&'a crate::cli::ManArgs),
 }
@@ -57,7 +62,7 @@ pub fn resolve<'a>(command: &'a Command, ctx: &Context) -> anyhow::Result<Resolv
         Command::GenSecret(args) => Resolved::GenSecret(args),
         Command::Issue(args) => Resolved::Issue(Box::new(issue(args, ctx)?)),
         Command::Verify(args) => Resolved::Verify(Box::new(verify(args, ctx)?)),
-        Command::Decode(args) => Resolved::Decode(decode(args)?),
+        Command::Decode(args) => Resolved::Decode(decode(args, ctx)?),
         Command::Refresh(args) => Resolved::Refresh(Box::new(refresh(args, ctx)?)),
         Command::Revoke(args) => Resolved::Revoke(Box::new(revoke(args, ctx)?)),
         Command::Sessions(args) => match &args.action {
@@ -69,6 +74,8 @@ pub fn resolve<'a>(command: &'a Command, ctx: &Context) -> anyhow::Result<Resolv
         },
         Command::GenKey(args) => Resolved::GenKey(args),
         Command::Jwks(args) => Resolved::Jwks(args),
+        Command::Encrypt(args) => Resolved::Encrypt(Box::new(jwe::encrypt(args, ctx)?)),
+        Command::Decrypt(args) => Resolved::Decrypt(Box::new(jwe::decrypt(args, ctx)?)),
         Command::Completions(args) => Resolved::Completions(args),
         Command::Man(args) => Resolved::Man(args),
     })
@@ -817,6 +824,8 @@ pub struct IssueConfig<'a> {
     pub signers: Signers,
     /// Where refresh tokens are recorded; `None` with `--no-refresh`.
     pub store: Option<StoreConfig>,
+    /// `--encrypt-to`: each token printed is encrypted to this recipient.
+    pub encryption: Option<Encryption>,
 }
 
 fn issue<'a>(args: &'a IssueArgs, ctx: &Context) -> anyhow::Result<IssueConfig<'a>> {
@@ -833,6 +842,7 @@ fn issue<'a>(args: &'a IssueArgs, ctx: &Context) -> anyhow::Result<IssueConfig<'
     } else {
         KeySource::refresh(&args.refresh_key, &mut claims_stdin)?
     };
+    let encryption = jwe::encryption(&args.encrypt_to, &mut claims_stdin, ctx)?;
     let overrides = Overrides::from_args(args)?;
     let claims = if args.batch {
         Claims::new()
@@ -885,6 +895,7 @@ fn issue<'a>(args: &'a IssueArgs, ctx: &Context) -> anyhow::Result<IssueConfig<'
         refresh_ttl,
         signers: Signers { access, refresh },
         store,
+        encryption,
     })
 }
 
@@ -939,6 +950,8 @@ pub struct VerifyConfig<'a> {
     pub token: Option<TokenInput>,
     /// The store to check revocations in, with `--check-revocation` or `--store`.
     pub store: Option<StoreConfig>,
+    /// `--decrypt-key`: the token is a nested JWT.
+    pub nested: Nested,
 }
 
 fn verify<'a>(args: &'a VerifyArgs, ctx: &Context) -> anyhow::Result<VerifyConfig<'a>> {
@@ -949,6 +962,13 @@ fn verify<'a>(args: &'a VerifyArgs, ctx: &Context) -> anyhow::Result<VerifyConfi
     } else {
         Some(TokenInput::of(args.token.as_deref(), &mut stdin)?)
     };
+    if args.batch && args.nested.decrypt_key.is_some() {
+        return Err(UsageError::new(
+            "--decrypt-key does not work with --batch: verify nested tokens one at a time",
+        )
+        .into());
+    }
+    let nested = jwe::nested(&args.nested, &mut stdin, ctx)?;
     let algs: Vec<Alg> = args.algs.iter().copied().map(Alg::from).collect();
     let token_type = args.token_type.map(TokenType::from);
     let (key, algorithms) = match &args.jwks {
@@ -1013,6 +1033,7 @@ fn verify<'a>(args: &'a VerifyArgs, ctx: &Context) -> anyhow::Result<VerifyConfi
         fixed_now: args.now,
         token,
         store,
+        nested,
     })
 }
 
@@ -1024,9 +1045,11 @@ pub struct DecodeConfig<'a> {
     pub args: &'a DecodeArgs,
     /// The token; `None` for `--batch`.
     pub token: Option<TokenInput>,
+    /// `--decrypt-key`: show the signed token inside a nested JWT.
+    pub nested: Nested,
 }
 
-fn decode(args: &DecodeArgs) -> anyhow::Result<DecodeConfig<'_>> {
+fn decode<'a>(args: &'a DecodeArgs, ctx: &Context) -> anyhow::Result<DecodeConfig<'a>> {
     let mut stdin = StdinClaims::default();
     let token = if args.batch {
         stdin.claim(Claimant::Tokens, "--batch")?;
@@ -1034,7 +1057,18 @@ fn decode(args: &DecodeArgs) -> anyhow::Result<DecodeConfig<'_>> {
     } else {
         Some(TokenInput::of(args.token.as_deref(), &mut stdin)?)
     };
-    Ok(DecodeConfig { args, token })
+    if args.batch && args.nested.decrypt_key.is_some() {
+        return Err(UsageError::new(
+            "--decrypt-key does not work with --batch: decode nested tokens one at a time",
+        )
+        .into());
+    }
+    let nested = jwe::nested(&args.nested, &mut stdin, ctx)?;
+    Ok(DecodeConfig {
+        args,
+        token,
+        nested,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1051,6 +1085,10 @@ pub struct RefreshConfig<'a> {
     /// `None`: `--no-rotate`.
     pub refresh_ttl: Option<i64>,
     pub store: StoreConfig,
+    /// `--decrypt-key`: the refresh token is a nested JWT.
+    pub nested: Nested,
+    /// `--encrypt-to`: the new tokens are encrypted to this recipient.
+    pub encryption: Option<Encryption>,
 }
 
 fn refresh<'a>(args: &'a RefreshArgs, ctx: &Context) -> anyhow::Result<RefreshConfig<'a>> {
@@ -1058,6 +1096,8 @@ fn refresh<'a>(args: &'a RefreshArgs, ctx: &Context) -> anyhow::Result<RefreshCo
     let token = TokenInput::of(args.token.as_deref(), &mut stdin)?;
     let main = KeySource::main(&args.key, &mut stdin)?;
     let refresh_source = KeySource::refresh(&args.refresh_key, &mut stdin)?;
+    let nested = jwe::nested(&args.nested, &mut stdin, ctx)?;
+    let encryption = jwe::encryption(&args.encrypt_to, &mut stdin, ctx)?;
     let alg = args.alg.map(Alg::from);
     // The main key is read and parsed once: it signs the new access token and, without a
     // refresh secret, the new refresh token, and verifies the presented one.
@@ -1106,6 +1146,8 @@ fn refresh<'a>(args: &'a RefreshArgs, ctx: &Context) -> anyhow::Result<RefreshCo
         access_ttl: args.access_ttl,
         refresh_ttl: (!args.no_rotate).then_some(args.refresh_ttl),
         store: StoreConfig::of(&args.store)?,
+        nested,
+        encryption,
     })
 }
 
@@ -1162,10 +1204,15 @@ fn revoke_token(
     let input = TokenInput::of(Some(argument), &mut stdin)?;
     let main = KeySource::main(&args.key, &mut stdin)?;
     let refresh_source = KeySource::refresh(&args.refresh_key, &mut stdin)?;
+    let nested = jwe::nested(&args.nested, &mut stdin, ctx)?;
     let token = match input.read() {
         Ok(token) => token,
         Err(ReadError::Rejected(rejection)) => return Ok(Err(rejection)),
         Err(ReadError::Failed(error)) => return Err(error),
+    };
+    let token = match nested.open(token) {
+        Ok(token) => token,
+        Err(rejection) => return Ok(Err(rejection)),
     };
     let token_type = if is_refresh_token(&token) {
         TokenType::Refresh

@@ -30,6 +30,15 @@ pub fn run(config: &DecodeConfig, ctx: &Context) -> anyhow::Result<Status> {
         Err(ReadError::Rejected(rejection)) => return refuse(rejection, args.json),
         Err(ReadError::Failed(error)) => return Err(error),
     };
+    // Without --decrypt-key a JWE is shown as it is: its header, and that it is encrypted.
+    let token = if config.nested.is_expected() {
+        match config.nested.open(token) {
+            Ok(token) => token,
+            Err(rejection) => return refuse(rejection, args.json),
+        }
+    } else {
+        token
+    };
     let mut scratch = Scratch::default();
     let view = match token::decode(&token, &mut scratch) {
         Ok(view) => view,
@@ -205,7 +214,9 @@ fn render(view: &View, dates: DateStyle, now: i64, output: &Output) -> String {
             text.push_str(&heading("Header"));
             render_object(&mut text, header, dates, now, output, header_meaning);
             text.push_str(&heading("Payload"));
-            text.push_str("  encrypted (JWE, 5 segments): jwtctl cannot show it\n");
+            text.push_str(
+                "  encrypted (JWE, 5 segments): --decrypt-key KEY shows the token inside\n",
+            );
         }
     }
     text

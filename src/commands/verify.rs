@@ -24,6 +24,12 @@ pub fn run(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
         }
         Err(ReadError::Failed(error)) => return Err(error),
     };
+    let token = match config.nested.open(token) {
+        Ok(token) => token,
+        Err(rejection) => {
+            return print::report(&Err(rejection), config.args.json, config.args.quiet, ctx);
+        }
+    };
     let mut scratch = Scratch::default();
     let mut result = config.policy.verify(&token, now, &mut scratch);
     // The verdict first: only a token that would otherwise be accepted needs the store, so a

@@ -270,7 +270,7 @@ fn check_size(len: usize, origin: &str) -> Result<(), KeyError> {
     Ok(())
 }
 
-fn read_key_file(path: &Path, what: &str) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+pub fn read_key_file(path: &Path, what: &str) -> Result<Zeroizing<Vec<u8>>, KeyError> {
     let shown = text::path(path);
     if path.is_dir() {
         return Err(KeyError::unreadable(format!(
@@ -302,7 +302,7 @@ fn describe_io(error: &std::io::Error) -> String {
 
 /// Like ssh, but only a warning: mounted secrets are often 0644.
 #[cfg(unix)]
-fn warn_if_shared(path: &Path, what: &str, warn: &mut dyn FnMut(String)) {
+pub fn warn_if_shared(path: &Path, what: &str, warn: &mut dyn FnMut(String)) {
     use std::os::unix::fs::PermissionsExt;
     if let Ok(metadata) = std::fs::metadata(path) {
         let mode = metadata.permissions().mode() & 0o777;
@@ -316,7 +316,7 @@ fn warn_if_shared(path: &Path, what: &str, warn: &mut dyn FnMut(String)) {
 }
 
 #[cfg(not(unix))]
-fn warn_if_shared(_: &Path, _: &str, _: &mut dyn FnMut(String)) {}
+pub fn warn_if_shared(_: &Path, _: &str, _: &mut dyn FnMut(String)) {}
 
 /// What a PEM key file holds, read from its content (never from its name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
