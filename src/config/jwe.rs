@@ -405,8 +405,8 @@ impl Nested {
         match (&self.decryption, encrypted) {
             (None, false) => Ok(token),
             (None, true) => Err(TokenError::malformed(
-                "the token is encrypted (a JWE): give --decrypt-key KEY to decrypt it, then the \
-                 signed token inside is checked as usual",
+                "token is encrypted (JWE, 5 segments): give --decrypt-key KEY to decrypt it, and \
+                 the signed token inside is checked as usual",
             )),
             (Some(_), false) => Err(TokenError::malformed(
                 "--decrypt-key was given, but the token is not encrypted (not a JWE)",

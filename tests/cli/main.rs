@@ -7,6 +7,7 @@ mod decode;
 mod foundation;
 mod gen_secret;
 mod issue;
+mod jwe;
 mod keys;
 mod leaks;
 mod lifecycle;
