@@ -17,6 +17,7 @@ use crate::jwt::jwe::{
 use crate::jwt::keys::{self, read_key_file, warn_if_shared};
 use crate::jwt::pair::Pair;
 use crate::jwt::token::normalize;
+use crate::jwt::verify::same_media_type;
 use crate::jwt::{KeyError, RejectKind, TokenError, text};
 
 use super::{Claimant, StdinClaims, TokenInput, variable_name};
@@ -118,12 +119,15 @@ fn read_key(
 fn read_password(
     args: &PasswordArgs,
     claims: &mut StdinClaims,
+    ctx: &Context,
 ) -> anyhow::Result<Option<KeyBytes>> {
     let password = if let Some(path) = &args.password_file {
         if claims.claim_path(Claimant::Secret, "--password-file", path)? {
             read_stdin_bytes("the password", keys::MAX_KEY_FILE_BYTES as usize)?
         } else {
-            read_key_file(path, "password")?
+            let password = read_key_file(path, "password")?;
+            warn_if_shared(path, "password", &mut ctx.warner());
+            password
         }
     } else if let Some(name) = &args.password_env {
         let name = variable_name(name, "--password-env")?;
@@ -155,7 +159,7 @@ fn key_bytes(
     claims: &mut StdinClaims,
     ctx: &Context,
 ) -> anyhow::Result<KeyBytes> {
-    if let Some(password) = read_password(password, claims)? {
+    if let Some(password) = read_password(password, claims, ctx)? {
         return Ok(password);
     }
     let path = key_file.ok_or_else(|| {
@@ -273,10 +277,20 @@ pub(super) fn encrypt<'a>(
     let recipient = recipient_key(&key)?;
     let info = recipient.info();
     let (alg, enc) = chosen(info, args.alg, args.enc, "--alg")?;
-    let plaintext = match args.plaintext.as_deref() {
+    let mut plaintext = match args.plaintext.as_deref() {
         Some(text) if !reads_stdin => Zeroizing::new(text.as_bytes().to_vec()),
         _ => read_stdin_bytes("plaintext", jwe::MAX_PLAINTEXT_BYTES)?,
     };
+    // A nested token is a compact JWS, which has no whitespace: the line break `issue` prints
+    // after it is not part of it.
+    if args
+        .cty
+        .as_deref()
+        .is_some_and(|cty| same_media_type(cty, "JWT"))
+    {
+        let trimmed = plaintext.trim_ascii().to_vec();
+        plaintext = Zeroizing::new(trimmed);
+    }
     if plaintext.len() > jwe::MAX_PLAINTEXT_BYTES {
         return Err(UsageError::new(format!(
             "the plaintext is larger than the limit of {} bytes",

@@ -515,3 +515,46 @@ fn bad_input_never_panics() {
         assert!(assert.get_output().stdout.is_empty());
     }
 }
+
+#[test]
+fn a_token_piped_from_issue_into_encrypt_cty_jwt_verifies_nested() {
+    let sandbox = Sandbox::new();
+    let recipient = key(&sandbox, "rsa.pub.jwk");
+    let private = key(&sandbox, "rsa.jwk");
+    let assert = sandbox
+        .cmd()
+        .args(["issue", "--sub", "carol", "--no-refresh"])
+        .assert()
+        .success();
+    let issued = stdout(&assert);
+    assert!(issued.ends_with('\n'));
+    let nested = encrypt(&sandbox, &recipient, issued.as_bytes(), &["--cty", "JWT"]);
+    let assert = sandbox
+        .cmd()
+        .args([
+            "verify",
+            "--decrypt-key",
+            &private,
+            "--decrypt-alg",
+            "RSA-OAEP-256",
+        ])
+        .write_stdin(nested.clone())
+        .assert()
+        .success();
+    assert!(stdout(&assert).contains("\"carol\""));
+    // A key-management algorithm the command line did not accept is refused.
+    sandbox
+        .cmd()
+        .args([
+            "verify",
+            "--decrypt-key",
+            &private,
+            "--decrypt-alg",
+            "RSA-OAEP",
+        ])
+        .write_stdin(nested)
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("not accepted"));
+}
