@@ -94,7 +94,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         'jwtctl;verify' {
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'An accepted algorithm (repeatable) [default: HS256 for secrets, the key''s own for PEM keys]')
             [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'Require this issuer (iss)')
-            [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'Require this audience (aud); repeat to accept any of several')
+            [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'Require this audience (aud); repeat to accept any of several. A token that names an audience is rejected without one (RFC 7519 section 4.1.3)')
             [CompletionResult]::new('--sub', '--sub', [CompletionResultType]::ParameterName, 'Require this subject (sub)')
             [CompletionResult]::new('--leeway', '--leeway', [CompletionResultType]::ParameterName, 'Tolerance for clock skew on exp, nbf and iat')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Evaluate time claims at this instant (unix seconds or RFC 3339) instead of now')
@@ -115,6 +115,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--decrypt-alg', '--decrypt-alg', [CompletionResultType]::ParameterName, 'A key-management algorithm accepted with --decrypt-key (repeatable) [default: what the key''s type implies]')
             [CompletionResult]::new('--decrypt-enc', '--decrypt-enc', [CompletionResultType]::ParameterName, 'A content encryption accepted with --decrypt-key (repeatable) [default: all six]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
+            [CompletionResult]::new('--any-aud', '--any-aud', [CompletionResultType]::ParameterName, 'Accept a token whatever audience it names (for inspection, on purpose)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print a JSON result object on stdout, valid or not')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status tells')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status tells')

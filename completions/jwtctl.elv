@@ -88,7 +88,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         &'jwtctl;verify'= {
             cand --alg 'An accepted algorithm (repeatable) [default: HS256 for secrets, the key''s own for PEM keys]'
             cand --iss 'Require this issuer (iss)'
-            cand --aud 'Require this audience (aud); repeat to accept any of several'
+            cand --aud 'Require this audience (aud); repeat to accept any of several. A token that names an audience is rejected without one (RFC 7519 section 4.1.3)'
             cand --sub 'Require this subject (sub)'
             cand --leeway 'Tolerance for clock skew on exp, nbf and iat'
             cand --now 'Evaluate time claims at this instant (unix seconds or RFC 3339) instead of now'
@@ -109,6 +109,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --decrypt-alg 'A key-management algorithm accepted with --decrypt-key (repeatable) [default: what the key''s type implies]'
             cand --decrypt-enc 'A content encryption accepted with --decrypt-key (repeatable) [default: all six]'
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
+            cand --any-aud 'Accept a token whatever audience it names (for inspection, on purpose)'
             cand --json 'Print a JSON result object on stdout, valid or not'
             cand -q 'Print nothing on stdout; the exit status tells'
             cand --quiet 'Print nothing on stdout; the exit status tells'

@@ -137,7 +137,7 @@ ES256\t''
 ES384\t''
 EdDSA\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l iss -d 'Require this issuer (iss)' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l aud -d 'Require this audience (aud); repeat to accept any of several' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l aud -d 'Require this audience (aud); repeat to accept any of several. A token that names an audience is rejected without one (RFC 7519 section 4.1.3)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l sub -d 'Require this subject (sub)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l leeway -d 'Tolerance for clock skew on exp, nbf and iat' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l now -d 'Evaluate time claims at this instant (unix seconds or RFC 3339) instead of now' -r
@@ -185,6 +185,7 @@ A256GCM\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l any-aud -d 'Accept a token whatever audience it names (for inspection, on purpose)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l json -d 'Print a JSON result object on stdout, valid or not'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s q -l quiet -d 'Print nothing on stdout; the exit status tells'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l batch -d 'Verify many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints), in input order; exit 0 only if every token is valid, else 1'

@@ -470,7 +470,7 @@ pub struct SessionsArgs {
     #[command(subcommand)]
     pub action: Option<SessionsAction>,
     /// Only this subject's sessions
-    #[arg(long, value_name = "SUB")]
+    #[arg(long, value_name = "SUB", allow_hyphen_values = true)]
     pub user: Option<String>,
     /// Print a JSON array
     #[arg(long)]
@@ -597,22 +597,22 @@ pub enum IssueOutput {
 #[derive(Debug, Args)]
 pub struct IssueArgs {
     /// The subject (sub claim); required when a refresh token is issued
-    #[arg(long, value_name = "SUBJECT")]
+    #[arg(long, value_name = "SUBJECT", allow_hyphen_values = true)]
     pub sub: Option<String>,
     /// A claim: key=value for a string, key:=JSON for any JSON value (repeatable)
-    #[arg(long = "claim", value_name = "KEY=VALUE")]
+    #[arg(long = "claim", value_name = "KEY=VALUE", allow_hyphen_values = true)]
     pub claims: Vec<String>,
     /// A JSON object of claims, @FILE to read it from a file, or - for standard input
     #[arg(long, value_name = "JSON|@FILE|-")]
     pub payload: Option<String>,
     /// The issuer (iss claim)
-    #[arg(long, value_name = "ISS")]
+    #[arg(long, value_name = "ISS", allow_hyphen_values = true)]
     pub iss: Option<String>,
     /// The audience (aud claim); repeat for several
-    #[arg(long = "aud", value_name = "AUD")]
+    #[arg(long = "aud", value_name = "AUD", allow_hyphen_values = true)]
     pub aud: Vec<String>,
     /// The key id (kid header)
-    #[arg(long, value_name = "KID")]
+    #[arg(long, value_name = "KID", allow_hyphen_values = true)]
     pub kid: Option<String>,
     /// The signing algorithm [default: HS256 for secrets, the key's own for PEM keys]
     #[arg(long, value_enum, value_name = "ALG")]
@@ -627,7 +627,12 @@ pub struct IssueArgs {
     #[arg(long)]
     pub no_refresh: bool,
     /// A label stored with the session (a device name, a CI job)
-    #[arg(long, value_name = "TEXT", conflicts_with = "no_refresh")]
+    #[arg(
+        long,
+        value_name = "TEXT",
+        conflicts_with = "no_refresh",
+        allow_hyphen_values = true
+    )]
     pub session_label: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = IssueOutput::Text)]
@@ -660,13 +665,17 @@ pub struct VerifyArgs {
     #[arg(long = "alg", value_enum, value_name = "ALG")]
     pub algs: Vec<AlgArg>,
     /// Require this issuer (iss)
-    #[arg(long, value_name = "ISS")]
+    #[arg(long, value_name = "ISS", allow_hyphen_values = true)]
     pub iss: Option<String>,
-    /// Require this audience (aud); repeat to accept any of several
-    #[arg(long = "aud", value_name = "AUD")]
+    /// Require this audience (aud); repeat to accept any of several. A token that names an
+    /// audience is rejected without one (RFC 7519 section 4.1.3)
+    #[arg(long = "aud", value_name = "AUD", allow_hyphen_values = true)]
     pub aud: Vec<String>,
+    /// Accept a token whatever audience it names (for inspection, on purpose)
+    #[arg(long, conflicts_with = "aud")]
+    pub any_aud: bool,
     /// Require this subject (sub)
-    #[arg(long, value_name = "SUB")]
+    #[arg(long, value_name = "SUB", allow_hyphen_values = true)]
     pub sub: Option<String>,
     /// Tolerance for clock skew on exp, nbf and iat
     #[arg(long, default_value = "0s", value_name = "DURATION", value_parser = seconds)]

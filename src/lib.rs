@@ -47,7 +47,7 @@ pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         config::resolve(&cli.command, &ctx).and_then(|resolved| commands::run(resolved, &ctx));
     match result {
         Ok(status) => status.into(),
-        Err(error) if is_broken_pipe(&error) => Status::Success.into(),
+        Err(error) if exit::is_broken_pipe(&error) => Status::Success.into(),
         Err(error) => {
             ctx.output.error(&argv::redact(&describe(&error), &args));
             exit::status_for(&error).into()
@@ -67,15 +67,6 @@ fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Cli, clap::Error> 
         });
     std::mem::forget(command);
     parsed
-}
-
-/// A reader that went away (`jwtctl decode --batch | head`) is not an error.
-fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
 }
 
 /// One line: the outermost context, then each cause, as `a: b: c`.

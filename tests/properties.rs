@@ -161,6 +161,7 @@ fn policy_for(alg: Alg, key: VerifyingKey) -> Policy {
         key,
         issuer: None,
         audience: Vec::new(),
+        any_audience: true,
         subject: None,
         leeway: 0,
         token_type: TokenType::Any,
@@ -343,6 +344,7 @@ impl Knobs {
             issuer: self.issuer.clone(),
             subject: self.subject.clone(),
             audience: self.audience.clone(),
+            any_audience: true,
             required: self.required.clone(),
             ignore_time: self.ignore_time,
             ..hs256_policy()

@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use anyhow::Context as _;
+use jiff::tz::TimeZone;
 
 use crate::cli::{DateStyle, DecodeArgs};
 use crate::config::{DecodeConfig, ReadError};
@@ -47,9 +48,15 @@ pub fn run(config: &DecodeConfig, ctx: &Context) -> anyhow::Result<Status> {
     let text = if args.json {
         let mut line = Vec::new();
         print::push_decoded(&mut line, &view);
-        line
+        ctx.output
+            .json(String::from_utf8_lossy(&line).into_owned())
+            .into_bytes()
     } else {
-        render(&view, args.date, ctx.now, &ctx.output).into_bytes()
+        let dates = match args.date {
+            DateStyle::Utc => None,
+            DateStyle::Local => Some(local_zone(ctx)),
+        };
+        render(&view, dates.as_ref(), ctx.now, &ctx.output).into_bytes()
     };
     std::io::stdout()
         .write_all(&text)
@@ -115,7 +122,7 @@ fn decode_line(line: batch::Line<'_>, scratch: &mut Scratch, out: &mut Vec<u8>) 
 fn run_batch(args: &DecodeArgs) -> anyhow::Result<Status> {
     let mut out = batch::stdout();
     let mut failed = 0usize;
-    batch::run(
+    let result = batch::run(
         batch::stdin(),
         2 * MAX_TOKEN_BYTES,
         batch::threads(args.threads.count),
@@ -132,7 +139,8 @@ fn run_batch(args: &DecodeArgs) -> anyhow::Result<Status> {
             worker.out.clear();
             batch::end_chunk(&mut out)
         },
-    )?;
+    );
+    batch::after_closed_pipe(result, failed)?;
     Ok(if failed == 0 {
         Status::Success
     } else {
@@ -189,7 +197,7 @@ pub fn problems(header: &json::Object, payload: &json::Object, now: i64) -> Vec<
     problems
 }
 
-fn render(view: &View, dates: DateStyle, now: i64, output: &Output) -> String {
+fn render(view: &View, dates: Option<&TimeZone>, now: i64, output: &Output) -> String {
     let mut text = String::new();
     let heading = |title: &str| format!("{}\n", output.out(output::HEADING, title));
     match view {
@@ -227,7 +235,7 @@ type Meaning = fn(&str) -> Option<&'static str>;
 fn render_object(
     text: &mut String,
     object: &json::Object,
-    dates: DateStyle,
+    dates: Option<&TimeZone>,
     now: i64,
     output: &Output,
     meaning: Meaning,
@@ -288,18 +296,49 @@ fn colour_value(value: &Json, output: &Output) -> String {
     }
 }
 
-fn date(seconds: i64, style: DateStyle) -> String {
-    match style {
-        DateStyle::Utc => time::format_timestamp(seconds),
-        DateStyle::Local => jiff::Timestamp::from_second(seconds)
+/// A date in UTC, or in `zone` (`--date local`).
+fn date(seconds: i64, zone: Option<&TimeZone>) -> String {
+    match zone {
+        None => time::format_timestamp(seconds),
+        Some(zone) => jiff::Timestamp::from_second(seconds)
             .map(|instant| {
                 instant
-                    .to_zoned_datetime(jiff::tz::TimeZone::system())
+                    .to_zoned_datetime(zone.clone())
                     .strftime("%Y-%m-%d %H:%M:%S %Z")
                     .to_string()
             })
             .unwrap_or_else(|_| time::format_timestamp(seconds)),
     }
+}
+
+/// The system's time zone for `--date local`, or UTC with a warning when it cannot be read. A
+/// `TZ` that names something other than a zone file of sensible size (`/dev/zero`, a FIFO, a
+/// directory) is not read at all: it would never end, or never come.
+fn local_zone(ctx: &Context) -> TimeZone {
+    /// Zone files are a few kilobytes.
+    const MAX_ZONE_FILE: u64 = 1024 * 1024;
+    let fallback = |why: String| {
+        ctx.output
+            .warning(&format!("{why}; dates are shown in UTC"));
+        TimeZone::UTC
+    };
+    if let Some(value) = std::env::var_os("TZ") {
+        let value = value.to_string_lossy().into_owned();
+        let path = value.strip_prefix(':').unwrap_or(&value);
+        if path.starts_with('/') {
+            match std::fs::metadata(path) {
+                Ok(file) if file.is_file() && file.len() <= MAX_ZONE_FILE => {}
+                _ => {
+                    return fallback(format!(
+                        "TZ names {}, which is not a readable time zone file",
+                        sanitize(path)
+                    ));
+                }
+            }
+        }
+    }
+    TimeZone::try_system()
+        .unwrap_or_else(|error| fallback(format!("the system time zone cannot be read ({error})")))
 }
 
 fn header_meaning(name: &str) -> Option<&'static str> {

@@ -186,7 +186,8 @@ fn run_batch(config: &VerifyConfig) -> anyhow::Result<Status> {
         batch::end_chunk(&mut out)
     };
     let threads = batch::threads(config.args.threads.count);
-    batch::run(batch::stdin(), 2 * MAX_TOKEN_BYTES, threads, work, emit)?;
+    let result = batch::run(batch::stdin(), 2 * MAX_TOKEN_BYTES, threads, work, emit);
+    batch::after_closed_pipe(result, invalid)?;
     Ok(if invalid == 0 {
         Status::Success
     } else {

@@ -6,6 +6,7 @@ mod support;
 mod decode;
 mod foundation;
 mod gen_secret;
+mod hardening;
 mod issue;
 mod jwe;
 mod keys;
