@@ -1000,12 +1000,6 @@ fn verify<'a>(args: &'a VerifyArgs, ctx: &Context) -> anyhow::Result<VerifyConfi
     } else {
         Some(TokenInput::of(args.token.as_deref(), &mut stdin)?)
     };
-    if args.batch && args.nested.decrypt_key.is_some() {
-        return Err(UsageError::new(
-            "--decrypt-key does not work with --batch: verify nested tokens one at a time",
-        )
-        .into());
-    }
     let nested = jwe::nested(&args.nested, &mut stdin, ctx)?;
     let algs: Vec<Alg> = args.algs.iter().copied().map(Alg::from).collect();
     let token_type = args.token_type.map(TokenType::from);

@@ -84,7 +84,7 @@ struct Worker {
 /// `verify --batch`: tokens are verified on every thread; with a store, each valid token is then
 /// checked against it in input order, on one thread, through the one store opened at the start.
 fn run_batch(config: &VerifyConfig) -> anyhow::Result<Status> {
-    let (policy, fixed_now) = (&config.policy, config.fixed_now);
+    let (policy, fixed_now, nested) = (&config.policy, config.fixed_now, &config.nested);
     // Opened when the first valid token needs it, so a batch of rejected tokens never waits
     // for, or fails on, the store.
     let mut store: Option<Box<dyn Store>> = None;
@@ -103,8 +103,12 @@ fn run_batch(config: &VerifyConfig) -> anyhow::Result<Status> {
                 ))),
             };
             let mut revocable = None;
-            let result =
-                text.and_then(|text| policy.verify(normalize(text), now, &mut worker.scratch));
+            // With --decrypt-key each line is a nested token, opened first.
+            let opened = text.and_then(|text| nested.open_str(normalize(text)));
+            let result = match &opened {
+                Ok(token) => policy.verify(token, now, &mut worker.scratch),
+                Err(rejection) => Err(rejection.clone()),
+            };
             match &result {
                 Ok(verified) if with_store => {
                     let claims = &verified.claims;

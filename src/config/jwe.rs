@@ -1,6 +1,7 @@
 //! The JWE part of the resolution: each key read once and parsed, the algorithms pinned, and
 //! the one step that opens a nested token for `verify`, `decode`, `refresh` and `revoke --token`.
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
@@ -415,9 +416,17 @@ impl Nested {
     /// JWE. A JWE without `--decrypt-key`, or a plain token when one was given, is refused: the
     /// choice is the command line's, never the token's.
     pub fn open(&self, token: String) -> Result<String, TokenError> {
-        let encrypted = jwe::looks_like_jwe(&token);
+        match self.open_str(&token)? {
+            Cow::Borrowed(_) => Ok(token),
+            Cow::Owned(inner) => Ok(inner),
+        }
+    }
+
+    /// [`Nested::open`] without copying a token that is not encrypted (the batch path).
+    pub fn open_str<'t>(&self, token: &'t str) -> Result<Cow<'t, str>, TokenError> {
+        let encrypted = jwe::looks_like_jwe(token);
         match (&self.decryption, encrypted) {
-            (None, false) => Ok(token),
+            (None, false) => Ok(Cow::Borrowed(token)),
             (None, true) => Err(TokenError::malformed(
                 "token is encrypted (JWE, 5 segments): give --decrypt-key KEY to decrypt it, and \
                  the signed token inside is checked as usual",
@@ -426,9 +435,9 @@ impl Nested {
                 "--decrypt-key was given, but the token is not encrypted (not a JWE)",
             )),
             (Some(decryption), true) => {
-                let opened = decryption.open(&token)?;
+                let opened = decryption.open(token)?;
                 let inner = opened.nested_jwt().map_err(|error| rejection(&error))?;
-                Ok(normalize(inner).to_owned())
+                Ok(Cow::Owned(normalize(inner).to_owned()))
             }
         }
     }

@@ -558,3 +558,55 @@ fn a_token_piped_from_issue_into_encrypt_cty_jwt_verifies_nested() {
         .stdout("")
         .stderr(predicate::str::contains("not accepted"));
 }
+
+#[test]
+fn verify_batch_opens_each_nested_line_with_decrypt_key() {
+    let sandbox = Sandbox::new();
+    let recipient = key(&sandbox, "p256.pub.jwk");
+    let private = key(&sandbox, "p256.jwk");
+    let mut lines = String::new();
+    for sub in ["a", "b"] {
+        let assert = sandbox
+            .cmd()
+            .args([
+                "issue",
+                "--sub",
+                sub,
+                "--no-refresh",
+                "--encrypt-to",
+                &recipient,
+            ])
+            .assert()
+            .success();
+        lines.push_str(&stdout(&assert));
+    }
+    let assert = sandbox
+        .cmd()
+        .args(["issue", "--sub", "plain", "--no-refresh"])
+        .assert()
+        .success();
+    lines.push_str(&stdout(&assert));
+    lines.push_str("not a token\n");
+    let assert = sandbox
+        .cmd()
+        .args(["verify", "--batch", "--decrypt-key", &private])
+        .write_stdin(lines)
+        .assert()
+        .code(1);
+    let results: Vec<Value> = stdout(&assert)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(results.len(), 4);
+    assert_eq!(results[0]["claims"]["sub"], "a");
+    assert_eq!(results[1]["claims"]["sub"], "b");
+    // A plain token where the command line expects an encrypted one is refused.
+    assert_eq!(results[2]["valid"], false);
+    assert!(
+        results[2]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not encrypted")
+    );
+    assert_eq!(results[3]["valid"], false);
+}
