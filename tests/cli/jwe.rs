@@ -610,3 +610,62 @@ fn verify_batch_opens_each_nested_line_with_decrypt_key() {
     );
     assert_eq!(results[3]["valid"], false);
 }
+
+#[test]
+fn keys_passwords_and_tokens_never_reach_stderr() {
+    let sandbox = Sandbox::new();
+    let password = "hunter2-is-not-a-good-password";
+    let oct = key(&sandbox, "a128kw.jwk");
+    let k = "GZy6sIZ6wl9NJOKB-jnmVQ";
+    let jwe = encrypt(&sandbox, &oct, b"x", &[]);
+    let broken_key = private_file(
+        &sandbox,
+        "broken.jwk",
+        format!(r#"{{"kty":"oct","k":"{k}","alg":"nope"}}"#),
+    );
+    let runs = [
+        sandbox
+            .cmd()
+            .env("PW", password)
+            .args(["decrypt", "--password-env", "PW", &jwe])
+            .assert(),
+        sandbox
+            .cmd()
+            .args(["decrypt", "--key-file", &broken_key, &jwe])
+            .assert(),
+        sandbox
+            .cmd()
+            .args(["verify", "--decrypt-key", &oct, &format!("{jwe}x")])
+            .assert(),
+    ];
+    for assert in runs {
+        let code = assert.get_output().status.code();
+        assert!(matches!(code, Some(1 | 2)), "{code:?}");
+        let err = stderr(&assert);
+        assert!(
+            !err.contains(password) && !err.contains(k) && !err.contains(&jwe),
+            "{err}"
+        );
+        assert!(assert.get_output().stdout.is_empty());
+    }
+}
+
+#[test]
+fn the_decryption_key_and_the_token_cannot_share_standard_input() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .cmd()
+        .args(["verify", "--decrypt-key", "-"])
+        .write_stdin("{}")
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("standard input cannot carry both"));
+    sandbox
+        .cmd()
+        .args(["encrypt", "--key-file", "/dev/stdin"])
+        .write_stdin("{}")
+        .assert()
+        .code(2)
+        .stdout("");
+}
