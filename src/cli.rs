@@ -387,7 +387,8 @@ pub struct StoreServerArgs {
     /// Prefix of every key in a Redis store, so several apps can share one server
     #[arg(long, default_value = "jwtctl:", value_name = "PREFIX")]
     pub store_prefix: String,
-    /// Bound on connecting to a Redis store and on each command
+    /// Bound on connecting to a Redis store and on each command, and on waiting for the lock of a
+    /// file store
     #[arg(long, default_value = "3s", value_name = "DURATION", value_parser = store_timeout)]
     pub store_timeout: Duration,
 }
@@ -439,7 +440,8 @@ pub struct RevokeArgs {
     /// Every session of this subject, and its access tokens issued until now (see verify --check-revocation)
     #[arg(long, value_name = "SUB", group = "target", allow_hyphen_values = true)]
     pub user: Option<String>,
-    /// The session family of this access or refresh token (verified first), or - for stdin
+    /// The session family of this access or refresh token (verified first; only if the family
+    /// belongs to the token's sub), or - for stdin
     #[arg(long, value_name = "TOKEN", group = "target")]
     pub token: Option<String>,
     /// One session family (the sid claim)
@@ -703,7 +705,8 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "FILE", conflicts_with_all = ["secret_file", "secret_env", "key_file"])]
     pub jwks: Option<PathBuf>,
     /// Also reject tokens whose session or user was revoked, as recorded in the store
-    /// (--store, else $JWTCTL_STORE, else the default file)
+    /// (--store, else $JWTCTL_STORE, else the default file); a store file that does not exist
+    /// is an error (exit 4)
     #[arg(long)]
     pub check_revocation: bool,
     /// The store to check revocations in; implies --check-revocation

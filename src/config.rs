@@ -1311,7 +1311,7 @@ fn revoke_token(
             ctx,
         )?,
     };
-    let policy = session_policy(key, algorithms, token_type, &["sid"], true);
+    let policy = session_policy(key, algorithms, token_type, &["sid", "sub"], true);
     Ok(Ok((token, policy)))
 }
 

@@ -1025,6 +1025,12 @@ mod store_model {
         fn revoke(&mut self, selector: &RevokeSelector, now: Timestamp) -> u64 {
             let families: BTreeSet<String> = match selector {
                 RevokeSelector::Family(family) => BTreeSet::from([family.clone()]),
+                RevokeSelector::FamilyOf { sub, family } => self
+                    .tokens
+                    .values()
+                    .filter(|record| &record.family == family && &record.sub == sub)
+                    .map(|record| record.family.clone())
+                    .collect(),
                 RevokeSelector::User(sub) => self
                     .tokens
                     .values()
@@ -1067,11 +1073,11 @@ mod store_model {
                         family: family.to_owned(),
                     };
                 }
-                if self
-                    .tokens
-                    .values()
-                    .any(|record| record.family == family && record.state != State::Revoked)
-                {
+                if self.tokens.values().any(|record| {
+                    record.family == family
+                        && Some(record.sub.as_str()) == sub
+                        && record.state != State::Revoked
+                }) {
                     return AccessOutcome::Allowed;
                 }
             }

@@ -14,4 +14,5 @@ mod leaks;
 mod lifecycle;
 mod recipes;
 mod security;
+mod store_hardening;
 mod verify;
