@@ -1129,12 +1129,6 @@ fn decode<'a>(args: &'a DecodeArgs, ctx: &Context) -> anyhow::Result<DecodeConfi
     } else {
         Some(TokenInput::of(args.token.as_deref(), &mut stdin)?)
     };
-    if args.batch && args.nested.decrypt_key.is_some() {
-        return Err(UsageError::new(
-            "--decrypt-key does not work with --batch: decode nested tokens one at a time",
-        )
-        .into());
-    }
     let nested = jwe::nested(&args.nested, &mut stdin, ctx)?;
     Ok(DecodeConfig {
         args,

@@ -669,3 +669,42 @@ fn the_decryption_key_and_the_token_cannot_share_standard_input() {
         .code(2)
         .stdout("");
 }
+
+#[test]
+fn decode_batch_shows_nested_lines_from_the_inside_with_decrypt_key() {
+    let sandbox = Sandbox::new();
+    let recipient = key(&sandbox, "a128kw.jwk");
+    let assert = sandbox
+        .cmd()
+        .args([
+            "issue",
+            "--sub",
+            "dana",
+            "--no-refresh",
+            "--encrypt-to",
+            &recipient,
+        ])
+        .assert()
+        .success();
+    let line = stdout(&assert);
+    let assert = sandbox
+        .cmd()
+        .args(["decode", "--batch", "--decrypt-key", &recipient])
+        .write_stdin(format!("{line}{line}"))
+        .assert()
+        .success();
+    for result in stdout(&assert).lines() {
+        let document: Value = serde_json::from_str(result).unwrap();
+        assert_eq!(document["payload"]["sub"], "dana");
+    }
+    // Without the key, the line shows the JWE's header and says it is encrypted.
+    let assert = sandbox
+        .cmd()
+        .args(["decode", "--batch"])
+        .write_stdin(line)
+        .assert()
+        .success();
+    let document: Value = serde_json::from_str(stdout(&assert).trim_end()).unwrap();
+    assert_eq!(document["encrypted"], true);
+    assert_eq!(document["header"]["alg"], "A128KW");
+}
