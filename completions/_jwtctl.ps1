@@ -35,6 +35,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('sessions', 'sessions', [CompletionResultType]::ParameterValue, 'List live sessions, or prune expired records')
             [CompletionResult]::new('gen-key', 'gen-key', [CompletionResultType]::ParameterValue, 'Generate a key pair (RSA, EC or Ed25519) as PEM or JWK files')
             [CompletionResult]::new('convert', 'convert', [CompletionResultType]::ParameterValue, 'Convert a key between PEM and JWK, private or public only')
+            [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Encrypt a plaintext (or a token, as a nested JWT) to a recipient key: a compact JWE')
+            [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt a compact JWE with your key and print the plaintext bytes')
             [CompletionResult]::new('jwks', 'jwks', [CompletionResultType]::ParameterValue, 'Print a JWKS (RFC 7517) of public keys, with RFC 7638 thumbprints as key ids')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script, or write all of them to a directory')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (one for jwtctl, one per subcommand) to a directory')
@@ -85,6 +87,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--store-prefix', '--store-prefix', [CompletionResultType]::ParameterName, 'Prefix of every key in a Redis store, so several apps can share one server')
             [CompletionResult]::new('--store-timeout', '--store-timeout', [CompletionResultType]::ParameterName, 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads for --batch [default: one per core; at most 64]')
+            [CompletionResult]::new('--encrypt-to', '--encrypt-to', [CompletionResultType]::ParameterName, 'Encrypt each token printed to this recipient key (a nested JWT, cty JWT): a JWK, PEM or DER key (public is enough), or an oct JWK')
+            [CompletionResult]::new('--encrypt-alg', '--encrypt-alg', [CompletionResultType]::ParameterName, 'Key management for --encrypt-to [default: by the key''s type]')
+            [CompletionResult]::new('--encrypt-enc', '--encrypt-enc', [CompletionResultType]::ParameterName, 'Content encryption for --encrypt-to [default: A256GCM]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
             [CompletionResult]::new('--no-refresh', '--no-refresh', [CompletionResultType]::ParameterName, 'Issue only the access token (nothing is recorded in the store)')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Issue many: one JSON object of claims per line on standard input (the other claim options apply to every line), one token response per line on stdout (as --output json), in input order. A line that is not a JSON object, or has no sub when a refresh token is issued, gets {"error":{"kind":..,"message":..}} and the exit status is 1 at the end. Refresh tokens are recorded in the store a chunk at a time, before that chunk is printed')
@@ -122,6 +127,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--fetch-timeout', '--fetch-timeout', [CompletionResultType]::ParameterName, 'Bound on each fetch, redirects and body included')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Also trust the CA certificates in this PEM file for https (besides the system''s, or $SSL_CERT_FILE''s)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads for --batch [default: one per core; at most 64]')
+            [CompletionResult]::new('--decrypt-key', '--decrypt-key', [CompletionResultType]::ParameterName, 'The token is encrypted (a nested JWT): decrypt it with this private JWK, PEM or DER key (or oct JWK) first, then check the signed token inside as usual')
+            [CompletionResult]::new('--decrypt-alg', '--decrypt-alg', [CompletionResultType]::ParameterName, 'A key-management algorithm accepted with --decrypt-key (repeatable) [default: what the key''s type implies]')
+            [CompletionResult]::new('--decrypt-enc', '--decrypt-enc', [CompletionResultType]::ParameterName, 'A content encryption accepted with --decrypt-key (repeatable) [default: all six]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
             [CompletionResult]::new('--allow-no-exp', '--allow-no-exp', [CompletionResultType]::ParameterName, 'Accept a token without exp (one that has exp is still checked)')
             [CompletionResult]::new('--any-aud', '--any-aud', [CompletionResultType]::ParameterName, 'Accept a token whatever audience it names (for inspection, on purpose)')
@@ -143,6 +151,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         'jwtctl;decode' {
             [CompletionResult]::new('--date', '--date', [CompletionResultType]::ParameterName, 'How to show dates')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads for --batch [default: one per core; at most 64]')
+            [CompletionResult]::new('--decrypt-key', '--decrypt-key', [CompletionResultType]::ParameterName, 'The token is encrypted (a nested JWT): decrypt it with this private JWK, PEM or DER key (or oct JWK) first, then check the signed token inside as usual')
+            [CompletionResult]::new('--decrypt-alg', '--decrypt-alg', [CompletionResultType]::ParameterName, 'A key-management algorithm accepted with --decrypt-key (repeatable) [default: what the key''s type implies]')
+            [CompletionResult]::new('--decrypt-enc', '--decrypt-enc', [CompletionResultType]::ParameterName, 'A content encryption accepted with --decrypt-key (repeatable) [default: all six]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print {"header":..,"payload":..,"signature":".."} for jq ({"error":{"kind":..,"message":..}} if the token does not decode)')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Decode many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints; {"error":..} for a line that does not decode), in input order; exit 0 only if every line decoded, else 1')
@@ -171,6 +182,12 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]')
             [CompletionResult]::new('--store-prefix', '--store-prefix', [CompletionResultType]::ParameterName, 'Prefix of every key in a Redis store, so several apps can share one server')
             [CompletionResult]::new('--store-timeout', '--store-timeout', [CompletionResultType]::ParameterName, 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store')
+            [CompletionResult]::new('--decrypt-key', '--decrypt-key', [CompletionResultType]::ParameterName, 'The token is encrypted (a nested JWT): decrypt it with this private JWK, PEM or DER key (or oct JWK) first, then check the signed token inside as usual')
+            [CompletionResult]::new('--decrypt-alg', '--decrypt-alg', [CompletionResultType]::ParameterName, 'A key-management algorithm accepted with --decrypt-key (repeatable) [default: what the key''s type implies]')
+            [CompletionResult]::new('--decrypt-enc', '--decrypt-enc', [CompletionResultType]::ParameterName, 'A content encryption accepted with --decrypt-key (repeatable) [default: all six]')
+            [CompletionResult]::new('--encrypt-to', '--encrypt-to', [CompletionResultType]::ParameterName, 'Encrypt each token printed to this recipient key (a nested JWT, cty JWT): a JWK, PEM or DER key (public is enough), or an oct JWK')
+            [CompletionResult]::new('--encrypt-alg', '--encrypt-alg', [CompletionResultType]::ParameterName, 'Key management for --encrypt-to [default: by the key''s type]')
+            [CompletionResult]::new('--encrypt-enc', '--encrypt-enc', [CompletionResultType]::ParameterName, 'Content encryption for --encrypt-to [default: A256GCM]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
             [CompletionResult]::new('--no-rotate', '--no-rotate', [CompletionResultType]::ParameterName, 'Keep the presented refresh token valid and issue only a new access token')
             [CompletionResult]::new('--allow-weak-secret', '--allow-weak-secret', [CompletionResultType]::ParameterName, 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning')
@@ -197,6 +214,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]')
             [CompletionResult]::new('--store-prefix', '--store-prefix', [CompletionResultType]::ParameterName, 'Prefix of every key in a Redis store, so several apps can share one server')
             [CompletionResult]::new('--store-timeout', '--store-timeout', [CompletionResultType]::ParameterName, 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store')
+            [CompletionResult]::new('--decrypt-key', '--decrypt-key', [CompletionResultType]::ParameterName, 'The token is encrypted (a nested JWT): decrypt it with this private JWK, PEM or DER key (or oct JWK) first, then check the signed token inside as usual')
+            [CompletionResult]::new('--decrypt-alg', '--decrypt-alg', [CompletionResultType]::ParameterName, 'A key-management algorithm accepted with --decrypt-key (repeatable) [default: what the key''s type implies]')
+            [CompletionResult]::new('--decrypt-enc', '--decrypt-enc', [CompletionResultType]::ParameterName, 'A content encryption accepted with --decrypt-key (repeatable) [default: all six]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every session; on Redis one batch of sessions at a time, not one atomic step (a session started meanwhile may be missed)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print {"revoked": N}')
@@ -281,6 +301,36 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'jwtctl;encrypt' {
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'The recipient''s key: a JWK, PEM or DER key (public is enough), or an oct JWK')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Key management [default: by the key''s type]')
+            [CompletionResult]::new('--enc', '--enc', [CompletionResultType]::ParameterName, 'Content encryption [default: A256GCM, or the JWK''s own for a dir key]')
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'The kid header parameter [default: the JWK''s kid, if it has one]')
+            [CompletionResult]::new('--cty', '--cty', [CompletionResultType]::ParameterName, 'The cty header parameter: JWT for a nested token')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read a PBES2 password from PATH (- for standard input) instead of using a key')
+            [CompletionResult]::new('--password-env', '--password-env', [CompletionResultType]::ParameterName, 'Read a PBES2 password from the environment variable NAME instead of using a key')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print {"jwe": ..., "alg": ..., "enc": ...} instead of the bare JWE')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'jwtctl;decrypt' {
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Your key: a private JWK, PEM or DER key, or an oct JWK')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'An accepted key-management algorithm (repeatable) [default: what the key''s type implies]')
+            [CompletionResult]::new('--enc', '--enc', [CompletionResultType]::ParameterName, 'An accepted content encryption (repeatable) [default: all six]')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read a PBES2 password from PATH (- for standard input) instead of using a key')
+            [CompletionResult]::new('--password-env', '--password-env', [CompletionResultType]::ParameterName, 'Read a PBES2 password from the environment variable NAME instead of using a key')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print {"header": ..., "plaintext": ...} (plaintext_base64url when it is not UTF-8)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'jwtctl;jwks' {
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The algorithm to announce for each key [default: the key''s own: RS256, ES256, ES384, EdDSA]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
@@ -318,6 +368,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('sessions', 'sessions', [CompletionResultType]::ParameterValue, 'List live sessions, or prune expired records')
             [CompletionResult]::new('gen-key', 'gen-key', [CompletionResultType]::ParameterValue, 'Generate a key pair (RSA, EC or Ed25519) as PEM or JWK files')
             [CompletionResult]::new('convert', 'convert', [CompletionResultType]::ParameterValue, 'Convert a key between PEM and JWK, private or public only')
+            [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Encrypt a plaintext (or a token, as a nested JWT) to a recipient key: a compact JWE')
+            [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt a compact JWE with your key and print the plaintext bytes')
             [CompletionResult]::new('jwks', 'jwks', [CompletionResultType]::ParameterValue, 'Print a JWKS (RFC 7517) of public keys, with RFC 7638 thumbprints as key ids')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script, or write all of them to a directory')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (one for jwtctl, one per subcommand) to a directory')
@@ -353,6 +405,12 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;help;convert' {
+            break
+        }
+        'jwtctl;help;encrypt' {
+            break
+        }
+        'jwtctl;help;decrypt' {
             break
         }
         'jwtctl;help;jwks' {

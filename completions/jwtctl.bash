@@ -25,6 +25,12 @@ _jwtctl() {
             jwtctl,decode)
                 cmd="jwtctl__subcmd__decode"
                 ;;
+            jwtctl,decrypt)
+                cmd="jwtctl__subcmd__decrypt"
+                ;;
+            jwtctl,encrypt)
+                cmd="jwtctl__subcmd__encrypt"
+                ;;
             jwtctl,gen-key)
                 cmd="jwtctl__subcmd__gen__subcmd__key"
                 ;;
@@ -63,6 +69,12 @@ _jwtctl() {
                 ;;
             jwtctl__subcmd__help,decode)
                 cmd="jwtctl__subcmd__help__subcmd__decode"
+                ;;
+            jwtctl__subcmd__help,decrypt)
+                cmd="jwtctl__subcmd__help__subcmd__decrypt"
+                ;;
+            jwtctl__subcmd__help,encrypt)
+                cmd="jwtctl__subcmd__help__subcmd__encrypt"
                 ;;
             jwtctl__subcmd__help,gen-key)
                 cmd="jwtctl__subcmd__help__subcmd__gen__subcmd__key"
@@ -116,7 +128,7 @@ _jwtctl() {
 
     case "${cmd}" in
         jwtctl)
-            opts="-h -V --color --help --version gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help"
+            opts="-h -V --color --help --version gen-secret issue verify decode refresh revoke sessions gen-key convert encrypt decrypt jwks completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -198,7 +210,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__decode)
-            opts="-h -V --json --date --batch --threads --color --help --version"
+            opts="-h -V --json --date --batch --threads --decrypt-key --decrypt-alg --decrypt-enc --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -209,6 +221,102 @@ _jwtctl() {
                     return 0
                     ;;
                 --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decrypt-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decrypt-alg)
+                    COMPREPLY=($(compgen -W "RSA-OAEP RSA-OAEP-256 A128KW A192KW A256KW dir ECDH-ES ECDH-ES+A128KW ECDH-ES+A192KW ECDH-ES+A256KW A128GCMKW A192GCMKW A256GCMKW PBES2-HS256+A128KW PBES2-HS384+A192KW PBES2-HS512+A256KW" -- "${cur}"))
+                    return 0
+                    ;;
+                --decrypt-enc)
+                    COMPREPLY=($(compgen -W "A128CBC-HS256 A192CBC-HS384 A256CBC-HS512 A128GCM A192GCM A256GCM" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtctl__subcmd__decrypt)
+            opts="-h -V --key-file --alg --enc --json --password-file --password-env --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alg)
+                    COMPREPLY=($(compgen -W "RSA-OAEP RSA-OAEP-256 A128KW A192KW A256KW dir ECDH-ES ECDH-ES+A128KW ECDH-ES+A192KW ECDH-ES+A256KW A128GCMKW A192GCMKW A256GCMKW PBES2-HS256+A128KW PBES2-HS384+A192KW PBES2-HS512+A256KW" -- "${cur}"))
+                    return 0
+                    ;;
+                --enc)
+                    COMPREPLY=($(compgen -W "A128CBC-HS256 A192CBC-HS384 A256CBC-HS512 A128GCM A192GCM A256GCM" -- "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtctl__subcmd__encrypt)
+            opts="-h -V --key-file --alg --enc --kid --cty --json --password-file --password-env --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alg)
+                    COMPREPLY=($(compgen -W "RSA-OAEP RSA-OAEP-256 A128KW A192KW A256KW dir ECDH-ES ECDH-ES+A128KW ECDH-ES+A192KW ECDH-ES+A256KW A128GCMKW A192GCMKW A256GCMKW PBES2-HS256+A128KW PBES2-HS384+A192KW PBES2-HS512+A256KW" -- "${cur}"))
+                    return 0
+                    ;;
+                --enc)
+                    COMPREPLY=($(compgen -W "A128CBC-HS256 A192CBC-HS384 A256CBC-HS512 A128GCM A192GCM A256GCM" -- "${cur}"))
+                    return 0
+                    ;;
+                --kid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cty)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -292,7 +400,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__help)
-            opts="gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help"
+            opts="gen-secret issue verify decode refresh revoke sessions gen-key convert encrypt decrypt jwks completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -334,6 +442,34 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__help__subcmd__decode)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtctl__subcmd__help__subcmd__decrypt)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtctl__subcmd__help__subcmd__encrypt)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -502,7 +638,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__issue)
-            opts="-h -V --sub --claim --payload --iss --aud --kid --header --x5c --exp --nbf --iat --jti --alg --access-ttl --refresh-ttl --no-refresh --session-label --output --batch --secret-file --secret-env --secret-encoding --key-file --key-password-file --key-password-env --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --store-allow-eviction --threads --color --help --version"
+            opts="-h -V --sub --claim --payload --iss --aud --kid --header --x5c --exp --nbf --iat --jti --alg --access-ttl --refresh-ttl --no-refresh --session-label --output --batch --secret-file --secret-env --secret-encoding --key-file --key-password-file --key-password-env --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --store-allow-eviction --threads --encrypt-to --encrypt-alg --encrypt-enc --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -624,6 +760,18 @@ _jwtctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --encrypt-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encrypt-alg)
+                    COMPREPLY=($(compgen -W "RSA-OAEP RSA-OAEP-256 A128KW A192KW A256KW dir ECDH-ES ECDH-ES+A128KW ECDH-ES+A192KW ECDH-ES+A256KW A128GCMKW A192GCMKW A256GCMKW PBES2-HS256+A128KW PBES2-HS384+A192KW PBES2-HS512+A256KW" -- "${cur}"))
+                    return 0
+                    ;;
+                --encrypt-enc)
+                    COMPREPLY=($(compgen -W "A128CBC-HS256 A192CBC-HS384 A256CBC-HS512 A128GCM A192GCM A256GCM" -- "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -680,7 +828,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__refresh)
-            opts="-h -V --alg --access-ttl --refresh-ttl --no-rotate --reuse-grace --claim --payload --output --secret-file --secret-env --secret-encoding --key-file --key-password-file --key-password-env --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --store-allow-eviction --color --help --version"
+            opts="-h -V --alg --access-ttl --refresh-ttl --no-rotate --reuse-grace --claim --payload --output --secret-file --secret-env --secret-encoding --key-file --key-password-file --key-password-env --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --store-allow-eviction --decrypt-key --decrypt-alg --decrypt-enc --encrypt-to --encrypt-alg --encrypt-enc --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -758,6 +906,30 @@ _jwtctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --decrypt-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decrypt-alg)
+                    COMPREPLY=($(compgen -W "RSA-OAEP RSA-OAEP-256 A128KW A192KW A256KW dir ECDH-ES ECDH-ES+A128KW ECDH-ES+A192KW ECDH-ES+A256KW A128GCMKW A192GCMKW A256GCMKW PBES2-HS256+A128KW PBES2-HS384+A192KW PBES2-HS512+A256KW" -- "${cur}"))
+                    return 0
+                    ;;
+                --decrypt-enc)
+                    COMPREPLY=($(compgen -W "A128CBC-HS256 A192CBC-HS384 A256CBC-HS512 A128GCM A192GCM A256GCM" -- "${cur}"))
+                    return 0
+                    ;;
+                --encrypt-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encrypt-alg)
+                    COMPREPLY=($(compgen -W "RSA-OAEP RSA-OAEP-256 A128KW A192KW A256KW dir ECDH-ES ECDH-ES+A128KW ECDH-ES+A192KW ECDH-ES+A256KW A128GCMKW A192GCMKW A256GCMKW PBES2-HS256+A128KW PBES2-HS384+A192KW PBES2-HS512+A256KW" -- "${cur}"))
+                    return 0
+                    ;;
+                --encrypt-enc)
+                    COMPREPLY=($(compgen -W "A128CBC-HS256 A192CBC-HS384 A256CBC-HS512 A128GCM A192GCM A256GCM" -- "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -770,7 +942,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__revoke)
-            opts="-h -V --user --token --family --all --alg --json --secret-file --secret-env --secret-encoding --key-file --key-password-file --key-password-env --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --store-allow-eviction --color --help --version"
+            opts="-h -V --user --token --family --all --alg --json --secret-file --secret-env --secret-encoding --key-file --key-password-file --key-password-env --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --store-allow-eviction --decrypt-key --decrypt-alg --decrypt-enc --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -834,6 +1006,18 @@ _jwtctl() {
                     ;;
                 --store-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decrypt-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decrypt-alg)
+                    COMPREPLY=($(compgen -W "RSA-OAEP RSA-OAEP-256 A128KW A192KW A256KW dir ECDH-ES ECDH-ES+A128KW ECDH-ES+A192KW ECDH-ES+A256KW A128GCMKW A192GCMKW A256GCMKW PBES2-HS256+A128KW PBES2-HS384+A192KW PBES2-HS512+A256KW" -- "${cur}"))
+                    return 0
+                    ;;
+                --decrypt-enc)
+                    COMPREPLY=($(compgen -W "A128CBC-HS256 A192CBC-HS384 A256CBC-HS512 A128GCM A192GCM A256GCM" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -954,7 +1138,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__verify)
-            opts="-q -h -V --alg --kid --allow-no-exp --iss --aud --any-aud --sub --leeway --now --type --require --json --quiet --batch --jwks --check-revocation --store --store-prefix --store-timeout --store-allow-eviction --secret-file --secret-env --secret-encoding --key-file --key-password-file --key-password-env --allow-weak-secret --refresh-secret-file --refresh-secret-env --oidc --no-cache --offline --fetch-timeout --ca-file --threads --color --help --version"
+            opts="-q -h -V --alg --kid --allow-no-exp --iss --aud --any-aud --sub --leeway --now --type --require --json --quiet --batch --jwks --check-revocation --store --store-prefix --store-timeout --store-allow-eviction --secret-file --secret-env --secret-encoding --key-file --key-password-file --key-password-env --allow-weak-secret --refresh-secret-file --refresh-secret-env --oidc --no-cache --offline --fetch-timeout --ca-file --threads --decrypt-key --decrypt-alg --decrypt-enc --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1058,6 +1242,18 @@ _jwtctl() {
                     ;;
                 --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decrypt-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decrypt-alg)
+                    COMPREPLY=($(compgen -W "RSA-OAEP RSA-OAEP-256 A128KW A192KW A256KW dir ECDH-ES ECDH-ES+A128KW ECDH-ES+A192KW ECDH-ES+A256KW A128GCMKW A192GCMKW A256GCMKW PBES2-HS256+A128KW PBES2-HS384+A192KW PBES2-HS512+A256KW" -- "${cur}"))
+                    return 0
+                    ;;
+                --decrypt-enc)
+                    COMPREPLY=($(compgen -W "A128CBC-HS256 A192CBC-HS384 A256CBC-HS512 A128GCM A192GCM A256GCM" -- "${cur}"))
                     return 0
                     ;;
                 --color)

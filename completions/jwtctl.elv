@@ -32,6 +32,8 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand sessions 'List live sessions, or prune expired records'
             cand gen-key 'Generate a key pair (RSA, EC or Ed25519) as PEM or JWK files'
             cand convert 'Convert a key between PEM and JWK, private or public only'
+            cand encrypt 'Encrypt a plaintext (or a token, as a nested JWT) to a recipient key: a compact JWE'
+            cand decrypt 'Decrypt a compact JWE with your key and print the plaintext bytes'
             cand jwks 'Print a JWKS (RFC 7517) of public keys, with RFC 7638 thumbprints as key ids'
             cand completions 'Print a shell completion script, or write all of them to a directory'
             cand man 'Write man pages (one for jwtctl, one per subcommand) to a directory'
@@ -80,6 +82,9 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --store-prefix 'Prefix of every key in a Redis store, so several apps can share one server'
             cand --store-timeout 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store'
             cand --threads 'Threads for --batch [default: one per core; at most 64]'
+            cand --encrypt-to 'Encrypt each token printed to this recipient key (a nested JWT, cty JWT): a JWK, PEM or DER key (public is enough), or an oct JWK'
+            cand --encrypt-alg 'Key management for --encrypt-to [default: by the key''s type]'
+            cand --encrypt-enc 'Content encryption for --encrypt-to [default: A256GCM]'
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
             cand --no-refresh 'Issue only the access token (nothing is recorded in the store)'
             cand --batch 'Issue many: one JSON object of claims per line on standard input (the other claim options apply to every line), one token response per line on stdout (as --output json), in input order. A line that is not a JSON object, or has no sub when a refresh token is issued, gets {"error":{"kind":..,"message":..}} and the exit status is 1 at the end. Refresh tokens are recorded in the store a chunk at a time, before that chunk is printed'
@@ -116,6 +121,9 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --fetch-timeout 'Bound on each fetch, redirects and body included'
             cand --ca-file 'Also trust the CA certificates in this PEM file for https (besides the system''s, or $SSL_CERT_FILE''s)'
             cand --threads 'Threads for --batch [default: one per core; at most 64]'
+            cand --decrypt-key 'The token is encrypted (a nested JWT): decrypt it with this private JWK, PEM or DER key (or oct JWK) first, then check the signed token inside as usual'
+            cand --decrypt-alg 'A key-management algorithm accepted with --decrypt-key (repeatable) [default: what the key''s type implies]'
+            cand --decrypt-enc 'A content encryption accepted with --decrypt-key (repeatable) [default: all six]'
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
             cand --allow-no-exp 'Accept a token without exp (one that has exp is still checked)'
             cand --any-aud 'Accept a token whatever audience it names (for inspection, on purpose)'
@@ -136,6 +144,9 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         &'jwtctl;decode'= {
             cand --date 'How to show dates'
             cand --threads 'Threads for --batch [default: one per core; at most 64]'
+            cand --decrypt-key 'The token is encrypted (a nested JWT): decrypt it with this private JWK, PEM or DER key (or oct JWK) first, then check the signed token inside as usual'
+            cand --decrypt-alg 'A key-management algorithm accepted with --decrypt-key (repeatable) [default: what the key''s type implies]'
+            cand --decrypt-enc 'A content encryption accepted with --decrypt-key (repeatable) [default: all six]'
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
             cand --json 'Print {"header":..,"payload":..,"signature":".."} for jq ({"error":{"kind":..,"message":..}} if the token does not decode)'
             cand --batch 'Decode many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints; {"error":..} for a line that does not decode), in input order; exit 0 only if every line decoded, else 1'
@@ -163,6 +174,12 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --store 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]'
             cand --store-prefix 'Prefix of every key in a Redis store, so several apps can share one server'
             cand --store-timeout 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store'
+            cand --decrypt-key 'The token is encrypted (a nested JWT): decrypt it with this private JWK, PEM or DER key (or oct JWK) first, then check the signed token inside as usual'
+            cand --decrypt-alg 'A key-management algorithm accepted with --decrypt-key (repeatable) [default: what the key''s type implies]'
+            cand --decrypt-enc 'A content encryption accepted with --decrypt-key (repeatable) [default: all six]'
+            cand --encrypt-to 'Encrypt each token printed to this recipient key (a nested JWT, cty JWT): a JWK, PEM or DER key (public is enough), or an oct JWK'
+            cand --encrypt-alg 'Key management for --encrypt-to [default: by the key''s type]'
+            cand --encrypt-enc 'Content encryption for --encrypt-to [default: A256GCM]'
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
             cand --no-rotate 'Keep the presented refresh token valid and issue only a new access token'
             cand --allow-weak-secret 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
@@ -188,6 +205,9 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --store 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]'
             cand --store-prefix 'Prefix of every key in a Redis store, so several apps can share one server'
             cand --store-timeout 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store'
+            cand --decrypt-key 'The token is encrypted (a nested JWT): decrypt it with this private JWK, PEM or DER key (or oct JWK) first, then check the signed token inside as usual'
+            cand --decrypt-alg 'A key-management algorithm accepted with --decrypt-key (repeatable) [default: what the key''s type implies]'
+            cand --decrypt-enc 'A content encryption accepted with --decrypt-key (repeatable) [default: all six]'
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
             cand --all 'Every session; on Redis one batch of sessions at a time, not one atomic step (a session started meanwhile may be missed)'
             cand --json 'Print {"revoked": N}'
@@ -264,6 +284,34 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'jwtctl;encrypt'= {
+            cand --key-file 'The recipient''s key: a JWK, PEM or DER key (public is enough), or an oct JWK'
+            cand --alg 'Key management [default: by the key''s type]'
+            cand --enc 'Content encryption [default: A256GCM, or the JWK''s own for a dir key]'
+            cand --kid 'The kid header parameter [default: the JWK''s kid, if it has one]'
+            cand --cty 'The cty header parameter: JWT for a nested token'
+            cand --password-file 'Read a PBES2 password from PATH (- for standard input) instead of using a key'
+            cand --password-env 'Read a PBES2 password from the environment variable NAME instead of using a key'
+            cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
+            cand --json 'Print {"jwe": ..., "alg": ..., "enc": ...} instead of the bare JWE'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtctl;decrypt'= {
+            cand --key-file 'Your key: a private JWK, PEM or DER key, or an oct JWK'
+            cand --alg 'An accepted key-management algorithm (repeatable) [default: what the key''s type implies]'
+            cand --enc 'An accepted content encryption (repeatable) [default: all six]'
+            cand --password-file 'Read a PBES2 password from PATH (- for standard input) instead of using a key'
+            cand --password-env 'Read a PBES2 password from the environment variable NAME instead of using a key'
+            cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
+            cand --json 'Print {"header": ..., "plaintext": ...} (plaintext_base64url when it is not UTF-8)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'jwtctl;jwks'= {
             cand --alg 'The algorithm to announce for each key [default: the key''s own: RS256, ES256, ES384, EdDSA]'
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
@@ -298,6 +346,8 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand sessions 'List live sessions, or prune expired records'
             cand gen-key 'Generate a key pair (RSA, EC or Ed25519) as PEM or JWK files'
             cand convert 'Convert a key between PEM and JWK, private or public only'
+            cand encrypt 'Encrypt a plaintext (or a token, as a nested JWT) to a recipient key: a compact JWE'
+            cand decrypt 'Decrypt a compact JWE with your key and print the plaintext bytes'
             cand jwks 'Print a JWKS (RFC 7517) of public keys, with RFC 7638 thumbprints as key ids'
             cand completions 'Print a shell completion script, or write all of them to a directory'
             cand man 'Write man pages (one for jwtctl, one per subcommand) to a directory'
@@ -323,6 +373,10 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         &'jwtctl;help;gen-key'= {
         }
         &'jwtctl;help;convert'= {
+        }
+        &'jwtctl;help;encrypt'= {
+        }
+        &'jwtctl;help;decrypt'= {
         }
         &'jwtctl;help;jwks'= {
         }

@@ -38,6 +38,8 @@ complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "revoke" -d 'Revoke re
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "sessions" -d 'List live sessions, or prune expired records'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "gen-key" -d 'Generate a key pair (RSA, EC or Ed25519) as PEM or JWK files'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "convert" -d 'Convert a key between PEM and JWK, private or public only'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "encrypt" -d 'Encrypt a plaintext (or a token, as a nested JWT) to a recipient key: a compact JWE'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "decrypt" -d 'Decrypt a compact JWE with your key and print the plaintext bytes'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "jwks" -d 'Print a JWKS (RFC 7517) of public keys, with RFC 7638 thumbprints as key ids'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "completions" -d 'Print a shell completion script, or write all of them to a directory'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "man" -d 'Write man pages (one for jwtctl, one per subcommand) to a directory'
@@ -103,6 +105,29 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store -d 'The st
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store-timeout -d 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l threads -d 'Threads for --batch [default: one per core; at most 64]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l encrypt-to -d 'Encrypt each token printed to this recipient key (a nested JWT, cty JWT): a JWK, PEM or DER key (public is enough), or an oct JWK' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l encrypt-alg -d 'Key management for --encrypt-to [default: by the key\'s type]' -r -f -a "RSA-OAEP\t''
+RSA-OAEP-256\t''
+A128KW\t''
+A192KW\t''
+A256KW\t''
+dir\t''
+ECDH-ES\t''
+ECDH-ES+A128KW\t''
+ECDH-ES+A192KW\t''
+ECDH-ES+A256KW\t''
+A128GCMKW\t''
+A192GCMKW\t''
+A256GCMKW\t''
+PBES2-HS256+A128KW\t''
+PBES2-HS384+A192KW\t''
+PBES2-HS512+A256KW\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l encrypt-enc -d 'Content encryption for --encrypt-to [default: A256GCM]' -r -f -a "A128CBC-HS256\t''
+A192CBC-HS384\t''
+A256CBC-HS512\t''
+A128GCM\t''
+A192GCM\t''
+A256GCM\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -155,6 +180,29 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l oidc -d 'Verify
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l fetch-timeout -d 'Bound on each fetch, redirects and body included' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l ca-file -d 'Also trust the CA certificates in this PEM file for https (besides the system\'s, or $SSL_CERT_FILE\'s)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l threads -d 'Threads for --batch [default: one per core; at most 64]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l decrypt-key -d 'The token is encrypted (a nested JWT): decrypt it with this private JWK, PEM or DER key (or oct JWK) first, then check the signed token inside as usual' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l decrypt-alg -d 'A key-management algorithm accepted with --decrypt-key (repeatable) [default: what the key\'s type implies]' -r -f -a "RSA-OAEP\t''
+RSA-OAEP-256\t''
+A128KW\t''
+A192KW\t''
+A256KW\t''
+dir\t''
+ECDH-ES\t''
+ECDH-ES+A128KW\t''
+ECDH-ES+A192KW\t''
+ECDH-ES+A256KW\t''
+A128GCMKW\t''
+A192GCMKW\t''
+A256GCMKW\t''
+PBES2-HS256+A128KW\t''
+PBES2-HS384+A192KW\t''
+PBES2-HS512+A256KW\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l decrypt-enc -d 'A content encryption accepted with --decrypt-key (repeatable) [default: all six]' -r -f -a "A128CBC-HS256\t''
+A192CBC-HS384\t''
+A256CBC-HS512\t''
+A128GCM\t''
+A192GCM\t''
+A256GCM\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -173,6 +221,29 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s V -l version -d
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l date -d 'How to show dates' -r -f -a "utc\t''
 local\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l threads -d 'Threads for --batch [default: one per core; at most 64]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l decrypt-key -d 'The token is encrypted (a nested JWT): decrypt it with this private JWK, PEM or DER key (or oct JWK) first, then check the signed token inside as usual' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l decrypt-alg -d 'A key-management algorithm accepted with --decrypt-key (repeatable) [default: what the key\'s type implies]' -r -f -a "RSA-OAEP\t''
+RSA-OAEP-256\t''
+A128KW\t''
+A192KW\t''
+A256KW\t''
+dir\t''
+ECDH-ES\t''
+ECDH-ES+A128KW\t''
+ECDH-ES+A192KW\t''
+ECDH-ES+A256KW\t''
+A128GCMKW\t''
+A192GCMKW\t''
+A256GCMKW\t''
+PBES2-HS256+A128KW\t''
+PBES2-HS384+A192KW\t''
+PBES2-HS512+A256KW\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l decrypt-enc -d 'A content encryption accepted with --decrypt-key (repeatable) [default: all six]' -r -f -a "A128CBC-HS256\t''
+A192CBC-HS384\t''
+A256CBC-HS512\t''
+A128GCM\t''
+A192GCM\t''
+A256GCM\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -216,6 +287,52 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l refresh-secret
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l store-timeout -d 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l decrypt-key -d 'The token is encrypted (a nested JWT): decrypt it with this private JWK, PEM or DER key (or oct JWK) first, then check the signed token inside as usual' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l decrypt-alg -d 'A key-management algorithm accepted with --decrypt-key (repeatable) [default: what the key\'s type implies]' -r -f -a "RSA-OAEP\t''
+RSA-OAEP-256\t''
+A128KW\t''
+A192KW\t''
+A256KW\t''
+dir\t''
+ECDH-ES\t''
+ECDH-ES+A128KW\t''
+ECDH-ES+A192KW\t''
+ECDH-ES+A256KW\t''
+A128GCMKW\t''
+A192GCMKW\t''
+A256GCMKW\t''
+PBES2-HS256+A128KW\t''
+PBES2-HS384+A192KW\t''
+PBES2-HS512+A256KW\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l decrypt-enc -d 'A content encryption accepted with --decrypt-key (repeatable) [default: all six]' -r -f -a "A128CBC-HS256\t''
+A192CBC-HS384\t''
+A256CBC-HS512\t''
+A128GCM\t''
+A192GCM\t''
+A256GCM\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l encrypt-to -d 'Encrypt each token printed to this recipient key (a nested JWT, cty JWT): a JWK, PEM or DER key (public is enough), or an oct JWK' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l encrypt-alg -d 'Key management for --encrypt-to [default: by the key\'s type]' -r -f -a "RSA-OAEP\t''
+RSA-OAEP-256\t''
+A128KW\t''
+A192KW\t''
+A256KW\t''
+dir\t''
+ECDH-ES\t''
+ECDH-ES+A128KW\t''
+ECDH-ES+A192KW\t''
+ECDH-ES+A256KW\t''
+A128GCMKW\t''
+A192GCMKW\t''
+A256GCMKW\t''
+PBES2-HS256+A128KW\t''
+PBES2-HS384+A192KW\t''
+PBES2-HS512+A256KW\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l encrypt-enc -d 'Content encryption for --encrypt-to [default: A256GCM]' -r -f -a "A128CBC-HS256\t''
+A192CBC-HS384\t''
+A256CBC-HS512\t''
+A128GCM\t''
+A192GCM\t''
+A256GCM\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -255,6 +372,29 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l refresh-secret-
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l store-timeout -d 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l decrypt-key -d 'The token is encrypted (a nested JWT): decrypt it with this private JWK, PEM or DER key (or oct JWK) first, then check the signed token inside as usual' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l decrypt-alg -d 'A key-management algorithm accepted with --decrypt-key (repeatable) [default: what the key\'s type implies]' -r -f -a "RSA-OAEP\t''
+RSA-OAEP-256\t''
+A128KW\t''
+A192KW\t''
+A256KW\t''
+dir\t''
+ECDH-ES\t''
+ECDH-ES+A128KW\t''
+ECDH-ES+A192KW\t''
+ECDH-ES+A256KW\t''
+A128GCMKW\t''
+A192GCMKW\t''
+A256GCMKW\t''
+PBES2-HS256+A128KW\t''
+PBES2-HS384+A192KW\t''
+PBES2-HS512+A256KW\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l decrypt-enc -d 'A content encryption accepted with --decrypt-key (repeatable) [default: all six]' -r -f -a "A128CBC-HS256\t''
+A192CBC-HS384\t''
+A256CBC-HS512\t''
+A128GCM\t''
+A192GCM\t''
+A256GCM\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -344,6 +484,70 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l force -d 'Over
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l json -d 'Print {"format","private","kid","path"} on stdout when writing --out'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l key-file -d 'The recipient\'s key: a JWK, PEM or DER key (public is enough), or an oct JWK' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l alg -d 'Key management [default: by the key\'s type]' -r -f -a "RSA-OAEP\t''
+RSA-OAEP-256\t''
+A128KW\t''
+A192KW\t''
+A256KW\t''
+dir\t''
+ECDH-ES\t''
+ECDH-ES+A128KW\t''
+ECDH-ES+A192KW\t''
+ECDH-ES+A256KW\t''
+A128GCMKW\t''
+A192GCMKW\t''
+A256GCMKW\t''
+PBES2-HS256+A128KW\t''
+PBES2-HS384+A192KW\t''
+PBES2-HS512+A256KW\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l enc -d 'Content encryption [default: A256GCM, or the JWK\'s own for a dir key]' -r -f -a "A128CBC-HS256\t''
+A192CBC-HS384\t''
+A256CBC-HS512\t''
+A128GCM\t''
+A192GCM\t''
+A256GCM\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l kid -d 'The kid header parameter [default: the JWK\'s kid, if it has one]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l cty -d 'The cty header parameter: JWT for a nested token' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l password-file -d 'Read a PBES2 password from PATH (- for standard input) instead of using a key' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l password-env -d 'Read a PBES2 password from the environment variable NAME instead of using a key' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l json -d 'Print {"jwe": ..., "alg": ..., "enc": ...} instead of the bare JWE'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -s h -l help -d 'Print help'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l key-file -d 'Your key: a private JWK, PEM or DER key, or an oct JWK' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l alg -d 'An accepted key-management algorithm (repeatable) [default: what the key\'s type implies]' -r -f -a "RSA-OAEP\t''
+RSA-OAEP-256\t''
+A128KW\t''
+A192KW\t''
+A256KW\t''
+dir\t''
+ECDH-ES\t''
+ECDH-ES+A128KW\t''
+ECDH-ES+A192KW\t''
+ECDH-ES+A256KW\t''
+A128GCMKW\t''
+A192GCMKW\t''
+A256GCMKW\t''
+PBES2-HS256+A128KW\t''
+PBES2-HS384+A192KW\t''
+PBES2-HS512+A256KW\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l enc -d 'An accepted content encryption (repeatable) [default: all six]' -r -f -a "A128CBC-HS256\t''
+A192CBC-HS384\t''
+A256CBC-HS512\t''
+A128GCM\t''
+A192GCM\t''
+A256GCM\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l password-file -d 'Read a PBES2 password from PATH (- for standard input) instead of using a key' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l password-env -d 'Read a PBES2 password from the environment variable NAME instead of using a key' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l json -d 'Print {"header": ..., "plaintext": ...} (plaintext_base64url when it is not UTF-8)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -s h -l help -d 'Print help'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l alg -d 'The algorithm to announce for each key [default: the key\'s own: RS256, ES256, ES384, EdDSA]' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -375,17 +579,19 @@ always\t''
 never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "gen-secret" -d 'Print a new random secret (32 bytes from the OS CSPRNG, hex)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "issue" -d 'Issue an access token and a refresh token'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "verify" -d 'Verify a token\'s signature, expiry and claims, as an auth middleware would'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "decode" -d 'Show a token\'s header and payload WITHOUT verifying anything'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "refresh" -d 'Trade a refresh token for a new pair (rotation with reuse detection)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "revoke" -d 'Revoke refresh tokens: a user\'s, a session family, one token\'s family, or all'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "sessions" -d 'List live sessions, or prune expired records'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "gen-key" -d 'Generate a key pair (RSA, EC or Ed25519) as PEM or JWK files'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "convert" -d 'Convert a key between PEM and JWK, private or public only'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "jwks" -d 'Print a JWKS (RFC 7517) of public keys, with RFC 7638 thumbprints as key ids'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "completions" -d 'Print a shell completion script, or write all of them to a directory'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "man" -d 'Write man pages (one for jwtctl, one per subcommand) to a directory'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert jwks completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert encrypt decrypt jwks completions man help" -f -a "gen-secret" -d 'Print a new random secret (32 bytes from the OS CSPRNG, hex)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert encrypt decrypt jwks completions man help" -f -a "issue" -d 'Issue an access token and a refresh token'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert encrypt decrypt jwks completions man help" -f -a "verify" -d 'Verify a token\'s signature, expiry and claims, as an auth middleware would'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert encrypt decrypt jwks completions man help" -f -a "decode" -d 'Show a token\'s header and payload WITHOUT verifying anything'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert encrypt decrypt jwks completions man help" -f -a "refresh" -d 'Trade a refresh token for a new pair (rotation with reuse detection)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert encrypt decrypt jwks completions man help" -f -a "revoke" -d 'Revoke refresh tokens: a user\'s, a session family, one token\'s family, or all'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert encrypt decrypt jwks completions man help" -f -a "sessions" -d 'List live sessions, or prune expired records'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert encrypt decrypt jwks completions man help" -f -a "gen-key" -d 'Generate a key pair (RSA, EC or Ed25519) as PEM or JWK files'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert encrypt decrypt jwks completions man help" -f -a "convert" -d 'Convert a key between PEM and JWK, private or public only'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert encrypt decrypt jwks completions man help" -f -a "encrypt" -d 'Encrypt a plaintext (or a token, as a nested JWT) to a recipient key: a compact JWE'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert encrypt decrypt jwks completions man help" -f -a "decrypt" -d 'Decrypt a compact JWE with your key and print the plaintext bytes'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert encrypt decrypt jwks completions man help" -f -a "jwks" -d 'Print a JWKS (RFC 7517) of public keys, with RFC 7638 thumbprints as key ids'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert encrypt decrypt jwks completions man help" -f -a "completions" -d 'Print a shell completion script, or write all of them to a directory'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert encrypt decrypt jwks completions man help" -f -a "man" -d 'Write man pages (one for jwtctl, one per subcommand) to a directory'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert encrypt decrypt jwks completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and __fish_seen_subcommand_from sessions" -f -a "prune" -d 'Drop records that can no longer matter and report how many (on Redis, one batch of sessions at a time)'

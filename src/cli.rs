@@ -7,7 +7,10 @@ use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::jwt::keys::SecretEncoding;
+
+mod jwe;
 use crate::jwt::{Alg, TokenType};
+pub use jwe::*;
 
 const ROOT_AFTER_HELP: &str = "\
 Examples:
@@ -256,6 +259,12 @@ pub enum Command {
     /// Convert a key between PEM and JWK, private or public only
     #[command(after_help = CONVERT_EXAMPLES)]
     Convert(ConvertArgs),
+    /// Encrypt a plaintext (or a token, as a nested JWT) to a recipient key: a compact JWE
+    #[command(after_help = ENCRYPT_EXAMPLES)]
+    Encrypt(EncryptArgs),
+    /// Decrypt a compact JWE with your key and print the plaintext bytes
+    #[command(after_help = DECRYPT_EXAMPLES)]
+    Decrypt(DecryptArgs),
     /// Print a JWKS (RFC 7517) of public keys, with RFC 7638 thumbprints as key ids
     #[command(after_help = JWKS_EXAMPLES)]
     Jwks(JwksArgs),
@@ -516,6 +525,10 @@ pub struct RefreshArgs {
     pub refresh_key: RefreshKeyArgs,
     #[command(flatten)]
     pub store: StoreArgs,
+    #[command(flatten)]
+    pub nested: NestedArgs,
+    #[command(flatten)]
+    pub encrypt_to: EncryptToArgs,
 }
 
 #[derive(Debug, Args)]
@@ -548,6 +561,8 @@ pub struct RevokeArgs {
     pub refresh_key: RefreshKeyArgs,
     #[command(flatten)]
     pub store: StoreArgs,
+    #[command(flatten)]
+    pub nested: NestedArgs,
 }
 
 #[derive(Debug, Args)]
@@ -603,7 +618,8 @@ Examples:
   jwtctl issue --no-refresh --sub alice --key-file p521.jwk                  # ES512, kid from the JWK
   jwtctl issue --no-refresh --sub alice --key-file key.pem --key-password-env KEY_PASSWORD
   jwtctl issue --no-refresh --sub alice --key-file rsa.pem --x5c chain.pem --header cty=JWT
-  jwtctl issue --no-refresh --sub alice --exp -5m --jti expired-fixture       # already expired";
+  jwtctl issue --no-refresh --sub alice --exp -5m --jti expired-fixture       # already expired
+  jwtctl issue --sub alice --no-refresh --encrypt-to api.pub.jwk      # a nested JWT (JWE)";
 
 const VERIFY_EXAMPLES: &str = "\
 Examples:
@@ -614,6 +630,7 @@ Examples:
   JWTCTL_SECRET=your-256-bit-secret jwtctl verify --allow-weak-secret --allow-no-exp \"$TOKEN\"
   jwtctl verify --oidc https://tenant.auth0.com/ --aud https://api.example.com \"$TOKEN\"
   jwtctl verify --jwks https://idp.example.com/keys --iss https://idp.example.com \"$TOKEN\"
+  jwtctl verify --decrypt-key api.jwk \"$NESTED\"    # a JWE holding the signed token
 
 Keys fetched with --oidc or --jwks URL are cached in $XDG_CACHE_HOME/jwtctl/remote/ (see
 --no-cache, --offline); a token's header never chooses where keys come from.";
@@ -795,6 +812,8 @@ pub struct IssueArgs {
     pub store: StoreArgs,
     #[command(flatten)]
     pub threads: ThreadsArg,
+    #[command(flatten)]
+    pub encrypt_to: EncryptToArgs,
 }
 
 #[derive(Debug, Args)]
@@ -868,6 +887,8 @@ pub struct VerifyArgs {
     pub remote: RemoteKeyArgs,
     #[command(flatten)]
     pub threads: ThreadsArg,
+    #[command(flatten)]
+    pub nested: NestedArgs,
 }
 
 // Keys fetched from an identity provider: `--oidc`, and `--jwks URL`.
@@ -935,6 +956,8 @@ pub struct DecodeArgs {
     pub batch: bool,
     #[command(flatten)]
     pub threads: ThreadsArg,
+    #[command(flatten)]
+    pub nested: NestedArgs,
 }
 
 #[cfg(test)]

@@ -34,6 +34,9 @@ use crate::remote::renew::{RenewablePolicy, Verifier};
 use crate::remote::{self, CacheMode, RemoteError};
 use crate::store::{self, Location, OpenOptions, Store, StoreError};
 
+mod jwe;
+pub use jwe::{DecryptConfig, Decryption, EncryptConfig, Encryption, Nested, read_jwe, rejection};
+
 /// The variable read when neither `--secret-file` nor `--secret-env` is given.
 pub const SECRET_VARIABLE: &str = "JWTCTL_SECRET";
 /// The variable read for the refresh-token secret when no refresh option is given.
@@ -54,6 +57,8 @@ pub enum Resolved<'a> {
     GenKey(&'a crate::cli::GenKeyArgs),
     Convert(&'a crate::cli::ConvertArgs),
     Jwks(&'a crate::cli::JwksArgs),
+    Encrypt(Box<EncryptConfig<'a>>),
+    Decrypt(Box<DecryptConfig<'a>>),
     Completions(&'a crate::cli::CompletionsArgs),
     Man(&'a crate::cli::ManArgs),
 }
@@ -65,7 +70,7 @@ pub fn resolve<'a>(command: &'a Command, ctx: &Context) -> anyhow::Result<Resolv
         Command::GenSecret(args) => Resolved::GenSecret(args),
         Command::Issue(args) => Resolved::Issue(Box::new(issue(args, ctx)?)),
         Command::Verify(args) => Resolved::Verify(Box::new(verify(args, ctx)?)),
-        Command::Decode(args) => Resolved::Decode(decode(args)?),
+        Command::Decode(args) => Resolved::Decode(decode(args, ctx)?),
         Command::Refresh(args) => Resolved::Refresh(Box::new(refresh(args, ctx)?)),
         Command::Revoke(args) => Resolved::Revoke(Box::new(revoke(args, ctx)?)),
         Command::Sessions(args) => match &args.action {
@@ -78,6 +83,8 @@ pub fn resolve<'a>(command: &'a Command, ctx: &Context) -> anyhow::Result<Resolv
         Command::GenKey(args) => Resolved::GenKey(args),
         Command::Convert(args) => Resolved::Convert(args),
         Command::Jwks(args) => Resolved::Jwks(args),
+        Command::Encrypt(args) => Resolved::Encrypt(Box::new(jwe::encrypt(args, ctx)?)),
+        Command::Decrypt(args) => Resolved::Decrypt(Box::new(jwe::decrypt(args, ctx)?)),
         Command::Completions(args) => Resolved::Completions(args),
         Command::Man(args) => Resolved::Man(args),
     })
@@ -1026,6 +1033,8 @@ pub struct IssueConfig<'a> {
     pub signers: Signers,
     /// Where refresh tokens are recorded; `None` with `--no-refresh`.
     pub store: Option<StoreConfig>,
+    /// `--encrypt-to`: each token printed is encrypted to this recipient.
+    pub encryption: Option<Encryption>,
     /// What `--header typ=`, `--exp`, `--nbf`, `--iat` and `--jti` set for a standalone token.
     pub standalone: Standalone,
 }
@@ -1101,6 +1110,7 @@ fn issue<'a>(args: &'a IssueArgs, ctx: &Context) -> anyhow::Result<IssueConfig<'
     } else {
         KeySource::refresh(&args.refresh_key, &mut claims_stdin)?
     };
+    let encryption = jwe::encryption(&args.encrypt_to, &mut claims_stdin, ctx)?;
     let overrides = Overrides::from_args(args)?;
     let claims = if args.batch {
         Claims::new()
@@ -1172,6 +1182,7 @@ fn issue<'a>(args: &'a IssueArgs, ctx: &Context) -> anyhow::Result<IssueConfig<'
         signers: Signers { access, refresh },
         store,
         standalone,
+        encryption,
     })
 }
 
@@ -1229,6 +1240,8 @@ pub struct VerifyConfig<'a> {
     pub token: Option<TokenInput>,
     /// The store to check revocations in, with `--check-revocation` or `--store`.
     pub store: Option<StoreConfig>,
+    /// `--decrypt-key`: the token is a nested JWT.
+    pub nested: Nested,
 }
 
 fn verify<'a>(args: &'a VerifyArgs, ctx: &Context) -> anyhow::Result<VerifyConfig<'a>> {
@@ -1239,6 +1252,7 @@ fn verify<'a>(args: &'a VerifyArgs, ctx: &Context) -> anyhow::Result<VerifyConfi
     } else {
         Some(TokenInput::of(args.token.as_deref(), &mut stdin)?)
     };
+    let nested = jwe::nested(&args.nested, &mut stdin, ctx)?;
     let algs: Vec<Alg> = args.algs.iter().copied().map(Alg::from).collect();
     let token_type = args.token_type.map(TokenType::from);
     let issuer = implied_issuer(args)?;
@@ -1359,6 +1373,7 @@ fn verify<'a>(args: &'a VerifyArgs, ctx: &Context) -> anyhow::Result<VerifyConfi
         fixed_now: args.now,
         token,
         store,
+        nested,
     })
 }
 
@@ -1437,9 +1452,11 @@ pub struct DecodeConfig<'a> {
     pub args: &'a DecodeArgs,
     /// The token; `None` for `--batch`.
     pub token: Option<TokenInput>,
+    /// `--decrypt-key`: show the signed token inside a nested JWT.
+    pub nested: Nested,
 }
 
-fn decode(args: &DecodeArgs) -> anyhow::Result<DecodeConfig<'_>> {
+fn decode<'a>(args: &'a DecodeArgs, ctx: &Context) -> anyhow::Result<DecodeConfig<'a>> {
     let mut stdin = StdinClaims::default();
     let token = if args.batch {
         stdin.claim(Claimant::Tokens, "--batch")?;
@@ -1447,7 +1464,12 @@ fn decode(args: &DecodeArgs) -> anyhow::Result<DecodeConfig<'_>> {
     } else {
         Some(TokenInput::of(args.token.as_deref(), &mut stdin)?)
     };
-    Ok(DecodeConfig { args, token })
+    let nested = jwe::nested(&args.nested, &mut stdin, ctx)?;
+    Ok(DecodeConfig {
+        args,
+        token,
+        nested,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1466,6 +1488,10 @@ pub struct RefreshConfig<'a> {
     /// `--payload` then `--claim`s: claims of the new pair over the carried ones.
     pub claim_overrides: Claims,
     pub store: StoreConfig,
+    /// `--decrypt-key`: the refresh token is a nested JWT.
+    pub nested: Nested,
+    /// `--encrypt-to`: the new tokens are encrypted to this recipient.
+    pub encryption: Option<Encryption>,
 }
 
 /// `refresh --payload` and `--claim`, read and checked like `issue`'s. The session's subject
@@ -1508,6 +1534,8 @@ fn refresh<'a>(args: &'a RefreshArgs, ctx: &Context) -> anyhow::Result<RefreshCo
     }
     let main = KeySource::main(&args.key, &mut stdin)?;
     let refresh_source = KeySource::refresh(&args.refresh_key, &mut stdin)?;
+    let nested = jwe::nested(&args.nested, &mut stdin, ctx)?;
+    let encryption = jwe::encryption(&args.encrypt_to, &mut stdin, ctx)?;
     let alg = args.alg.map(Alg::from);
     // The main key is read and parsed once: it signs the new access token and, without a
     // refresh secret, the new refresh token, and verifies the presented one.
@@ -1557,6 +1585,8 @@ fn refresh<'a>(args: &'a RefreshArgs, ctx: &Context) -> anyhow::Result<RefreshCo
         refresh_ttl: (!args.no_rotate).then_some(args.refresh_ttl),
         claim_overrides: refresh_overrides(args, ctx)?,
         store: StoreConfig::of(&args.store)?,
+        nested,
+        encryption,
     })
 }
 
@@ -1613,10 +1643,15 @@ fn revoke_token(
     let input = TokenInput::of(Some(argument), &mut stdin)?;
     let main = KeySource::main(&args.key, &mut stdin)?;
     let refresh_source = KeySource::refresh(&args.refresh_key, &mut stdin)?;
+    let nested = jwe::nested(&args.nested, &mut stdin, ctx)?;
     let token = match input.read() {
         Ok(token) => token,
         Err(ReadError::Rejected(rejection)) => return Ok(Err(rejection)),
         Err(ReadError::Failed(error)) => return Err(error),
+    };
+    let token = match nested.open(token) {
+        Ok(token) => token,
+        Err(rejection) => return Ok(Err(rejection)),
     };
     let token_type = if is_refresh_token(&token) {
         TokenType::Refresh

@@ -276,14 +276,137 @@ fn jwe_interop_with_node_jose_and_python_jwcrypto() {
             }
         }
     }
+    let nested_passed = nested_through_the_binary(scratch, &keys, &mut failures);
     let mut terminal = std::io::stderr().lock();
     let _ = writeln!(
         terminal,
-        "interop: JWE {passed} passed, {} failed ({} cases x 2 directions x 2 libraries)",
+        "interop: JWE {passed} passed, {} failed ({} cases x 2 directions x 2 libraries); \
+         nested JWTs through the binary: {nested_passed} passed",
         failures.len(),
         expected.len()
     );
     drop(terminal);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(passed, expected.len() * 4);
+    assert_eq!(nested_passed, NESTED_CASES.len() * 2);
+}
+
+/// (alg, key name, enc) for nested tokens: one per key-management family.
+const NESTED_CASES: [(&str, &str, &str); 5] = [
+    ("RSA-OAEP-256", "rsa", "A256GCM"),
+    ("ECDH-ES+A256KW", "P-256", "A128CBC-HS256"),
+    ("ECDH-ES", "X25519", "A256GCM"),
+    ("A256KW", "oct32", "A256GCM"),
+    ("A128GCMKW", "oct16", "A192GCM"),
+];
+
+const SECRET: &str = "interop-secret-of-more-than-32-bytes-0123456789";
+
+fn jwtctl() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_jwtctl"));
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("JWTCTL_") {
+            command.env_remove(name);
+        }
+    }
+    command
+        .env("JWTCTL_SECRET", SECRET)
+        .env("TERM", "dumb")
+        .stdin(Stdio::null());
+    command
+}
+
+/// `jwtctl issue --encrypt-to` opened and verified by jose; jose's nested tokens verified by
+/// `jwtctl verify --decrypt-key`. Returns how many of the two directions passed.
+fn nested_through_the_binary(
+    scratch: &Path,
+    keys: &serde_json::Map<String, Value>,
+    failures: &mut Vec<String>,
+) -> usize {
+    let mut cases = Vec::new();
+    let mut key_files = Vec::new();
+    for (id, (alg, key_name, enc)) in NESTED_CASES.iter().enumerate() {
+        let jwk = &keys[*key_name];
+        let private = scratch.join(format!("nested-{id}.jwk"));
+        let mut public_jwk = jwk.as_object().unwrap().clone();
+        if jwk["kty"] != "oct" {
+            for member in ["d", "p", "q", "dp", "dq", "qi"] {
+                public_jwk.remove(member);
+            }
+        }
+        let public = scratch.join(format!("nested-{id}.pub.jwk"));
+        std::fs::write(&private, jwk.to_string()).unwrap();
+        std::fs::write(&public, Value::Object(public_jwk).to_string()).unwrap();
+        let output = jwtctl()
+            .args(["issue", "--no-refresh", "--sub", &format!("jwtctl-{id}")])
+            .arg("--encrypt-to")
+            .arg(&public)
+            .args(["--encrypt-alg", alg, "--encrypt-enc", enc])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "issue --encrypt-to: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let token = String::from_utf8(output.stdout)
+            .unwrap()
+            .trim_end()
+            .to_owned();
+        cases.push(
+            json!({"id": id, "alg": alg, "enc": enc, "key": jwk, "jwe": token, "secret": SECRET}),
+        );
+        key_files.push(private);
+    }
+    let input = scratch.join("nested-cases.json");
+    let output = scratch.join("nested-out.json");
+    std::fs::write(&input, serde_json::to_vec(&cases).unwrap()).unwrap();
+    run(
+        Command::new("node")
+            .arg(here().join("jwe_node.js"))
+            .arg("nested")
+            .arg(scratch)
+            .arg(&input)
+            .arg(&output),
+        "jwe_node.js nested",
+    );
+    let mut passed = 0;
+    for result in results(&output) {
+        let id = result["id"].as_u64().unwrap() as usize;
+        let (alg, key_name, enc) = NESTED_CASES[id];
+        let label = format!("nested {alg} {enc} ({key_name})");
+        if result["sub"] == format!("jwtctl-{id}") {
+            passed += 1;
+        } else {
+            failures.push(format!(
+                "{label}: jose did not open jwtctl's nested token: {}",
+                result["error"]
+            ));
+        }
+        let Some(token) = result["jwe"].as_str() else {
+            failures.push(format!(
+                "{label}: jose did not encrypt: {}",
+                result["encrypt_error"]
+            ));
+            continue;
+        };
+        let verified = jwtctl()
+            .arg("verify")
+            .arg("--json")
+            .arg("--decrypt-key")
+            .arg(&key_files[id])
+            .args(["--decrypt-alg", alg, "--decrypt-enc", enc, token])
+            .output()
+            .unwrap();
+        let document: Value = serde_json::from_slice(&verified.stdout).unwrap_or_default();
+        if verified.status.success() && document["claims"]["sub"] == format!("node-{id}") {
+            passed += 1;
+        } else {
+            failures.push(format!(
+                "{label}: jwtctl verify --decrypt-key refused jose's nested token: {}",
+                String::from_utf8_lossy(&verified.stderr)
+            ));
+        }
+    }
+    passed
 }

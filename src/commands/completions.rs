@@ -46,6 +46,8 @@ pub fn full_command() -> clap::Command {
                 "gen-key" => cli::GenKeyArgs::augment_args(sub),
                 "convert" => cli::ConvertArgs::augment_args(sub),
                 "jwks" => cli::JwksArgs::augment_args(sub),
+                "encrypt" => cli::EncryptArgs::augment_args(sub),
+                "decrypt" => cli::DecryptArgs::augment_args(sub),
                 "completions" => CompletionsArgs::augment_args(sub),
                 "man" => ManArgs::augment_args(sub),
                 // A subcommand missing here would lose its options in the scripts and pages;

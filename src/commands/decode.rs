@@ -6,7 +6,7 @@ use anyhow::Context as _;
 use jiff::tz::TimeZone;
 
 use crate::cli::{DateStyle, DecodeArgs};
-use crate::config::{DecodeConfig, ReadError};
+use crate::config::{DecodeConfig, Nested, ReadError};
 use crate::exit::Status;
 use crate::jwt::json::{self, Json};
 use crate::jwt::text::quote;
@@ -21,7 +21,7 @@ const NOT_VERIFIED: &str = "the signature was NOT verified: anyone can write the
 
 pub fn run(config: &DecodeConfig, ctx: &Context) -> anyhow::Result<Status> {
     let Some(input) = &config.token else {
-        let status = run_batch(config.args)?;
+        let status = run_batch(config.args, &config.nested)?;
         ctx.output.note(NOT_VERIFIED);
         return Ok(status);
     };
@@ -30,6 +30,15 @@ pub fn run(config: &DecodeConfig, ctx: &Context) -> anyhow::Result<Status> {
         Ok(token) => token,
         Err(ReadError::Rejected(rejection)) => return refuse(rejection, args.json),
         Err(ReadError::Failed(error)) => return Err(error),
+    };
+    // Without --decrypt-key a JWE is shown as it is: its header, and that it is encrypted.
+    let token = if config.nested.is_expected() {
+        match config.nested.open(token) {
+            Ok(token) => token,
+            Err(rejection) => return refuse(rejection, args.json),
+        }
+    } else {
+        token
     };
     let mut scratch = Scratch::default();
     let view = match token::decode(&token, &mut scratch) {
@@ -92,7 +101,12 @@ struct Worker {
 }
 
 /// Appends the `decode --json` line of `line`, or its error line; `false` for an error.
-fn decode_line(line: batch::Line<'_>, scratch: &mut Scratch, out: &mut Vec<u8>) -> bool {
+fn decode_line(
+    line: batch::Line<'_>,
+    nested: &Nested,
+    scratch: &mut Scratch,
+    out: &mut Vec<u8>,
+) -> bool {
     let text = match line {
         batch::Line::Text(bytes) => {
             std::str::from_utf8(bytes).map_err(|_| TokenError::malformed("line is not UTF-8 text"))
@@ -101,11 +115,23 @@ fn decode_line(line: batch::Line<'_>, scratch: &mut Scratch, out: &mut Vec<u8>) 
             "line is {len} bytes; a token is at most {MAX_TOKEN_BYTES} bytes"
         ))),
     };
-    match text.and_then(|text| token::decode(token::normalize(text), scratch)) {
-        Ok(view) => {
-            print::push_decoded(out, &view);
-            true
+    // With --decrypt-key each line is a nested token, shown from the inside; without it a JWE
+    // line shows its header, as for one token.
+    let opened = text.and_then(|text| {
+        let text = token::normalize(text);
+        if nested.is_expected() {
+            nested.open_str(text)
+        } else {
+            Ok(std::borrow::Cow::Borrowed(text))
         }
+    });
+    let decoded = opened.and_then(|text| {
+        let view = token::decode(&text, scratch)?;
+        print::push_decoded(out, &view);
+        Ok(())
+    });
+    match decoded {
+        Ok(()) => true,
         Err(error) => {
             batch::push_error(out, error.kind.as_str(), &error.message);
             false
@@ -114,7 +140,7 @@ fn decode_line(line: batch::Line<'_>, scratch: &mut Scratch, out: &mut Vec<u8>) 
 }
 
 /// `decode --batch`: exit 0 if every line decoded, 1 otherwise.
-fn run_batch(args: &DecodeArgs) -> anyhow::Result<Status> {
+fn run_batch(args: &DecodeArgs, nested: &Nested) -> anyhow::Result<Status> {
     let mut out = batch::stdout();
     let mut failed = 0usize;
     let result = batch::run(
@@ -123,7 +149,7 @@ fn run_batch(args: &DecodeArgs) -> anyhow::Result<Status> {
         batch::threads(args.threads.count),
         |worker: &mut Worker, lines: &mut dyn Iterator<Item = batch::Line<'_>>| {
             for line in lines {
-                if !decode_line(line, &mut worker.scratch, &mut worker.out) {
+                if !decode_line(line, nested, &mut worker.scratch, &mut worker.out) {
                     worker.failed += 1;
                 }
             }
@@ -236,7 +262,9 @@ fn render(view: &View, dates: Option<&TimeZone>, now: i64, output: &Output) -> S
             text.push_str(&heading("Header"));
             render_object(&mut text, header, dates, now, output, header_meaning);
             text.push_str(&heading("Payload"));
-            text.push_str("  encrypted (JWE, 5 segments): jwtctl cannot show it\n");
+            text.push_str(
+                "  encrypted (JWE, 5 segments): --decrypt-key KEY shows the token inside\n",
+            );
         }
     }
     text

@@ -38,7 +38,10 @@ pub fn run(config: &IssueConfig, ctx: &Context) -> anyhow::Result<Status> {
     };
     let plan = pair::plan(&request, ctx.now)?;
     let record = session::record(&plan, config.args.session_label.clone());
-    let pair = plan.sign(&config.signers)?;
+    let mut pair = plan.sign(&config.signers)?;
+    if let Some(encryption) = &config.encryption {
+        encryption.seal_pair(&mut pair)?;
+    }
     if let (Some(record), Some(store)) = (record, &config.store) {
         // A refresh token that is not in the store must never reach the user.
         store.open()?.insert(&[record], ctx.now)?;
@@ -144,7 +147,11 @@ fn run_batch(request: &IssueConfig, ctx: &Context) -> anyhow::Result<Status> {
             };
             let minted = pair::plan(&pair_request, now).and_then(|plan| {
                 let record = session::record(&plan, args.session_label.clone());
-                Ok((record, plan.sign(&request.signers)?))
+                let mut pair = plan.sign(&request.signers)?;
+                if let Some(encryption) = &request.encryption {
+                    encryption.seal_pair(&mut pair)?;
+                }
+                Ok((record, pair))
             });
             match minted {
                 Ok((record, pair)) => {

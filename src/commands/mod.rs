@@ -7,6 +7,8 @@ pub mod batch;
 pub mod completions;
 pub mod convert;
 pub mod decode;
+pub mod decrypt;
+pub mod encrypt;
 pub mod gen_key;
 pub mod gen_secret;
 pub mod issue;
@@ -50,6 +52,8 @@ pub fn run(resolved: Resolved<'_>, ctx: &Context) -> anyhow::Result<Status> {
         Resolved::GenKey(args) => gen_key::run(args, ctx),
         Resolved::Convert(args) => convert::run(args, ctx),
         Resolved::Jwks(args) => jwks::run(args, ctx),
+        Resolved::Encrypt(config) => encrypt::run(&config, ctx),
+        Resolved::Decrypt(config) => decrypt::run(&config, ctx),
         Resolved::Completions(args) => completions::run(args, ctx),
         Resolved::Man(args) => completions::man(args, ctx),
     }

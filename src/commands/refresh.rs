@@ -20,6 +20,10 @@ pub fn run(config: &RefreshConfig, ctx: &Context) -> anyhow::Result<Status> {
         Err(ReadError::Rejected(rejection)) => return Ok(print::rejected(&rejection, false, ctx)),
         Err(ReadError::Failed(error)) => return Err(error),
     };
+    let token = match config.nested.open(token) {
+        Ok(token) => token,
+        Err(rejection) => return Ok(print::rejected(&rejection, false, ctx)),
+    };
     let mut scratch = Scratch::default();
     let claims = match config.policy.verify(&token, ctx.now, &mut scratch) {
         Ok(verified) => verified.claims,
@@ -68,7 +72,10 @@ pub fn run(config: &RefreshConfig, ctx: &Context) -> anyhow::Result<Status> {
     };
     let rejection = match outcome {
         RotateOutcome::Rotated => {
-            let pair = plan.sign(&config.signers)?;
+            let mut pair = plan.sign(&config.signers)?;
+            if let Some(encryption) = &config.encryption {
+                encryption.seal_pair(&mut pair)?;
+            }
             print::pair(&pair, config.args.output, ctx.now)?;
             return Ok(Status::Success);
         }

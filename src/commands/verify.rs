@@ -24,6 +24,12 @@ pub fn run(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
         }
         Err(ReadError::Failed(error)) => return Err(error),
     };
+    let token = match config.nested.open(token) {
+        Ok(token) => token,
+        Err(rejection) => {
+            return print::report(&Err(rejection), config.args.json, config.args.quiet, ctx);
+        }
+    };
     let (mut scratch, mut retry_scratch) = (Scratch::default(), Scratch::default());
     let warn = |message: String| ctx.output.warning(&message);
     let verifier = &config.verifier;
@@ -83,7 +89,7 @@ struct Worker {
 /// `verify --batch`: tokens are verified on every thread; with a store, each valid token is then
 /// checked against it in input order, on one thread, through the one store opened at the start.
 fn run_batch(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
-    let (verifier, fixed_now) = (&config.verifier, config.fixed_now);
+    let (verifier, fixed_now, nested) = (&config.verifier, config.fixed_now, &config.nested);
     let warn = |message: String| ctx.output.warning(&message);
     // Opened when the first valid token needs it, so a batch of rejected tokens never waits
     // for, or fails on, the store.
@@ -110,15 +116,19 @@ fn run_batch(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
                 invalid,
                 lines: checks,
             } = &mut *worker;
-            let result = text.map(normalize).and_then(|token| {
-                match verifier.policy().verify(token, now, scratch) {
+            // With --decrypt-key each line is a nested token, opened first.
+            let opened = text.and_then(|text| nested.open_str(normalize(text)));
+            let result = match &opened {
+                Ok(token) => match verifier.policy().verify(token, now, scratch) {
+                    // A kid the fetched keys lack: once more with the keys refetched for it.
                     Err(rejection) => match verifier.retry(token, now, &warn) {
                         Some(renewed) => renewed.verify(token, now, retry_scratch),
                         None => Err(rejection),
                     },
                     verified => verified,
-                }
-            });
+                },
+                Err(rejection) => Err(rejection.clone()),
+            };
             match &result {
                 Ok(verified) if with_store => {
                     let claims = &verified.claims;

@@ -25,6 +25,9 @@ pub enum RejectKind {
     Revoked,
     /// A rotated refresh token was presented again.
     Reused,
+    /// An encrypted token (JWE) did not decrypt: wrong key, bad tag, bad unwrap. One kind for
+    /// all of them, so that no answer tells them apart.
+    Decryption,
 }
 
 impl RejectKind {
@@ -40,6 +43,7 @@ impl RejectKind {
             RejectKind::Header => "header",
             RejectKind::Revoked => "revoked",
             RejectKind::Reused => "reused",
+            RejectKind::Decryption => "decryption",
         }
     }
 }

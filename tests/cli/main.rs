@@ -9,6 +9,7 @@ mod gen_secret;
 mod hardening;
 mod issue;
 mod issue_options;
+mod jwe;
 mod key_forms;
 mod keys;
 mod leaks;

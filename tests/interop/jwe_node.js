@@ -81,8 +81,52 @@ async function check(casesFile, out) {
   fs.writeFileSync(out, JSON.stringify(results));
 }
 
+// Nested JWTs through the command line: jwtctl's (issue --encrypt-to) are decrypted and their
+// HS256 signature verified here; jose makes one per case for `jwtctl verify --decrypt-key`.
+async function nested(casesFile, out) {
+  const cases = JSON.parse(fs.readFileSync(casesFile, 'utf8'));
+  const results = [];
+  for (const c of cases) {
+    const result = { id: c.id };
+    const secret = new TextEncoder().encode(c.secret);
+    try {
+      const key = await importFor(c.key, c.alg);
+      const { plaintext, protectedHeader } = await jose.compactDecrypt(c.jwe, key, {
+        keyManagementAlgorithms: [c.alg],
+        contentEncryptionAlgorithms: [c.enc],
+      });
+      if (String(protectedHeader.cty).toUpperCase() !== 'JWT') {
+        throw new Error(`cty is ${protectedHeader.cty}`);
+      }
+      const { payload } = await jose.jwtVerify(new TextDecoder().decode(plaintext), secret, {
+        algorithms: ['HS256'],
+      });
+      result.sub = payload.sub;
+    } catch (error) {
+      result.error = String(error && error.message ? error.message : error);
+    }
+    try {
+      const inner = await new jose.SignJWT({ sub: `node-${c.id}` })
+        .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(secret);
+      const recipient = c.key.kty === 'oct' ? c.key : publicHalf(c.key);
+      result.jwe = await new jose.CompactEncrypt(new TextEncoder().encode(inner))
+        .setProtectedHeader({ alg: c.alg, enc: c.enc, cty: 'JWT' })
+        .encrypt(await importFor(recipient, c.alg));
+    } catch (error) {
+      result.encrypt_error = String(error && error.message ? error.message : error);
+    }
+    results.push(result);
+  }
+  fs.writeFileSync(out, JSON.stringify(results));
+}
+
 (async () => {
-  if (command === 'keys') {
+  if (command === 'nested') {
+    await nested(files[0], files[1]);
+  } else if (command === 'keys') {
     await makeKeys(files[0]);
   } else if (command === 'check') {
     await check(files[0], files[1]);
