@@ -42,7 +42,7 @@ if ! command -v hyperfine >/dev/null 2>&1; then
 fi
 command -v hyperfine >/dev/null 2>&1 || { note "hyperfine is missing: apt-get install hyperfine"; exit 2; }
 
-JWTCTL=$(bash scripts/built-binary.sh --release)
+JWTCTL=$(bash scripts/built-binary.sh --static)
 [ -x "$JWTCTL" ] || { note "no $JWTCTL"; exit 2; }
 
 # jwt-cli 6.2 from crates.io, installed once under target/bench-tools when no copy is at hand.
