@@ -34,7 +34,8 @@ Secrets are read from files or environment variables, never from the command lin
 #[derive(Debug, Parser)]
 #[command(
     name = "jwtctl",
-    version,
+    // The version, the target, the crypto backend and the commit (build.rs).
+    version = env!("JWTCTL_VERSION_LINE"),
     about = "Issue, verify, decode, refresh and revoke JSON Web Tokens",
     after_help = ROOT_AFTER_HELP,
     propagate_version = true,
