@@ -9,6 +9,7 @@ mod issue;
 mod keys;
 mod leaks;
 mod lifecycle;
+mod packaging;
 mod recipes;
 mod security;
 mod verify;
