@@ -62,7 +62,7 @@ install: dist
 	install -m 0644 completions/jwtctl.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/jwtctl.fish
 
 # A Debian package of the same static binary ([package.metadata.deb] in Cargo.toml), built with
-# cargo-deb from crates.io (installed on first use): target/TARGET/debian/jwtctl_VERSION-1_ARCH.deb.
+# cargo-deb from crates.io (installed on first use): target/debian/jwtctl_VERSION-1_ARCH.deb.
 deb: dist
 	$(CARGO) deb --version >/dev/null 2>&1 || $(CARGO) install --locked cargo-deb
 	rm -rf target/deb-assets
