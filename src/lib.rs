@@ -8,6 +8,7 @@ pub mod exit;
 pub mod files;
 pub mod jwt;
 pub mod output;
+pub mod render;
 pub mod store;
 
 use std::ffi::OsString;

@@ -5,21 +5,24 @@ use std::io::Write;
 use anyhow::Context as _;
 use serde_json::{Value, json};
 
-use crate::cli::{DateStyle, DecodeArgs};
+use crate::cli::DecodeArgs;
 use crate::exit::Status;
 use crate::jwt::json::WriteJson;
-use crate::jwt::token::{self, Decoded, MAX_TOKEN_BYTES, Object, Scratch, SignedToken, View};
+use crate::jwt::token::{self, Decoded, MAX_TOKEN_BYTES, Scratch, SignedToken, View};
 use crate::jwt::{TokenError, time, verify};
-use crate::output::{self, Output, sanitize};
+use crate::output::Output;
+use crate::render;
 
 use super::{Context, batch, read_token};
 
-const NOT_VERIFIED: &str = "the signature was NOT verified: anyone can write these claims; use `jwtctl verify` to check them";
+// Each under 80 columns with its `note: ` or `hint: `.
+const NOT_VERIFIED: &str = "the signature was NOT verified: anyone can write these claims";
+const USE_VERIFY: &str = "`jwtctl verify` checks the signature, the dates and the claims";
 
 pub fn run(args: &DecodeArgs, ctx: &Context) -> anyhow::Result<Status> {
     if args.batch {
         let status = run_batch(args)?;
-        ctx.output.note(NOT_VERIFIED);
+        not_verified(&ctx.output);
         return Ok(status);
     }
     let read =
@@ -46,7 +49,7 @@ pub fn run(args: &DecodeArgs, ctx: &Context) -> anyhow::Result<Status> {
         line.push('\n');
         line
     } else {
-        render(&decoded, args.date, ctx.now, &ctx.output)
+        render::decode::token(&decoded, args.date, ctx.now, &ctx.output)
     };
     std::io::stdout()
         .write_all(text.as_bytes())
@@ -59,8 +62,13 @@ pub fn run(args: &DecodeArgs, ctx: &Context) -> anyhow::Result<Status> {
             ctx.output.warning(&problem);
         }
     }
-    ctx.output.note(NOT_VERIFIED);
+    not_verified(&ctx.output);
     Ok(Status::Success)
+}
+
+fn not_verified(output: &Output) {
+    output.note(NOT_VERIFIED);
+    output.hint(USE_VERIFY);
 }
 
 /// `{"header":..,"payload":..,"signature":".."}`, nothing added, for jq.
@@ -197,6 +205,13 @@ pub fn problems(signed: &SignedToken, now: i64) -> Vec<String> {
         Ok(None) => problems.push("no exp claim: this token never expires".to_owned()),
         Err(error) => problems.push(error.message),
     }
+    for name in ["exp", "nbf", "iat"] {
+        problems.extend(render::decode::milliseconds_warning(
+            &signed.payload,
+            name,
+            now,
+        ));
+    }
     match verify::numeric_date(&signed.payload, "nbf") {
         Ok(Some(nbf)) if now < nbf => problems.push(format!(
             "not valid for another {} ({})",
@@ -207,157 +222,6 @@ pub fn problems(signed: &SignedToken, now: i64) -> Vec<String> {
         Err(error) => problems.push(error.message),
     }
     problems
-}
-
-fn render(decoded: &Decoded, dates: DateStyle, now: i64, output: &Output) -> String {
-    let mut text = String::new();
-    let heading = |title: &str| format!("{}\n", output.out(output::HEADING, title));
-    match decoded {
-        Decoded::Signed(signed) => {
-            text.push_str(&heading("Header"));
-            render_object(
-                &mut text,
-                &signed.header,
-                dates,
-                now,
-                output,
-                header_meaning,
-            );
-            text.push_str(&heading("Payload"));
-            render_object(
-                &mut text,
-                &signed.payload,
-                dates,
-                now,
-                output,
-                claim_meaning,
-            );
-            text.push_str(&heading("Signature"));
-            text.push_str(&format!(
-                "  {} bytes, {}\n",
-                signed.signature.len(),
-                output.out(output::PROBLEM, "not verified")
-            ));
-        }
-        Decoded::Encrypted { header } => {
-            text.push_str(&heading("Header"));
-            render_object(&mut text, header, dates, now, output, header_meaning);
-            text.push_str(&heading("Payload"));
-            text.push_str("  encrypted (JWE, 5 segments): jwtctl cannot show it\n");
-        }
-    }
-    text
-}
-
-type Meaning = fn(&str) -> Option<&'static str>;
-
-fn render_object(
-    text: &mut String,
-    object: &Object,
-    dates: DateStyle,
-    now: i64,
-    output: &Output,
-    meaning: Meaning,
-) {
-    let width = object
-        .keys()
-        .map(|key| quoted(key).chars().count())
-        .max()
-        .unwrap_or(0);
-    for (key, value) in object {
-        let name = quoted(key);
-        let padding = " ".repeat(width - name.chars().count());
-        let mut line = format!(
-            "  {}{padding}  {}",
-            output.out(output::KEY, &name),
-            colour_value(value, output)
-        );
-        let mut notes = Vec::new();
-        if let Some(meaning) = meaning(key) {
-            notes.push(meaning.to_owned());
-        }
-        if matches!(key.as_str(), "exp" | "nbf" | "iat" | "auth_time")
-            && let Ok(Some(seconds)) = verify::numeric_date(object, key)
-        {
-            notes.push(format!(
-                "{} ({})",
-                date(seconds, dates),
-                time::relative(seconds, now)
-            ));
-        }
-        if !notes.is_empty() {
-            line.push_str(&format!(
-                "  {}",
-                output.out(output::DIM, &format!("# {}", notes.join(", ")))
-            ));
-        }
-        text.push_str(&line);
-        text.push('\n');
-    }
-    if object.is_empty() {
-        text.push_str("  (empty)\n");
-    }
-}
-
-/// Untrusted text, JSON-quoted (control characters escaped) and with bidi and invisible
-/// characters made visible.
-fn quoted(text: &str) -> String {
-    sanitize(&serde_json::to_string(text).unwrap_or_default())
-}
-
-fn colour_value(value: &Value, output: &Output) -> String {
-    match value {
-        Value::String(text) => output.out(output::STRING, &quoted(text)),
-        Value::Number(number) => output.out(output::NUMBER, &number.to_string()),
-        Value::Bool(_) | Value::Null => output.out(output::NUMBER, &value.to_string()),
-        compound => sanitize(&compound.to_string()),
-    }
-}
-
-fn date(seconds: i64, style: DateStyle) -> String {
-    match style {
-        DateStyle::Utc => time::format_timestamp(seconds),
-        DateStyle::Local => jiff::Timestamp::from_second(seconds)
-            .map(|instant| {
-                instant
-                    .to_zoned_datetime(jiff::tz::TimeZone::system())
-                    .strftime("%Y-%m-%d %H:%M:%S %Z")
-                    .to_string()
-            })
-            .unwrap_or_else(|_| time::format_timestamp(seconds)),
-    }
-}
-
-fn header_meaning(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "alg" => "signing algorithm",
-        "typ" => "token type",
-        "kid" => "key id",
-        "cty" => "content type",
-        "crit" => "critical extensions",
-        "jku" | "x5u" => "key URL (never fetched)",
-        "jwk" | "x5c" => "embedded key (never trusted)",
-        "enc" => "content encryption",
-        _ => return None,
-    })
-}
-
-fn claim_meaning(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "iss" => "issuer",
-        "sub" => "subject",
-        "aud" => "audience",
-        "exp" => "expires",
-        "nbf" => "not before",
-        "iat" => "issued",
-        "jti" => "token id",
-        "sid" => "session",
-        "scope" => "scopes",
-        "azp" => "authorized party",
-        "auth_time" => "authenticated",
-        "nonce" => "nonce",
-        _ => return None,
-    })
 }
 
 #[cfg(test)]

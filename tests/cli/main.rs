@@ -4,6 +4,7 @@ mod forge;
 mod support;
 
 mod decode;
+mod decode_layout;
 mod gen_secret;
 mod issue;
 mod keys;
