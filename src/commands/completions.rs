@@ -9,6 +9,7 @@ use clap_complete::{Generator, Shell};
 
 use crate::cli::{self, Cli, CompletionsArgs, ManArgs};
 use crate::exit::{Status, UsageError};
+use crate::render;
 
 /// Every shell `make completions` writes a script for.
 pub const SHELLS: [Shell; 5] = [
@@ -83,21 +84,36 @@ pub fn run(args: &CompletionsArgs, _ctx: &super::Context) -> anyhow::Result<Stat
 
 pub fn man(args: &ManArgs, _ctx: &super::Context) -> anyhow::Result<Status> {
     create_dir(&args.dir)?;
-    let root = full_command();
-    let mut pages = vec![("jwtctl".to_owned(), root.clone())];
-    for sub in root.get_subcommands() {
-        let name = format!("jwtctl-{}", sub.get_name());
-        pages.push((name.clone(), sub.clone().name(name)));
-    }
-    for (name, command) in pages {
+    let root = render::man::without_help_subcommands(full_command());
+    let mut pages = Vec::new();
+    man_pages(&root, "jwtctl", &mut pages);
+    for (words, command) in pages {
         let mut buffer = Vec::new();
-        clap_mangen::Man::new(command)
+        let file = words.replace(' ', "-");
+        clap_mangen::Man::new(command.clone().name(&file))
+            .source(format!("jwtctl {}", env!("CARGO_PKG_VERSION")))
             .render(&mut buffer)
             .context("cannot render a man page")?;
         let page = man_sections(&String::from_utf8_lossy(&buffer));
-        write(&args.dir.join(format!("{name}.1")), page.as_bytes())?;
+        let page = render::man::with_synopsis(&page, &command, &words);
+        let page = render::man::compact_value_lists(&page);
+        write(&args.dir.join(format!("{file}.1")), page.as_bytes())?;
     }
     Ok(Status::Success)
+}
+
+/// `command` and every subcommand under it, each with the words that run it (`jwtctl sessions
+/// prune`): one page each, so that every page a SUBCOMMANDS section names exists.
+fn man_pages(command: &clap::Command, words: &str, pages: &mut Vec<(String, clap::Command)>) {
+    let page = if words == "jwtctl" {
+        command.clone()
+    } else {
+        command.clone().version(env!("CARGO_PKG_VERSION"))
+    };
+    pages.push((words.to_owned(), page));
+    for sub in command.get_subcommands() {
+        man_pages(sub, &format!("{words} {}", sub.get_name()), pages);
+    }
 }
 
 /// clap_mangen puts the text after `--help` under one `EXTRA` heading, where man fills the

@@ -2,3 +2,4 @@
 //! decides where it goes on the screen. JSON output never comes through here.
 
 pub mod decode;
+pub mod man;

@@ -10,6 +10,7 @@ mod issue;
 mod keys;
 mod leaks;
 mod lifecycle;
+mod manpages;
 mod packaging;
 mod recipes;
 mod security;
