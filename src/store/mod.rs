@@ -7,6 +7,7 @@
 //! contract.
 
 mod file;
+mod model;
 mod redis;
 
 use std::path::PathBuf;
