@@ -16,7 +16,7 @@ seconds=${FUZZ_SECONDS:-60}
 sanitizer=${FUZZ_SANITIZER:-address}
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(decode verify claims store_load)
+    targets=(decode verify claims store_load jwe_decrypt)
 fi
 
 if ! cargo fuzz --version >/dev/null 2>&1; then

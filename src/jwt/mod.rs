@@ -16,5 +16,6 @@ pub use sign::Signer;
 pub use verify::{Policy, TokenType, Verified, VerifyingKey};
 pub mod claims;
 pub mod json;
+pub mod jwe;
 pub mod jwk;
 pub mod pair;
