@@ -75,7 +75,6 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]')
             [CompletionResult]::new('--store-prefix', '--store-prefix', [CompletionResultType]::ParameterName, 'Prefix of every key in a Redis store, so several apps can share one server')
             [CompletionResult]::new('--store-timeout', '--store-timeout', [CompletionResultType]::ParameterName, 'Bound on connecting to a Redis store and on each command')
-            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads for --batch [default: one per core; at most 64]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
             [CompletionResult]::new('--no-refresh', '--no-refresh', [CompletionResultType]::ParameterName, 'Issue only the access token (nothing is recorded in the store)')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Issue many: one JSON object of claims per line on standard input (the other claim options apply to every line), one token response per line on stdout (as --output json), in input order. A line that is not a JSON object, or has no sub when a refresh token is issued, gets {"error":{"kind":..,"message":..}} and the exit status is 1 at the end. Refresh tokens are recorded in the store a chunk at a time, before that chunk is printed')
@@ -105,7 +104,6 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'A PEM key (RSA, EC or Ed25519): private to sign, public or certificate to verify')
             [CompletionResult]::new('--refresh-secret-file', '--refresh-secret-file', [CompletionResultType]::ParameterName, 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]')
             [CompletionResult]::new('--refresh-secret-env', '--refresh-secret-env', [CompletionResultType]::ParameterName, 'Read the refresh-token secret from the environment variable NAME')
-            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads for --batch [default: one per core; at most 64]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print a JSON result object on stdout, valid or not')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status tells')
@@ -121,7 +119,6 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         }
         'jwtctl;decode' {
             [CompletionResult]::new('--date', '--date', [CompletionResultType]::ParameterName, 'How to show dates')
-            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads for --batch [default: one per core; at most 64]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print {"header":..,"payload":..,"signature":".."} for jq ({"error":{"kind":..,"message":..}} if the token does not decode)')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Decode many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints; {"error":..} for a line that does not decode), in input order; exit 0 only if every line decoded, else 1')

@@ -150,7 +150,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__decode)
-            opts="-h -V --json --date --batch --threads --color --help --version"
+            opts="-h -V --json --date --batch --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -158,10 +158,6 @@ _jwtctl() {
             case "${prev}" in
                 --date)
                     COMPREPLY=($(compgen -W "utc local" -- "${cur}"))
-                    return 0
-                    ;;
-                --threads)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -436,7 +432,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__issue)
-            opts="-h -V --sub --claim --payload --iss --aud --kid --alg --access-ttl --refresh-ttl --no-refresh --session-label --output --batch --secret-file --secret-env --secret-encoding --key-file --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --threads --color --help --version"
+            opts="-h -V --sub --claim --payload --iss --aud --kid --alg --access-ttl --refresh-ttl --no-refresh --session-label --output --batch --secret-file --secret-env --secret-encoding --key-file --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -519,10 +515,6 @@ _jwtctl() {
                     return 0
                     ;;
                 --store-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -828,7 +820,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__verify)
-            opts="-q -h -V --alg --iss --aud --sub --leeway --now --type --require --json --quiet --batch --jwks --check-revocation --store --store-prefix --store-timeout --secret-file --secret-env --secret-encoding --key-file --allow-weak-secret --refresh-secret-file --refresh-secret-env --threads --color --help --version"
+            opts="-q -h -V --alg --iss --aud --sub --leeway --now --type --require --json --quiet --batch --jwks --check-revocation --store --store-prefix --store-timeout --secret-file --secret-env --secret-encoding --key-file --allow-weak-secret --refresh-secret-file --refresh-secret-env --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -903,10 +895,6 @@ _jwtctl() {
                     return 0
                     ;;
                 --refresh-secret-env)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

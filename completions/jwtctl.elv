@@ -70,7 +70,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --store 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]'
             cand --store-prefix 'Prefix of every key in a Redis store, so several apps can share one server'
             cand --store-timeout 'Bound on connecting to a Redis store and on each command'
-            cand --threads 'Threads for --batch [default: one per core; at most 64]'
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
             cand --no-refresh 'Issue only the access token (nothing is recorded in the store)'
             cand --batch 'Issue many: one JSON object of claims per line on standard input (the other claim options apply to every line), one token response per line on stdout (as --output json), in input order. A line that is not a JSON object, or has no sub when a refresh token is issued, gets {"error":{"kind":..,"message":..}} and the exit status is 1 at the end. Refresh tokens are recorded in the store a chunk at a time, before that chunk is printed'
@@ -99,7 +98,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --key-file 'A PEM key (RSA, EC or Ed25519): private to sign, public or certificate to verify'
             cand --refresh-secret-file 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]'
             cand --refresh-secret-env 'Read the refresh-token secret from the environment variable NAME'
-            cand --threads 'Threads for --batch [default: one per core; at most 64]'
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
             cand --json 'Print a JSON result object on stdout, valid or not'
             cand -q 'Print nothing on stdout; the exit status tells'
@@ -114,7 +112,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         }
         &'jwtctl;decode'= {
             cand --date 'How to show dates'
-            cand --threads 'Threads for --batch [default: one per core; at most 64]'
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
             cand --json 'Print {"header":..,"payload":..,"signature":".."} for jq ({"error":{"kind":..,"message":..}} if the token does not decode)'
             cand --batch 'Decode many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints; {"error":..} for a line that does not decode), in input order; exit 0 only if every line decoded, else 1'

@@ -90,7 +90,6 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l refresh-secret-e
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store-timeout -d 'Bound on connecting to a Redis store and on each command' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l threads -d 'Threads for --batch [default: one per core; at most 64]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -133,7 +132,6 @@ base64url\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key-file -d 'A PEM key (RSA, EC or Ed25519): private to sign, public or certificate to verify' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l refresh-secret-file -d 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l refresh-secret-env -d 'Read the refresh-token secret from the environment variable NAME' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l threads -d 'Threads for --batch [default: one per core; at most 64]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -146,7 +144,6 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s h -l help -d 'P
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l date -d 'How to show dates' -r -f -a "utc\t''
 local\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l threads -d 'Threads for --batch [default: one per core; at most 64]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"

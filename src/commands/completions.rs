@@ -59,10 +59,48 @@ pub fn full_command() -> clap::Command {
 
 /// The completion script for `shell`.
 pub fn script(shell: Shell) -> Vec<u8> {
-    let mut command = full_command();
+    let mut command = without_hidden_options(&full_command());
     let mut buffer = Vec::new();
     clap_complete::generate(shell, &mut command, "jwtctl", &mut buffer);
     buffer
+}
+
+/// `command` without its hidden options, which clap_complete would otherwise offer (`--threads`
+/// is for benchmarks and tests; `JWTCTL_THREADS` is the documented way). clap cannot remove an
+/// argument, so the tree is rebuilt with what completions use: names, descriptions, arguments,
+/// groups and subcommands.
+fn without_hidden_options(command: &clap::Command) -> clap::Command {
+    let hidden: Vec<&clap::Id> = command
+        .get_arguments()
+        .filter(|arg| arg.is_hide_set())
+        .map(clap::Arg::get_id)
+        .collect();
+    // The group clap derives for a flattened struct of hidden options goes with them.
+    let groups = command
+        .get_groups()
+        .filter(|group| !group.get_args().any(|id| hidden.contains(&id)))
+        .cloned();
+    let mut copy = clap::Command::new(command.get_name().to_owned())
+        .args(
+            command
+                .get_arguments()
+                .filter(|arg| !arg.is_hide_set())
+                .cloned(),
+        )
+        .groups(groups)
+        .subcommands(command.get_subcommands().map(without_hidden_options))
+        .hide(command.is_hide_set())
+        .disable_help_subcommand(command.is_disable_help_subcommand_set())
+        .args_conflicts_with_subcommands(command.is_args_conflicts_with_subcommands_set())
+        .subcommand_required(command.is_subcommand_required_set())
+        .propagate_version(command.is_propagate_version_set());
+    if let Some(about) = command.get_about() {
+        copy = copy.about(about.clone());
+    }
+    if let Some(version) = command.get_version() {
+        copy = copy.version(version.to_owned());
+    }
+    copy
 }
 
 pub fn run(args: &CompletionsArgs, _ctx: &super::Context) -> anyhow::Result<Status> {
