@@ -18,15 +18,26 @@ fn version_names_target_backend_and_commit() {
     assert!(line.contains(std::env::consts::ARCH), "{line}");
     assert!(line.contains(std::env::consts::OS), "{line}");
     assert!(line.contains("aws-lc-rs 1."), "{line}");
-    // Built from this checkout: the commit it was built at.
-    let head = StdCommand::new("git")
-        .args(["rev-parse", "--short=12", "HEAD"])
+    // Built from this checkout: a commit of this repository (the one built at; a commit made
+    // since the build would be newer, so the test does not compare with HEAD).
+    let in_checkout = StdCommand::new("git")
+        .args(["rev-parse", "--show-toplevel"])
         .current_dir(ROOT)
         .output()
-        .expect("run git");
-    if head.status.success() {
-        let head = String::from_utf8_lossy(&head.stdout);
-        assert!(line.contains(&format!("commit {}", head.trim())), "{line}");
+        .is_ok_and(|out| out.status.success());
+    if in_checkout {
+        let commit = line
+            .split("commit ")
+            .nth(1)
+            .and_then(|rest| rest.get(..12))
+            .unwrap_or_else(|| panic!("no commit in {line}"));
+        assert!(commit.chars().all(|c| c.is_ascii_hexdigit()), "{line}");
+        let known = StdCommand::new("git")
+            .args(["cat-file", "-e", &format!("{commit}^{{commit}}")])
+            .current_dir(ROOT)
+            .status()
+            .expect("run git");
+        assert!(known.success(), "{commit} is not a commit here");
     }
     assert!(line.ends_with(")\n") && line.lines().count() == 1, "{line}");
 }
