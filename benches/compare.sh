@@ -9,6 +9,13 @@
 # are installed; a temporary directory by default), JWT_CLI (the jwt-cli binary; by default
 # /work/tools/bin/jwt, target/bench-tools/bin/jwt or a `jwt` 6.2 on PATH, else it is installed
 # into target/bench-tools with `cargo install jwt-cli --version 6.2.0`).
+#
+# Usage: benches/compare.sh [NEW [OLD]]. NEW is the jwtctl binary to measure (default: the
+# static build `make dist` ships, scripts/built-binary.sh --static). With OLD, a second jwtctl
+# (an earlier build: `git worktree add /tmp/old main`, then `bash scripts/built-binary.sh
+# --static` there) runs the same commands in the same rounds, and a last
+# table gives NEW / OLD for each: a change is judged side by side, not against a figure from
+# another day. OLD may also come from $OLD_JWTCTL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,8 +49,10 @@ if ! command -v hyperfine >/dev/null 2>&1; then
 fi
 command -v hyperfine >/dev/null 2>&1 || { note "hyperfine is missing: apt-get install hyperfine"; exit 2; }
 
-JWTCTL=$(bash scripts/built-binary.sh --static)
+JWTCTL=${1:-$(bash scripts/built-binary.sh --static)}
 [ -x "$JWTCTL" ] || { note "no $JWTCTL"; exit 2; }
+OLD=${2:-${OLD_JWTCTL:-}}
+[ -z "$OLD" ] || [ -x "$OLD" ] || { note "no $OLD"; exit 2; }
 
 # jwt-cli 6.2 from crates.io, installed once under target/bench-tools when no copy is at hand.
 JWT_CLI=${JWT_CLI:-}
@@ -87,6 +96,11 @@ if [ -n "$JWT_CLI" ]; then
 else
     note "no jwt-cli: its rows are skipped"
 fi
+old_first=$((${#commands[@]} + 1))
+if [ -n "$OLD" ]; then
+    commands+=("$OLD issue --sub alice --no-refresh" "$OLD verify $TOKEN" "$OLD decode $TOKEN")
+    labels+=("old: jwtctl issue --no-refresh" "old: jwtctl verify TOKEN" "old: jwtctl decode TOKEN")
+fi
 # The machine's other load comes and goes: the commands take turns in ROUNDS rounds, and each
 # command's figure is the median of its round medians.
 ROUNDS=${ROUNDS:-5}
@@ -123,6 +137,15 @@ read -r decode1 decode1_cpu < <(batch decode1 "$tokens" "$JWTCTL decode --batch 
 read -r decode2 decode2_cpu < <(batch decode2 "$tokens" "$JWTCTL decode --batch --threads 2")
 read -r issue1 issue1_cpu < <(batch issue1 "$claims" "$JWTCTL issue --batch --no-refresh --threads 1")
 read -r issue2 issue2_cpu < <(batch issue2 "$claims" "$JWTCTL issue --batch --no-refresh --threads 2")
+if [ -n "$OLD" ]; then
+    # The same batches through the old binary, right after, under the same load.
+    read -r old_verify1 _ < <(batch old_verify1 "$tokens" "$OLD verify --batch --threads 1")
+    read -r old_verify2 _ < <(batch old_verify2 "$tokens" "$OLD verify --batch --threads 2")
+    read -r old_decode1 _ < <(batch old_decode1 "$tokens" "$OLD decode --batch --threads 1")
+    read -r old_decode2 _ < <(batch old_decode2 "$tokens" "$OLD decode --batch --threads 2")
+    read -r old_issue1 _ < <(batch old_issue1 "$claims" "$OLD issue --batch --no-refresh --threads 1")
+    read -r old_issue2 _ < <(batch old_issue2 "$claims" "$OLD issue --batch --no-refresh --threads 2")
+fi
 
 # --- Node's jsonwebtoken and Python's PyJWT, in process -----------------------------------------
 node_sign="" node_verify="" py_sign="" py_verify=""
@@ -225,3 +248,26 @@ echo
 echo "CPU tok/s: tokens per second of user+system time (what the machine's other load does not"
 echo "take away). The jwtctl rows include reading, writing and process start; the Node and"
 echo "Python loops run in one process on one token (Node with the secret as a KeyObject)."
+
+if [ -n "$OLD" ]; then
+    echo
+    echo "New against old, side by side in this run (new: $JWTCTL, old: $OLD)"
+    printf '  %-36s %12s %12s\n' "what" "new / old" ""
+    for i in 0 1 2; do
+        new_row=$((i + 2)) old_row=$((old_first + i))
+        awk -v l="${labels[$((new_row - 1))]}" \
+            -v nw="$(median "$new_row" "$SCRATCH/process.csv")" -v ow="$(median "$old_row" "$SCRATCH/process.csv")" \
+            -v nc="$(cpu_of "$new_row")" -v oc="$(cpu_of "$old_row")" 'BEGIN {
+                printf "  %-36s %9.3fx wall %7.3fx CPU\n", l, nw / ow, (oc > 0 ? nc / oc : 0) }'
+    done
+    ratio() { # LABEL NEW_SECONDS OLD_SECONDS: throughput of new over old
+        awk -v l="$1" -v n="$2" -v o="$3" 'BEGIN { printf "  %-36s %9.3fx tokens/s\n", l, o / n }'
+    }
+    ratio "verify --batch, 1 thread" "$verify1" "$old_verify1"
+    ratio "verify --batch, 2 threads" "$verify2" "$old_verify2"
+    ratio "decode --batch, 1 thread" "$decode1" "$old_decode1"
+    ratio "decode --batch, 2 threads" "$decode2" "$old_decode2"
+    ratio "issue --batch, 1 thread" "$issue1" "$old_issue1"
+    ratio "issue --batch, 2 threads" "$issue2" "$old_issue2"
+    echo "(per process: below 1.000x is faster; throughput: above 1.000x is faster)"
+fi

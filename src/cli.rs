@@ -1,7 +1,9 @@
 //! The command tree, as clap sees it: what was typed, before any of it is resolved.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::jwt::keys::SecretEncoding;
@@ -49,6 +51,156 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// An algorithm as the command line names it; the core's [`Alg`] knows nothing of clap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlgArg(pub Alg);
+
+const ALG_ARGS: [AlgArg; Alg::ALL.len()] = {
+    let mut args = [AlgArg(Alg::HS256); Alg::ALL.len()];
+    let mut index = 0;
+    while index < Alg::ALL.len() {
+        args[index] = AlgArg(Alg::ALL[index]);
+        index += 1;
+    }
+    args
+};
+
+impl ValueEnum for AlgArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &ALG_ARGS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.0.name()))
+    }
+}
+
+impl From<AlgArg> for Alg {
+    fn from(arg: AlgArg) -> Alg {
+        arg.0
+    }
+}
+
+/// `--type`: which token types `verify` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TypeArg {
+    /// Only `typ: at+jwt`
+    Access,
+    /// Only jwtctl refresh tokens (`typ: refresh+jwt`)
+    Refresh,
+    /// Every type, refresh tokens included
+    Any,
+}
+
+impl From<TypeArg> for TokenType {
+    fn from(arg: TypeArg) -> TokenType {
+        match arg {
+            TypeArg::Access => TokenType::Access,
+            TypeArg::Refresh => TokenType::Refresh,
+            TypeArg::Any => TokenType::Any,
+        }
+    }
+}
+
+/// `--secret-encoding`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum SecretEncodingArg {
+    /// The text's bytes as they are (what Node's `jwt.sign(payload, string)` does)
+    #[default]
+    Raw,
+    Hex,
+    Base64,
+    Base64url,
+}
+
+impl From<SecretEncodingArg> for SecretEncoding {
+    fn from(arg: SecretEncodingArg) -> SecretEncoding {
+        match arg {
+            SecretEncodingArg::Raw => SecretEncoding::Raw,
+            SecretEncodingArg::Hex => SecretEncoding::Hex,
+            SecretEncodingArg::Base64 => SecretEncoding::Base64,
+            SecretEncodingArg::Base64url => SecretEncoding::Base64url,
+        }
+    }
+}
+
+/// Why a value given to an option was refused, for the one-line message the error printer
+/// makes of it: `--leeway: invalid duration ...`, or `--access-ttl must be longer than 0s`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueError {
+    pub message: String,
+    /// The message continues the option's name as a sentence instead of following a colon.
+    pub continues: bool,
+}
+
+impl std::fmt::Display for ValueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ValueError {}
+
+fn invalid(message: String) -> ValueError {
+    ValueError {
+        message,
+        continues: false,
+    }
+}
+
+/// A duration in whole seconds: `90s`, `5m`, `6h`, `7d`, `1h 30m`.
+pub fn seconds(text: &str) -> Result<i64, ValueError> {
+    crate::jwt::time::parse_duration(text).map_err(invalid)
+}
+
+/// A token lifetime: a duration longer than zero.
+pub fn ttl(text: &str) -> Result<i64, ValueError> {
+    match seconds(text)? {
+        0 => Err(ValueError {
+            message: "must be longer than 0s".to_owned(),
+            continues: true,
+        }),
+        seconds => Ok(seconds),
+    }
+}
+
+/// A store timeout: sub-second bounds (500ms) make sense, so the full duration is kept.
+pub fn store_timeout(text: &str) -> Result<Duration, ValueError> {
+    let timeout = humantime::parse_duration(text.trim()).map_err(|error| {
+        invalid(format!(
+            "invalid duration {text:?}: {error} (examples: 500ms, 3s)"
+        ))
+    })?;
+    if timeout.is_zero() {
+        return Err(ValueError {
+            message: "must be longer than 0s".to_owned(),
+            continues: true,
+        });
+    }
+    Ok(timeout)
+}
+
+/// `--now`: unix seconds, or an RFC 3339 date such as 2026-11-27T02:15:00Z.
+pub fn instant(text: &str) -> Result<i64, ValueError> {
+    if let Ok(seconds) = text.trim().parse::<i64>() {
+        return Ok(seconds);
+    }
+    // RFC 3339 with any offset (humantime reads only Z), then humantime's weak form (no offset: UTC).
+    if let Ok(instant) = text.trim().parse::<jiff::Timestamp>() {
+        return Ok(instant.as_second());
+    }
+    humantime::parse_rfc3339_weak(text.trim())
+        .ok()
+        .and_then(|instant| instant.duration_since(std::time::UNIX_EPOCH).ok())
+        .and_then(|elapsed| i64::try_from(elapsed.as_secs()).ok())
+        .ok_or_else(|| ValueError {
+            message: format!(
+                "{text:?} is neither unix seconds nor an RFC 3339 date (2026-11-27T02:15:00Z)"
+            ),
+            continues: true,
+        })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -129,7 +281,7 @@ Examples:
 pub struct GenKeyArgs {
     /// The algorithm the key is for
     #[arg(long, value_enum, value_name = "ALG")]
-    pub alg: Alg,
+    pub alg: AlgArg,
     /// RSA key size
     #[arg(long, default_value_t = 2048, value_name = "BITS", value_parser = rsa_bits)]
     pub bits: usize,
@@ -162,7 +314,7 @@ pub struct JwksArgs {
     pub keys: Vec<PathBuf>,
     /// The algorithm to announce for each key [default: the key's own: RS256, ES256, ES384, EdDSA]
     #[arg(long, value_enum, value_name = "ALG")]
-    pub alg: Option<Alg>,
+    pub alg: Option<AlgArg>,
 }
 
 #[derive(Debug, Args)]
@@ -228,15 +380,15 @@ pub struct StoreServerArgs {
     #[arg(long, default_value = "jwtctl:", value_name = "PREFIX")]
     pub store_prefix: String,
     /// Bound on connecting to a Redis store and on each command
-    #[arg(long, default_value = "3s", value_name = "DURATION")]
-    pub store_timeout: String,
+    #[arg(long, default_value = "3s", value_name = "DURATION", value_parser = store_timeout)]
+    pub store_timeout: Duration,
 }
 
 impl Default for StoreServerArgs {
     fn default() -> Self {
         StoreServerArgs {
             store_prefix: "jwtctl:".to_owned(),
-            store_timeout: "3s".to_owned(),
+            store_timeout: Duration::from_secs(3),
         }
     }
 }
@@ -248,13 +400,13 @@ pub struct RefreshArgs {
     pub token: Option<String>,
     /// The algorithm of the main key [default: HS256 for secrets, the key's own for PEM keys]
     #[arg(long, value_enum, value_name = "ALG")]
-    pub alg: Option<Alg>,
+    pub alg: Option<AlgArg>,
     /// Lifetime of the new access token
-    #[arg(long, default_value = "5m", value_name = "DURATION")]
-    pub access_ttl: String,
+    #[arg(long, default_value = "5m", value_name = "DURATION", value_parser = ttl)]
+    pub access_ttl: i64,
     /// Lifetime of the new refresh token
-    #[arg(long, default_value = "6h", value_name = "DURATION")]
-    pub refresh_ttl: String,
+    #[arg(long, default_value = "6h", value_name = "DURATION", value_parser = ttl)]
+    pub refresh_ttl: i64,
     /// Keep the presented refresh token valid and issue only a new access token
     #[arg(long)]
     pub no_rotate: bool,
@@ -286,7 +438,7 @@ pub struct RevokeArgs {
     pub all: bool,
     /// The algorithm of the main key, to verify --token
     #[arg(long, value_enum, value_name = "ALG")]
-    pub alg: Option<Alg>,
+    pub alg: Option<AlgArg>,
     /// Print {"revoked": N}
     #[arg(long)]
     pub json: bool,
@@ -394,8 +546,8 @@ pub struct KeyArgs {
     #[arg(long, value_name = "NAME", conflicts_with = "key_file")]
     pub secret_env: Option<String>,
     /// How the secret's text is turned into key bytes; raw uses it as-is, like Node's jsonwebtoken
-    #[arg(long, value_enum, default_value_t = SecretEncoding::Raw, value_name = "ENCODING")]
-    pub secret_encoding: SecretEncoding,
+    #[arg(long, value_enum, default_value_t = SecretEncodingArg::Raw, value_name = "ENCODING")]
+    pub secret_encoding: SecretEncodingArg,
     /// A PEM key (RSA, EC or Ed25519): private to sign, public or certificate to verify
     #[arg(long, value_name = "PATH")]
     pub key_file: Option<PathBuf>,
@@ -448,13 +600,13 @@ pub struct IssueArgs {
     pub kid: Option<String>,
     /// The signing algorithm [default: HS256 for secrets, the key's own for PEM keys]
     #[arg(long, value_enum, value_name = "ALG")]
-    pub alg: Option<Alg>,
+    pub alg: Option<AlgArg>,
     /// Lifetime of the access token (90s, 5m, 6h, 7d)
-    #[arg(long, default_value = "5m", value_name = "DURATION")]
-    pub access_ttl: String,
+    #[arg(long, default_value = "5m", value_name = "DURATION", value_parser = ttl)]
+    pub access_ttl: i64,
     /// Lifetime of the refresh token
-    #[arg(long, default_value = "6h", value_name = "DURATION")]
-    pub refresh_ttl: String,
+    #[arg(long, default_value = "6h", value_name = "DURATION", value_parser = ttl)]
+    pub refresh_ttl: i64,
     /// Issue only the access token (nothing is recorded in the store)
     #[arg(long)]
     pub no_refresh: bool,
@@ -488,7 +640,7 @@ pub struct VerifyArgs {
     pub token: Option<String>,
     /// An accepted algorithm (repeatable) [default: HS256 for secrets, the key's own for PEM keys]
     #[arg(long = "alg", value_enum, value_name = "ALG")]
-    pub algs: Vec<Alg>,
+    pub algs: Vec<AlgArg>,
     /// Require this issuer (iss)
     #[arg(long, value_name = "ISS")]
     pub iss: Option<String>,
@@ -499,14 +651,14 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "SUB")]
     pub sub: Option<String>,
     /// Tolerance for clock skew on exp, nbf and iat
-    #[arg(long, default_value = "0s", value_name = "DURATION")]
-    pub leeway: String,
+    #[arg(long, default_value = "0s", value_name = "DURATION", value_parser = seconds)]
+    pub leeway: i64,
     /// Evaluate time claims at this instant (unix seconds or RFC 3339) instead of now
-    #[arg(long, value_name = "TIMESTAMP")]
-    pub now: Option<String>,
+    #[arg(long, value_name = "TIMESTAMP", value_parser = instant, allow_hyphen_values = true)]
+    pub now: Option<i64>,
     /// Which token type to accept [default: any type except a refresh token]
     #[arg(long = "type", value_enum, value_name = "TYPE")]
-    pub token_type: Option<TokenType>,
+    pub token_type: Option<TypeArg>,
     /// Require this claim to be present (repeatable)
     #[arg(long = "require", value_name = "CLAIM")]
     pub required: Vec<String>,
@@ -588,5 +740,22 @@ mod tests {
     #[test]
     fn definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn now_reads_unix_seconds_and_rfc_3339_with_any_offset() {
+        assert_eq!(instant("1800000000").ok(), Some(1_800_000_000));
+        assert_eq!(instant("2027-01-15T08:00:00Z").ok(), Some(1_800_000_000));
+        assert_eq!(
+            instant("2027-01-15T09:00:00+01:00").ok(),
+            Some(1_800_000_000)
+        );
+        assert_eq!(
+            instant("2027-01-15T03:30:00-04:30").ok(),
+            Some(1_800_000_000)
+        );
+        assert_eq!(instant("2027-01-15T08:00:00").ok(), Some(1_800_000_000));
+        assert_eq!(instant("-5").ok(), Some(-5));
+        assert!(instant("tomorrow").is_err());
     }
 }

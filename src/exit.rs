@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use crate::jwt::{KeyError, TokenError};
+use crate::jwt::{KeyError, KeyErrorKind, TokenError};
 use crate::store::StoreError;
 
 /// Exit statuses shared by every command. They are part of the public interface: never renumber.
@@ -32,18 +32,59 @@ impl From<Status> for ExitCode {
     }
 }
 
+/// What kind of usage or configuration mistake a [`UsageError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsageKind {
+    /// A value that is not what the option takes.
+    InvalidValue,
+    /// Two options that cannot go together (two claimants of standard input).
+    Conflict,
+    /// Something that must be given was not.
+    Missing,
+    /// A secret typed on the command line, where `ps` and shell history see it.
+    SecretOnCommandLine,
+    /// A file named on the command line could not be read or written.
+    File,
+}
+
 /// A configuration or usage error found after argument parsing (exit 2).
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct UsageError {
+    pub kind: UsageKind,
+    pub message: String,
+}
 
 impl UsageError {
+    /// A value that is not what the option takes.
     pub fn new(message: impl Into<String>) -> Self {
-        UsageError(message.into())
+        UsageError::of(UsageKind::InvalidValue, message)
+    }
+
+    pub fn of(kind: UsageKind, message: impl Into<String>) -> Self {
+        UsageError {
+            kind,
+            message: message.into(),
+        }
     }
 }
 
-/// Chooses the exit status for an error by looking through its chain for a known kind.
+/// Failures of jwtctl itself that are neither the user's nor a key's nor a token's.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// A store answered fewer questions than it was asked: its reply was cut short.
+    #[error("the store answered {answered} of {asked} checks; its reply was cut short")]
+    ShortStoreAnswer { asked: usize, answered: usize },
+    /// Standard output or another stream jwtctl writes could not be written.
+    #[error("cannot write to standard output: {0}")]
+    Output(#[source] std::io::Error),
+    /// The operating system's random generator failed.
+    #[error("the operating system's random generator failed: {0}")]
+    Random(String),
+}
+
+/// Chooses the exit status for an error by looking through its chain for a known kind. Every
+/// error jwtctl raises is one of these types; each kind has its status here and nowhere else.
 pub fn status_for(error: &anyhow::Error) -> Status {
     for cause in error.chain() {
         if cause.is::<StoreError>() {
@@ -56,8 +97,30 @@ pub fn status_for(error: &anyhow::Error) -> Status {
                 Status::Rejected
             };
         }
-        if cause.is::<KeyError>() || cause.is::<UsageError>() {
-            return Status::Usage;
+        if let Some(key) = cause.downcast_ref::<KeyError>() {
+            return match key.kind {
+                KeyErrorKind::Unreadable
+                | KeyErrorKind::Invalid
+                | KeyErrorKind::WrongKind
+                | KeyErrorKind::Unfit
+                | KeyErrorKind::Backend => Status::Usage,
+                KeyErrorKind::Unavailable => Status::Io,
+            };
+        }
+        if let Some(usage) = cause.downcast_ref::<UsageError>() {
+            return match usage.kind {
+                UsageKind::InvalidValue
+                | UsageKind::Conflict
+                | UsageKind::Missing
+                | UsageKind::SecretOnCommandLine
+                | UsageKind::File => Status::Usage,
+            };
+        }
+        if let Some(run) = cause.downcast_ref::<RunError>() {
+            return match run {
+                RunError::ShortStoreAnswer { .. } | RunError::Output(_) => Status::Io,
+                RunError::Random(_) => Status::Usage,
+            };
         }
         // Reads of keys, secrets and payload files are wrapped in `KeyError` or `UsageError` where
         // they happen, so a bare I/O error here is an output or store failure.

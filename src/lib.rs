@@ -1,9 +1,13 @@
 //! jwtctl: issue, verify, decode, refresh and revoke JSON Web Tokens from the shell.
 //!
 //! The binary is a thin wrapper around [`main_with_args`]; tests and benchmarks use the same library.
+//! What was typed (`cli`) is resolved into what a command runs with (`config`) before any command
+//! runs (`commands`); `jwt` is the token core and depends on none of them.
 
+pub mod argv;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod exit;
 pub mod files;
 pub mod jwt;
@@ -16,35 +20,37 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
-use cli::{Cli, Command};
+use cli::Cli;
 use commands::Context;
 use exit::Status;
 use output::Output;
 
 /// Parses `args`, runs the command, reports any error on stderr, and returns the exit status.
 pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
-    let cli = match parse(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let cli = match parse(args.iter().cloned()) {
         Ok(cli) => cli,
         Err(error) => {
             // --help and --version are "errors" to clap; they print on stdout and succeed.
-            let status = if error.use_stderr() {
-                Status::Usage
-            } else {
-                Status::Success
-            };
-            let _ = error.print();
-            return status.into();
+            if !error.use_stderr() {
+                let _ = error.print();
+                return Status::Success.into();
+            }
+            argv::report_parse_error(&error, &args);
+            return Status::Usage.into();
         }
     };
     let ctx = Context {
         output: Output::new(cli.color),
         now: jwt::time::now(),
     };
-    match run(&cli.command, &ctx) {
+    let result =
+        config::resolve(&cli.command, &ctx).and_then(|resolved| commands::run(resolved, &ctx));
+    match result {
         Ok(status) => status.into(),
         Err(error) if is_broken_pipe(&error) => Status::Success.into(),
         Err(error) => {
-            ctx.output.error(&describe(&error));
+            ctx.output.error(&argv::redact(&describe(&error), &args));
             exit::status_for(&error).into()
         }
     }
@@ -62,23 +68,6 @@ fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Cli, clap::Error> 
         });
     std::mem::forget(command);
     parsed
-}
-
-/// Dispatches to the subcommand.
-pub fn run(command: &Command, ctx: &Context) -> anyhow::Result<Status> {
-    match command {
-        Command::GenSecret(args) => commands::gen_secret::run(args, ctx),
-        Command::Issue(args) => commands::issue::run(args, ctx),
-        Command::Verify(args) => commands::verify::run(args, ctx),
-        Command::Decode(args) => commands::decode::run(args, ctx),
-        Command::Refresh(args) => commands::refresh::run(args, ctx),
-        Command::Revoke(args) => commands::revoke::run(args, ctx),
-        Command::Sessions(args) => commands::sessions::run(args, ctx),
-        Command::GenKey(args) => commands::gen_key::run(args, ctx),
-        Command::Jwks(args) => commands::jwks::run(args, ctx),
-        Command::Completions(args) => commands::completions::run(args, ctx),
-        Command::Man(args) => commands::completions::man(args, ctx),
-    }
 }
 
 /// A reader that went away (`jwtctl decode --batch | head`) is not an error.

@@ -90,51 +90,11 @@ pub fn paint(enabled: bool, style: Style, text: &str) -> String {
     }
 }
 
-/// Makes untrusted text safe for a terminal: control characters, bidi overrides and zero-width
-/// characters become visible escapes, so a crafted claim cannot move the cursor, rewrite the
-/// screen, or disguise itself.
-pub fn sanitize(text: &str) -> String {
-    let mut safe = String::with_capacity(text.len());
-    for character in text.chars() {
-        if is_dangerous(character) {
-            match character {
-                '\n' => safe.push_str("\\n"),
-                '\r' => safe.push_str("\\r"),
-                '\t' => safe.push_str("\\t"),
-                '\u{1b}' => safe.push_str("\\e"),
-                other => safe.push_str(&format!("\\u{{{:04x}}}", other as u32)),
-            }
-        } else {
-            safe.push(character);
-        }
-    }
-    safe
-}
-
-fn is_dangerous(character: char) -> bool {
-    character.is_control()
-        || matches!(character,
-            // bidi embeddings, overrides and isolates
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
-            // zero-width and invisible formatting characters
-            | '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{00ad}'
-            // line and paragraph separators
-            | '\u{2028}' | '\u{2029}')
-}
+pub use crate::jwt::text::sanitize;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_what_could_fool_a_terminal() {
-        assert_eq!(sanitize("admin\u{1b}[2J"), "admin\\e[2J");
-        assert_eq!(sanitize("a\u{202e}b"), "a\\u{202e}b");
-        assert_eq!(sanitize("ad\u{200b}min"), "ad\\u{200b}min");
-        assert_eq!(sanitize("line\nbreak\r"), "line\\nbreak\\r");
-        assert_eq!(sanitize("\u{7}\u{9b}"), "\\u{0007}\\u{009b}");
-        assert_eq!(sanitize("héllo wörld ✓"), "héllo wörld ✓");
-    }
 
     #[test]
     fn explicit_choices_win() {

@@ -7,8 +7,8 @@ use std::process::Stdio;
 use assert_cmd::Command;
 use serde_json::{Value, json};
 
+use jwtctl::jwt::claims::Claims as Object;
 use jwtctl::jwt::keys::Secret;
-use jwtctl::jwt::token::Object;
 use jwtctl::jwt::{Alg, Signer};
 
 /// 64 hex characters, used as-is (64 bytes of key).

@@ -18,8 +18,9 @@ use aws_lc_rs::signature::{
     KeyPair,
 };
 use jsonwebtoken::EncodingKey;
+use jwtctl::jwt::claims::Claims as Object;
 use jwtctl::jwt::keys::{self, Secret};
-use jwtctl::jwt::token::{self, Decoded, Object};
+use jwtctl::jwt::token::{self, Scratch, View};
 use jwtctl::jwt::{Alg, Policy, Signer, TokenError, TokenType, VerifyingKey};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -109,6 +110,8 @@ fn key_sets() -> &'static [KeySet] {
 /// A private and public key loaded through jwtctl's loaders.
 struct LoadedPair {
     private: keys::PrivateKey,
+    /// Signing takes the parsed key; each signer loads its own.
+    private_path: std::path::PathBuf,
     public: keys::PublicKey,
 }
 
@@ -116,7 +119,11 @@ impl LoadedPair {
     fn for_alg(&self, alg: Alg) -> (Signer, VerifyingKey) {
         assert!(self.private.key_type.fits(alg), "{alg} key type");
         (
-            Signer::from_private_key(alg, &self.private, Some("k1".to_owned())),
+            Signer::from_private_key(
+                alg,
+                keys::load_private_key(&self.private_path, &mut |_| {}).expect("reload"),
+                Some("k1".to_owned()),
+            ),
             VerifyingKey::Public(self.public.clone()),
         )
     }
@@ -141,7 +148,11 @@ fn write_pair(dir: &Path, name: &str, pkcs8: &[u8], spki: &[u8]) -> LoadedPair {
     let public =
         keys::load_public_key(&public_path).unwrap_or_else(|e| panic!("load {name} public: {e}"));
     assert_eq!(private.key_type, public.key_type, "{name}");
-    LoadedPair { private, public }
+    LoadedPair {
+        private,
+        private_path,
+        public,
+    }
 }
 
 fn policy_for(alg: Alg, key: VerifyingKey) -> Policy {
@@ -498,12 +509,19 @@ fn config(cases: u32) -> Config {
 /// What every run of `decode` and `verify` must satisfy: a result (reaching here means no
 /// panic), and an error message that does not repeat the token.
 fn check_total(input: &str, policy: &Policy, now: i64) {
-    let decoded = token::decode(input);
-    if let Ok(Decoded::Signed(signed)) = &decoded {
+    let decoded = decode(input);
+    if let Ok(Some(signed)) = &decoded {
         // What `jwtctl decode` warns about, computed from attacker-chosen claims.
-        let _ = jwtctl::commands::decode::problems(signed, now);
+        let mut scratch = Scratch::default();
+        if let Ok(View::Signed {
+            header, payload, ..
+        }) = token::decode(input, &mut scratch)
+        {
+            let _ = jwtctl::commands::decode::problems(&header, &payload, now);
+        }
+        let _ = signed;
     }
-    let verified = policy.verify(input, now);
+    let verified = verify(policy, input, now);
     for error in [decoded.as_ref().err(), verified.as_ref().err()]
         .into_iter()
         .flatten()
@@ -512,19 +530,58 @@ fn check_total(input: &str, policy: &Policy, now: i64) {
     }
     let normalized = token::normalize(input);
     let _ = token::split(normalized);
-    if let Err(error) = policy.verify(normalized, now) {
+    if let Err(error) = verify(policy, normalized, now) {
         assert_no_token_in(&error, normalized);
     }
     // A token that verifies also decodes, to the same header and claims.
     if let Ok(verified) = verified {
         match decoded {
-            Ok(Decoded::Signed(signed)) => {
+            Ok(Some(signed)) => {
                 assert_eq!(signed.header, verified.header);
                 assert_eq!(signed.payload, verified.claims);
             }
             other => panic!("verified but decode gave {other:?}"),
         }
     }
+}
+
+/// A verified token's header and claims, copied out of the scratch buffers, and its `exp`.
+#[derive(Debug, PartialEq)]
+struct Checked {
+    header: Object,
+    claims: Object,
+    exp: Result<Option<i64>, TokenError>,
+}
+
+fn verify(policy: &Policy, token: &str, now: i64) -> Result<Checked, TokenError> {
+    let mut scratch = Scratch::default();
+    policy
+        .verify(token, now, &mut scratch)
+        .map(|verified| Checked {
+            header: verified.header.to_map(),
+            claims: verified.claims.to_map(),
+            exp: jwtctl::jwt::verify::numeric_date(&verified.claims, "exp"),
+        })
+}
+
+/// A decoded token's header and payload; `None` for an encrypted one.
+#[derive(Debug, PartialEq)]
+struct Signed {
+    header: Object,
+    payload: Object,
+}
+
+fn decode(token: &str) -> Result<Option<Signed>, TokenError> {
+    let mut scratch = Scratch::default();
+    token::decode(token, &mut scratch).map(|view| match view {
+        View::Signed {
+            header, payload, ..
+        } => Some(Signed {
+            header: header.to_map(),
+            payload: payload.to_map(),
+        }),
+        View::Encrypted { .. } => None,
+    })
 }
 
 fn assert_no_token_in(error: &TokenError, token: &str) {
@@ -583,15 +640,15 @@ proptest! {
             )
         };
         check_total(&token, &policy, now);
-        match token::decode(&token) {
-            Ok(Decoded::Signed(signed)) => {
+        match decode(&token) {
+            Ok(Some(signed)) => {
                 prop_assert_eq!(signed.header, header);
                 prop_assert_eq!(signed.payload, claims);
             }
             other => prop_assert!(false, "a well-formed token did not decode: {:?}", other),
         }
         // Accepted only if every rule holds.
-        if let Ok(verified) = policy.verify(&token, now) {
+        if let Ok(verified) = verify(&policy, &token, now) {
             prop_assert!(sign_it, "a token with a random signature verified");
             let alg = verified.header.get("alg").and_then(Value::as_str);
             prop_assert!(
@@ -600,7 +657,7 @@ proptest! {
             );
             prop_assert!(!verified.header.contains_key("crit"));
             if !policy.ignore_time {
-                let exp = jwtctl::jwt::verify::numeric_date(&verified.claims, "exp");
+                let exp = verified.exp;
                 prop_assert!(matches!(exp, Ok(Some(exp)) if now < exp.saturating_add(policy.leeway)));
             }
         }
@@ -653,10 +710,10 @@ proptest! {
             jsonwebtoken::Algorithm::HS256,
             SECRET,
         );
-        prop_assert_eq!(policy.verify(&token, NOW).map(|v| v.claims), Ok(claims));
+        prop_assert_eq!(verify(&policy, &token, NOW).map(|v| v.claims), Ok(claims));
         if let Some(mutated) = mutate(&token, position.index(token.len()), &change) {
-            prop_assert!(policy.verify(&mutated, NOW).is_err());
-            prop_assert!(policy.verify(token::normalize(&mutated), NOW).is_err());
+            prop_assert!(verify(&policy, &mutated, NOW).is_err());
+            prop_assert!(verify(&policy, token::normalize(&mutated), NOW).is_err());
         }
     }
 }
@@ -674,7 +731,7 @@ proptest! {
         for set in key_sets() {
             let policy = policy_for(set.alg, set.verifying.clone());
             let token = set.signer.sign(typ, &claims).expect("sign");
-            let verified = policy.verify(&token, NOW);
+            let verified = verify(&policy, &token, NOW);
             let verified = match verified {
                 Ok(verified) => verified,
                 Err(error) => {
@@ -689,7 +746,7 @@ proptest! {
             for (position, change) in &changes {
                 if let Some(mutated) = mutate(&token, position.index(token.len()), change) {
                     prop_assert!(
-                        policy.verify(&mutated, NOW).is_err(),
+                        verify(&policy, &mutated, NOW).is_err(),
                         "{}: changed byte {} accepted", set.alg, position.index(token.len())
                     );
                 }
@@ -710,7 +767,7 @@ fn every_position_of_a_token_of_each_algorithm_is_covered_by_the_signature() {
     for set in key_sets() {
         let policy = policy_for(set.alg, set.verifying.clone());
         let token = set.signer.sign("JWT", &claims).expect("sign");
-        assert!(policy.verify(&token, NOW).is_ok(), "{}", set.alg);
+        assert!(verify(&policy, &token, NOW).is_ok(), "{}", set.alg);
         for position in 0..token.len() {
             let original = token.as_bytes()[position];
             let neighbours = [
@@ -725,7 +782,7 @@ fn every_position_of_a_token_of_each_algorithm_is_covered_by_the_signature() {
             for change in changes {
                 if let Some(mutated) = mutate(&token, position, &change) {
                     assert!(
-                        policy.verify(&mutated, NOW).is_err(),
+                        verify(&policy, &mutated, NOW).is_err(),
                         "{}: byte {position} changed by {change:?} accepted",
                         set.alg
                     );
@@ -745,7 +802,11 @@ fn a_token_is_accepted_only_under_its_own_algorithm() {
     for signer in sets {
         let token = signer.signer.sign("JWT", &claims).expect("sign");
         for verifier in sets {
-            let result = policy_for(verifier.alg, verifier.verifying.clone()).verify(&token, NOW);
+            let result = verify(
+                &policy_for(verifier.alg, verifier.verifying.clone()),
+                &token,
+                NOW,
+            );
             assert_eq!(
                 result.is_ok(),
                 signer.alg == verifier.alg,

@@ -5,9 +5,10 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use jwtctl::jwt::claims::Claims as Object;
 use jwtctl::jwt::jwk::{self, JwksKey};
 use jwtctl::jwt::keys::{KeyType, Secret, load_private_key, load_public_key};
-use jwtctl::jwt::token::{self, MAX_TOKEN_BYTES, Object};
+use jwtctl::jwt::token::{self, MAX_TOKEN_BYTES, Scratch};
 use jwtctl::jwt::{Alg, Policy, RejectKind, Signer, TokenType, VerifyingKey};
 use jwtctl::store::{FileStore, NewToken, RevokeSelector, Store, StoreError};
 use serde_json::json;
@@ -53,7 +54,7 @@ fn a_p384_length_point_off_the_curve_is_refused() {
     let path = dir.path().join("off-curve.pub.pem");
     std::fs::write(&path, pem::encode(&pem::Pem::new("PUBLIC KEY", der))).expect("write");
     let error = load_public_key(&path).expect_err("a point off P-384 is refused");
-    assert!(error.0.contains("not an RSA, EC"), "{error:?}");
+    assert!(error.message.contains("not an RSA, EC"), "{error:?}");
     assert!(load_public_key(&fixture("ec384.pub.pem")).is_ok());
 }
 
@@ -77,7 +78,7 @@ fn an_ed25519_key_of_the_wrong_length_is_refused() {
     let path = dir.path().join("ed25519-33.pub.pem");
     std::fs::write(&path, text).expect("write");
     let error = load_public_key(&path).expect_err("a 33-byte Ed25519 key is refused");
-    assert!(error.0.contains("not an RSA, EC"), "{error:?}");
+    assert!(error.message.contains("not an RSA, EC"), "{error:?}");
 }
 
 // --- verify.rs -------------------------------------------------------------------------------
@@ -118,7 +119,7 @@ fn policy(algorithms: Vec<Alg>, key: VerifyingKey) -> Policy {
 
 fn es256_token(key: &str, kid: Option<&str>) -> String {
     let private = load_private_key(&fixture(key), &mut |_| {}).expect("a private key fixture");
-    Signer::from_private_key(Alg::ES256, &private, kid.map(str::to_owned))
+    Signer::from_private_key(Alg::ES256, private, kid.map(str::to_owned))
         .sign("at+jwt", &valid_claims())
         .expect("sign")
 }
@@ -141,16 +142,24 @@ fn a_jwks_key_is_picked_by_the_tokens_kid() {
     let policy = policy(vec![Alg::ES256], set);
     for (key, kid) in [("ec256.pem", "main"), ("ec256-other.pem", "other")] {
         let token = es256_token(key, Some(kid));
-        let verified = policy.verify(&token, NOW);
+        let verified = policy
+            .verify(&token, NOW, &mut Scratch::default())
+            .map(|_| ());
         assert!(verified.is_ok(), "{kid}: {verified:?}");
     }
     // Signed by one key, naming the other: the named key is tried, and does not match.
     let token = es256_token("ec256.pem", Some("other"));
-    let error = policy.verify(&token, NOW).expect_err("wrong kid");
+    let error = policy
+        .verify(&token, NOW, &mut Scratch::default())
+        .map(|_| ())
+        .expect_err("wrong kid");
     assert_eq!(error.kind, RejectKind::Signature);
     assert!(error.message.contains("does not match"), "{error:?}");
     let token = es256_token("ec256.pem", Some("unknown"));
-    let error = policy.verify(&token, NOW).expect_err("unknown kid");
+    let error = policy
+        .verify(&token, NOW, &mut Scratch::default())
+        .map(|_| ())
+        .expect_err("unknown kid");
     assert!(error.message.contains("has kid \"unknown\""), "{error:?}");
 }
 
@@ -166,7 +175,9 @@ fn without_kid_the_only_fitting_jwks_key_is_used() {
     let set = VerifyingKey::Set(vec![key("rsa.pub.pem"), key("ec256.pub.pem")]);
     let policy = policy(vec![Alg::ES256, Alg::RS256], set);
     let token = es256_token("ec256.pem", None);
-    let verified = policy.verify(&token, NOW);
+    let verified = policy
+        .verify(&token, NOW, &mut Scratch::default())
+        .map(|_| ());
     assert!(verified.is_ok(), "{verified:?}");
 }
 
@@ -261,7 +272,9 @@ fn a_jwks_document_is_parsed_into_usable_keys() {
     let kid = keys[1].kid.clone().expect("a kid");
     let policy = policy(vec![Alg::ES256], VerifyingKey::Set(keys));
     let token = es256_token("ec256.pem", Some(&kid));
-    let verified = policy.verify(&token, NOW);
+    let verified = policy
+        .verify(&token, NOW, &mut Scratch::default())
+        .map(|_| ());
     assert!(verified.is_ok(), "{verified:?}");
 }
 

@@ -3,62 +3,59 @@
 use std::io::Write;
 
 use anyhow::Context as _;
-use serde_json::{Value, json};
 
 use crate::cli::DecodeArgs;
+use crate::config::{DecodeConfig, ReadError};
 use crate::exit::Status;
-use crate::jwt::json::WriteJson;
-use crate::jwt::token::{self, Decoded, MAX_TOKEN_BYTES, Scratch, SignedToken, View};
-use crate::jwt::{TokenError, time, verify};
+use crate::jwt::json::{self, Json};
+use crate::jwt::text::quote;
+use crate::jwt::token::{self, MAX_TOKEN_BYTES, Scratch, View};
+use crate::jwt::verify::numeric_date;
+use crate::jwt::{TokenError, time};
 use crate::output::Output;
 use crate::render;
 
-use super::{Context, batch, read_token};
+use super::{Context, batch, print};
 
 // Each under 80 columns with its `note: ` or `hint: `.
 const NOT_VERIFIED: &str = "the signature was NOT verified: anyone can write these claims";
 const USE_VERIFY: &str = "`jwtctl verify` checks the signature, the dates and the claims";
 
-pub fn run(args: &DecodeArgs, ctx: &Context) -> anyhow::Result<Status> {
-    if args.batch {
-        let status = run_batch(args)?;
+pub fn run(config: &DecodeConfig, ctx: &Context) -> anyhow::Result<Status> {
+    let Some(input) = &config.token else {
+        let status = run_batch(config.args)?;
         not_verified(&ctx.output);
         return Ok(status);
-    }
-    let read =
-        read_token(args.token.as_deref()).and_then(|token| Ok((token::decode(&token)?, token)));
-    let (decoded, token) = match read {
-        Ok(read) => read,
-        Err(error) => {
-            // A token that does not decode (not a usage error) gets what `decode --batch` prints
-            // for such a line, so that jq always gets an object.
-            if args.json
-                && let Some(rejected) = error.downcast_ref::<TokenError>()
-            {
-                let mut line = Vec::new();
-                batch::push_error(&mut line, rejected.kind.as_str(), &rejected.message);
-                std::io::stdout()
-                    .write_all(&line)
-                    .context("cannot write to standard output")?;
-            }
-            return Err(error);
-        }
+    };
+    let args = config.args;
+    let token = match input.read() {
+        Ok(token) => token,
+        Err(ReadError::Rejected(rejection)) => return refuse(rejection, args.json),
+        Err(ReadError::Failed(error)) => return Err(error),
+    };
+    let mut scratch = Scratch::default();
+    let view = match token::decode(&token, &mut scratch) {
+        Ok(view) => view,
+        Err(rejection) => return refuse(rejection, args.json),
     };
     let text = if args.json {
-        let mut line = decode_json(&decoded, &token).to_string();
-        line.push('\n');
+        let mut line = Vec::new();
+        print::push_decoded(&mut line, &view);
         line
     } else {
-        render::decode::token(&decoded, args.date, ctx.now, &ctx.output)
+        render::decode::token(&view, args.date, ctx.now, &ctx.output).into_bytes()
     };
     std::io::stdout()
-        .write_all(text.as_bytes())
+        .write_all(&text)
         .context("cannot write to standard output")?;
-    if let Decoded::Signed(signed) = &decoded {
-        for problem in problems(signed, ctx.now) {
+    if let View::Signed {
+        header, payload, ..
+    } = &view
+    {
+        for problem in problems(header, payload, ctx.now) {
             ctx.output.warning(&problem);
         }
-        for problem in duplicate_names(&token) {
+        for problem in duplicate_names(header, payload) {
             ctx.output.warning(&problem);
         }
     }
@@ -71,16 +68,17 @@ fn not_verified(output: &Output) {
     output.hint(USE_VERIFY);
 }
 
-/// `{"header":..,"payload":..,"signature":".."}`, nothing added, for jq.
-pub fn decode_json(decoded: &Decoded, token: &str) -> Value {
-    match decoded {
-        Decoded::Signed(signed) => json!({
-            "header": signed.header,
-            "payload": signed.payload,
-            "signature": &token[signed.signing_input_len + 1..],
-        }),
-        Decoded::Encrypted { header } => json!({ "header": header, "encrypted": true }),
+/// A token that does not decode. With `--json` it gets what `decode --batch` prints for such a
+/// line, so that jq always gets an object; the error itself still goes to stderr.
+fn refuse(rejection: TokenError, json: bool) -> anyhow::Result<Status> {
+    if json {
+        let mut line = Vec::new();
+        batch::push_error(&mut line, rejection.kind.as_str(), &rejection.message);
+        std::io::stdout()
+            .write_all(&line)
+            .context("cannot write to standard output")?;
     }
+    Err(rejection.into())
 }
 
 #[derive(Default)]
@@ -100,29 +98,9 @@ fn decode_line(line: batch::Line<'_>, scratch: &mut Scratch, out: &mut Vec<u8>) 
             "line is {len} bytes; a token is at most {MAX_TOKEN_BYTES} bytes"
         ))),
     };
-    // What `decode_json` prints, written directly.
-    match text
-        .and_then(|text| token::decode_view_without_signature(token::normalize(text), scratch))
-    {
-        Ok(View::Signed {
-            header,
-            payload,
-            signature_text,
-            ..
-        }) => {
-            out.extend_from_slice(b"{\"header\":");
-            header.write_json(out);
-            out.extend_from_slice(b",\"payload\":");
-            payload.write_json(out);
-            out.extend_from_slice(b",\"signature\":");
-            signature_text.write_json(out);
-            out.extend_from_slice(b"}\n");
-            true
-        }
-        Ok(View::Encrypted { header }) => {
-            out.extend_from_slice(b"{\"encrypted\":true,\"header\":");
-            header.write_json(out);
-            out.extend_from_slice(b"}\n");
+    match text.and_then(|text| token::decode(token::normalize(text), scratch)) {
+        Ok(view) => {
+            print::push_decoded(out, &view);
             true
         }
         Err(error) => {
@@ -161,41 +139,34 @@ fn run_batch(args: &DecodeArgs) -> anyhow::Result<Status> {
     })
 }
 
-/// What can be seen to be wrong without a key.
 /// Names given more than once: what is shown is the last value, which is what some libraries
 /// take and others do not, so verify rejects such a token (RFC 7515 and 7519, section 4).
-fn duplicate_names(token: &str) -> Vec<String> {
-    let mut scratch = Scratch::default();
-    let Ok(View::Signed {
-        header, payload, ..
-    }) = token::decode_view_without_signature(token, &mut scratch)
-    else {
-        return Vec::new();
-    };
-    [("header", &header), ("payload", &payload)]
+fn duplicate_names(header: &json::Object, payload: &json::Object) -> Vec<String> {
+    [("header", header), ("payload", payload)]
         .into_iter()
         .filter_map(|(segment, object)| {
             object.duplicate().map(|name| {
                 format!(
                     "the {segment} gives {} more than once; the last value is shown, and \
                      `jwtctl verify` rejects such a token",
-                    verify::quote(name)
+                    quote(name)
                 )
             })
         })
         .collect()
 }
 
-pub fn problems(signed: &SignedToken, now: i64) -> Vec<String> {
+/// What can be seen to be wrong without a key.
+pub fn problems(header: &json::Object, payload: &json::Object, now: i64) -> Vec<String> {
     let mut problems = Vec::new();
-    match signed.header.get("alg") {
-        Some(Value::String(alg)) if alg.trim().eq_ignore_ascii_case("none") => problems.push(
+    match header.get("alg") {
+        Some(Json::Str(alg)) if alg.trim().eq_ignore_ascii_case("none") => problems.push(
             "alg is none: this token is unsigned and no verifier should accept it".to_owned(),
         ),
-        Some(Value::String(_)) => {}
+        Some(Json::Str(_)) => {}
         _ => problems.push("the header has no alg (string)".to_owned()),
     }
-    match verify::numeric_date(&signed.payload, "exp") {
+    match numeric_date(payload, "exp") {
         Ok(Some(exp)) if now >= exp => problems.push(format!(
             "expired {} ago ({})",
             time::format_duration(now.saturating_sub(exp)),
@@ -206,13 +177,9 @@ pub fn problems(signed: &SignedToken, now: i64) -> Vec<String> {
         Err(error) => problems.push(error.message),
     }
     for name in ["exp", "nbf", "iat"] {
-        problems.extend(render::decode::milliseconds_warning(
-            &signed.payload,
-            name,
-            now,
-        ));
+        problems.extend(render::decode::milliseconds_warning(payload, name, now));
     }
-    match verify::numeric_date(&signed.payload, "nbf") {
+    match numeric_date(payload, "nbf") {
         Ok(Some(nbf)) if now < nbf => problems.push(format!(
             "not valid for another {} ({})",
             time::format_duration(nbf.saturating_sub(now)),
@@ -228,31 +195,31 @@ pub fn problems(signed: &SignedToken, now: i64) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn signed(payload: Value) -> SignedToken {
-        let Value::Object(payload) = payload else {
-            panic!("not an object");
+    fn problems_at(payload: &str, now: i64) -> Vec<String> {
+        let header = br#"{"alg":"HS256"}"#;
+        let (Ok(Json::Object(header)), Ok(Json::Object(payload))) =
+            (Json::parse(header), Json::parse(payload.as_bytes()))
+        else {
+            panic!("not objects");
         };
-        SignedToken {
-            header: serde_json::from_str(r#"{"alg":"HS256"}"#).expect("header"),
-            payload,
-            signature: Vec::new(),
-            signing_input_len: 0,
-        }
+        problems(&header, &payload, now)
     }
 
     #[test]
     fn extreme_times_do_not_overflow() {
         // Found by tests/properties.rs: `now - exp` overflowed (a panic in debug builds) for an
         // exp of i64::MIN, which -1e300 saturates to.
-        let problems_at = |payload: Value, now: i64| problems(&signed(payload), now);
-        let expired = problems_at(json!({ "exp": -1e300 }), 1_800_000_000);
+        let expired = problems_at(r#"{ "exp": -1e300 }"#, 1_800_000_000);
         assert!(
             expired[0].starts_with("expired 292471208677y"),
             "{expired:?}"
         );
-        let expired = problems_at(json!({ "exp": i64::MIN }), i64::MAX);
+        let expired = problems_at(&format!(r#"{{ "exp": {} }}"#, i64::MIN), i64::MAX);
         assert!(expired[0].starts_with("expired"), "{expired:?}");
-        let early = problems_at(json!({ "exp": i64::MAX, "nbf": i64::MAX }), i64::MIN);
+        let early = problems_at(
+            &format!(r#"{{ "exp": {}, "nbf": {} }}"#, i64::MAX, i64::MAX),
+            i64::MIN,
+        );
         assert!(early[0].starts_with("not valid for another"), "{early:?}");
     }
 }

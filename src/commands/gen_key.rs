@@ -9,20 +9,21 @@ use serde_json::json;
 use crate::cli::GenKeyArgs;
 use crate::exit::Status;
 use crate::files::{self, Overwrite};
-use crate::jwt::KeyError;
 use crate::jwt::jwk::{self, to_pem};
 use crate::jwt::keys::public_key_from_pem;
+use crate::jwt::{Alg, KeyError};
 
 use super::Context;
 
 pub fn run(args: &GenKeyArgs, _ctx: &Context) -> anyhow::Result<Status> {
-    let generated = jwk::generate(args.alg, args.bits)?;
+    let alg = Alg::from(args.alg);
+    let generated = jwk::generate(alg, args.bits)?;
     let private_pem =
         zeroize::Zeroizing::new(to_pem("PRIVATE KEY", generated.private_pkcs8.expose()));
     let public_pem = to_pem("PUBLIC KEY", &generated.public_spki);
     let public = public_key_from_pem(public_pem.as_bytes())
-        .ok_or_else(|| KeyError::new("the generated public key could not be read back"))?;
-    let kid = jwk::thumbprint(&public, args.alg)?;
+        .ok_or_else(|| KeyError::backend("the generated public key could not be read back"))?;
+    let kid = jwk::thumbprint(&public, alg)?;
     let overwrite = if args.force {
         Overwrite::Replace
     } else {
@@ -59,7 +60,7 @@ pub fn run(args: &GenKeyArgs, _ctx: &Context) -> anyhow::Result<Status> {
     }
     if args.json {
         let report = json!({
-            "alg": args.alg.name(),
+            "alg": alg.name(),
             "kid": kid,
             "private_key": args.out.display().to_string(),
             "public_key": public_out.display().to_string(),

@@ -10,7 +10,7 @@ use rand::rngs::SysRng;
 use zeroize::Zeroizing;
 
 use crate::cli::{GenSecretArgs, OutputEncoding};
-use crate::exit::{Status, UsageError};
+use crate::exit::{RunError, Status, UsageError};
 use crate::files::{self, Overwrite};
 
 use super::Context;
@@ -43,9 +43,9 @@ pub fn run(args: &GenSecretArgs, ctx: &Context) -> anyhow::Result<Status> {
         ));
     }
     let mut bytes = Zeroizing::new(vec![0u8; args.bytes]);
-    SysRng.try_fill_bytes(&mut bytes).map_err(|error| {
-        anyhow::anyhow!("the operating system's random generator failed: {error}")
-    })?;
+    SysRng
+        .try_fill_bytes(&mut bytes)
+        .map_err(|error| RunError::Random(error.to_string()))?;
     let mut encoded = Zeroizing::new(match args.encoding {
         OutputEncoding::Hex => hex::encode(&*bytes),
         OutputEncoding::Base64 => STANDARD.encode(&*bytes),

@@ -6,8 +6,9 @@ use anyhow::Context as _;
 
 use crate::cli::JwksArgs;
 use crate::exit::{Status, UsageError};
-use crate::jwt::jwk::{self, public_of};
-use crate::jwt::keys::{self, PublicKey};
+use crate::jwt::jwk;
+use crate::jwt::keys::{self, PemKey, PublicKey, Want};
+use crate::jwt::{Alg, text};
 
 use super::Context;
 
@@ -15,11 +16,11 @@ pub fn run(args: &JwksArgs, ctx: &Context) -> anyhow::Result<Status> {
     let mut document = Vec::new();
     for path in &args.keys {
         let public = load_any(path, ctx)?;
-        let alg = args.alg.unwrap_or(public.key_type.default_alg());
+        let alg = args.alg.map_or(public.key_type.default_alg(), Alg::from);
         if !public.key_type.fits(alg) {
             return Err(UsageError::new(format!(
                 "algorithm {alg} cannot be used with {}, which is {}",
-                path.display(),
+                text::path(path),
                 public.key_type.describe()
             ))
             .into());
@@ -34,12 +35,10 @@ pub fn run(args: &JwksArgs, ctx: &Context) -> anyhow::Result<Status> {
 
 /// A public key, or the public half of a private key (only the public half is printed).
 fn load_any(path: &std::path::Path, ctx: &Context) -> anyhow::Result<PublicKey> {
-    match keys::load_public_key(path) {
-        Ok(public) => Ok(public),
-        Err(public_error) if public_error.0.contains("holds a private key") => {
-            let private = keys::load_private_key(path, &mut ctx.warner())?;
-            Ok(public_of(&private)?)
-        }
-        Err(error) => Err(error.into()),
-    }
+    Ok(
+        match keys::load_pem(path, Want::Either, &mut ctx.warner())? {
+            PemKey::Public(public) => public,
+            PemKey::Private(private) => private.public_key()?,
+        },
+    )
 }

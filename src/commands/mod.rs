@@ -1,5 +1,7 @@
-//! One module per subcommand. Each exposes `run(args, ctx) -> anyhow::Result<Status>`: a rejected
-//! token is a status the command reports itself; an error means jwtctl could not decide.
+//! One module per subcommand. Each exposes `run(config, ctx) -> anyhow::Result<Status>` and runs
+//! with what [`crate::config`] resolved: a rejected token is a status the command reports itself;
+//! an error means jwtctl could not decide. Commands do not call each other: what several print
+//! the same way is in [`print`], the store records of a session in [`session`].
 
 pub mod batch;
 pub mod completions;
@@ -8,23 +10,18 @@ pub mod gen_key;
 pub mod gen_secret;
 pub mod issue;
 pub mod jwks;
-pub mod keys;
+pub mod print;
 pub mod refresh;
 pub mod revoke;
+pub mod session;
 pub mod sessions;
-pub mod store;
 pub mod verify;
 
-use std::io::{IsTerminal, Read};
-
-use anyhow::Context as _;
-
-use crate::exit::UsageError;
-use crate::jwt::TokenError;
-use crate::jwt::token::{MAX_TOKEN_BYTES, normalize};
+use crate::config::Resolved;
+use crate::exit::Status;
 use crate::output::Output;
 
-/// What every command gets besides its arguments.
+/// What every command gets besides its configuration.
 pub struct Context {
     pub output: Output,
     /// Unix seconds, read once at start.
@@ -38,45 +35,20 @@ impl Context {
     }
 }
 
-/// Whether a positional token argument means "read standard input".
-pub fn reads_stdin(argument: Option<&str>) -> bool {
-    matches!(argument, None | Some("-"))
-}
-
-/// The token from the argument, or from standard input when it is absent or `-`; normalized
-/// (surrounding whitespace and a leading `Bearer ` removed). Oversized input is refused before
-/// anything is decoded.
-pub fn read_token(argument: Option<&str>) -> anyhow::Result<String> {
-    if let Some(token) = argument.filter(|token| *token != "-") {
-        if std::path::Path::new(token).is_file() {
-            return Err(TokenError::malformed(format!(
-                "{token:?} is a file name, not a token: read the file with `< {token}`"
-            ))
-            .into());
-        }
-        return Ok(normalize(token).to_owned());
+/// Runs a resolved command.
+pub fn run(resolved: Resolved<'_>, ctx: &Context) -> anyhow::Result<Status> {
+    match resolved {
+        Resolved::GenSecret(args) => gen_secret::run(args, ctx),
+        Resolved::Issue(config) => issue::run(&config, ctx),
+        Resolved::Verify(config) => verify::run(&config, ctx),
+        Resolved::Decode(config) => decode::run(&config, ctx),
+        Resolved::Refresh(config) => refresh::run(&config, ctx),
+        Resolved::Revoke(config) => revoke::run(&config, ctx),
+        Resolved::Sessions(config) => sessions::run(&config, ctx),
+        Resolved::Prune(config) => sessions::prune(&config, ctx),
+        Resolved::GenKey(args) => gen_key::run(args, ctx),
+        Resolved::Jwks(args) => jwks::run(args, ctx),
+        Resolved::Completions(args) => completions::run(args, ctx),
+        Resolved::Man(args) => completions::man(args, ctx),
     }
-    let stdin = std::io::stdin();
-    if stdin.is_terminal() {
-        return Err(
-            UsageError::new("no token given: pass it as an argument or on standard input").into(),
-        );
-    }
-    let mut bytes = Vec::new();
-    // Room for whitespace around a token of the maximum size; anything longer is refused below.
-    let limit = 2 * MAX_TOKEN_BYTES as u64;
-    stdin
-        .lock()
-        .take(limit + 1)
-        .read_to_end(&mut bytes)
-        .context("cannot read the token from standard input")?;
-    if bytes.len() as u64 > limit {
-        return Err(TokenError::malformed(format!(
-            "input on standard input is longer than the limit of {MAX_TOKEN_BYTES} bytes"
-        ))
-        .into());
-    }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| TokenError::malformed("input on standard input is not UTF-8 text"))?;
-    Ok(normalize(&text).to_owned())
 }

@@ -3,53 +3,33 @@
 //! Rotation with reuse detection (RFC 9700 section 4.14.2): each refresh token is good for one
 //! trade. Presenting a spent one means two parties hold it, so the whole family is revoked.
 
-use serde_json::Value;
-
-use crate::cli::RefreshArgs;
-use crate::exit::{Status, UsageError};
-use crate::jwt::pair::{self, OWN_CLAIMS, PairRequest, Signers};
-use crate::jwt::token::Object;
-use crate::jwt::{RejectKind, TokenError, TokenType};
+use crate::config::{ReadError, RefreshConfig};
+use crate::exit::Status;
+use crate::jwt::claims::Claims;
+use crate::jwt::json::{self, Json};
+use crate::jwt::pair::{self, OWN_CLAIMS, PairRequest};
+use crate::jwt::token::Scratch;
+use crate::jwt::{RejectKind, TokenError};
 use crate::store::{LookupOutcome, RevokeSelector, RotateOutcome};
 
-use super::issue::{print_pair, ttl};
-use super::{Context, keys, read_token, reads_stdin, store, verify};
+use super::{Context, print, session};
 
-pub fn run(args: &RefreshArgs, ctx: &Context) -> anyhow::Result<Status> {
-    if reads_stdin(args.token.as_deref()) && keys::reads_stdin(&args.key) {
-        return Err(UsageError::new(
-            "standard input cannot carry both the token and the secret: pass the token as an argument",
-        )
-        .into());
-    }
-    let access_ttl = ttl(&args.access_ttl, "--access-ttl")?;
-    let refresh_ttl = ttl(&args.refresh_ttl, "--refresh-ttl")?;
-    let policy = keys::session_token_policy(
-        &args.key,
-        &args.refresh_key,
-        args.alg,
-        TokenType::Refresh,
-        &["jti", "sub", "sid"],
-        false,
-        ctx,
-    )?;
-    let access = keys::signer(&args.key, args.alg, None, ctx)?;
-    let refresh = keys::refresh_signer(&args.key, &args.refresh_key, access.alg(), ctx)?;
-    let signers = Signers { access, refresh };
-
-    let verified = match read_token(args.token.as_deref()) {
-        Ok(token) => policy.verify(&token, ctx.now),
-        Err(error) => Err(error.downcast::<TokenError>()?),
+pub fn run(config: &RefreshConfig, ctx: &Context) -> anyhow::Result<Status> {
+    let token = match config.token.read() {
+        Ok(token) => token,
+        Err(ReadError::Rejected(rejection)) => return Ok(print::rejected(&rejection, false, ctx)),
+        Err(ReadError::Failed(error)) => return Err(error),
     };
-    let claims = match verified {
+    let mut scratch = Scratch::default();
+    let claims = match config.policy.verify(&token, ctx.now, &mut scratch) {
         Ok(verified) => verified.claims,
-        Err(error) => return verify::report(&Err(error), false, true, ctx),
+        Err(rejection) => return Ok(print::rejected(&rejection, false, ctx)),
     };
     // `required` guarantees presence and `verify` the types of these three.
     let text = |name: &str| {
         claims
             .get(name)
-            .and_then(Value::as_str)
+            .and_then(Json::as_str)
             .unwrap_or_default()
             .to_owned()
     };
@@ -58,14 +38,15 @@ pub fn run(args: &RefreshArgs, ctx: &Context) -> anyhow::Result<Status> {
     let carried = carried_claims(&claims);
     let request = PairRequest {
         claims: &carried,
-        access_ttl,
-        refresh_ttl: (!args.no_rotate).then_some(refresh_ttl),
+        access_ttl: config.access_ttl,
+        refresh_ttl: config.refresh_ttl,
         family: Some(&family),
     };
-    let pair = pair::mint(&signers, &request, ctx.now)?;
-    let mut store = store::open(&args.store)?;
-
-    let outcome = match pair.store_record(None) {
+    // Everything about the new pair is decided, but nothing is signed until the store has said
+    // the presented token may be traded.
+    let plan = pair::plan(&request, ctx.now)?;
+    let mut store = config.store.open()?;
+    let outcome = match session::record(&plan, None) {
         Some(successor) => store.rotate(&jti, &sub, &family, &successor, ctx.now)?,
         None => match store.lookup(&jti, &sub, &family, ctx.now)? {
             LookupOutcome::Active => RotateOutcome::Rotated,
@@ -81,7 +62,8 @@ pub fn run(args: &RefreshArgs, ctx: &Context) -> anyhow::Result<Status> {
     };
     let rejection = match outcome {
         RotateOutcome::Rotated => {
-            print_pair(&pair, args.output, ctx.now)?;
+            let pair = plan.sign(&config.signers)?;
+            print::pair(&pair, config.args.output, ctx.now)?;
             return Ok(Status::Success);
         }
         RotateOutcome::ReuseDetected { family } => TokenError::new(
@@ -97,12 +79,12 @@ pub fn run(args: &RefreshArgs, ctx: &Context) -> anyhow::Result<Status> {
             "refresh token is not in the store: it was never recorded there, or has expired and been pruned",
         ),
     };
-    verify::report(&Err(rejection), false, true, ctx)
+    Ok(print::rejected(&rejection, false, ctx))
 }
 
 /// The claims a new pair inherits: everything but those jwtctl sets itself.
-fn carried_claims(claims: &Object) -> Object {
-    let mut carried = claims.clone();
+fn carried_claims(claims: &json::Object) -> Claims {
+    let mut carried = claims.to_map();
     for name in OWN_CLAIMS.iter().chain(&["sid", "nbf"]) {
         carried.remove(*name);
     }

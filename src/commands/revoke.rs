@@ -3,37 +3,45 @@
 use std::io::Write;
 
 use anyhow::Context as _;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::cli::RevokeArgs;
-use crate::exit::{Status, UsageError};
-use crate::jwt::token::{self, Decoded};
-use crate::jwt::verify::{REFRESH_TYPE, same_media_type};
-use crate::jwt::{TokenError, TokenType};
+use crate::config::{RevokeConfig, RevokeTarget};
+use crate::exit::Status;
+use crate::jwt::json::Json;
+use crate::jwt::token::Scratch;
 use crate::store::RevokeSelector;
 
-use super::{Context, keys, read_token, store, verify};
+use super::{Context, print};
 
-pub fn run(args: &RevokeArgs, ctx: &Context) -> anyhow::Result<Status> {
-    let selector = match (&args.user, &args.token, &args.family, args.all) {
-        (Some(user), ..) => RevokeSelector::User(user.clone()),
-        (_, Some(token), ..) => match family_of(token, args, ctx)? {
-            Ok(family) => RevokeSelector::Family(family),
-            Err(rejection) => return verify::report(&Err(rejection), false, true, ctx),
+pub fn run(config: &RevokeConfig, ctx: &Context) -> anyhow::Result<Status> {
+    let selector = match &config.target {
+        RevokeTarget::Token(token) => match token.as_ref() {
+            Err(rejection) => return Ok(print::rejected(rejection, false, ctx)),
+            // The family is read only after the signature is verified: anyone who saw a `jti`
+            // or `sid` could otherwise revoke other people's sessions.
+            Ok((token, policy)) => {
+                let mut scratch = Scratch::default();
+                match policy.verify(token, ctx.now, &mut scratch) {
+                    Ok(verified) => RevokeSelector::Family(
+                        verified
+                            .claims
+                            .get("sid")
+                            .and_then(Json::as_str)
+                            .unwrap_or_default()
+                            .to_owned(),
+                    ),
+                    Err(rejection) => return Ok(print::rejected(&rejection, false, ctx)),
+                }
+            }
         },
-        (_, _, Some(family), _) => RevokeSelector::Family(family.clone()),
-        (.., true) => RevokeSelector::All,
-        // clap's required group makes this unreachable; keep it an error, not a panic.
-        _ => {
-            return Err(
-                UsageError::new("say what to revoke: --user, --token, --family or --all").into(),
-            );
-        }
+        RevokeTarget::User(user) => RevokeSelector::User(user.clone()),
+        RevokeTarget::Family(family) => RevokeSelector::Family(family.clone()),
+        RevokeTarget::All => RevokeSelector::All,
     };
-    let mut store = store::open(&args.store)?;
+    let mut store = config.store.open()?;
     let revoked = store.revoke(&selector, ctx.now)?;
     let mut stdout = std::io::stdout().lock();
-    if args.json {
+    if config.args.json {
         writeln!(stdout, "{}", json!({ "revoked": revoked }))
     } else {
         let noun = if revoked == 1 { "session" } else { "sessions" };
@@ -41,57 +49,4 @@ pub fn run(args: &RevokeArgs, ctx: &Context) -> anyhow::Result<Status> {
     }
     .context("cannot write to standard output")?;
     Ok(Status::Success)
-}
-
-/// The session family of a token, read only after its signature is verified: anyone who saw a
-/// `jti` or `sid` could otherwise revoke other people's sessions. Expired tokens still name
-/// their family, which may live on through rotation.
-fn family_of(
-    argument: &str,
-    args: &RevokeArgs,
-    ctx: &Context,
-) -> anyhow::Result<Result<String, TokenError>> {
-    if argument == "-" && keys::reads_stdin(&args.key) {
-        return Err(
-            UsageError::new("standard input cannot carry both the token and the secret").into(),
-        );
-    }
-    let token = match read_token(Some(argument)) {
-        Ok(token) => token,
-        Err(error) => return Ok(Err(error.downcast::<TokenError>()?)),
-    };
-    // The unverified typ only chooses which of our own keys checks the signature.
-    let token_type = if is_refresh_token(&token) {
-        TokenType::Refresh
-    } else {
-        TokenType::Access
-    };
-    let policy = keys::session_token_policy(
-        &args.key,
-        &args.refresh_key,
-        args.alg,
-        token_type,
-        &["sid"],
-        true,
-        ctx,
-    )?;
-    Ok(policy.verify(&token, ctx.now).map(|verified| {
-        verified
-            .claims
-            .get("sid")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    }))
-}
-
-fn is_refresh_token(token: &str) -> bool {
-    match token::decode(token) {
-        Ok(Decoded::Signed(signed)) => signed
-            .header
-            .get("typ")
-            .and_then(Value::as_str)
-            .is_some_and(|typ| same_media_type(typ, REFRESH_TYPE)),
-        _ => false,
-    }
 }

@@ -5,21 +5,18 @@ use std::io::Write;
 use anyhow::Context as _;
 use serde_json::json;
 
-use crate::cli::{PruneArgs, SessionsAction, SessionsArgs};
+use crate::config::{PruneConfig, SessionsConfig};
 use crate::exit::Status;
 use crate::jwt::time::{format_timestamp, relative};
 use crate::output::sanitize;
 use crate::store::SessionSummary;
 
-use super::{Context, store};
+use super::Context;
 
-pub fn run(args: &SessionsArgs, ctx: &Context) -> anyhow::Result<Status> {
-    if let Some(SessionsAction::Prune(prune_args)) = &args.action {
-        return prune(prune_args, ctx);
-    }
-    let mut store = store::open(&args.store)?;
-    let sessions = store.sessions(args.user.as_deref(), ctx.now)?;
-    let text = if args.json {
+pub fn run(config: &SessionsConfig, ctx: &Context) -> anyhow::Result<Status> {
+    let mut store = config.store.open()?;
+    let sessions = store.sessions(config.user, ctx.now)?;
+    let text = if config.json {
         let mut text = serde_json::to_string(&sessions).context("cannot encode the sessions")?;
         text.push('\n');
         text
@@ -32,11 +29,11 @@ pub fn run(args: &SessionsArgs, ctx: &Context) -> anyhow::Result<Status> {
     Ok(Status::Success)
 }
 
-fn prune(args: &PruneArgs, ctx: &Context) -> anyhow::Result<Status> {
-    let mut store = store::open(&args.store)?;
+pub fn prune(config: &PruneConfig, ctx: &Context) -> anyhow::Result<Status> {
+    let mut store = config.store.open()?;
     let pruned = store.prune(ctx.now)?;
     let mut stdout = std::io::stdout().lock();
-    if args.json {
+    if config.json {
         writeln!(stdout, "{}", json!({ "pruned": pruned }))
     } else {
         let noun = if pruned == 1 { "record" } else { "records" };

@@ -1,43 +1,37 @@
 //! `jwtctl verify`: signature with a pinned algorithm, expiry, issuer, audience, token type.
 
-use std::io::Write;
-
-use anyhow::Context as _;
-use serde_json::{Value, json};
-
-use crate::cli::VerifyArgs;
-use crate::exit::{Status, UsageError};
-use crate::jwt::json::{Json, WriteJson};
-use crate::jwt::time::{self, format_timestamp, parse_duration};
+use crate::config::{ReadError, StoreConfig, VerifyConfig};
+use crate::exit::{RunError, Status};
+use crate::jwt::json::Json;
+use crate::jwt::text::quote;
+use crate::jwt::time::{self, format_timestamp};
 use crate::jwt::token::{MAX_TOKEN_BYTES, Scratch, normalize};
-use crate::jwt::verify::{json_numeric_date, numeric_date, quote};
-use crate::jwt::{Policy, RejectKind, TokenError, TokenType, Verified};
-use crate::store::{AccessOutcome, AccessQuery, Store};
+use crate::jwt::verify::numeric_date;
+use crate::jwt::{RejectKind, TokenError};
+use crate::store::{AccessOutcome, AccessQuery, Location, Store};
 
-use super::{Context, batch, keys, read_token, reads_stdin, store};
+use super::{Context, batch, print};
 
-pub fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Status> {
-    let jwks_on_stdin = args.jwks.as_deref() == Some(std::path::Path::new("-"));
-    let token_on_stdin = args.batch || reads_stdin(args.token.as_deref());
-    if token_on_stdin && (keys::reads_stdin(&args.key) || jwks_on_stdin) {
-        return Err(UsageError::new(
-            "standard input cannot carry both the token and the key: pass the token as an argument",
-        )
-        .into());
-    }
-    let policy = policy(args, ctx)?;
-    let fixed_now = args.now.as_deref().map(parse_instant).transpose()?;
-    if args.batch {
-        return run_batch(args, &policy, fixed_now, ctx);
-    }
-    let now = fixed_now.unwrap_or(ctx.now);
-    let mut result = match read_token(args.token.as_deref()) {
-        Ok(token) => policy.verify(&token, now),
-        Err(error) => Err(error.downcast::<TokenError>()?),
+pub fn run(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
+    let Some(input) = &config.token else {
+        return run_batch(config);
     };
-    if let (Ok(verified), Some(mut store)) = (&result, open_store(args, ctx)?) {
+    let now = config.fixed_now.unwrap_or(ctx.now);
+    let token = match input.read() {
+        Ok(token) => token,
+        Err(ReadError::Rejected(rejection)) => {
+            return print::report(&Err(rejection), config.args.json, config.args.quiet, ctx);
+        }
+        Err(ReadError::Failed(error)) => return Err(error),
+    };
+    let mut scratch = Scratch::default();
+    let mut result = config.policy.verify(&token, now, &mut scratch);
+    // The verdict first: only a token that would otherwise be accepted needs the store, so a
+    // forged or expired token is reported as such even when the store is down.
+    if let (Ok(verified), Some(store)) = (&result, &config.store) {
+        let mut store = open_existing(store, ctx)?;
         let claims = &verified.claims;
-        let text = |name: &str| claims.get(name).and_then(Value::as_str);
+        let text = |name: &str| claims.get(name).and_then(Json::as_str);
         let issued_at = numeric_date(claims, "iat")?;
         if let Some(rejection) =
             revocation(store.as_mut(), text("sub"), text("sid"), issued_at, now)?
@@ -45,23 +39,22 @@ pub fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Status> {
             result = Err(rejection);
         }
     }
-    report(&result, args.json, args.quiet, ctx)
+    print::report(&result, config.args.json, config.args.quiet, ctx)
 }
 
-/// The store of `--store`, if given, opened once.
-fn open_store(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Option<Box<dyn Store>>> {
-    if !args.check_revocation && args.store.is_none() {
-        return Ok(None);
+/// Opens a store only to read it (`verify --check-revocation`). A file store that does not exist
+/// holds no revocation; that is worth a warning, since a mistyped path would otherwise turn the
+/// check off silently.
+fn open_existing(store: &StoreConfig, ctx: &Context) -> anyhow::Result<Box<dyn Store>> {
+    if let Location::File(path) = &store.location
+        && !path.exists()
+    {
+        ctx.output.warning(&format!(
+            "store {} does not exist: no revocation is recorded there",
+            path.display()
+        ));
     }
-    let location = args
-        .store
-        .clone()
-        .or_else(|| std::env::var(store::STORE_VARIABLE).ok());
-    Ok(Some(store::open_existing(
-        location.as_deref(),
-        &args.store_server,
-        ctx,
-    )?))
+    Ok(store.open()?)
 }
 
 /// What the store needs to know of a verified token.
@@ -82,23 +75,14 @@ struct Worker {
     lines: Vec<(usize, Option<Revocable>)>,
 }
 
-/// `{"valid":false,"error":{..}}` as `result_json` prints it (keys sorted).
-fn push_rejection(out: &mut Vec<u8>, error: &TokenError) {
-    out.extend_from_slice(b"{\"error\":");
-    batch::push_error_body(out, error.kind.as_str(), &error.message);
-    out.extend_from_slice(b",\"valid\":false}\n");
-}
-
 /// `verify --batch`: tokens are verified on every thread; with a store, each valid token is then
 /// checked against it in input order, on one thread, through the one store opened at the start.
-fn run_batch(
-    args: &VerifyArgs,
-    policy: &Policy,
-    fixed_now: Option<i64>,
-    ctx: &Context,
-) -> anyhow::Result<Status> {
-    let mut store = open_store(args, ctx)?;
-    let with_store = store.is_some();
+fn run_batch(config: &VerifyConfig) -> anyhow::Result<Status> {
+    let (policy, fixed_now) = (&config.policy, config.fixed_now);
+    // Opened when the first valid token needs it, so a batch of rejected tokens never waits
+    // for, or fails on, the store.
+    let mut store: Option<Box<dyn Store>> = None;
+    let with_store = config.store.is_some();
     let mut out = batch::stdout();
     let mut invalid = 0usize;
     let work = |worker: &mut Worker, lines: &mut dyn Iterator<Item = batch::Line<'_>>| {
@@ -113,31 +97,23 @@ fn run_batch(
                 ))),
             };
             let mut revocable = None;
-            match text.and_then(|text| policy.check(normalize(text), now, &mut worker.scratch)) {
-                Ok(checked) => {
-                    if with_store {
-                        let claims = &checked.claims;
-                        let text =
-                            |name: &str| claims.get(name).and_then(Json::as_str).map(str::to_owned);
-                        revocable = Some(Revocable {
-                            sub: text("sub"),
-                            sid: text("sid"),
-                            iat: json_numeric_date(claims, "iat").ok().flatten(),
-                        });
-                    }
-                    // `{"valid":true,"header":..,"claims":..}` as `result_json` prints it.
-                    let out = &mut worker.out;
-                    out.extend_from_slice(b"{\"claims\":");
-                    checked.claims.write_json(out);
-                    out.extend_from_slice(b",\"header\":");
-                    checked.header.write_json(out);
-                    out.extend_from_slice(b",\"valid\":true}\n");
+            let result =
+                text.and_then(|text| policy.verify(normalize(text), now, &mut worker.scratch));
+            match &result {
+                Ok(verified) if with_store => {
+                    let claims = &verified.claims;
+                    let text =
+                        |name: &str| claims.get(name).and_then(Json::as_str).map(str::to_owned);
+                    revocable = Some(Revocable {
+                        sub: text("sub"),
+                        sid: text("sid"),
+                        iat: numeric_date(claims, "iat").ok().flatten(),
+                    });
                 }
-                Err(error) => {
-                    worker.invalid += 1;
-                    push_rejection(&mut worker.out, &error);
-                }
+                Ok(_) => {}
+                Err(_) => worker.invalid += 1,
             }
+            print::push_result(&mut worker.out, &result);
             if with_store {
                 worker.lines.push((worker.out.len(), revocable));
             }
@@ -145,6 +121,16 @@ fn run_batch(
     };
     let emit = |worker: &mut Worker| -> anyhow::Result<()> {
         invalid += std::mem::take(&mut worker.invalid);
+        let valid = worker
+            .lines
+            .iter()
+            .any(|(_, revocable)| revocable.is_some());
+        if valid
+            && store.is_none()
+            && let Some(config) = &config.store
+        {
+            store = Some(config.open()?);
+        }
         match store.as_deref_mut() {
             None => batch::write(&mut out, &worker.out)?,
             Some(store) => {
@@ -163,14 +149,18 @@ fn run_batch(
                         .collect();
                     store.check_access_many(&queries, fixed_now.unwrap_or_else(time::now))?
                 };
+                let asked = worker.lines.iter().filter(|(_, r)| r.is_some()).count();
+                let answered = outcomes.len();
                 let mut outcomes = outcomes.into_iter();
                 let mut start = 0;
                 let mut rejected = Vec::new();
                 for (end, revocable) in worker.lines.drain(..) {
                     let revoked = match revocable {
-                        Some(_) => rejection_for(outcomes.next().ok_or_else(|| {
-                            anyhow::anyhow!("the store answered fewer checks than it was asked")
-                        })?),
+                        Some(_) => rejection_for(
+                            outcomes
+                                .next()
+                                .ok_or(RunError::ShortStoreAnswer { asked, answered })?,
+                        ),
                         None => None,
                     };
                     match revoked {
@@ -178,7 +168,7 @@ fn run_batch(
                         Some(error) => {
                             invalid += 1;
                             rejected.clear();
-                            push_rejection(&mut rejected, &error);
+                            print::push_rejection(&mut rejected, &error);
                             batch::write(&mut out, &rejected)?;
                         }
                     }
@@ -189,7 +179,7 @@ fn run_batch(
         worker.out.clear();
         batch::end_chunk(&mut out)
     };
-    let threads = batch::threads(args.threads.count);
+    let threads = batch::threads(config.args.threads.count);
     batch::run(batch::stdin(), 2 * MAX_TOKEN_BYTES, threads, work, emit)?;
     Ok(if invalid == 0 {
         Status::Success
@@ -227,141 +217,5 @@ fn rejection_for(outcome: AccessOutcome) -> Option<TokenError> {
                 format_timestamp(at)
             ),
         )),
-    }
-}
-
-/// Builds the verification policy from the options; every check is set on purpose.
-pub fn policy(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<Policy> {
-    let leeway = parse_duration(&args.leeway)
-        .map_err(|message| UsageError::new(format!("--leeway: {message}")))?;
-    let (key, algorithms) = match &args.jwks {
-        Some(path) => keys::jwks_key(path, &args.algs, ctx)?,
-        // Refresh tokens may be signed with their own secret.
-        None if args.token_type == Some(TokenType::Refresh) => keys::refresh_verifying_key(
-            &args.key,
-            &args.refresh_key,
-            args.algs.first().copied(),
-            ctx,
-        )?,
-        None => keys::verifying_key(&args.key, &args.algs, ctx)?,
-    };
-    Ok(Policy {
-        algorithms,
-        key,
-        issuer: args.iss.clone(),
-        audience: args.aud.clone(),
-        subject: args.sub.clone(),
-        leeway,
-        token_type: args.token_type.unwrap_or(TokenType::NotRefresh),
-        required: args.required.clone(),
-        ignore_time: false,
-    })
-}
-
-/// `--now`: unix seconds, or an RFC 3339 date such as 2026-11-27T02:15:00Z.
-pub fn parse_instant(text: &str) -> Result<i64, UsageError> {
-    if let Ok(seconds) = text.trim().parse::<i64>() {
-        return Ok(seconds);
-    }
-    // RFC 3339 with any offset (humantime reads only Z), then humantime's weak form (no offset: UTC).
-    if let Ok(instant) = text.trim().parse::<jiff::Timestamp>() {
-        return Ok(instant.as_second());
-    }
-    humantime::parse_rfc3339_weak(text.trim())
-        .ok()
-        .and_then(|instant| instant.duration_since(std::time::UNIX_EPOCH).ok())
-        .and_then(|elapsed| i64::try_from(elapsed.as_secs()).ok())
-        .ok_or_else(|| {
-            UsageError::new(format!(
-                "--now {text:?} is neither unix seconds nor an RFC 3339 date (2026-11-27T02:15:00Z)"
-            ))
-        })
-}
-
-/// The object `verify --json` prints for one token (and `verify --batch` for each line).
-pub fn result_json(result: &Result<Verified, TokenError>) -> Value {
-    match result {
-        Ok(verified) => json!({
-            "valid": true,
-            "header": verified.header,
-            "claims": verified.claims,
-        }),
-        Err(error) => json!({
-            "valid": false,
-            "error": { "kind": error.kind.as_str(), "message": error.message },
-        }),
-    }
-}
-
-/// Prints the outcome and picks the status: 0 valid, 1 rejected, 3 expired or not yet valid.
-pub fn report(
-    result: &Result<Verified, TokenError>,
-    json: bool,
-    quiet: bool,
-    ctx: &Context,
-) -> anyhow::Result<Status> {
-    let mut stdout = std::io::stdout().lock();
-    if json {
-        writeln!(stdout, "{}", result_json(result)).context("cannot write to standard output")?;
-    }
-    match result {
-        Ok(verified) => {
-            if !json && !quiet {
-                let claims = serde_json::to_string_pretty(&verified.claims)
-                    .context("cannot encode the claims")?;
-                writeln!(stdout, "{claims}").context("cannot write to standard output")?;
-            }
-            Ok(Status::Success)
-        }
-        Err(error) => {
-            if !json {
-                ctx.output.error(&rejection_line(error));
-            }
-            Ok(if error.is_time_related() {
-                Status::Expired
-            } else {
-                Status::Rejected
-            })
-        }
-    }
-}
-
-/// The one line a rejection gets on stderr. A token outside its validity period is not
-/// "rejected" in the sense of exit 1: the words say what may help instead.
-fn rejection_line(error: &TokenError) -> String {
-    match error.kind {
-        RejectKind::Expired => format!("{} (a refresh token can get a new one)", error.message),
-        RejectKind::NotYetValid => format!(
-            "{} (if the issuer's clock is ahead, --leeway allows for the skew)",
-            error.message
-        ),
-        _ => format!("token rejected: {}", error.message),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn now_reads_unix_seconds_and_rfc_3339_with_any_offset() {
-        assert_eq!(parse_instant("1800000000").ok(), Some(1_800_000_000));
-        assert_eq!(
-            parse_instant("2027-01-15T08:00:00Z").ok(),
-            Some(1_800_000_000)
-        );
-        assert_eq!(
-            parse_instant("2027-01-15T09:00:00+01:00").ok(),
-            Some(1_800_000_000)
-        );
-        assert_eq!(
-            parse_instant("2027-01-15T03:30:00-04:30").ok(),
-            Some(1_800_000_000)
-        );
-        assert_eq!(
-            parse_instant("2027-01-15T08:00:00").ok(),
-            Some(1_800_000_000)
-        );
-        assert!(parse_instant("tomorrow").is_err());
     }
 }

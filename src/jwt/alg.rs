@@ -5,8 +5,7 @@ use std::fmt;
 use jsonwebtoken::Algorithm;
 
 /// A JWS algorithm (RFC 7518). Parsing is exact and case-sensitive, as the RFC requires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
-#[value(rename_all = "verbatim")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Alg {
     HS256,
     HS384,

@@ -2,7 +2,11 @@
 
 use serde_json::Value;
 
-use super::token::{Object, json_type_name};
+use super::token::json_type_name;
+
+/// The claims of a token being built, to be signed: what the command line and a payload give.
+/// (What is parsed from a token is a [`super::json::Object`], the one parsed model.)
+pub type Claims = serde_json::Map<String, Value>;
 
 /// Parses `key=value` (a string) or `key:=JSON` (any JSON value), httpie's convention.
 pub fn parse_claim(argument: &str) -> Result<(String, Value), String> {
@@ -31,7 +35,7 @@ pub fn parse_claim(argument: &str) -> Result<(String, Value), String> {
 }
 
 /// Parses a `--payload` document, which must be a JSON object.
-pub fn parse_payload(text: &str, origin: &str) -> Result<Object, String> {
+pub fn parse_payload(text: &str, origin: &str) -> Result<Claims, String> {
     let value: Value = serde_json::from_str(text)
         .map_err(|error| format!("payload from {origin} is not valid JSON: {error}"))?;
     match value {

@@ -81,13 +81,58 @@ impl TokenError {
     }
 }
 
-/// A key or secret could not be loaded or is unfit for use (exit 2). Never contains key material.
+/// What went wrong with a key or secret. Stable: the exit status is chosen from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyErrorKind {
+    /// The file, variable or stream could not be read, is missing or empty.
+    Unreadable,
+    /// The content does not parse as the key or secret it should be.
+    Invalid,
+    /// A valid key of the wrong kind: a private key where a public one is enough, a public key
+    /// where signing needs the private one, a key that does not fit the algorithm.
+    WrongKind,
+    /// A key that parses but must not be used: too short, too large, off its curve.
+    Unfit,
+    /// Reserved for key sources reached over the network (a JWKS URL, an OpenID issuer) that
+    /// cannot be reached: an I/O failure, not a configuration mistake.
+    Unavailable,
+    /// The crypto backend or the random generator failed.
+    Backend,
+}
+
+/// A key or secret could not be loaded or is unfit for use. Never contains key material.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct KeyError(pub String);
+#[error("{message}")]
+pub struct KeyError {
+    pub kind: KeyErrorKind,
+    pub message: String,
+}
 
 impl KeyError {
-    pub fn new(message: impl Into<String>) -> Self {
-        KeyError(message.into())
+    pub fn new(kind: KeyErrorKind, message: impl Into<String>) -> Self {
+        KeyError {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    pub fn unreadable(message: impl Into<String>) -> Self {
+        KeyError::new(KeyErrorKind::Unreadable, message)
+    }
+
+    pub fn invalid(message: impl Into<String>) -> Self {
+        KeyError::new(KeyErrorKind::Invalid, message)
+    }
+
+    pub fn wrong_kind(message: impl Into<String>) -> Self {
+        KeyError::new(KeyErrorKind::WrongKind, message)
+    }
+
+    pub fn unfit(message: impl Into<String>) -> Self {
+        KeyError::new(KeyErrorKind::Unfit, message)
+    }
+
+    pub fn backend(message: impl Into<String>) -> Self {
+        KeyError::new(KeyErrorKind::Backend, message)
     }
 }

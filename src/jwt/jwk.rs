@@ -7,12 +7,13 @@ use aws_lc_rs::signature::{
     ECDSA_P256_SHA256_FIXED_SIGNING, ECDSA_P384_SHA384_FIXED_SIGNING, EcdsaKeyPair, Ed25519KeyPair,
     KeyPair,
 };
-use jsonwebtoken::DecodingKey;
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, PublicKeyUse, ThumbprintHash};
+use jsonwebtoken::{DecodingKey, DecodingKeyKind};
 
 use super::alg::Alg;
 use super::error::KeyError;
-use super::keys::{KeyType, PrivateKey, PublicKey, Secret, public_key_from_pem};
+use super::keys::{KeyType, PrivateKey, PublicKey, Secret};
+use super::text::quote;
 
 /// A freshly generated key pair: PKCS#8 private key and SPKI public key, both DER.
 pub struct GeneratedKey {
@@ -21,7 +22,7 @@ pub struct GeneratedKey {
 }
 
 fn failed(what: &str) -> KeyError {
-    KeyError::new(format!("the crypto backend could not {what}"))
+    KeyError::backend(format!("the crypto backend could not {what}"))
 }
 
 /// Generates a key pair for `alg` with the crypto backend. `bits` applies to RSA only.
@@ -34,7 +35,7 @@ pub fn generate(alg: Alg, bits: usize) -> Result<GeneratedKey, KeyError> {
                 3072 => KeySize::Rsa3072,
                 4096 => KeySize::Rsa4096,
                 other => {
-                    return Err(KeyError::new(format!(
+                    return Err(KeyError::unfit(format!(
                         "--bits {other} is not offered: choose 2048, 3072 or 4096"
                     )));
                 }
@@ -73,7 +74,7 @@ pub fn generate(alg: Alg, bits: usize) -> Result<GeneratedKey, KeyError> {
                 public_spki: public.as_ref().to_vec(),
             })
         }
-        Alg::HS256 | Alg::HS384 | Alg::HS512 => Err(KeyError::new(format!(
+        Alg::HS256 | Alg::HS384 | Alg::HS512 => Err(KeyError::wrong_kind(format!(
             "{alg} uses a shared secret, not a key pair: use jwtctl gen-secret"
         ))),
     }
@@ -89,41 +90,16 @@ pub fn to_pem(tag: &str, der: &[u8]) -> String {
 
 /// The public half of a private key.
 pub fn public_of(private: &PrivateKey) -> Result<PublicKey, KeyError> {
-    let derive_failed = || failed("derive the public key");
-    let pkcs8 = private.pkcs8.expose();
-    let spki: Vec<u8> = match private.key_type {
-        KeyType::Rsa { .. } => {
-            let pair = RsaKeyPair::from_pkcs8(pkcs8).map_err(|_| derive_failed())?;
-            let der: PublicKeyX509Der = pair.public_key().as_der().map_err(|_| derive_failed())?;
-            der.as_ref().to_vec()
-        }
-        KeyType::EcP256 | KeyType::EcP384 => {
-            let curve = if private.key_type == KeyType::EcP256 {
-                &ECDSA_P256_SHA256_FIXED_SIGNING
-            } else {
-                &ECDSA_P384_SHA384_FIXED_SIGNING
-            };
-            let pair = EcdsaKeyPair::from_pkcs8(curve, pkcs8).map_err(|_| derive_failed())?;
-            let der: PublicKeyX509Der = pair.public_key().as_der().map_err(|_| derive_failed())?;
-            der.as_ref().to_vec()
-        }
-        KeyType::Ed25519 => {
-            let pair =
-                Ed25519KeyPair::from_pkcs8_maybe_unchecked(pkcs8).map_err(|_| derive_failed())?;
-            let der: PublicKeyX509Der = pair.public_key().as_der().map_err(|_| derive_failed())?;
-            der.as_ref().to_vec()
-        }
-    };
-    public_key_from_pem(to_pem("PUBLIC KEY", &spki).as_bytes()).ok_or_else(derive_failed)
+    private.public_key()
 }
 
 /// The public JWK of a key, with `use: sig`, `alg`, and `kid` set to its RFC 7638 thumbprint.
 pub fn public_jwk(public: &PublicKey, alg: Alg) -> Result<Jwk, KeyError> {
     let mut jwk = Jwk::from_decoding_key(&public.decoding, Some(alg.to_jsonwebtoken()))
-        .map_err(|error| KeyError::new(format!("cannot describe the key as a JWK: {error}")))?;
-    let thumbprint = jwk
-        .thumbprint(ThumbprintHash::SHA256)
-        .map_err(|error| KeyError::new(format!("cannot compute the key thumbprint: {error}")))?;
+        .map_err(|error| KeyError::backend(format!("cannot describe the key as a JWK: {error}")))?;
+    let thumbprint = jwk.thumbprint(ThumbprintHash::SHA256).map_err(|error| {
+        KeyError::backend(format!("cannot compute the key thumbprint: {error}"))
+    })?;
     jwk.common.key_id = Some(thumbprint);
     jwk.common.public_key_use = Some(PublicKeyUse::Signature);
     Ok(jwk)
@@ -166,42 +142,64 @@ pub fn parse_jwks(
     warn: &mut dyn FnMut(String),
 ) -> Result<Vec<JwksKey>, KeyError> {
     let document: serde_json::Value = serde_json::from_str(text)
-        .map_err(|error| KeyError::new(format!("{origin} is not valid JSON: {error}")))?;
+        .map_err(|error| KeyError::invalid(format!("{origin} is not valid JSON: {error}")))?;
     let Some(entries) = document.get("keys").and_then(serde_json::Value::as_array) else {
-        return Err(KeyError::new(format!(
+        return Err(KeyError::invalid(format!(
             "{origin} is not a JWKS: expected an object with a \"keys\" array"
         )));
     };
     let mut keys = Vec::new();
     for (index, entry) in entries.iter().enumerate() {
         let name = match entry.get("kid").and_then(serde_json::Value::as_str) {
-            Some(kid) => format!("key {} (kid {kid:?}) of {origin}", index + 1),
+            Some(kid) => format!("key {} (kid {}) of {origin}", index + 1, quote(kid)),
             None => format!("key {} of {origin}", index + 1),
         };
         match parse_jwk(entry) {
             Ok(key) => keys.push(key),
-            Err(reason) => warn(format!("{name} is skipped: {reason}")),
+            Err(Unusable::Skipped(reason)) => warn(format!("{name} is skipped: {reason}")),
+            Err(Unusable::Broken(reason)) => {
+                return Err(KeyError::unfit(format!("{name} cannot be used: {reason}")));
+            }
         }
     }
     if keys.is_empty() {
-        return Err(KeyError::new(format!(
+        return Err(KeyError::invalid(format!(
             "{origin} holds no public signing key jwtctl can use"
         )));
     }
     Ok(keys)
 }
 
-fn parse_jwk(entry: &serde_json::Value) -> Result<JwksKey, String> {
+/// Why a JWK is not used: a key of a kind jwtctl does not verify with is skipped, but a key
+/// that claims to be a signing key and cannot work is an error, not a silent "forged token".
+enum Unusable {
+    Skipped(String),
+    Broken(String),
+}
+
+impl From<String> for Unusable {
+    fn from(reason: String) -> Self {
+        Unusable::Skipped(reason)
+    }
+}
+
+impl From<&str> for Unusable {
+    fn from(reason: &str) -> Self {
+        Unusable::Skipped(reason.to_owned())
+    }
+}
+
+fn parse_jwk(entry: &serde_json::Value) -> Result<JwksKey, Unusable> {
     let jwk: Jwk = serde_json::from_value(entry.clone()).map_err(|error| error.to_string())?;
     if matches!(jwk.common.public_key_use, Some(PublicKeyUse::Encryption)) {
-        return Err("its use is enc, not sig".to_owned());
+        return Err("its use is enc, not sig".into());
     }
     let alg = match entry.get("alg") {
         None => None,
-        Some(serde_json::Value::String(name)) => {
-            Some(Alg::from_name(name).ok_or_else(|| format!("alg {name:?} is not supported"))?)
-        }
-        Some(_) => return Err("alg is not a string".to_owned()),
+        Some(serde_json::Value::String(name)) => Some(
+            Alg::from_name(name).ok_or_else(|| format!("alg {} is not supported", quote(name)))?,
+        ),
+        Some(_) => return Err("alg is not a string".into()),
     };
     let key_type = match &jwk.algorithm {
         AlgorithmParameters::RSA(rsa) => {
@@ -210,33 +208,50 @@ fn parse_jwk(entry: &serde_json::Value) -> Result<JwksKey, String> {
             if bits < super::keys::MIN_RSA_BITS {
                 return Err(format!(
                     "it is an RSA {bits}-bit key; at least 2048 bits are required"
-                ));
+                )
+                .into());
+            }
+            if bits > super::keys::MAX_RSA_BITS {
+                return Err(Unusable::Broken(format!(
+                    "it is an RSA {bits}-bit key; at most {} bits are supported",
+                    super::keys::MAX_RSA_BITS
+                )));
             }
             KeyType::Rsa { bits }
         }
         AlgorithmParameters::EllipticCurve(ec) => match ec.curve {
             EllipticCurve::P256 => KeyType::EcP256,
             EllipticCurve::P384 => KeyType::EcP384,
-            _ => return Err("its curve is not P-256 or P-384".to_owned()),
+            _ => return Err("its curve is not P-256 or P-384".into()),
         },
         AlgorithmParameters::OctetKeyPair(okp) => match okp.curve {
             EllipticCurve::Ed25519 if jsonwebtoken_b64(&okp.x)?.len() == 32 => KeyType::Ed25519,
-            _ => return Err("it is not a 32-byte Ed25519 key".to_owned()),
+            _ => return Err("it is not a 32-byte Ed25519 key".into()),
         },
         AlgorithmParameters::OctetKey(_) => {
-            return Err("it is a symmetric (oct) key; jwtctl takes secrets only from files or the environment".to_owned());
+            return Err("it is a symmetric (oct) key; jwtctl takes secrets only from files or the environment".into());
         }
-        _ => return Err("its key type is not supported".to_owned()),
+        _ => return Err("its key type is not supported".into()),
     };
     if let Some(alg) = alg
         && !key_type.fits(alg)
     {
-        return Err(format!(
-            "its alg {alg} does not fit {}",
-            key_type.describe()
-        ));
+        return Err(format!("its alg {alg} does not fit {}", key_type.describe()).into());
     }
     let decoding = DecodingKey::from_jwk(&jwk).map_err(|error| error.to_string())?;
+    if let (KeyType::EcP256 | KeyType::EcP384, DecodingKeyKind::SecretOrDer(point)) =
+        (key_type, decoding.kind())
+        && !super::keys::ec_point_fits(key_type, point)
+    {
+        return Err(Unusable::Broken(format!(
+            "its point is not on the {} curve",
+            if key_type == KeyType::EcP256 {
+                "P-256"
+            } else {
+                "P-384"
+            }
+        )));
+    }
     Ok(JwksKey {
         kid: jwk.common.key_id.clone(),
         alg,

@@ -18,11 +18,12 @@ use base64::Engine;
 use base64::alphabet;
 use base64::engine::DecodePaddingMode;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
-use jsonwebtoken::{DecodingKey, DecodingKeyKind, EncodingKey};
+use jsonwebtoken::{DecodingKey, DecodingKeyKind};
 use zeroize::Zeroizing;
 
 use super::alg::{Alg, Family};
 use super::error::KeyError;
+use super::text;
 
 /// RSA keys shorter than this are refused (RFC 7518 section 3.3, NIST SP 800-131A).
 pub const MIN_RSA_BITS: usize = 2048;
@@ -62,7 +63,7 @@ impl fmt::Display for Secret {
 }
 
 /// How the text of a secret is turned into key bytes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum SecretEncoding {
     /// The text's bytes as they are (what Node's `jwt.sign(payload, string)` does).
     #[default]
@@ -75,8 +76,10 @@ pub enum SecretEncoding {
 /// Where a secret is read from. There is deliberately no variant for a value on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecretSource {
-    /// A file, or standard input for `-`.
+    /// A file.
     File(PathBuf),
+    /// Standard input (`-`, or a path that is standard input).
+    Stdin,
     /// An environment variable.
     Env(String),
 }
@@ -84,8 +87,13 @@ pub enum SecretSource {
 impl fmt::Display for SecretSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SecretSource::File(path) if path.as_os_str() == "-" => f.write_str("standard input"),
-            SecretSource::File(path) => write!(f, "file {}", path.display()),
+            SecretSource::Stdin => f.write_str("standard input"),
+            SecretSource::File(path) => write!(f, "file {}", text::path(path)),
+            SecretSource::Env(name) if text::sensitive(name).is_some() => write!(
+                f,
+                "the environment variable named by {}",
+                text::describe(name)
+            ),
             SecretSource::Env(name) => write!(f, "environment variable {name}"),
         }
     }
@@ -100,11 +108,15 @@ pub fn read_secret(
     warn: &mut dyn FnMut(String),
 ) -> Result<Secret, KeyError> {
     let mut text = match source {
-        SecretSource::File(path) if path.as_os_str() == "-" => {
+        SecretSource::Stdin => {
             let mut buffer = Zeroizing::new(Vec::new());
-            stdin.read_to_end(&mut buffer).map_err(|error| {
-                KeyError::new(format!("cannot read secret from {source}: {error}"))
-            })?;
+            stdin
+                .take(MAX_KEY_FILE_BYTES + 1)
+                .read_to_end(&mut buffer)
+                .map_err(|error| {
+                    KeyError::unreadable(format!("cannot read secret from {source}: {error}"))
+                })?;
+            check_size(buffer.len(), &source.to_string())?;
             buffer
         }
         SecretSource::File(path) => {
@@ -114,8 +126,16 @@ pub fn read_secret(
         }
         SecretSource::Env(name) => match std::env::var_os(name) {
             Some(value) => Zeroizing::new(os_string_bytes(value)),
+            // A name that looks like a secret probably is one, typed where the name belongs.
+            None if text::sensitive(name).is_some() => {
+                return Err(KeyError::unreadable(format!(
+                    "no environment variable is named by {}; the option takes the NAME of a \
+                     variable that holds the secret, never the secret itself",
+                    text::describe(name)
+                )));
+            }
             None => {
-                return Err(KeyError::new(format!(
+                return Err(KeyError::unreadable(format!(
                     "environment variable {name} is not set; it should hold the secret"
                 )));
             }
@@ -123,10 +143,12 @@ pub fn read_secret(
     };
     strip_one_newline(&mut text);
     if text.is_empty() {
-        return Err(KeyError::new(format!("the secret from {source} is empty")));
+        return Err(KeyError::unreadable(format!(
+            "the secret from {source} is empty"
+        )));
     }
     let bytes = decode_secret(&text, encoding).map_err(|reason| {
-        KeyError::new(format!(
+        KeyError::invalid(format!(
             "the secret from {source} is not valid {}: {reason}",
             encoding_name(encoding)
         ))
@@ -228,27 +250,46 @@ pub fn check_secret_length(
         ));
         return Ok(());
     }
-    Err(KeyError::new(format!(
+    Err(KeyError::unfit(format!(
         "the secret from {source} is {} bytes; {alg} needs at least {needed} (RFC 7518 section 3.2). \
          Make one with `jwtctl gen-secret`, or pass --allow-weak-secret",
         secret.len()
     )))
 }
 
-fn read_key_file(path: &Path, what: &str) -> Result<Zeroizing<Vec<u8>>, KeyError> {
-    if path.is_dir() {
-        return Err(KeyError::new(format!(
-            "cannot read {what} file {}: it is a directory",
-            path.display()
+/// Key and secret files larger than this are refused before they are read whole: a PEM key, even
+/// RSA 8192 with a certificate chain, is a few kilobytes.
+pub const MAX_KEY_FILE_BYTES: u64 = 1024 * 1024;
+
+fn check_size(len: usize, origin: &str) -> Result<(), KeyError> {
+    if len as u64 > MAX_KEY_FILE_BYTES {
+        return Err(KeyError::unfit(format!(
+            "{origin} is larger than the limit of {MAX_KEY_FILE_BYTES} bytes for a key or secret"
         )));
     }
-    std::fs::read(path).map(Zeroizing::new).map_err(|error| {
-        KeyError::new(format!(
-            "cannot read {what} file {}: {}",
-            path.display(),
+    Ok(())
+}
+
+fn read_key_file(path: &Path, what: &str) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+    let shown = text::path(path);
+    if path.is_dir() {
+        return Err(KeyError::unreadable(format!(
+            "cannot read {what} file {shown}: it is a directory"
+        )));
+    }
+    let fail = |error: std::io::Error| {
+        KeyError::unreadable(format!(
+            "cannot read {what} file {shown}: {}",
             describe_io(&error)
         ))
-    })
+    };
+    let file = std::fs::File::open(path).map_err(fail)?;
+    let mut bytes = Zeroizing::new(Vec::new());
+    file.take(MAX_KEY_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(fail)?;
+    check_size(bytes.len(), &format!("{what} file {shown}"))?;
+    Ok(bytes)
 }
 
 fn describe_io(error: &std::io::Error) -> String {
@@ -324,12 +365,35 @@ impl KeyType {
     }
 }
 
-/// A private key, ready to sign.
+/// A private key, parsed once: signing, deriving the public key and the thumbprint all use
+/// this one parse.
 pub struct PrivateKey {
     pub key_type: KeyType,
-    pub encoding: EncodingKey,
-    /// The private key as PKCS#8 DER, for deriving the public key (JWKS thumbprints).
-    pub pkcs8: Secret,
+    pub(crate) pair: KeyPair,
+}
+
+/// The parsed key pair; aws-lc wipes it on drop.
+pub(crate) enum KeyPair {
+    Rsa(RsaKeyPair),
+    Ec(EcdsaKeyPair),
+    Ed(Ed25519KeyPair),
+}
+
+impl PrivateKey {
+    /// The public half, for verifying what this key signs and for its JWK.
+    pub fn public_key(&self) -> Result<PublicKey, KeyError> {
+        use aws_lc_rs::encoding::{AsDer, PublicKeyX509Der};
+        use aws_lc_rs::signature::KeyPair as _;
+        let failed = || KeyError::backend("the crypto backend could not derive the public key");
+        let spki: PublicKeyX509Der = match &self.pair {
+            KeyPair::Rsa(pair) => pair.public_key().as_der(),
+            KeyPair::Ec(pair) => pair.public_key().as_der(),
+            KeyPair::Ed(pair) => pair.public_key().as_der(),
+        }
+        .map_err(|_| failed())?;
+        let pem = pem::encode(&pem::Pem::new("PUBLIC KEY", spki.as_ref().to_vec()));
+        public_key_from_pem(pem.as_bytes()).ok_or_else(failed)
+    }
 }
 
 impl fmt::Debug for PrivateKey {
@@ -409,202 +473,263 @@ impl fmt::Debug for PublicKey {
     }
 }
 
-/// The key block of a PEM file: the first one, after the `EC PARAMETERS` block that
-/// `openssl ecparam -genkey` writes before the key unless told `-noout`.
-fn first_pem_block(path: &Path, content: &[u8]) -> Result<pem::Pem, KeyError> {
-    let mut blocks = pem::parse_many(content).map_err(|error| {
-        KeyError::new(format!(
-            "{} is not a valid PEM file: {error}",
-            path.display()
-        ))
-    })?;
+/// What a PEM key file holds.
+#[derive(Debug)]
+pub enum PemKey {
+    Private(PrivateKey),
+    Public(PublicKey),
+}
+
+/// The key block of a PEM file: the only one, after the `EC PARAMETERS` block that
+/// `openssl ecparam -genkey` writes before the key unless told `-noout`. Several keys in one
+/// file are refused, since which one was meant is unknown; a certificate chain is one key, its
+/// first certificate's.
+fn key_pem_block(path: &Path, content: &[u8]) -> Result<pem::Pem, KeyError> {
+    let shown = text::path(path);
+    let mut blocks = pem::parse_many(content)
+        .map_err(|error| KeyError::invalid(format!("{shown} is not a valid PEM file: {error}")))?;
     if blocks.len() > 1 && blocks[0].tag() == "EC PARAMETERS" {
         blocks.remove(0);
     }
+    let certificates = blocks.iter().all(|block| block.tag() == "CERTIFICATE");
+    if blocks.len() > 1 && !certificates {
+        return Err(KeyError::invalid(format!(
+            "{shown} holds {} PEM blocks ({}); put one key in a file",
+            blocks.len(),
+            blocks
+                .iter()
+                .map(|block| block.tag().to_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
     blocks.into_iter().next().ok_or_else(|| {
-        KeyError::new(format!(
-            "{} holds no PEM block (expected -----BEGIN PRIVATE KEY----- or -----BEGIN PUBLIC KEY-----)",
-            path.display()
+        KeyError::invalid(format!(
+            "{shown} holds no PEM block (expected -----BEGIN PRIVATE KEY----- or -----BEGIN PUBLIC KEY-----)"
         ))
     })
 }
 
-/// Loads a private key to sign with: PKCS#8 (`PRIVATE KEY`), SEC1 (`EC PRIVATE KEY`) or PKCS#1
-/// (`RSA PRIVATE KEY`).
-pub fn load_private_key(path: &Path, warn: &mut dyn FnMut(String)) -> Result<PrivateKey, KeyError> {
+/// Which half of a key pair the caller needs from a PEM file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Want {
+    /// To sign: a public key is refused.
+    Private,
+    /// To verify, and nothing else: a private key is refused, unparsed.
+    Public,
+    /// Either: a private key's public half verifies too.
+    Either,
+}
+
+const PUBLIC_TAGS: [&str; 3] = ["PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE"];
+const PRIVATE_TAGS: [&str; 4] = [
+    "PRIVATE KEY",
+    "EC PRIVATE KEY",
+    "RSA PRIVATE KEY",
+    "ENCRYPTED PRIVATE KEY",
+];
+
+/// Reads a PEM key file once: a private key (PKCS#8 `PRIVATE KEY`, SEC1 `EC PRIVATE KEY`, PKCS#1
+/// `RSA PRIVATE KEY`), or a public key (SPKI `PUBLIC KEY`, PKCS#1 `RSA PUBLIC KEY`, an X.509
+/// `CERTIFICATE`). The format comes from the content, never the file name.
+pub fn load_pem(path: &Path, want: Want, warn: &mut dyn FnMut(String)) -> Result<PemKey, KeyError> {
     let content = read_key_file(path, "key")?;
-    warn_if_shared(path, "private key", warn);
-    let block = first_pem_block(path, &content)?;
+    let block = key_pem_block(path, &content)?;
+    let tag = block.tag();
+    if PUBLIC_TAGS.contains(&tag) {
+        if want == Want::Private {
+            return Err(public_where_private(path));
+        }
+        return public_from_block(path, &block).map(PemKey::Public);
+    }
+    if PRIVATE_TAGS.contains(&tag) {
+        if want == Want::Public {
+            return Err(private_where_public(path));
+        }
+        let key = private_from_block(path, &block)?;
+        warn_if_shared(path, "private key", warn);
+        return Ok(PemKey::Private(key));
+    }
+    let expected = match want {
+        Want::Private => "a private key (PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY)",
+        Want::Public => "a public key (PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE)",
+        Want::Either => "a key (PRIVATE KEY, PUBLIC KEY or CERTIFICATE)",
+    };
+    Err(KeyError::invalid(format!(
+        "{} holds a PEM {} block; expected {expected}",
+        text::path(path),
+        text::sanitize(tag)
+    )))
+}
+
+/// Loads a private key to sign with.
+pub fn load_private_key(path: &Path, warn: &mut dyn FnMut(String)) -> Result<PrivateKey, KeyError> {
+    match load_pem(path, Want::Private, warn)? {
+        PemKey::Private(key) => Ok(key),
+        PemKey::Public(_) => Err(public_where_private(path)),
+    }
+}
+
+/// Loads a public key to verify with. A private key is refused: verifying needs only the
+/// public half.
+pub fn load_public_key(path: &Path) -> Result<PublicKey, KeyError> {
+    match load_pem(path, Want::Public, &mut |_| {})? {
+        PemKey::Public(key) => Ok(key),
+        PemKey::Private(_) => Err(private_where_public(path)),
+    }
+}
+
+pub fn public_where_private(path: &Path) -> KeyError {
+    KeyError::wrong_kind(format!(
+        "{} holds a public key; signing needs the private key",
+        text::path(path)
+    ))
+}
+
+pub fn private_where_public(path: &Path) -> KeyError {
+    let shown = text::path(path);
+    KeyError::wrong_kind(format!(
+        "{shown} holds a private key; verifying needs only the public key \
+         (openssl pkey -in {shown} -pubout -out public.pem)"
+    ))
+}
+
+fn private_from_block(path: &Path, block: &pem::Pem) -> Result<PrivateKey, KeyError> {
+    let shown = text::path(path);
     let der = Zeroizing::new(block.contents().to_vec());
     let invalid = |what: &str| {
-        KeyError::new(format!(
-            "{} is a PEM {} block but not a valid {what}",
-            path.display(),
+        KeyError::invalid(format!(
+            "{shown} is a PEM {} block but not a valid {what}",
             block.tag()
         ))
     };
-    let (key_type, pkcs8) = match block.tag() {
+    let key = match block.tag() {
         "PRIVATE KEY" => {
-            let key_type =
-                classify_pkcs8(&der).ok_or_else(|| match RsaKeyPair::from_pkcs8(&der) {
-                    Err(error) => rsa_size_refused(path, error.description_())
-                        .unwrap_or_else(|| invalid("RSA, EC (P-256, P-384) or Ed25519 PKCS#8 key")),
-                    Ok(_) => invalid("RSA, EC (P-256, P-384) or Ed25519 PKCS#8 key"),
-                })?;
-            (key_type, der)
+            classify_pkcs8(&der).ok_or_else(|| match RsaKeyPair::from_pkcs8(&der) {
+                Err(error) => rsa_size_refused(path, error.description_())
+                    .unwrap_or_else(|| invalid("RSA, EC (P-256, P-384) or Ed25519 PKCS#8 key")),
+                Ok(_) => invalid("RSA, EC (P-256, P-384) or Ed25519 PKCS#8 key"),
+            })?
         }
-        "EC PRIVATE KEY" => {
-            let (key_type, pair) = [
-                (KeyType::EcP256, &ECDSA_P256_SHA256_FIXED_SIGNING),
-                (KeyType::EcP384, &ECDSA_P384_SHA384_FIXED_SIGNING),
-            ]
-            .into_iter()
-            .find_map(|(key_type, alg)| {
-                EcdsaKeyPair::from_private_key_der(alg, &der)
-                    .ok()
-                    .map(|pair| (key_type, pair))
-            })
-            .ok_or_else(|| invalid("SEC1 EC key on P-256 or P-384"))?;
-            let document = pair.to_pkcs8v1().map_err(|_| invalid("SEC1 EC key"))?;
-            (key_type, Zeroizing::new(document.as_ref().to_vec()))
-        }
+        "EC PRIVATE KEY" => [
+            (KeyType::EcP256, &ECDSA_P256_SHA256_FIXED_SIGNING),
+            (KeyType::EcP384, &ECDSA_P384_SHA384_FIXED_SIGNING),
+        ]
+        .into_iter()
+        .find_map(|(key_type, alg)| {
+            EcdsaKeyPair::from_private_key_der(alg, &der)
+                .ok()
+                .map(|pair| PrivateKey {
+                    key_type,
+                    pair: KeyPair::Ec(pair),
+                })
+        })
+        .ok_or_else(|| invalid("SEC1 EC key on P-256 or P-384"))?,
         "RSA PRIVATE KEY" => {
             let pair = RsaKeyPair::from_der(&der).map_err(|error| {
                 rsa_size_refused(path, error.description_())
                     .unwrap_or_else(|| invalid("PKCS#1 RSA key"))
             })?;
-            let bits = pair.public_modulus_len() * 8;
-            let document =
-                aws_lc_rs::encoding::AsDer::<aws_lc_rs::encoding::Pkcs8V1Der>::as_der(&pair)
-                    .map_err(|_| invalid("PKCS#1 RSA key"))?;
-            (
-                KeyType::Rsa { bits },
-                Zeroizing::new(document.as_ref().to_vec()),
-            )
+            PrivateKey {
+                key_type: KeyType::Rsa {
+                    bits: pair.public_modulus_len() * 8,
+                },
+                pair: KeyPair::Rsa(pair),
+            }
         }
         "ENCRYPTED PRIVATE KEY" => {
-            return Err(KeyError::new(format!(
-                "{} is encrypted; decrypt it first: openssl pkcs8 -in {} -out key.pem",
-                path.display(),
-                path.display()
-            )));
-        }
-        "PUBLIC KEY" | "RSA PUBLIC KEY" | "CERTIFICATE" => {
-            return Err(KeyError::new(format!(
-                "{} holds a public key; signing needs the private key",
-                path.display()
+            return Err(KeyError::invalid(format!(
+                "{shown} is encrypted; decrypt it first: openssl pkcs8 -in {shown} -out key.pem"
             )));
         }
         other => {
-            return Err(KeyError::new(format!(
-                "{} holds a PEM {other} block; expected a private key (PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY)",
-                path.display()
+            return Err(KeyError::invalid(format!(
+                "{shown} holds a PEM {} block; expected a private key",
+                text::sanitize(other)
             )));
         }
     };
-    check_rsa_size(path, key_type)?;
-    let encoding = match key_type.family() {
-        Family::Rsa => EncodingKey::from_rsa_der(
-            &rsa_pkcs1_from_pkcs8(&pkcs8).ok_or_else(|| invalid("RSA key"))?,
-        ),
-        Family::Ec => EncodingKey::from_ec_der(&pkcs8),
-        Family::Ed | Family::Hmac => EncodingKey::from_ed_der(&pkcs8),
-    };
-    Ok(PrivateKey {
-        key_type,
-        encoding,
-        pkcs8: Secret(pkcs8),
-    })
+    check_rsa_size(path, key.key_type)?;
+    Ok(key)
 }
 
-fn classify_pkcs8(der: &[u8]) -> Option<KeyType> {
+fn classify_pkcs8(der: &[u8]) -> Option<PrivateKey> {
     if let Ok(pair) = RsaKeyPair::from_pkcs8(der) {
-        return Some(KeyType::Rsa {
-            bits: pair.public_modulus_len() * 8,
+        return Some(PrivateKey {
+            key_type: KeyType::Rsa {
+                bits: pair.public_modulus_len() * 8,
+            },
+            pair: KeyPair::Rsa(pair),
         });
     }
-    if EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, der).is_ok() {
-        return Some(KeyType::EcP256);
+    for (key_type, alg) in [
+        (KeyType::EcP256, &ECDSA_P256_SHA256_FIXED_SIGNING),
+        (KeyType::EcP384, &ECDSA_P384_SHA384_FIXED_SIGNING),
+    ] {
+        if let Ok(pair) = EcdsaKeyPair::from_pkcs8(alg, der) {
+            return Some(PrivateKey {
+                key_type,
+                pair: KeyPair::Ec(pair),
+            });
+        }
     }
-    if EcdsaKeyPair::from_pkcs8(&ECDSA_P384_SHA384_FIXED_SIGNING, der).is_ok() {
-        return Some(KeyType::EcP384);
-    }
-    if Ed25519KeyPair::from_pkcs8_maybe_unchecked(der).is_ok() {
-        return Some(KeyType::Ed25519);
-    }
-    None
-}
-
-/// jsonwebtoken signs RSA with the PKCS#1 `RSAPrivateKey` inside the PKCS#8 wrapper:
-/// `PrivateKeyInfo ::= SEQUENCE { version, algorithm, privateKey OCTET STRING }`.
-fn rsa_pkcs1_from_pkcs8(pkcs8: &[u8]) -> Option<Vec<u8>> {
-    let blocks = simple_asn1::from_der(pkcs8).ok()?;
-    match blocks.first()? {
-        simple_asn1::ASN1Block::Sequence(_, items) => items.iter().find_map(|item| match item {
-            simple_asn1::ASN1Block::OctetString(_, bytes) => Some(bytes.clone()),
-            _ => None,
-        }),
-        _ => None,
-    }
+    Ed25519KeyPair::from_pkcs8_maybe_unchecked(der)
+        .ok()
+        .map(|pair| PrivateKey {
+            key_type: KeyType::Ed25519,
+            pair: KeyPair::Ed(pair),
+        })
 }
 
 /// The largest RSA key aws-lc accepts.
-const MAX_RSA_BITS: usize = 8192;
+pub const MAX_RSA_BITS: usize = 8192;
 
 /// What to say when aws-lc will not even parse an RSA key because of its size (`TooSmall` under
 /// 2048 bits, `TooLarge` over 8192), so that the size itself is not known.
 fn rsa_size_refused(path: &Path, reason: &str) -> Option<KeyError> {
+    let shown = text::path(path);
     let message = match reason {
         "TooSmall" => format!(
-            "{} is an RSA key of fewer than {MIN_RSA_BITS} bits; at least {MIN_RSA_BITS} bits are required",
-            path.display()
+            "{shown} is an RSA key of fewer than {MIN_RSA_BITS} bits; at least {MIN_RSA_BITS} bits are required"
         ),
         "TooLarge" => format!(
-            "{} is an RSA key of more than {MAX_RSA_BITS} bits; at most {MAX_RSA_BITS} are supported",
-            path.display()
+            "{shown} is an RSA key of more than {MAX_RSA_BITS} bits; at most {MAX_RSA_BITS} are supported"
         ),
         _ => return None,
     };
-    Some(KeyError::new(message))
+    Some(KeyError::unfit(message))
+}
+
+/// RSA keys outside 2048 to 8192 bits: too weak, or more than the crypto backend verifies with
+/// (it would refuse every signature, which would read as a forged token).
+pub fn check_rsa_bits(bits: usize) -> Result<(), String> {
+    if bits < MIN_RSA_BITS {
+        Err(format!(
+            "an RSA {bits}-bit key; at least {MIN_RSA_BITS} bits are required"
+        ))
+    } else if bits > MAX_RSA_BITS {
+        Err(format!(
+            "an RSA {bits}-bit key; at most {MAX_RSA_BITS} bits are supported"
+        ))
+    } else {
+        Ok(())
+    }
 }
 
 fn check_rsa_size(path: &Path, key_type: KeyType) -> Result<(), KeyError> {
     match key_type {
-        KeyType::Rsa { bits } if bits < MIN_RSA_BITS => Err(KeyError::new(format!(
-            "{} is an RSA {bits}-bit key; at least {MIN_RSA_BITS} bits are required",
-            path.display()
-        ))),
+        KeyType::Rsa { bits } => check_rsa_bits(bits)
+            .map_err(|reason| KeyError::unfit(format!("{} is {reason}", text::path(path)))),
         _ => Ok(()),
     }
 }
 
-/// Loads a public key to verify with: SPKI (`PUBLIC KEY`), PKCS#1 (`RSA PUBLIC KEY`) or an X.509
-/// `CERTIFICATE`. A private key is refused: verifying needs only the public half.
-pub fn load_public_key(path: &Path) -> Result<PublicKey, KeyError> {
-    let content = read_key_file(path, "key")?;
-    let block = first_pem_block(path, &content)?;
-    match block.tag() {
-        "PUBLIC KEY" | "RSA PUBLIC KEY" | "CERTIFICATE" => {}
-        "PRIVATE KEY" | "EC PRIVATE KEY" | "RSA PRIVATE KEY" | "ENCRYPTED PRIVATE KEY" => {
-            return Err(KeyError::new(format!(
-                "{} holds a private key; verifying needs only the public key \
-                 (openssl pkey -in {} -pubout -out public.pem)",
-                path.display(),
-                path.display()
-            )));
-        }
-        other => {
-            return Err(KeyError::new(format!(
-                "{} holds a PEM {other} block; expected a public key (PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE)",
-                path.display()
-            )));
-        }
-    }
+fn public_from_block(path: &Path, block: &pem::Pem) -> Result<PublicKey, KeyError> {
     // Only the key block: jsonwebtoken reads the first block of what it is given.
-    let public = public_key_from_pem(pem::encode(&block).as_bytes()).ok_or_else(|| {
-        KeyError::new(format!(
+    let public = public_key_from_pem(pem::encode(block).as_bytes()).ok_or_else(|| {
+        KeyError::invalid(format!(
             "{} is a PEM {} block but not an RSA, EC (P-256, P-384) or Ed25519 public key",
-            path.display(),
+            text::path(path),
             block.tag()
         ))
     })?;
@@ -648,6 +773,15 @@ pub(crate) fn public_key_from_pem(content: &[u8]) -> Option<PublicKey> {
         };
     }
     None
+}
+
+/// Whether `point` (uncompressed, `04 || x || y`) lies on the curve of `key_type`.
+pub(crate) fn ec_point_fits(key_type: KeyType, point: &[u8]) -> bool {
+    match key_type {
+        KeyType::EcP256 => on_curve(&ECDSA_P256_SHA256_FIXED, point),
+        KeyType::EcP384 => on_curve(&ECDSA_P384_SHA384_FIXED, point),
+        _ => false,
+    }
 }
 
 /// Whether `point` (uncompressed, `04 || x || y`) is a valid public key for `algorithm`.
@@ -701,7 +835,7 @@ mod tests {
     fn stdin_secret_loses_exactly_one_newline() {
         let read = |input: &[u8]| {
             read_secret(
-                &SecretSource::File("-".into()),
+                &SecretSource::Stdin,
                 SecretEncoding::Raw,
                 &mut &input[..],
                 &mut |_| {},
@@ -760,7 +894,7 @@ mod tests {
         let error = from_env("JWTCTL_TEST_SURELY_UNSET_VARIABLE", SecretEncoding::Raw).unwrap_err();
         assert!(
             error
-                .0
+                .message
                 .contains("JWTCTL_TEST_SURELY_UNSET_VARIABLE is not set")
         );
     }

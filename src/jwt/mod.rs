@@ -7,7 +7,7 @@ pub mod keys;
 pub mod token;
 
 pub use alg::{Alg, Family};
-pub use error::{KeyError, RejectKind, TokenError};
+pub use error::{KeyError, KeyErrorKind, RejectKind, TokenError};
 pub mod sign;
 pub mod time;
 pub mod verify;
@@ -19,3 +19,4 @@ pub mod json;
 pub mod jwe;
 pub mod jwk;
 pub mod pair;
+pub mod text;

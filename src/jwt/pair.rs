@@ -6,11 +6,10 @@ use rand::TryRng;
 use rand::rngs::SysRng;
 use serde_json::Value;
 
+use super::claims::Claims;
 use super::error::KeyError;
 use super::sign::Signer;
-use super::token::Object;
 use super::verify::{ACCESS_TYPE, REFRESH_TYPE};
-use crate::store::NewToken;
 
 /// Claims jwtctl always sets itself; a payload that carries them has them replaced.
 pub const OWN_CLAIMS: [&str; 3] = ["exp", "iat", "jti"];
@@ -21,7 +20,7 @@ pub fn random_id() -> Result<String, KeyError> {
     let mut bytes = [0u8; 16];
     loop {
         SysRng.try_fill_bytes(&mut bytes).map_err(|error| {
-            KeyError::new(format!(
+            KeyError::backend(format!(
                 "the operating system's random generator failed: {error}"
             ))
         })?;
@@ -65,35 +64,37 @@ pub struct Pair {
     pub sub: Option<String>,
 }
 
-impl Pair {
-    /// The store record of this pair's refresh token, if it has one.
-    pub fn store_record(&self, label: Option<String>) -> Option<NewToken> {
-        let refresh = self.refresh.as_ref()?;
-        let family = self.family.clone()?;
-        Some(NewToken {
-            jti: refresh.jti.clone(),
-            sub: self.sub.clone().unwrap_or_default(),
-            family,
-            issued_at: refresh.issued_at,
-            expires_at: refresh.expires_at,
-            access_expires_at: self.access.expires_at,
-            label,
-        })
-    }
-}
-
 /// What to mint: the claims (custom ones, `sub`, `iss`, `aud`), the lifetimes, and the family
 /// to join (a new one when `None`).
 pub struct PairRequest<'a> {
-    pub claims: &'a Object,
+    pub claims: &'a Claims,
     pub access_ttl: i64,
     /// `None`: no refresh token.
     pub refresh_ttl: Option<i64>,
     pub family: Option<&'a str>,
 }
 
-/// Signs a pair at `now`. `exp`, `iat`, `jti` and (for pairs) `sid` are always jwtctl's.
-pub fn mint(signers: &Signers, request: &PairRequest, now: i64) -> Result<Pair, KeyError> {
+/// One token of a pair, decided but not signed yet.
+#[derive(Debug, Clone)]
+pub struct PlannedToken {
+    claims: Claims,
+    pub jti: String,
+    pub issued_at: i64,
+    pub expires_at: i64,
+}
+
+/// A pair with every claim decided (ids, times, family) and nothing signed: what a store is
+/// asked to accept before any token exists.
+#[derive(Debug, Clone)]
+pub struct PairPlan {
+    pub access: PlannedToken,
+    pub refresh: Option<PlannedToken>,
+    pub family: Option<String>,
+    pub sub: Option<String>,
+}
+
+/// Decides a pair at `now`. `exp`, `iat`, `jti` and (for pairs) `sid` are always jwtctl's.
+pub fn plan(request: &PairRequest, now: i64) -> Result<PairPlan, KeyError> {
     // An access token minted for an existing family (refresh --no-rotate) carries its sid too,
     // so revoking the family reaches it.
     let family = match (request.refresh_ttl, request.family) {
@@ -101,23 +102,9 @@ pub fn mint(signers: &Signers, request: &PairRequest, now: i64) -> Result<Pair, 
         (Some(_), None) => Some(random_id()?),
         (None, None) => None,
     };
-    let access = mint_one(
-        &signers.access,
-        ACCESS_TYPE,
-        request.claims,
-        request.access_ttl,
-        family.as_deref(),
-        now,
-    )?;
+    let access = plan_one(request.claims, request.access_ttl, family.as_deref(), now)?;
     let refresh = match request.refresh_ttl {
-        Some(ttl) => Some(mint_one(
-            signers.refresh(),
-            REFRESH_TYPE,
-            request.claims,
-            ttl,
-            family.as_deref(),
-            now,
-        )?),
+        Some(ttl) => Some(plan_one(request.claims, ttl, family.as_deref(), now)?),
         None => None,
     };
     let sub = request
@@ -125,7 +112,7 @@ pub fn mint(signers: &Signers, request: &PairRequest, now: i64) -> Result<Pair, 
         .get("sub")
         .and_then(Value::as_str)
         .map(str::to_owned);
-    Ok(Pair {
+    Ok(PairPlan {
         access,
         refresh,
         family,
@@ -133,14 +120,46 @@ pub fn mint(signers: &Signers, request: &PairRequest, now: i64) -> Result<Pair, 
     })
 }
 
-fn mint_one(
-    signer: &Signer,
-    typ: &str,
-    claims: &Object,
+impl PairPlan {
+    /// Signs both tokens: the access token with the access signer, the refresh token with the
+    /// refresh signer.
+    pub fn sign(self, signers: &Signers) -> Result<Pair, KeyError> {
+        let access = self.access.sign(&signers.access, ACCESS_TYPE)?;
+        let refresh = match self.refresh {
+            Some(refresh) => Some(refresh.sign(signers.refresh(), REFRESH_TYPE)?),
+            None => None,
+        };
+        Ok(Pair {
+            access,
+            refresh,
+            family: self.family,
+            sub: self.sub,
+        })
+    }
+}
+
+impl PlannedToken {
+    fn sign(self, signer: &Signer, typ: &str) -> Result<Minted, KeyError> {
+        Ok(Minted {
+            token: signer.sign(typ, &self.claims)?,
+            jti: self.jti,
+            issued_at: self.issued_at,
+            expires_at: self.expires_at,
+        })
+    }
+}
+
+/// Plans and signs a pair at `now`.
+pub fn mint(signers: &Signers, request: &PairRequest, now: i64) -> Result<Pair, KeyError> {
+    plan(request, now)?.sign(signers)
+}
+
+fn plan_one(
+    claims: &Claims,
     ttl: i64,
     family: Option<&str>,
     now: i64,
-) -> Result<Minted, KeyError> {
+) -> Result<PlannedToken, KeyError> {
     let jti = random_id()?;
     let expires_at = now.saturating_add(ttl);
     let mut claims = claims.clone();
@@ -150,8 +169,8 @@ fn mint_one(
     if let Some(family) = family {
         claims.insert("sid".into(), Value::from(family));
     }
-    Ok(Minted {
-        token: signer.sign(typ, &claims)?,
+    Ok(PlannedToken {
+        claims,
         jti,
         issued_at: now,
         expires_at,

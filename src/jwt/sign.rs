@@ -6,18 +6,15 @@
 
 use aws_lc_rs::hmac;
 use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::signature::{
-    self as sig, ECDSA_P256_SHA256_FIXED_SIGNING, ECDSA_P384_SHA384_FIXED_SIGNING, EcdsaKeyPair,
-    Ed25519KeyPair, RsaKeyPair,
-};
+use aws_lc_rs::signature::{self as sig, EcdsaKeyPair, Ed25519KeyPair, RsaKeyPair};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 
-use super::alg::{Alg, Family};
+use super::alg::Alg;
+use super::claims::Claims;
 use super::error::KeyError;
-use super::keys::{KeyType, PrivateKey, Secret};
-use super::token::Object;
+use super::keys::{KeyPair, PrivateKey, Secret};
 
 /// A key and the algorithm to sign with.
 pub struct Signer {
@@ -66,7 +63,8 @@ impl Signer {
         Signer { alg, key, kid }
     }
 
-    pub fn from_private_key(alg: Alg, key: &PrivateKey, kid: Option<String>) -> Self {
+    /// Takes the key: its parsed pair becomes the signing key, without parsing it again.
+    pub fn from_private_key(alg: Alg, key: PrivateKey, kid: Option<String>) -> Self {
         Signer {
             alg,
             key: prepare(alg, key),
@@ -79,7 +77,7 @@ impl Signer {
     }
 
     /// Signs `claims` under a header of `alg`, `typ` and, if set, `kid`.
-    pub fn sign(&self, typ: &str, claims: &Object) -> Result<String, KeyError> {
+    pub fn sign(&self, typ: &str, claims: &Claims) -> Result<String, KeyError> {
         let header = Header {
             alg: self.alg.name(),
             kid: self.kid.as_deref(),
@@ -101,7 +99,7 @@ impl Signer {
     }
 
     fn signature(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
-        let failed = || KeyError::new(format!("cannot sign with {}", self.alg));
+        let failed = || KeyError::backend(format!("cannot sign with {}", self.alg));
         match &self.key {
             SigningKey::Hmac(key) => Ok(hmac::sign(key, message).as_ref().to_vec()),
             SigningKey::Rsa(pair, encoding) => {
@@ -115,7 +113,7 @@ impl Signer {
                 .map(|signature| signature.as_ref().to_vec())
                 .map_err(|_| failed()),
             SigningKey::Ed(pair) => Ok(pair.sign(message).as_ref().to_vec()),
-            SigningKey::Unusable(reason) => Err(KeyError::new(format!(
+            SigningKey::Unusable(reason) => Err(KeyError::wrong_kind(format!(
                 "cannot sign with {}: {reason}",
                 self.alg
             ))),
@@ -123,18 +121,16 @@ impl Signer {
     }
 }
 
-/// Parses a private key once for `alg`, with the encodings jsonwebtoken's aws-lc backend uses.
-fn prepare(alg: Alg, key: &PrivateKey) -> SigningKey {
+/// The parsed key pair for `alg`, with the encodings jsonwebtoken's aws-lc backend uses.
+fn prepare(alg: Alg, key: PrivateKey) -> SigningKey {
     if !key.key_type.fits(alg) {
         return SigningKey::Unusable(format!(
             "the key is {}, which does not fit {alg}",
             key.key_type.describe()
         ));
     }
-    let pkcs8 = key.pkcs8.expose();
-    let invalid = || SigningKey::Unusable("the key could not be parsed".to_owned());
-    match alg.family() {
-        Family::Rsa => {
+    match key.pair {
+        KeyPair::Rsa(pair) => {
             let encoding: &'static dyn sig::RsaEncoding = match alg {
                 Alg::RS256 => &sig::RSA_PKCS1_SHA256,
                 Alg::RS384 => &sig::RSA_PKCS1_SHA384,
@@ -143,20 +139,10 @@ fn prepare(alg: Alg, key: &PrivateKey) -> SigningKey {
                 Alg::PS384 => &sig::RSA_PSS_SHA384,
                 _ => &sig::RSA_PSS_SHA512,
             };
-            RsaKeyPair::from_pkcs8(pkcs8)
-                .map_or_else(|_| invalid(), |pair| SigningKey::Rsa(pair, encoding))
+            SigningKey::Rsa(pair, encoding)
         }
-        Family::Ec => {
-            let curve = if key.key_type == KeyType::EcP256 {
-                &ECDSA_P256_SHA256_FIXED_SIGNING
-            } else {
-                &ECDSA_P384_SHA384_FIXED_SIGNING
-            };
-            EcdsaKeyPair::from_pkcs8(curve, pkcs8).map_or_else(|_| invalid(), SigningKey::Ec)
-        }
-        Family::Ed => Ed25519KeyPair::from_pkcs8_maybe_unchecked(pkcs8)
-            .map_or_else(|_| invalid(), SigningKey::Ed),
-        Family::Hmac => invalid(),
+        KeyPair::Ec(pair) => SigningKey::Ec(pair),
+        KeyPair::Ed(pair) => SigningKey::Ed(pair),
     }
 }
 
@@ -167,14 +153,14 @@ mod tests {
 
     /// What `sign` wrote before it prepared its keys: maps serialized by serde_json, signed by
     /// jsonwebtoken.
-    fn reference(alg: Alg, kid: Option<&str>, typ: &str, claims: &Object, secret: &[u8]) -> String {
+    fn reference(alg: Alg, kid: Option<&str>, typ: &str, claims: &Claims, secret: &[u8]) -> String {
         let mut header = Map::new();
         header.insert("alg".into(), Value::from(alg.name()));
         header.insert("typ".into(), Value::from(typ));
         if let Some(kid) = kid {
             header.insert("kid".into(), Value::from(kid));
         }
-        let encode = |object: &Object| URL_SAFE_NO_PAD.encode(serde_json::to_vec(object).unwrap());
+        let encode = |object: &Claims| URL_SAFE_NO_PAD.encode(serde_json::to_vec(object).unwrap());
         let input = format!("{}.{}", encode(&header), encode(claims));
         let key = jsonwebtoken::EncodingKey::from_secret(secret);
         let signature =
@@ -203,6 +189,6 @@ mod tests {
     #[test]
     fn a_secret_cannot_sign_for_a_key_pair_algorithm() {
         let signer = Signer::from_secret(Alg::RS256, &Secret::new(vec![7; 64]), None);
-        assert!(signer.sign("JWT", &Object::new()).is_err());
+        assert!(signer.sign("JWT", &Claims::new()).is_err());
     }
 }

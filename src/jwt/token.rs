@@ -2,7 +2,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::error::TokenError;
 use super::json::{self, Json};
@@ -10,27 +10,6 @@ use super::json::{self, Json};
 /// Inputs longer than this are refused before any decoding. Real tokens are a few hundred bytes;
 /// a header carrying a certificate chain can reach a few kilobytes.
 pub const MAX_TOKEN_BYTES: usize = 64 * 1024;
-
-/// A JSON object, as found in a header or payload.
-pub type Object = Map<String, Value>;
-
-/// What `decode` found: a signed token (JWS) or an encrypted one (JWE), whose payload is opaque.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Decoded {
-    Signed(SignedToken),
-    Encrypted { header: Object },
-}
-
-/// A compact JWS split into its parts. Nothing here has been verified.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SignedToken {
-    pub header: Object,
-    pub payload: Object,
-    /// The signature bytes, decoded.
-    pub signature: Vec<u8>,
-    /// `BASE64URL(header) || '.' || BASE64URL(payload)`, the bytes the signature covers.
-    pub signing_input_len: usize,
-}
 
 const SEGMENT_NAMES: [&str; 5] = [
     "header",
@@ -47,12 +26,6 @@ pub fn normalize(input: &str) -> &str {
         Some(prefix) if prefix.eq_ignore_ascii_case("bearer ") => trimmed[7..].trim_start(),
         _ => trimmed,
     }
-}
-
-/// Checks the size, splits on dots and checks every character, naming the segment at fault.
-/// Returns the segments of a 3-part JWS or a 5-part JWE.
-pub fn split(token: &str) -> Result<Vec<&str>, TokenError> {
-    split_segments(token).map(|segments| segments.as_slice().to_vec())
 }
 
 /// The segments of a 3-part JWS or a 5-part JWE, found without allocating.
@@ -89,8 +62,9 @@ impl<'t> std::ops::Index<usize> for Segments<'t> {
     }
 }
 
-/// [`split`] without the vector: the same checks in the same order, the same messages.
-pub fn split_segments(token: &str) -> Result<Segments<'_>, TokenError> {
+/// Checks the size, splits on dots and checks every character, naming the segment at fault.
+/// Returns the segments of a 3-part JWS or a 5-part JWE, found without allocating.
+pub fn split(token: &str) -> Result<Segments<'_>, TokenError> {
     if token.len() > MAX_TOKEN_BYTES {
         return Err(TokenError::malformed(format!(
             "token is {} bytes, more than the limit of {} bytes",
@@ -315,13 +289,9 @@ pub fn decode_segment_into<'b>(
     Ok(buffer)
 }
 
-/// Parses a decoded segment as a UTF-8 JSON object.
-pub fn parse_object(bytes: &[u8], index: usize) -> Result<Object, TokenError> {
-    parse_json_object(bytes, index).map(|object| object.to_map())
-}
-
-/// [`parse_object`] into a tree borrowing from `bytes`, which remembers names given twice.
-pub fn parse_json_object(bytes: &[u8], index: usize) -> Result<json::Object<'_>, TokenError> {
+/// Parses a decoded segment as a UTF-8 JSON object, into a tree borrowing from `bytes` that
+/// remembers names given twice.
+pub fn parse_object(bytes: &[u8], index: usize) -> Result<json::Object<'_>, TokenError> {
     let name = SEGMENT_NAMES[index];
     let value = Json::parse(bytes).map_err(|error| {
         TokenError::malformed(format!(
@@ -351,28 +321,6 @@ pub fn json_type_name(value: &Value) -> &'static str {
     }
 }
 
-/// Decodes a token without verifying anything, for `decode`.
-pub fn decode(token: &str) -> Result<Decoded, TokenError> {
-    let mut scratch = Scratch::default();
-    Ok(match decode_view(token, &mut scratch)? {
-        View::Signed {
-            header,
-            payload,
-            signature,
-            signing_input_len,
-            ..
-        } => Decoded::Signed(SignedToken {
-            header: header.to_map(),
-            payload: payload.to_map(),
-            signature: signature.to_vec(),
-            signing_input_len,
-        }),
-        View::Encrypted { header } => Decoded::Encrypted {
-            header: header.to_map(),
-        },
-    })
-}
-
 /// Buffers for the decoded segments, reused from token to token.
 #[derive(Debug, Default)]
 pub struct Scratch {
@@ -381,38 +329,52 @@ pub struct Scratch {
     pub signature: Vec<u8>,
 }
 
-/// [`Decoded`], borrowing from the token and the scratch buffers.
+/// A token as `decode` sees it, borrowing from the token and the scratch buffers. Nothing in it
+/// has been verified.
 #[derive(Debug)]
 pub enum View<'a> {
+    /// A JWS.
     Signed {
         header: json::Object<'a>,
         payload: json::Object<'a>,
-        /// The signature bytes, decoded (empty from [`decode_view_without_signature`]).
-        signature: &'a [u8],
-        /// The signature as it appears in the token.
-        signature_text: &'a str,
+        /// The signature as it appears in the token, checked to be canonical base64url.
+        signature: &'a str,
+        /// `BASE64URL(header) || '.' || BASE64URL(payload)`: the bytes the signature covers.
         signing_input_len: usize,
     },
-    Encrypted {
-        header: json::Object<'a>,
-    },
+    /// A JWE, whose payload is opaque.
+    Encrypted { header: json::Object<'a> },
 }
 
-/// [`decode`] without copying: the same checks, in the same order, with the same messages.
-pub fn decode_view<'a>(token: &'a str, scratch: &'a mut Scratch) -> Result<View<'a>, TokenError> {
-    view(token, scratch, true)
+/// How many bytes a canonical base64url text decodes to.
+pub fn decoded_len(text: &str) -> usize {
+    text.len() / 4 * 3 + (text.len() % 4).saturating_sub(1)
 }
 
-/// [`decode_view`] for `decode --batch`, which prints the signature as it is in the token: the
-/// signature is checked to be canonical base64url but not decoded, and `signature` is empty.
-pub fn decode_view_without_signature<'a>(
-    token: &'a str,
-    scratch: &'a mut Scratch,
-) -> Result<View<'a>, TokenError> {
-    view(token, scratch, false)
+/// Decodes a token without verifying anything: the header and payload parsed, the signature
+/// checked to be canonical base64url but not decoded (nothing here uses its bytes).
+pub fn decode<'a>(token: &'a str, scratch: &'a mut Scratch) -> Result<View<'a>, TokenError> {
+    let segments = split(token)?;
+    let Scratch {
+        header: header_buffer,
+        payload: payload_buffer,
+        ..
+    } = scratch;
+    let header = parse_object(decode_segment_into(segments[0], 0, header_buffer)?, 0)?;
+    if segments.len() == 5 {
+        return Ok(View::Encrypted { header });
+    }
+    let payload = parse_object(decode_segment_into(segments[1], 1, payload_buffer)?, 1)?;
+    check_segment(segments[2], 2)?;
+    Ok(View::Signed {
+        header,
+        payload,
+        signature: segments[2],
+        signing_input_len: segments.signing_input_len(),
+    })
 }
 
-/// Whether a segment whose alphabet [`split_segments`] checked is canonical base64url: not
+/// Whether a segment whose alphabet [`split`] checked is canonical base64url: not
 /// 1 mod 4 long, and no set bits after the last full byte. On failure, the base64 crate says why.
 fn check_segment(segment: &str, index: usize) -> Result<(), TokenError> {
     let bytes = segment.as_bytes();
@@ -431,37 +393,6 @@ fn check_segment(segment: &str, index: usize) -> Result<(), TokenError> {
     decode_segment_into(segment, index, &mut Vec::new()).map(|_| ())
 }
 
-fn view<'a>(
-    token: &'a str,
-    scratch: &'a mut Scratch,
-    decode_signature: bool,
-) -> Result<View<'a>, TokenError> {
-    let segments = split_segments(token)?;
-    let Scratch {
-        header: header_buffer,
-        payload: payload_buffer,
-        signature: signature_buffer,
-    } = scratch;
-    let header = parse_json_object(decode_segment_into(segments[0], 0, header_buffer)?, 0)?;
-    if segments.len() == 5 {
-        return Ok(View::Encrypted { header });
-    }
-    let payload = parse_json_object(decode_segment_into(segments[1], 1, payload_buffer)?, 1)?;
-    let signature: &[u8] = if decode_signature {
-        decode_segment_into(segments[2], 2, signature_buffer)?
-    } else {
-        check_segment(segments[2], 2)?;
-        &[]
-    };
-    Ok(View::Signed {
-        header,
-        payload,
-        signature,
-        signature_text: segments[2],
-        signing_input_len: segments.signing_input_len(),
-    })
-}
-
 /// base64url without padding, as every segment is written.
 pub fn encode_segment(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
@@ -471,10 +402,15 @@ pub fn encode_segment(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    fn message(result: Result<Decoded, TokenError>) -> String {
+    fn decode(token: &str) -> Result<String, TokenError> {
+        let mut scratch = Scratch::default();
+        super::decode(token, &mut scratch).map(|view| format!("{view:?}"))
+    }
+
+    fn message(result: Result<String, TokenError>) -> String {
         match result {
             Err(error) => error.message,
-            Ok(decoded) => panic!("expected an error, got {decoded:?}"),
+            Ok(decoded) => panic!("expected an error, got {decoded}"),
         }
     }
 
@@ -584,7 +520,7 @@ mod tests {
 
         #[test]
         fn split_agrees_with_a_plain_split(text in "[A-Za-z0-9_.=+/ -]{1,60}") {
-            let result = split(&text);
+            let result = split(&text).map(|segments| segments.as_slice().to_vec());
             let plain: Vec<&str> = text.split('.').collect();
             let allowed = |s: &&str| s.bytes().all(is_base64url);
             match result {
@@ -617,17 +553,22 @@ mod tests {
             // serde_json writes the shortest text that reads back as the same f64.
             let json = serde_json::json!({ "n": number }).to_string();
             let payload = encode_segment(json.as_bytes());
-            let Ok(Decoded::Signed(signed)) = decode(&format!("e30.{payload}.c2ln")) else {
+            let token = format!("e30.{payload}.c2ln");
+            let mut scratch = Scratch::default();
+            let Ok(View::Signed { payload, .. }) = super::decode(&token, &mut scratch) else {
                 panic!("{number} did not decode");
             };
-            assert_eq!(signed.payload["n"].as_f64(), Some(number), "{json}");
+            let n = payload.get("n").map(|n| n.to_value());
+            assert_eq!(n.and_then(|n| n.as_f64()), Some(number), "{json}");
         }
     }
 
     #[test]
     fn recognises_an_encrypted_token() {
         let header = encode_segment(br#"{"alg":"dir","enc":"A128GCM"}"#);
-        let decoded = decode(&format!("{header}..aXY.Y2lwaGVy.dGFn"));
-        assert!(matches!(decoded, Ok(Decoded::Encrypted { .. })));
+        let token = format!("{header}..aXY.Y2lwaGVy.dGFn");
+        let mut scratch = Scratch::default();
+        let decoded = super::decode(&token, &mut scratch);
+        assert!(matches!(decoded, Ok(View::Encrypted { .. })));
     }
 }

@@ -5,16 +5,14 @@
 
 use std::sync::OnceLock;
 
-use aws_lc_rs::hmac;
-use serde_json::Value;
-
 use super::alg::Alg;
 use super::error::{RejectKind, TokenError};
 use super::json::{self, Json};
 use super::jwk::JwksKey;
 use super::keys::{PublicKey, Secret};
 use super::time;
-use super::token::{self, Object, Scratch, json_type_name};
+use super::token::{self, Scratch};
+use aws_lc_rs::hmac;
 
 /// `typ` of an access token (RFC 9068).
 pub const ACCESS_TYPE: &str = "at+jwt";
@@ -26,11 +24,10 @@ pub const REFRESH_TYPE: &str = "refresh+jwt";
 pub const IAT_FUTURE_TOLERANCE: i64 = 60;
 
 /// Which token types `verify` accepts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum TokenType {
     /// Any token except a jwtctl refresh token.
     #[default]
-    #[value(skip)]
     NotRefresh,
     /// Only `typ: at+jwt`.
     Access,
@@ -180,57 +177,34 @@ pub struct Policy {
     pub ignore_time: bool,
 }
 
-/// A token whose signature and claims were checked.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Verified {
-    pub header: Object,
-    pub claims: Object,
-}
-
 /// A token whose signature and claims were checked, borrowing from the token and the scratch
-/// buffers: what batch verification prints, without building `serde_json` maps.
-#[derive(Debug)]
-pub struct Checked<'a> {
+/// buffers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verified<'a> {
     pub header: json::Object<'a>,
     pub claims: json::Object<'a>,
 }
 
-impl Checked<'_> {
-    pub fn to_verified(&self) -> Verified {
-        Verified {
-            header: self.header.to_map(),
-            claims: self.claims.to_map(),
-        }
-    }
-}
-
 impl Policy {
-    /// Verifies `token` (already normalized) at time `now` (unix seconds).
-    pub fn verify(&self, token: &str, now: i64) -> Result<Verified, TokenError> {
-        let mut scratch = Scratch::default();
-        self.check(token, now, &mut scratch)
-            .map(|checked| checked.to_verified())
-    }
-
-    /// [`Policy::verify`] reusing `scratch` from token to token, and without copying the header
-    /// and claims out of it.
+    /// Verifies `token` (already normalized) at time `now` (unix seconds), decoding into
+    /// `scratch`, which can be reused from token to token.
     ///
     /// The header is parsed and its algorithm checked against the pinned list first; then the
     /// signature is checked over the raw signing input; only then is the payload decoded and
     /// parsed, once, and its claims checked.
-    pub fn check<'a>(
+    pub fn verify<'a>(
         &self,
         token: &'a str,
         now: i64,
         scratch: &'a mut Scratch,
-    ) -> Result<Checked<'a>, TokenError> {
-        let segments = token::split_segments(token)?;
+    ) -> Result<Verified<'a>, TokenError> {
+        let segments = token::split(token)?;
         let Scratch {
             header: header_buffer,
             payload: payload_buffer,
             signature: signature_buffer,
         } = scratch;
-        let header = token::parse_json_object(
+        let header = token::parse_object(
             token::decode_segment_into(segments[0], 0, header_buffer)?,
             0,
         )?;
@@ -251,13 +225,13 @@ impl Policy {
         let signing_input = &token.as_bytes()[..segments.signing_input_len()];
         self.key.verify(params.kid, alg, signing_input, signature)?;
         self.check_type(params.typ)?;
-        let claims = token::parse_json_object(
+        let claims = token::parse_object(
             token::decode_segment_into(segments[1], 1, payload_buffer)?,
             1,
         )?;
         let registered = Registered::of(&claims)?;
         self.check_claims(&claims, &registered, now)?;
-        Ok(Checked { header, claims })
+        Ok(Verified { header, claims })
     }
 
     fn check_algorithm(&self, alg: Option<&Json>) -> Result<Alg, TokenError> {
@@ -305,6 +279,8 @@ impl Policy {
             }
         };
         let is = |media_type: &str| typ.is_some_and(|typ| same_media_type(typ, media_type));
+        let could_be =
+            |media_type: &str| typ.is_some_and(|typ| could_be_media_type(typ, media_type));
         let reject = |expected: &str| {
             let shown = typ.map_or_else(|| "missing".to_owned(), quote);
             Err(TokenError::new(
@@ -314,7 +290,7 @@ impl Policy {
         };
         match self.token_type {
             TokenType::Any => Ok(()),
-            TokenType::NotRefresh if is(REFRESH_TYPE) => Err(TokenError::new(
+            TokenType::NotRefresh if could_be(REFRESH_TYPE) => Err(TokenError::new(
                 RejectKind::Type,
                 "this is a refresh token; it cannot be used as an access token \
                  (pass --type refresh to check it as one)",
@@ -557,7 +533,8 @@ fn registered_string<'j>(
     }
 }
 
-/// Compares media types as RFC 7515 section 4.1.9 says: case-insensitively, `application/` optional.
+/// Compares media types as RFC 7515 section 4.1.9 says: case-insensitively, `application/`
+/// optional. This is the test a token must pass to be taken as a given type.
 pub fn same_media_type(found: &str, expected: &str) -> bool {
     let strip = |value: &str| {
         let lower = value.to_ascii_lowercase();
@@ -569,17 +546,17 @@ pub fn same_media_type(found: &str, expected: &str) -> bool {
     strip(found) == strip(expected)
 }
 
-/// Reads a NumericDate claim: absent, or a JSON number (fractions are truncated toward the past).
-pub fn numeric_date(claims: &Object, name: &str) -> Result<Option<i64>, TokenError> {
-    match claims.get(name) {
-        None => Ok(None),
-        Some(Value::Number(number)) => Ok(Some(seconds(number))),
-        Some(other) => Err(wrong_date_type(name, json_type_name(other))),
-    }
+/// Whether `found` could be taken for the media type `expected` by any reader: as
+/// [`same_media_type`], and also with surrounding space or parameters (`;v=1`). What is refused
+/// by type (a refresh token where an access token is expected) is refused by this test, so that
+/// spacing cannot slip one past.
+pub fn could_be_media_type(found: &str, expected: &str) -> bool {
+    let essence = found.split(';').next().unwrap_or_default().trim();
+    same_media_type(essence, expected)
 }
 
-/// [`numeric_date`] of a borrowed object.
-pub fn json_numeric_date(claims: &json::Object, name: &str) -> Result<Option<i64>, TokenError> {
+/// Reads a NumericDate claim: absent, or a JSON number (fractions are truncated toward the past).
+pub fn numeric_date(claims: &json::Object, name: &str) -> Result<Option<i64>, TokenError> {
     match claims.get(name) {
         None => Ok(None),
         Some(Json::Number(number)) => Ok(Some(seconds(number))),
@@ -621,29 +598,12 @@ fn check_equal(name: &str, found: Option<&str>, expected: Option<&str>) -> Resul
     }
 }
 
-/// Quotes untrusted text as a JSON string, with what JSON leaves raw (C1 controls such as CSI,
-/// bidi overrides, zero-width characters) escaped too, so none of it reaches the terminal.
-pub fn quote(text: &str) -> String {
-    let shortened: String = text.chars().take(80).collect();
-    let mut quoted =
-        crate::output::sanitize(&serde_json::to_string(&shortened).unwrap_or_default());
-    if shortened.len() < text.len() {
-        quoted.push('…');
-    }
-    quoted
-}
+pub use super::text::quote;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn quoting_escapes_what_json_leaves_raw() {
-        assert_eq!(quote("a\u{1b}[2Jb"), "\"a\\u001b[2Jb\"");
-        assert_eq!(quote("evil\u{202e}txt"), "\"evil\\u{202e}txt\"");
-        assert_eq!(quote("\u{9b}31m\u{200b}"), "\"\\u{009b}31m\\u{200b}\"");
-        assert_eq!(quote(&"x".repeat(100)), format!("\"{}\"…", "x".repeat(80)));
-    }
     use crate::jwt::token::encode_segment;
 
     const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
@@ -676,7 +636,9 @@ mod tests {
     }
 
     fn rejection(token: &str) -> TokenError {
-        policy().verify(token, NOW).expect_err("rejected")
+        policy()
+            .verify(token, NOW, &mut Scratch::default())
+            .expect_err("rejected")
     }
 
     const HEADER: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
@@ -687,12 +649,16 @@ mod tests {
             HEADER,
             r#"{"exp":1800000300,"sub":"alice","n":[1,{"b":2,"a":1}]}"#,
         );
-        let verified = policy().verify(&token, NOW).expect("valid");
+        let mut scratch = Scratch::default();
+        let verified = policy().verify(&token, NOW, &mut scratch).expect("valid");
         assert_eq!(
             serde_json::to_string(&verified.claims).unwrap(),
             r#"{"exp":1800000300,"n":[1,{"a":1,"b":2}],"sub":"alice"}"#
         );
-        assert_eq!(verified.header.get("alg"), Some(&Value::from("HS256")));
+        assert_eq!(
+            verified.header.get("alg").and_then(Json::as_str),
+            Some("HS256")
+        );
     }
 
     #[test]
@@ -742,7 +708,11 @@ mod tests {
         assert_eq!(expired.kind, RejectKind::Expired, "exp == now is expired");
         assert!(
             policy()
-                .verify(&forge(HEADER, r#"{"exp":1800000001}"#), NOW)
+                .verify(
+                    &forge(HEADER, r#"{"exp":1800000001}"#),
+                    NOW,
+                    &mut Scratch::default()
+                )
                 .is_ok()
         );
         for payload in [
@@ -795,15 +765,47 @@ mod tests {
     }
 
     #[test]
-    fn check_reuses_its_buffers_and_agrees_with_verify() {
+    fn reusing_the_buffers_changes_nothing() {
         let policy = policy();
-        let mut scratch = Scratch::default();
+        let mut reused = Scratch::default();
         for payload in [r#"{"exp":1800000300,"sub":"a"}"#, r#"{"exp":1}"#, "[]"] {
             let token = forge(HEADER, payload);
-            let checked = policy
-                .check(&token, NOW, &mut scratch)
-                .map(|checked| checked.to_verified());
-            assert_eq!(checked, policy.verify(&token, NOW), "{payload}");
+            let first = policy
+                .verify(&token, NOW, &mut reused)
+                .map(|verified| serde_json::to_string(&verified.claims).unwrap());
+            let fresh = policy
+                .verify(&token, NOW, &mut Scratch::default())
+                .map(|verified| serde_json::to_string(&verified.claims).unwrap());
+            assert_eq!(first, fresh, "{payload}");
+        }
+    }
+
+    #[test]
+    fn media_types_compare_as_rfc_7515_says() {
+        for typ in ["refresh+jwt", "REFRESH+JWT", "application/Refresh+JWT"] {
+            assert!(same_media_type(typ, REFRESH_TYPE), "{typ:?}");
+            assert!(could_be_media_type(typ, REFRESH_TYPE), "{typ:?}");
+        }
+        for typ in [
+            " refresh+jwt",
+            "refresh+jwt ",
+            "refresh+jwt;v=1",
+            "application/Refresh+JWT ; charset=x",
+        ] {
+            assert!(!same_media_type(typ, REFRESH_TYPE), "{typ:?}");
+            assert!(could_be_media_type(typ, REFRESH_TYPE), "{typ:?}");
+        }
+        for typ in ["at+jwt", "refresh", "refresh+jwtx", "x/refresh+jwt", ""] {
+            assert!(!could_be_media_type(typ, REFRESH_TYPE), "{typ:?}");
+        }
+    }
+
+    #[test]
+    fn a_refresh_token_in_disguise_is_not_an_access_token() {
+        for typ in [" refresh+jwt", "refresh+jwt;v=1", "refresh+jwt\\u0009"] {
+            let header = format!(r#"{{"alg":"HS256","typ":"{typ}"}}"#);
+            let error = rejection(&forge(&header, r#"{"exp":1800000300}"#));
+            assert_eq!(error.kind, RejectKind::Type, "{typ:?}");
         }
     }
 }

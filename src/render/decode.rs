@@ -12,10 +12,10 @@
 //! Every key and string is attacker-controlled text: it is JSON-quoted and then sanitised.
 
 use anstyle::Style;
-use serde_json::Value;
 
 use crate::cli::DateStyle;
-use crate::jwt::token::{Decoded, Object};
+use crate::jwt::json::{Json, Object};
+use crate::jwt::token::{self, View};
 use crate::jwt::{time, verify};
 use crate::output::{self, Output, sanitize};
 
@@ -28,42 +28,33 @@ const INDENT: usize = 2;
 /// Claims whose number is a NumericDate (RFC 7519 section 2), shown as dates.
 const DATE_CLAIMS: [&str; 4] = ["exp", "nbf", "iat", "auth_time"];
 
-/// The whole text `decode` prints for `decoded`.
-pub fn token(decoded: &Decoded, dates: DateStyle, now: i64, output: &Output) -> String {
+/// The whole text `decode` prints for `view`.
+pub fn token(view: &View, dates: DateStyle, now: i64, output: &Output) -> String {
     let mut text = String::new();
     let heading = |text: &mut String, title: &str| {
         text.push_str(&output.out(output::HEADING, title));
         text.push('\n');
     };
     let painter = Painter { output };
-    match decoded {
-        Decoded::Signed(signed) => {
+    match view {
+        View::Signed {
+            header,
+            payload,
+            signature,
+            ..
+        } => {
             heading(&mut text, "Header");
-            object(
-                &mut text,
-                &signed.header,
-                &Segment::Header,
-                dates,
-                now,
-                painter,
-            );
+            object(&mut text, header, &Segment::Header, dates, now, painter);
             heading(&mut text, "Payload");
-            object(
-                &mut text,
-                &signed.payload,
-                &Segment::Payload,
-                dates,
-                now,
-                painter,
-            );
+            object(&mut text, payload, &Segment::Payload, dates, now, painter);
             heading(&mut text, "Signature");
             text.push_str(&format!(
                 "  {} bytes, {}\n",
-                signed.signature.len(),
+                token::decoded_len(signature),
                 output.out(output::PROBLEM, "not verified")
             ));
         }
-        Decoded::Encrypted { header } => {
+        View::Encrypted { header } => {
             heading(&mut text, "Header");
             object(&mut text, header, &Segment::JweHeader, dates, now, painter);
             heading(&mut text, "Payload");
@@ -76,7 +67,10 @@ pub fn token(decoded: &Decoded, dates: DateStyle, now: i64, output: &Output) -> 
 /// A NumericDate with 13 digits: a millisecond count (JavaScript's `Date.now()`) where RFC 7519
 /// wants seconds. Returns the value read as milliseconds, in seconds.
 pub fn milliseconds_as_seconds(claims: &Object, name: &str) -> Option<i64> {
-    let value = claims.get(name)?.as_i64()?;
+    let Json::Number(number) = claims.get(name)? else {
+        return None;
+    };
+    let value = number.as_i64()?;
     (1_000_000_000_000..10_000_000_000_000)
         .contains(&value)
         .then_some(value / 1000)
@@ -165,24 +159,25 @@ impl Painter<'_> {
         self.paint(output::KEY, &quoted(name))
     }
 
-    fn scalar(self, value: &Value) -> Piece {
+    fn scalar(self, value: &Json) -> Piece {
         match value {
-            Value::String(text) => self.paint(output::STRING, &quoted(text)),
-            Value::Number(number) => self.paint(output::NUMBER, &number.to_string()),
-            Value::Bool(_) | Value::Null => self.paint(output::NUMBER, &value.to_string()),
-            Value::Array(_) | Value::Object(_) => self.inline(value),
+            Json::Str(text) => self.paint(output::STRING, &quoted(text)),
+            Json::Number(number) => self.paint(output::NUMBER, &number.to_string()),
+            Json::Bool(value) => self.paint(output::NUMBER, &value.to_string()),
+            Json::Null => self.paint(output::NUMBER, "null"),
+            Json::Array(_) | Json::Object(_) => self.inline(value),
         }
     }
 
     /// `["a", "b"]`, `{"k": 1}`: a value on one line, with a space after each separator.
-    fn inline(self, value: &Value) -> Piece {
+    fn inline(self, value: &Json) -> Piece {
         let mut piece = Piece::plain("");
         let mut append = |part: Piece| {
             piece.width += part.width;
             piece.text.push_str(&part.text);
         };
         match value {
-            Value::Array(items) => {
+            Json::Array(items) => {
                 append(Piece::plain("["));
                 for (index, item) in items.iter().enumerate() {
                     if index > 0 {
@@ -192,7 +187,7 @@ impl Painter<'_> {
                 }
                 append(Piece::plain("]"));
             }
-            Value::Object(members) => {
+            Json::Object(members) => {
                 append(Piece::plain("{"));
                 for (index, (name, item)) in members.iter().enumerate() {
                     if index > 0 {
@@ -212,23 +207,17 @@ impl Painter<'_> {
 
 /// Lays out `value`, whose first line already holds `line` (up to where the value starts), with
 /// nested lines indented from `indent`; `suffix` (a comma) ends the value's last line.
-fn value_lines(
-    line: Line,
-    value: &Value,
-    indent: usize,
-    suffix: &str,
-    paint: Painter,
-) -> Vec<Line> {
+fn value_lines(line: Line, value: &Json, indent: usize, suffix: &str, paint: Painter) -> Vec<Line> {
     let inline = paint.inline(value);
-    let compound = matches!(value, Value::Array(items) if !items.is_empty())
-        || matches!(value, Value::Object(members) if !members.is_empty());
+    let compound = matches!(value, Json::Array(items) if !items.is_empty())
+        || matches!(value, Json::Object(members) if !members.is_empty());
     if line.width + inline.width + suffix.len() <= WIDTH {
         let mut line = line;
         line.push(&inline);
         line.push(&Piece::plain(suffix));
         return vec![line];
     }
-    if let Value::String(text) = value {
+    if let Json::Str(text) = value {
         return chunked(line, &quoted(text), suffix, paint);
     }
     if !compound {
@@ -238,7 +227,7 @@ fn value_lines(
         return vec![line];
     }
     let (open, close) = match value {
-        Value::Array(_) => ("[", "]"),
+        Json::Array(_) => ("[", "]"),
         _ => ("{", "}"),
     };
     let mut first = line;
@@ -246,7 +235,7 @@ fn value_lines(
     let mut lines = vec![first];
     let inner = indent + 2;
     match value {
-        Value::Array(items) => {
+        Json::Array(items) => {
             for (index, item) in items.iter().enumerate() {
                 let comma = if index + 1 < items.len() { "," } else { "" };
                 lines.extend(value_lines(
@@ -258,9 +247,10 @@ fn value_lines(
                 ));
             }
         }
-        Value::Object(members) => {
+        Json::Object(members) => {
+            let count = members.len();
             for (index, (name, item)) in members.iter().enumerate() {
-                let comma = if index + 1 < members.len() { "," } else { "" };
+                let comma = if index + 1 < count { "," } else { "" };
                 let mut start = Line::indented(inner);
                 start.push(&paint.key(name));
                 start.push(&Piece::plain(": "));
@@ -309,12 +299,12 @@ fn object(
         return;
     }
     let column = object
-        .keys()
-        .map(|key| quoted(key).chars().count())
+        .iter()
+        .map(|(key, _)| quoted(key).chars().count())
         .filter(|&width| width <= KEY_CAP)
         .max()
         .unwrap_or(0);
-    for (key, value) in object {
+    for (key, value) in object.iter() {
         let name = paint.key(key);
         let mut line = Line::indented(INDENT);
         let padding = column.saturating_sub(name.width);
@@ -329,7 +319,7 @@ fn object(
         let lines = match value {
             // A string too long for the value column that fits whole under the key goes there,
             // and the annotation takes its place beside the key.
-            Value::String(text)
+            Json::Str(text)
                 if value_column + quoted(text).chars().count() > WIDTH
                     && under_key + quoted(text).chars().count() <= WIDTH =>
             {
@@ -456,36 +446,33 @@ fn claim_meaning(name: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
     use super::*;
-    use crate::jwt::token::SignedToken;
+    use crate::jwt::token::Scratch;
 
     const NOW: i64 = 1_800_000_000;
 
-    fn signed(header: Value, payload: Value) -> Decoded {
-        let (Value::Object(header), Value::Object(payload)) = (header, payload) else {
-            panic!("objects");
-        };
-        Decoded::Signed(SignedToken {
-            header,
-            payload,
-            signature: vec![0; 32],
-            signing_input_len: 0,
-        })
+    /// What `decode` prints for a token with this header and payload (JSON text).
+    fn layout(header: &str, payload: &str) -> String {
+        let token = format!(
+            "{}.{}.{}",
+            URL_SAFE_NO_PAD.encode(header),
+            URL_SAFE_NO_PAD.encode(payload),
+            URL_SAFE_NO_PAD.encode([0u8; 32])
+        );
+        let mut scratch = Scratch::default();
+        let view = token::decode(&token, &mut scratch).expect("a token");
+        super::token(&view, DateStyle::Utc, NOW, &Output::plain())
     }
 
     #[test]
     fn the_whole_layout_of_a_small_token() {
-        let decoded = signed(
-            serde_json::json!({ "alg": "HS256", "typ": "at+jwt" }),
-            serde_json::json!({
-                "sub": "alice",
-                "exp": NOW + 300,
-                "https://example.com/tenant": "acme",
-                "groups": [],
-                "ms": { "nested": [1, true, null] }
-            }),
+        let text = layout(
+            r#"{"alg":"HS256","typ":"at+jwt"}"#,
+            r#"{"sub":"alice","exp":1800000300,"https://example.com/tenant":"acme","groups":[],"ms":{"nested":[1,true,null]}}"#,
         );
-        let text = token(&decoded, DateStyle::Utc, NOW, &Output::plain());
         assert_eq!(
             text,
             "Header
@@ -505,36 +492,31 @@ Signature
 
     #[test]
     fn milliseconds_are_13_digits_exactly() {
-        let claims = |value: Value| match serde_json::json!({ "exp": value }) {
-            Value::Object(claims) => claims,
-            _ => unreachable!(),
+        let seconds_of = |exp: &str| {
+            let text = format!(r#"{{"exp":{exp}}}"#);
+            let Ok(Json::Object(object)) = Json::parse(text.as_bytes()) else {
+                panic!("an object");
+            };
+            milliseconds_as_seconds(&object, "exp")
         };
-        assert_eq!(
-            milliseconds_as_seconds(&claims(1_800_000_000_000i64.into()), "exp"),
-            Some(1_800_000_000)
-        );
-        for seconds in [
-            Value::from(1_800_000_000i64),
-            Value::from(999_999_999_999i64),
-            Value::from(10_000_000_000_000i64),
-            Value::from("1800000000000"),
-            Value::from(1.8e12),
+        assert_eq!(seconds_of("1800000000000"), Some(1_800_000_000));
+        for exp in [
+            "1800000000",
+            "999999999999",
+            "10000000000000",
+            "\"1800000000000\"",
+            "1.8e12",
         ] {
-            assert_eq!(
-                milliseconds_as_seconds(&claims(seconds.clone()), "exp"),
-                None,
-                "{seconds}"
-            );
+            assert_eq!(seconds_of(exp), None, "{exp}");
         }
     }
 
     #[test]
     fn hostile_text_inside_nested_values_is_escaped() {
-        let decoded = signed(
-            serde_json::json!({ "alg": "HS256" }),
-            serde_json::json!({ "x": { "a\u{1b}[2J": ["\u{202e}evil"] } }),
+        let text = layout(
+            r#"{"alg":"HS256"}"#,
+            r#"{"x":{"a\u001b[2J":["\u202eevil"]}}"#,
         );
-        let text = token(&decoded, DateStyle::Utc, NOW, &Output::plain());
         assert!(
             !text.contains('\u{1b}') && !text.contains('\u{202e}'),
             "{text:?}"

@@ -94,15 +94,25 @@ fn json_gets_an_error_object_for_a_token_that_does_not_decode() {
             .is_some_and(|message| message.contains("expected 3 segments")),
         "{error}"
     );
-    // Also for what is refused before decoding: here, a file name given as the token.
-    sandbox.write("token.jwt", "x");
+    // Also for what is refused before decoding: here, input over the size limit.
     let assert = sandbox
         .cmd()
-        .args(["decode", "--json", "token.jwt"])
+        .args(["decode", "--json"])
+        .write_stdin("a".repeat(200_000))
         .assert()
         .code(1);
     let error: Value = serde_json::from_str(&stdout(&assert)).expect("JSON on stdout");
     assert_eq!(error["error"]["kind"], "malformed");
+    // A file name given as the token is a usage mistake (exit 2, issue 11), not a token.
+    sandbox.write("token.jwt", "x");
+    fails(
+        sandbox
+            .cmd()
+            .args(["decode", "--json", "token.jwt"])
+            .assert(),
+        2,
+        "is a file name, not a token",
+    );
     // Without --json, stdout stays empty.
     let assert = fails(sandbox.cmd().args(["decode", "abc.def"]).assert(), 1, "");
     assert_eq!(stdout(&assert), "");

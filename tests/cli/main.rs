@@ -5,6 +5,7 @@ mod support;
 
 mod decode;
 mod decode_layout;
+mod foundation;
 mod gen_secret;
 mod issue;
 mod keys;

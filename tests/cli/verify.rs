@@ -733,9 +733,10 @@ fn a_file_name_given_as_the_token_gets_a_hint() {
     let sandbox = Sandbox::new();
     let token = issue_access(&sandbox, &["--sub", "a"]);
     sandbox.write("token.txt", format!("{token}\n"));
+    // A usage mistake, not a rejected token (issue 11): exit 2.
     fails(
         sandbox.cmd().args(["verify", "token.txt"]).assert(),
-        1,
+        2,
         "is a file name, not a token: read the file with `< token.txt`",
     );
 }

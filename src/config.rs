@@ -1,0 +1,1227 @@
+//! The resolution layer: what was typed (`cli`) becomes what a command runs with, in one step,
+//! before any command starts.
+//!
+//! Here and only here it is decided who owns standard input, each secret and key is read (once),
+//! the verification policy, the signers and the store location are built. A command then only
+//! runs: it never reads an option's raw text, a file named by one, or the environment.
+
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::cli::{
+    Command, DecodeArgs, IssueArgs, KeyArgs, RefreshArgs, RefreshKeyArgs, RevokeArgs,
+    SessionsAction, SessionsArgs, StoreArgs, StoreServerArgs, VerifyArgs,
+};
+use crate::commands::Context;
+use crate::exit::{UsageError, UsageKind};
+use crate::jwt::claims::{Claims, parse_claim, parse_payload};
+use crate::jwt::jwk::{self, JwksKey};
+use crate::jwt::keys::{
+    self, PemKey, PrivateKey, PublicKey, Secret, SecretEncoding, SecretSource, Want,
+};
+use crate::jwt::pair::{OWN_CLAIMS, Signers};
+use crate::jwt::token::{MAX_TOKEN_BYTES, normalize};
+use crate::jwt::verify::{REFRESH_TYPE, same_media_type};
+use crate::jwt::{Alg, Family, Policy, Signer, TokenError, TokenType, VerifyingKey, text, token};
+use crate::store::{self, Location, OpenOptions, Store, StoreError};
+
+/// The variable read when neither `--secret-file` nor `--secret-env` is given.
+pub const SECRET_VARIABLE: &str = "JWTCTL_SECRET";
+/// The variable read for the refresh-token secret when no refresh option is given.
+pub const REFRESH_SECRET_VARIABLE: &str = "JWTCTL_REFRESH_SECRET";
+/// The variable naming the store when `--store` is not given.
+pub const STORE_VARIABLE: &str = "JWTCTL_STORE";
+
+/// A command, resolved.
+pub enum Resolved<'a> {
+    GenSecret(&'a crate::cli::GenSecretArgs),
+    Issue(Box<IssueConfig<'a>>),
+    Verify(Box<VerifyConfig<'a>>),
+    Decode(DecodeConfig<'a>),
+    Refresh(Box<RefreshConfig<'a>>),
+    Revoke(Box<RevokeConfig<'a>>),
+    Sessions(SessionsConfig<'a>),
+    Prune(PruneConfig),
+    GenKey(&'a crate::cli::GenKeyArgs),
+    Jwks(&'a crate::cli::JwksArgs),
+    Completions(&'a crate::cli::CompletionsArgs),
+    Man(&'a crate::cli::ManArgs),
+}
+
+/// Resolves the parsed command line. Every error here is a usage, key or token error: nothing
+/// has been written and no store has been touched.
+pub fn resolve<'a>(command: &'a Command, ctx: &Context) -> anyhow::Result<Resolved<'a>> {
+    Ok(match command {
+        Command::GenSecret(args) => Resolved::GenSecret(args),
+        Command::Issue(args) => Resolved::Issue(Box::new(issue(args, ctx)?)),
+        Command::Verify(args) => Resolved::Verify(Box::new(verify(args, ctx)?)),
+        Command::Decode(args) => Resolved::Decode(decode(args)?),
+        Command::Refresh(args) => Resolved::Refresh(Box::new(refresh(args, ctx)?)),
+        Command::Revoke(args) => Resolved::Revoke(Box::new(revoke(args, ctx)?)),
+        Command::Sessions(args) => match &args.action {
+            Some(SessionsAction::Prune(prune)) => Resolved::Prune(PruneConfig {
+                json: prune.json,
+                store: StoreConfig::of(&prune.store)?,
+            }),
+            None => Resolved::Sessions(sessions(args)?),
+        },
+        Command::GenKey(args) => Resolved::GenKey(args),
+        Command::Jwks(args) => Resolved::Jwks(args),
+        Command::Completions(args) => Resolved::Completions(args),
+        Command::Man(args) => Resolved::Man(args),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Standard input
+
+/// What may read standard input. At most one thing can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claimant {
+    /// The token (`-`, or no token argument).
+    Token,
+    /// `verify --batch` / `decode --batch`: one token per line.
+    Tokens,
+    /// `issue --batch`: one JSON object of claims per line.
+    ClaimLines,
+    /// `--payload -`.
+    Payload,
+    /// A secret or key (`--secret-file`, `--key-file`).
+    Secret,
+    /// The refresh secret (`--refresh-secret-file`).
+    RefreshSecret,
+    /// `--jwks -`.
+    Jwks,
+}
+
+impl Claimant {
+    fn what(self, other: Claimant) -> &'static str {
+        let both_secrets = matches!(
+            (self, other),
+            (Claimant::Secret, Claimant::RefreshSecret)
+                | (Claimant::RefreshSecret, Claimant::Secret)
+        );
+        match self {
+            Claimant::Token => "the token",
+            Claimant::Tokens => "the batch of tokens",
+            Claimant::ClaimLines => "the batch of claims",
+            Claimant::Payload => "the payload",
+            Claimant::Secret if both_secrets => "the secret",
+            Claimant::RefreshSecret if both_secrets => "the refresh secret",
+            Claimant::Secret | Claimant::RefreshSecret => "a secret",
+            Claimant::Jwks => "the JWKS",
+        }
+    }
+
+    fn hint(self) -> &'static str {
+        match self {
+            Claimant::Token => "pass the token as an argument",
+            Claimant::Payload => "pass the payload as @FILE",
+            Claimant::Tokens | Claimant::ClaimLines => "read the secret or key from a file",
+            Claimant::Secret | Claimant::RefreshSecret | Claimant::Jwks => {
+                "read the other one from a file"
+            }
+        }
+    }
+}
+
+/// Who has claimed standard input so far.
+#[derive(Debug, Default)]
+pub struct StdinClaims {
+    owner: Option<(Claimant, String)>,
+}
+
+impl StdinClaims {
+    /// Records that `option` reads standard input for `claimant`; a second claimant is a usage
+    /// error naming both options.
+    pub fn claim(&mut self, claimant: Claimant, option: &str) -> Result<(), UsageError> {
+        match &self.owner {
+            None => {
+                self.owner = Some((claimant, option.to_owned()));
+                Ok(())
+            }
+            Some((first, first_option)) => Err(UsageError::of(
+                UsageKind::Conflict,
+                format!(
+                    "standard input cannot carry both {} and {} ({first_option} and {option}): {}",
+                    first.what(claimant),
+                    claimant.what(*first),
+                    first.hint()
+                ),
+            )),
+        }
+    }
+
+    /// Claims standard input for a path option if the path is standard input: `-`, or a path
+    /// that names the same file as descriptor 0 (`/dev/stdin`, `/dev/fd/0`, `/proc/self/fd/0`,
+    /// or the file stdin was redirected from).
+    pub fn claim_path(
+        &mut self,
+        claimant: Claimant,
+        option: &str,
+        path: &Path,
+    ) -> Result<bool, UsageError> {
+        if is_stdin(path) {
+            self.claim(claimant, &format!("{option} {}", text::path(path)))?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+}
+
+/// Whether `path` is standard input, by file identity (device and inode), not by spelling.
+pub fn is_stdin(path: &Path) -> bool {
+    if path.as_os_str() == "-" {
+        return true;
+    }
+    same_file_as_stdin(path)
+}
+
+#[cfg(unix)]
+// st_dev and st_ino are not u64 on every platform.
+#[allow(clippy::unnecessary_cast)]
+fn same_file_as_stdin(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(stdin) = rustix::fs::fstat(std::io::stdin()) else {
+        return false;
+    };
+    std::fs::metadata(path)
+        .is_ok_and(|file| file.dev() == stdin.st_dev as u64 && file.ino() == stdin.st_ino as u64)
+}
+
+#[cfg(not(unix))]
+fn same_file_as_stdin(_: &Path) -> bool {
+    false
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+
+/// Where the token of a single-token command comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenInput {
+    Argument(String),
+    Stdin,
+}
+
+impl TokenInput {
+    fn of(argument: Option<&str>, claims: &mut StdinClaims) -> Result<TokenInput, UsageError> {
+        match argument {
+            None | Some("-") => {
+                claims.claim(Claimant::Token, "the token (-)")?;
+                Ok(TokenInput::Stdin)
+            }
+            Some(token) => {
+                if Path::new(token).is_file() {
+                    return Err(UsageError::new(format!(
+                        "{} is a file name, not a token: read the file with `< {}`",
+                        text::quote(token),
+                        text::sanitize(token)
+                    )));
+                }
+                Ok(TokenInput::Argument(token.to_owned()))
+            }
+        }
+    }
+
+    /// The token, normalized (surrounding whitespace and a leading `Bearer ` removed). Oversized
+    /// input is refused before anything is decoded. A usage error (a terminal on standard input)
+    /// is `Err(Err(..))`; a token that cannot even be read as text is a rejection, `Err(Ok(..))`.
+    pub fn read(&self) -> Result<String, ReadError> {
+        match self {
+            TokenInput::Argument(token) => Ok(normalize(token).to_owned()),
+            TokenInput::Stdin => read_stdin_token(),
+        }
+    }
+}
+
+/// Why a token could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The token is refused before decoding (too long, not text): a rejection like any other.
+    Rejected(TokenError),
+    /// Nothing to read, or the read failed.
+    Failed(anyhow::Error),
+}
+
+fn read_stdin_token() -> Result<String, ReadError> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Err(ReadError::Failed(
+            UsageError::of(
+                UsageKind::Missing,
+                "no token given: pass it as an argument or on standard input",
+            )
+            .into(),
+        ));
+    }
+    let mut bytes = Vec::new();
+    // Room for whitespace around a token of the maximum size; anything longer is refused below.
+    let limit = 2 * MAX_TOKEN_BYTES as u64;
+    stdin
+        .lock()
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| {
+            ReadError::Failed(
+                UsageError::of(
+                    UsageKind::File,
+                    format!("cannot read the token from standard input: {error}"),
+                )
+                .into(),
+            )
+        })?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::Rejected(TokenError::malformed(format!(
+            "input on standard input is longer than the limit of {MAX_TOKEN_BYTES} bytes"
+        ))));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| {
+        ReadError::Rejected(TokenError::malformed(
+            "input on standard input is not UTF-8 text",
+        ))
+    })?;
+    Ok(normalize(&text).to_owned())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Key sources
+
+/// Where a key comes from. One variant per source: a new source (a JWK file, a JWKS URL, an
+/// OpenID issuer, an encrypted PEM, a decryption key) is a new variant here and a new arm in
+/// [`KeySource::load`], and every command that signs or verifies can use it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySource {
+    /// An HMAC secret in a file, or on standard input.
+    SecretFile {
+        source: SecretSource,
+        encoding: SecretEncoding,
+    },
+    /// An HMAC secret in an environment variable.
+    SecretEnv {
+        name: String,
+        encoding: SecretEncoding,
+    },
+    /// A PEM file: a private key to sign, a public key or certificate to verify.
+    PemFile(PathBuf),
+    /// A JWKS document in a file.
+    JwksFile(PathBuf),
+    /// A JWKS document on standard input.
+    JwksStdin,
+}
+
+/// A key source, read.
+pub enum KeyMaterial {
+    Secret {
+        secret: Secret,
+        source: SecretSource,
+    },
+    Private {
+        key: PrivateKey,
+        path: PathBuf,
+    },
+    Public {
+        key: PublicKey,
+        path: PathBuf,
+    },
+    Jwks(Vec<JwksKey>),
+}
+
+impl KeySource {
+    /// The main key of `--secret-file`, `--secret-env` or `--key-file`, else `$JWTCTL_SECRET`.
+    pub fn main(args: &KeyArgs, claims: &mut StdinClaims) -> Result<KeySource, UsageError> {
+        let encoding = args.secret_encoding.into();
+        if let Some(path) = &args.key_file {
+            claims.claim_path(Claimant::Secret, "--key-file", path)?;
+            return Ok(KeySource::PemFile(path.clone()));
+        }
+        Ok(match (&args.secret_file, &args.secret_env) {
+            (Some(path), _) => {
+                let source = if claims.claim_path(Claimant::Secret, "--secret-file", path)? {
+                    SecretSource::Stdin
+                } else {
+                    SecretSource::File(path.clone())
+                };
+                KeySource::SecretFile { source, encoding }
+            }
+            (None, Some(name)) => KeySource::SecretEnv {
+                name: variable_name(name, "--secret-env")?,
+                encoding,
+            },
+            (None, None) => KeySource::SecretEnv {
+                name: SECRET_VARIABLE.to_owned(),
+                encoding,
+            },
+        })
+    }
+
+    /// The refresh tokens' own secret, if one is configured.
+    pub fn refresh(
+        args: &RefreshKeyArgs,
+        claims: &mut StdinClaims,
+    ) -> Result<Option<KeySource>, UsageError> {
+        let encoding = SecretEncoding::Raw;
+        Ok(
+            match (&args.refresh_secret_file, &args.refresh_secret_env) {
+                (Some(path), _) => {
+                    let source = if claims.claim_path(
+                        Claimant::RefreshSecret,
+                        "--refresh-secret-file",
+                        path,
+                    )? {
+                        SecretSource::Stdin
+                    } else {
+                        SecretSource::File(path.clone())
+                    };
+                    Some(KeySource::SecretFile { source, encoding })
+                }
+                (None, Some(name)) => Some(KeySource::SecretEnv {
+                    name: variable_name(name, "--refresh-secret-env")?,
+                    encoding,
+                }),
+                (None, None) => {
+                    std::env::var_os(REFRESH_SECRET_VARIABLE).map(|_| KeySource::SecretEnv {
+                        name: REFRESH_SECRET_VARIABLE.to_owned(),
+                        encoding,
+                    })
+                }
+            },
+        )
+    }
+
+    /// `--jwks FILE|-`.
+    pub fn jwks(path: &Path, claims: &mut StdinClaims) -> Result<KeySource, UsageError> {
+        if claims.claim_path(Claimant::Jwks, "--jwks", path)? {
+            Ok(KeySource::JwksStdin)
+        } else {
+            Ok(KeySource::JwksFile(path.to_owned()))
+        }
+    }
+
+    /// Reads the source, once. `want` says which half of a key pair is needed.
+    pub fn load(&self, want: Want, ctx: &Context) -> anyhow::Result<KeyMaterial> {
+        let mut warn = ctx.warner();
+        Ok(match self {
+            KeySource::SecretFile { source, encoding } => KeyMaterial::Secret {
+                secret: keys::read_secret(source, *encoding, &mut std::io::stdin(), &mut warn)?,
+                source: source.clone(),
+            },
+            KeySource::SecretEnv { name, encoding } => {
+                let source = SecretSource::Env(name.clone());
+                KeyMaterial::Secret {
+                    secret: keys::read_secret(
+                        &source,
+                        *encoding,
+                        &mut std::io::empty(),
+                        &mut warn,
+                    )?,
+                    source,
+                }
+            }
+            KeySource::PemFile(path) => match keys::load_pem(path, want, &mut warn)? {
+                PemKey::Private(key) => KeyMaterial::Private {
+                    key,
+                    path: path.clone(),
+                },
+                PemKey::Public(key) => KeyMaterial::Public {
+                    key,
+                    path: path.clone(),
+                },
+            },
+            KeySource::JwksFile(path) => {
+                let text = read_argument_file(path, "JWKS file", MAX_JWKS_BYTES)?;
+                let origin = format!("JWKS file {}", text::path(path));
+                KeyMaterial::Jwks(jwk::parse_jwks(&text, &origin, &mut warn)?)
+            }
+            KeySource::JwksStdin => {
+                let text = read_stdin_text("the JWKS", MAX_JWKS_BYTES)?;
+                KeyMaterial::Jwks(jwk::parse_jwks(
+                    &text,
+                    "the JWKS on standard input",
+                    &mut warn,
+                )?)
+            }
+        })
+    }
+}
+
+/// The largest JWKS document read: real ones hold a handful of keys, a few kilobytes.
+pub const MAX_JWKS_BYTES: u64 = 1024 * 1024;
+/// The largest `--payload` read.
+pub const MAX_PAYLOAD_BYTES: u64 = 1024 * 1024;
+
+/// `--secret-env` takes a variable's name. Someone who types the secret there by mistake must not
+/// see it echoed back in an error message (or in shell history, which is too late to help).
+fn variable_name(name: &str, flag: &str) -> Result<String, UsageError> {
+    let valid = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if valid {
+        Ok(name.to_owned())
+    } else {
+        Err(UsageError::new(format!(
+            "{flag} takes the NAME of an environment variable (letters, digits, _), not the secret itself"
+        )))
+    }
+}
+
+fn check_family(alg: Alg, family: Family, what: &str) -> Result<(), UsageError> {
+    if alg.family() == family {
+        Ok(())
+    } else {
+        Err(UsageError::new(format!(
+            "algorithm {alg} needs {}, but {what} is {}",
+            alg.family().describe(),
+            family.describe()
+        )))
+    }
+}
+
+fn unfit_key(alg: Alg, path: &Path, key_type: keys::KeyType) -> UsageError {
+    UsageError::new(format!(
+        "algorithm {alg} cannot be used with {}, which is {}",
+        text::path(path),
+        key_type.describe()
+    ))
+}
+
+const NO_KEY_FILE: &str = "the key (no --key-file given) an HMAC secret";
+
+/// A signer from loaded key material. `public` receives the public half of a private key, for
+/// commands that also verify with it.
+struct SigningParts {
+    signer: Signer,
+    /// The key that verifies what `signer` signs, when it is a key pair.
+    public: Option<PublicKey>,
+    /// The secret, when it is one: it also verifies.
+    secret: Option<(Secret, SecretSource)>,
+}
+
+fn signing_parts(
+    material: KeyMaterial,
+    alg: Option<Alg>,
+    kid: Option<String>,
+    allow_weak: bool,
+    ctx: &Context,
+) -> anyhow::Result<SigningParts> {
+    match material {
+        KeyMaterial::Private { key, path } => {
+            let alg = alg.unwrap_or(key.key_type.default_alg());
+            if !key.key_type.fits(alg) {
+                return Err(unfit_key(alg, &path, key.key_type).into());
+            }
+            let public = key.public_key()?;
+            // Tokens carry the key's RFC 7638 thumbprint, the kid `jwtctl jwks` publishes.
+            let kid = match kid {
+                Some(kid) => Some(kid),
+                None => Some(jwk::thumbprint(&public, alg)?),
+            };
+            Ok(SigningParts {
+                signer: Signer::from_private_key(alg, key, kid),
+                public: Some(public),
+                secret: None,
+            })
+        }
+        KeyMaterial::Public { path, .. } => Err(keys::public_where_private(&path).into()),
+        KeyMaterial::Secret { secret, source } => {
+            let alg = alg.unwrap_or(Alg::HS256);
+            check_family(alg, Family::Hmac, NO_KEY_FILE)?;
+            keys::check_secret_length(&secret, alg, allow_weak, &source, &mut ctx.warner())?;
+            Ok(SigningParts {
+                signer: Signer::from_secret(alg, &secret, kid),
+                public: None,
+                secret: Some((secret, source)),
+            })
+        }
+        KeyMaterial::Jwks(_) => {
+            Err(UsageError::new("a JWKS holds public keys; it cannot sign").into())
+        }
+    }
+}
+
+/// Whether a private key file may stand in for its public half.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PrivateKeys {
+    /// `verify` needs only the public key, and a private key where a public one is enough is
+    /// a configuration mistake worth reporting.
+    Refuse,
+    /// `refresh` and `revoke --token` sign as well as verify with `--key-file`: the private
+    /// key is needed anyway, and its public half verifies.
+    Accept,
+}
+
+/// The verifying key and the pinned algorithms. The algorithms come from `--alg` or the key,
+/// never from a token.
+fn verifying_key(
+    material: &KeyMaterial,
+    algs: &[Alg],
+    private_keys: PrivateKeys,
+    allow_weak: bool,
+    ctx: &Context,
+) -> anyhow::Result<(VerifyingKey, Vec<Alg>)> {
+    let pinned = |key_type: keys::KeyType, path: &Path| -> Result<Vec<Alg>, UsageError> {
+        let algs = if algs.is_empty() {
+            vec![key_type.default_alg()]
+        } else {
+            algs.to_vec()
+        };
+        match algs.iter().find(|alg| !key_type.fits(**alg)) {
+            Some(alg) => Err(unfit_key(*alg, path, key_type)),
+            None => Ok(algs),
+        }
+    };
+    match material {
+        KeyMaterial::Public { key, path } => {
+            let algs = pinned(key.key_type, path)?;
+            Ok((VerifyingKey::Public(key.clone()), algs))
+        }
+        KeyMaterial::Private { key, path } => {
+            if private_keys == PrivateKeys::Refuse {
+                return Err(keys::private_where_public(path).into());
+            }
+            let algs = pinned(key.key_type, path)?;
+            Ok((VerifyingKey::Public(key.public_key()?), algs))
+        }
+        KeyMaterial::Secret { secret, source } => {
+            let algs = if algs.is_empty() {
+                vec![Alg::HS256]
+            } else {
+                algs.to_vec()
+            };
+            for alg in &algs {
+                check_family(*alg, Family::Hmac, NO_KEY_FILE)?;
+            }
+            for alg in &algs {
+                keys::check_secret_length(secret, *alg, allow_weak, source, &mut ctx.warner())?;
+            }
+            Ok((VerifyingKey::from_secret(secret), algs))
+        }
+        KeyMaterial::Jwks(keys) => {
+            let algs = if algs.is_empty() {
+                let mut announced: Vec<Alg> = keys.iter().map(JwksKey::default_alg).collect();
+                announced.sort_by_key(|alg| alg.name());
+                announced.dedup();
+                announced
+            } else {
+                algs.to_vec()
+            };
+            if let Some(alg) = algs.iter().find(|alg| alg.family() == Family::Hmac) {
+                return Err(
+                    UsageError::new(format!("algorithm {alg} needs a secret, not a JWKS")).into(),
+                );
+            }
+            Ok((VerifyingKey::Set(keys.clone()), algs))
+        }
+    }
+}
+
+/// The algorithm for refresh tokens under their own secret: the main one if it is HMAC.
+fn refresh_alg(main: Alg) -> Alg {
+    if main.family() == Family::Hmac {
+        main
+    } else {
+        Alg::HS256
+    }
+}
+
+/// The refresh tokens' own secret, read and checked for `alg`.
+fn refresh_secret(
+    source: &KeySource,
+    alg: Alg,
+    allow_weak: bool,
+    ctx: &Context,
+) -> anyhow::Result<Secret> {
+    match source.load(Want::Either, ctx)? {
+        KeyMaterial::Secret { secret, source } => {
+            keys::check_secret_length(&secret, alg, allow_weak, &source, &mut ctx.warner())?;
+            Ok(secret)
+        }
+        // Refresh sources are secrets only.
+        _ => Err(UsageError::new("the refresh key must be an HMAC secret").into()),
+    }
+}
+
+/// The policy that checks a token jwtctl issued for a session, with the claims the store needs.
+fn session_policy(
+    key: VerifyingKey,
+    algorithms: Vec<Alg>,
+    token_type: TokenType,
+    required: &[&str],
+    ignore_time: bool,
+) -> Policy {
+    Policy {
+        algorithms,
+        key,
+        issuer: None,
+        audience: Vec::new(),
+        subject: None,
+        leeway: 0,
+        token_type,
+        required: required.iter().map(|name| (*name).to_owned()).collect(),
+        ignore_time,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files and standard input named by options
+
+/// Reads a file named on the command line (not a key), at most `limit` bytes.
+pub fn read_argument_file(path: &Path, what: &str, limit: u64) -> Result<String, UsageError> {
+    let shown = text::path(path);
+    let fail = |error: std::io::Error| {
+        UsageError::of(
+            UsageKind::File,
+            format!("cannot read {what} {shown}: {error}"),
+        )
+    };
+    let file = std::fs::File::open(path).map_err(fail)?;
+    let mut text = String::new();
+    file.take(limit + 1)
+        .read_to_string(&mut text)
+        .map_err(fail)?;
+    if text.len() as u64 > limit {
+        return Err(UsageError::of(
+            UsageKind::File,
+            format!("{what} {shown} is larger than the limit of {limit} bytes"),
+        ));
+    }
+    Ok(text)
+}
+
+fn read_stdin_text(what: &str, limit: u64) -> Result<String, UsageError> {
+    let mut text = String::new();
+    std::io::stdin()
+        .take(limit + 1)
+        .read_to_string(&mut text)
+        .map_err(|error| {
+            UsageError::of(
+                UsageKind::File,
+                format!("cannot read {what} from standard input: {error}"),
+            )
+        })?;
+    if text.len() as u64 > limit {
+        return Err(UsageError::of(
+            UsageKind::File,
+            format!("{what} on standard input is larger than the limit of {limit} bytes"),
+        ));
+    }
+    Ok(text)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The store
+
+/// Where the store is and how to reach it, resolved; opened only by the command that needs it,
+/// when it needs it.
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    pub location: Location,
+    pub options: OpenOptions,
+}
+
+impl StoreConfig {
+    pub fn of(args: &StoreArgs) -> Result<StoreConfig, UsageError> {
+        StoreConfig::at(args.store.as_deref(), &args.server)
+    }
+
+    /// `--store` (or `JWTCTL_STORE`, which clap already folded in), else the default file.
+    pub fn at(value: Option<&str>, server: &StoreServerArgs) -> Result<StoreConfig, UsageError> {
+        let location = match value.filter(|value| !value.is_empty()) {
+            Some(value) => Location::parse(value).map_err(UsageError::new)?,
+            None => Location::default_file().ok_or_else(|| {
+                UsageError::of(
+                    UsageKind::Missing,
+                    "no data directory is known for the default store; pass --store PATH",
+                )
+            })?,
+        };
+        Ok(StoreConfig {
+            location,
+            options: OpenOptions {
+                prefix: server.store_prefix.clone(),
+                timeout: server.store_timeout,
+            },
+        })
+    }
+
+    /// Opens the store. For the file store this does no I/O; a Redis store connects here.
+    pub fn open(&self) -> Result<Box<dyn Store>, StoreError> {
+        store::open(&self.location, &self.options)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// issue
+
+/// The claims the options set: `--claim`s, then the named flags. They win over the payload.
+pub struct Overrides {
+    claims: Vec<(String, Value)>,
+    /// Whether `sid` is jwtctl's too (a refresh token is issued).
+    own_sid: bool,
+}
+
+impl Overrides {
+    pub fn from_args(args: &IssueArgs) -> Result<Self, UsageError> {
+        let mut claims = Vec::new();
+        for argument in &args.claims {
+            claims.push(parse_claim(argument).map_err(UsageError::new)?);
+        }
+        if let Some(sub) = &args.sub {
+            claims.push(("sub".into(), Value::from(sub.as_str())));
+        }
+        if let Some(iss) = &args.iss {
+            claims.push(("iss".into(), Value::from(iss.as_str())));
+        }
+        match args.aud.as_slice() {
+            [] => {}
+            [one] => claims.push(("aud".into(), Value::from(one.as_str()))),
+            many => claims.push(("aud".into(), Value::from(many.to_vec()))),
+        }
+        Ok(Overrides {
+            claims,
+            own_sid: !args.no_refresh,
+        })
+    }
+
+    /// Applies the options to `claims` and removes the claims jwtctl sets itself; returns the
+    /// names of those it removed.
+    pub fn apply(&self, claims: &mut Claims) -> Vec<&'static str> {
+        for (key, value) in &self.claims {
+            claims.insert(key.clone(), value.clone());
+        }
+        let mut replaced: Vec<&'static str> = OWN_CLAIMS
+            .iter()
+            .copied()
+            .filter(|name| claims.remove(*name).is_some())
+            .collect();
+        if self.own_sid && claims.remove("sid").is_some() {
+            replaced.push("sid");
+        }
+        replaced
+    }
+}
+
+/// `issue`, resolved.
+pub struct IssueConfig<'a> {
+    pub args: &'a IssueArgs,
+    /// The claims of the one pair; empty for `--batch`, whose lines bring their own.
+    pub claims: Claims,
+    pub overrides: Overrides,
+    pub access_ttl: i64,
+    /// `None`: `--no-refresh`.
+    pub refresh_ttl: Option<i64>,
+    pub signers: Signers,
+    /// Where refresh tokens are recorded; `None` with `--no-refresh`.
+    pub store: Option<StoreConfig>,
+}
+
+fn issue<'a>(args: &'a IssueArgs, ctx: &Context) -> anyhow::Result<IssueConfig<'a>> {
+    let mut claims_stdin = StdinClaims::default();
+    if args.batch {
+        claims_stdin.claim(Claimant::ClaimLines, "--batch")?;
+    }
+    if args.payload.as_deref() == Some("-") {
+        claims_stdin.claim(Claimant::Payload, "--payload -")?;
+    }
+    let main = KeySource::main(&args.key, &mut claims_stdin)?;
+    let refresh_source = if args.no_refresh {
+        None
+    } else {
+        KeySource::refresh(&args.refresh_key, &mut claims_stdin)?
+    };
+    let overrides = Overrides::from_args(args)?;
+    let claims = if args.batch {
+        Claims::new()
+    } else {
+        build_claims(args, &overrides, ctx)?
+    };
+    let access_ttl = args.access_ttl;
+    let refresh_ttl = if args.no_refresh {
+        None
+    } else {
+        if !args.batch && !claims.get("sub").is_some_and(Value::is_string) {
+            return Err(UsageError::of(
+                UsageKind::Missing,
+                "--sub is required when a refresh token is issued (or pass --no-refresh)",
+            )
+            .into());
+        }
+        if args.refresh_ttl <= access_ttl {
+            ctx.output.warning(
+                "--refresh-ttl is not longer than --access-ttl: the refresh token will be of no use",
+            );
+        }
+        Some(args.refresh_ttl)
+    };
+    let access = signing_parts(
+        main.load(Want::Private, ctx)?,
+        args.alg.map(Alg::from),
+        args.kid.clone(),
+        args.key.allow_weak_secret,
+        ctx,
+    )?
+    .signer;
+    let refresh = match &refresh_source {
+        Some(source) => {
+            let alg = refresh_alg(access.alg());
+            let secret = refresh_secret(source, alg, args.key.allow_weak_secret, ctx)?;
+            Some(Signer::from_secret(alg, &secret, None))
+        }
+        None => None,
+    };
+    let store = match refresh_ttl {
+        Some(_) => Some(StoreConfig::of(&args.store)?),
+        None => None,
+    };
+    Ok(IssueConfig {
+        args,
+        claims,
+        overrides,
+        access_ttl,
+        refresh_ttl,
+        signers: Signers { access, refresh },
+        store,
+    })
+}
+
+/// The payload first, then `--claim`s, then the named flags: later sources win.
+fn build_claims(args: &IssueArgs, overrides: &Overrides, ctx: &Context) -> anyhow::Result<Claims> {
+    let mut claims = match &args.payload {
+        None => Claims::new(),
+        Some(payload) => read_payload(payload)?,
+    };
+    let replaced = overrides.apply(&mut claims);
+    if !replaced.is_empty() {
+        ctx.output.warning(&format!(
+            "{} replaced: jwtctl sets these claims itself",
+            describe_list(&replaced)
+        ));
+    }
+    Ok(claims)
+}
+
+fn describe_list(names: &[&str]) -> String {
+    match names {
+        [one] => format!("{one} was"),
+        _ => format!("{} were", names.join(", ")),
+    }
+}
+
+fn read_payload(argument: &str) -> Result<Claims, UsageError> {
+    let (text, origin) = if argument == "-" {
+        (
+            read_stdin_text("the payload", MAX_PAYLOAD_BYTES)?,
+            "standard input".to_owned(),
+        )
+    } else if let Some(path) = argument.strip_prefix('@').map(PathBuf::from) {
+        let text = read_argument_file(&path, "payload file", MAX_PAYLOAD_BYTES)?;
+        (text, text::path(&path))
+    } else {
+        (argument.to_owned(), "--payload".to_owned())
+    };
+    parse_payload(&text, &origin).map_err(UsageError::new)
+}
+
+// ---------------------------------------------------------------------------------------------
+// verify
+
+/// `verify`, resolved.
+pub struct VerifyConfig<'a> {
+    pub args: &'a VerifyArgs,
+    pub policy: Policy,
+    /// `--now`.
+    pub fixed_now: Option<i64>,
+    /// The token; `None` for `--batch`.
+    pub token: Option<TokenInput>,
+    /// The store to check revocations in, with `--check-revocation` or `--store`.
+    pub store: Option<StoreConfig>,
+}
+
+fn verify<'a>(args: &'a VerifyArgs, ctx: &Context) -> anyhow::Result<VerifyConfig<'a>> {
+    let mut stdin = StdinClaims::default();
+    let token = if args.batch {
+        stdin.claim(Claimant::Tokens, "--batch")?;
+        None
+    } else {
+        Some(TokenInput::of(args.token.as_deref(), &mut stdin)?)
+    };
+    let algs: Vec<Alg> = args.algs.iter().copied().map(Alg::from).collect();
+    let token_type = args.token_type.map(TokenType::from);
+    let (key, algorithms) = match &args.jwks {
+        Some(path) => {
+            let material = KeySource::jwks(path, &mut stdin)?.load(Want::Public, ctx)?;
+            verifying_key(&material, &algs, PrivateKeys::Refuse, false, ctx)?
+        }
+        None => {
+            let main = KeySource::main(&args.key, &mut stdin)?;
+            let refresh = match token_type {
+                // Refresh tokens may be signed with their own secret.
+                Some(TokenType::Refresh) => KeySource::refresh(&args.refresh_key, &mut stdin)?,
+                _ => None,
+            };
+            match refresh {
+                Some(source) => {
+                    let alg = refresh_alg(algs.first().copied().unwrap_or(Alg::HS256));
+                    let secret = refresh_secret(&source, alg, args.key.allow_weak_secret, ctx)?;
+                    (VerifyingKey::from_secret(&secret), vec![alg])
+                }
+                None => {
+                    let (private_keys, want) = if token_type == Some(TokenType::Refresh) {
+                        (PrivateKeys::Accept, Want::Either)
+                    } else {
+                        (PrivateKeys::Refuse, Want::Public)
+                    };
+                    let material = main.load(want, ctx)?;
+                    verifying_key(
+                        &material,
+                        &algs,
+                        private_keys,
+                        args.key.allow_weak_secret,
+                        ctx,
+                    )?
+                }
+            }
+        }
+    };
+    let policy = Policy {
+        algorithms,
+        key,
+        issuer: args.iss.clone(),
+        audience: args.aud.clone(),
+        subject: args.sub.clone(),
+        leeway: args.leeway,
+        token_type: token_type.unwrap_or(TokenType::NotRefresh),
+        required: args.required.clone(),
+        ignore_time: false,
+    };
+    let store = if args.check_revocation || args.store.is_some() {
+        let value = args
+            .store
+            .clone()
+            .or_else(|| std::env::var(STORE_VARIABLE).ok());
+        Some(StoreConfig::at(value.as_deref(), &args.store_server)?)
+    } else {
+        None
+    };
+    Ok(VerifyConfig {
+        args,
+        policy,
+        fixed_now: args.now,
+        token,
+        store,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// decode
+
+/// `decode`, resolved.
+pub struct DecodeConfig<'a> {
+    pub args: &'a DecodeArgs,
+    /// The token; `None` for `--batch`.
+    pub token: Option<TokenInput>,
+}
+
+fn decode(args: &DecodeArgs) -> anyhow::Result<DecodeConfig<'_>> {
+    let mut stdin = StdinClaims::default();
+    let token = if args.batch {
+        stdin.claim(Claimant::Tokens, "--batch")?;
+        None
+    } else {
+        Some(TokenInput::of(args.token.as_deref(), &mut stdin)?)
+    };
+    Ok(DecodeConfig { args, token })
+}
+
+// ---------------------------------------------------------------------------------------------
+// refresh
+
+/// `refresh`, resolved.
+pub struct RefreshConfig<'a> {
+    pub args: &'a RefreshArgs,
+    /// Checks the presented refresh token, with the key that signed it.
+    pub policy: Policy,
+    pub signers: Signers,
+    pub token: TokenInput,
+    pub access_ttl: i64,
+    /// `None`: `--no-rotate`.
+    pub refresh_ttl: Option<i64>,
+    pub store: StoreConfig,
+}
+
+fn refresh<'a>(args: &'a RefreshArgs, ctx: &Context) -> anyhow::Result<RefreshConfig<'a>> {
+    let mut stdin = StdinClaims::default();
+    let token = TokenInput::of(args.token.as_deref(), &mut stdin)?;
+    let main = KeySource::main(&args.key, &mut stdin)?;
+    let refresh_source = KeySource::refresh(&args.refresh_key, &mut stdin)?;
+    let alg = args.alg.map(Alg::from);
+    // The main key is read and parsed once: it signs the new access token and, without a
+    // refresh secret, the new refresh token, and verifies the presented one.
+    let parts = signing_parts(
+        main.load(Want::Private, ctx)?,
+        alg,
+        None,
+        args.key.allow_weak_secret,
+        ctx,
+    )?;
+    let access_alg = parts.signer.alg();
+    let (refresh_signer, key, algorithms) = match &refresh_source {
+        Some(source) => {
+            let refresh_alg = refresh_alg(access_alg);
+            let secret = refresh_secret(source, refresh_alg, args.key.allow_weak_secret, ctx)?;
+            (
+                Some(Signer::from_secret(refresh_alg, &secret, None)),
+                VerifyingKey::from_secret(&secret),
+                vec![refresh_alg],
+            )
+        }
+        None => match (parts.public, &parts.secret) {
+            (Some(public), _) => (None, VerifyingKey::Public(public), vec![access_alg]),
+            (None, Some((secret, _))) => {
+                (None, VerifyingKey::from_secret(secret), vec![access_alg])
+            }
+            (None, None) => {
+                return Err(UsageError::new("the main key can neither verify nor sign").into());
+            }
+        },
+    };
+    Ok(RefreshConfig {
+        args,
+        policy: session_policy(
+            key,
+            algorithms,
+            TokenType::Refresh,
+            &["jti", "sub", "sid"],
+            false,
+        ),
+        signers: Signers {
+            access: parts.signer,
+            refresh: refresh_signer,
+        },
+        token,
+        access_ttl: args.access_ttl,
+        refresh_ttl: (!args.no_rotate).then_some(args.refresh_ttl),
+        store: StoreConfig::of(&args.store)?,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// revoke
+
+/// What `revoke` takes away.
+pub enum RevokeTarget {
+    User(String),
+    Family(String),
+    All,
+    /// The family of this token, once its signature is verified; or why it was rejected.
+    Token(Box<Result<(String, Policy), TokenError>>),
+}
+
+/// `revoke`, resolved.
+pub struct RevokeConfig<'a> {
+    pub args: &'a RevokeArgs,
+    pub target: RevokeTarget,
+    pub store: StoreConfig,
+}
+
+fn revoke<'a>(args: &'a RevokeArgs, ctx: &Context) -> anyhow::Result<RevokeConfig<'a>> {
+    let target = match (&args.user, &args.token, &args.family, args.all) {
+        (Some(user), ..) => RevokeTarget::User(user.clone()),
+        (_, Some(token), ..) => RevokeTarget::Token(Box::new(revoke_token(token, args, ctx)?)),
+        (_, _, Some(family), _) => RevokeTarget::Family(family.clone()),
+        (.., true) => RevokeTarget::All,
+        // clap's required group makes this unreachable; keep it an error, not a panic.
+        _ => {
+            return Err(UsageError::of(
+                UsageKind::Missing,
+                "say what to revoke: --user, --token, --family or --all",
+            )
+            .into());
+        }
+    };
+    Ok(RevokeConfig {
+        args,
+        target,
+        store: StoreConfig::of(&args.store)?,
+    })
+}
+
+/// The token of `revoke --token` and the policy that verifies it. The unverified `typ` only
+/// chooses which of our own keys checks the signature. Expired tokens still name their family,
+/// which may live on through rotation.
+fn revoke_token(
+    argument: &str,
+    args: &RevokeArgs,
+    ctx: &Context,
+) -> anyhow::Result<Result<(String, Policy), TokenError>> {
+    let mut stdin = StdinClaims::default();
+    let input = TokenInput::of(Some(argument), &mut stdin)?;
+    let main = KeySource::main(&args.key, &mut stdin)?;
+    let refresh_source = KeySource::refresh(&args.refresh_key, &mut stdin)?;
+    let token = match input.read() {
+        Ok(token) => token,
+        Err(ReadError::Rejected(rejection)) => return Ok(Err(rejection)),
+        Err(ReadError::Failed(error)) => return Err(error),
+    };
+    let token_type = if is_refresh_token(&token) {
+        TokenType::Refresh
+    } else {
+        TokenType::Access
+    };
+    let alg = args.alg.map(Alg::from);
+    let (key, algorithms) = match (&refresh_source, token_type) {
+        (Some(source), TokenType::Refresh) => {
+            let refresh_alg = refresh_alg(alg.unwrap_or(Alg::HS256));
+            let secret = refresh_secret(source, refresh_alg, args.key.allow_weak_secret, ctx)?;
+            (VerifyingKey::from_secret(&secret), vec![refresh_alg])
+        }
+        _ => verifying_key(
+            &main.load(Want::Either, ctx)?,
+            alg.as_slice(),
+            PrivateKeys::Accept,
+            args.key.allow_weak_secret,
+            ctx,
+        )?,
+    };
+    let policy = session_policy(key, algorithms, token_type, &["sid"], true);
+    Ok(Ok((token, policy)))
+}
+
+fn is_refresh_token(token: &str) -> bool {
+    let mut scratch = token::Scratch::default();
+    match token::decode(token, &mut scratch) {
+        Ok(token::View::Signed { header, .. }) => header
+            .get("typ")
+            .and_then(|typ| typ.as_str())
+            .is_some_and(|typ| same_media_type(typ, REFRESH_TYPE)),
+        _ => false,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// sessions
+
+/// `sessions`, resolved.
+pub struct SessionsConfig<'a> {
+    pub user: Option<&'a str>,
+    pub json: bool,
+    pub store: StoreConfig,
+}
+
+fn sessions(args: &SessionsArgs) -> anyhow::Result<SessionsConfig<'_>> {
+    Ok(SessionsConfig {
+        user: args.user.as_deref(),
+        json: args.json,
+        store: StoreConfig::of(&args.store)?,
+    })
+}
+
+/// `sessions prune`, resolved.
+pub struct PruneConfig {
+    pub json: bool,
+    pub store: StoreConfig,
+}

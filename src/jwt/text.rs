@@ -1,0 +1,190 @@
+//! Untrusted and sensitive text in messages: escaping what could fool a terminal, and describing
+//! values that may be secrets instead of repeating them.
+
+/// Makes untrusted text safe for a terminal: control characters, bidi overrides and zero-width
+/// characters become visible escapes, so a crafted claim cannot move the cursor, rewrite the
+/// screen, or disguise itself.
+pub fn sanitize(text: &str) -> String {
+    let mut safe = String::with_capacity(text.len());
+    for character in text.chars() {
+        if is_dangerous(character) {
+            match character {
+                '\n' => safe.push_str("\\n"),
+                '\r' => safe.push_str("\\r"),
+                '\t' => safe.push_str("\\t"),
+                '\u{1b}' => safe.push_str("\\e"),
+                other => safe.push_str(&format!("\\u{{{:04x}}}", other as u32)),
+            }
+        } else {
+            safe.push(character);
+        }
+    }
+    safe
+}
+
+fn is_dangerous(character: char) -> bool {
+    character.is_control()
+        || matches!(character,
+            // bidi embeddings, overrides and isolates
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
+            // zero-width and invisible formatting characters
+            | '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{00ad}'
+            // line and paragraph separators
+            | '\u{2028}' | '\u{2029}')
+}
+
+/// Quotes untrusted text as a JSON string, with what JSON leaves raw (C1 controls such as CSI,
+/// bidi overrides, zero-width characters) escaped too, so none of it reaches the terminal.
+pub fn quote(text: &str) -> String {
+    let shortened: String = text.chars().take(80).collect();
+    let mut quoted = sanitize(&serde_json::to_string(&shortened).unwrap_or_default());
+    if shortened.len() < text.len() {
+        quoted.push('…');
+    }
+    quoted
+}
+
+/// What a value that was typed where it should not be might be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sensitive {
+    /// A PEM block: a key or certificate.
+    Pem,
+    /// Three or five base64url segments: a token.
+    Token,
+    /// A long string of high entropy: very likely a secret.
+    Secret,
+}
+
+/// Whether `value` looks like something that must never be echoed: a PEM block, a token, or a
+/// long high-entropy string such as the hex secret `gen-secret` prints.
+pub fn sensitive(value: &str) -> Option<Sensitive> {
+    if value.contains("-----BEGIN") || value.contains("PRIVATE KEY") {
+        return Some(Sensitive::Pem);
+    }
+    let trimmed = value.trim();
+    // A compact JWS or JWE: its header is a base64url JSON object, which begins `eyJ`.
+    let base64url = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+    let dots = trimmed.bytes().filter(|&b| b == b'.').count();
+    if trimmed.starts_with("eyJ")
+        && trimmed.len() >= 16
+        && (dots == 2 || dots == 4)
+        && trimmed.bytes().all(|b| base64url(b) || b == b'.')
+    {
+        return Some(Sensitive::Token);
+    }
+    // File names have a dot or a slash; secrets (hex, base64) have neither, and mix letters
+    // and digits.
+    let random_looking = trimmed.chars().count() >= 16
+        && !trimmed.contains(['/', '.'])
+        && trimmed.bytes().any(|b| b.is_ascii_digit())
+        && trimmed.bytes().any(|b| b.is_ascii_alphabetic())
+        && !looks_like_a_name(trimmed);
+    (random_looking && entropy_bits(trimmed) >= 3.0).then_some(Sensitive::Secret)
+}
+
+/// `JWTCTL_SECRET`, `MY_APP_KEY_2`: the way environment variables are named, which secrets
+/// almost never are.
+fn looks_like_a_name(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// Shannon entropy per character.
+fn entropy_bits(value: &str) -> f64 {
+    let mut counts = std::collections::HashMap::new();
+    let mut total = 0usize;
+    for character in value.chars() {
+        *counts.entry(character).or_insert(0usize) += 1;
+        total += 1;
+    }
+    counts
+        .values()
+        .map(|&count| {
+            let p = count as f64 / total as f64;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// "a 64-character value": how a sensitive value is named in a message instead of itself.
+pub fn describe(value: &str) -> String {
+    let length = value.chars().count();
+    match sensitive(value) {
+        Some(Sensitive::Pem) => format!("a PEM block of {length} characters"),
+        Some(Sensitive::Token) => format!("a token of {length} characters"),
+        _ => format!("a {length}-character value"),
+    }
+}
+
+/// `value` itself if it is safe to show, else its description; escaped for a terminal.
+pub fn shown(value: &str) -> String {
+    if sensitive(value).is_some() {
+        describe(value)
+    } else {
+        sanitize(value)
+    }
+}
+
+/// A path as shown in a message: itself, unless what was given looks like a secret, a key or a
+/// token typed where a path belongs.
+pub fn path(path: &std::path::Path) -> String {
+    let text = path.to_string_lossy();
+    if sensitive(&text).is_some() {
+        describe(&text)
+    } else {
+        sanitize(&path.display().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_what_could_fool_a_terminal() {
+        assert_eq!(sanitize("admin\u{1b}[2J"), "admin\\e[2J");
+        assert_eq!(sanitize("a\u{202e}b"), "a\\u{202e}b");
+        assert_eq!(sanitize("ad\u{200b}min"), "ad\\u{200b}min");
+        assert_eq!(sanitize("line\nbreak\r"), "line\\nbreak\\r");
+        assert_eq!(sanitize("\u{7}\u{9b}"), "\\u{0007}\\u{009b}");
+        assert_eq!(sanitize("héllo wörld ✓"), "héllo wörld ✓");
+    }
+
+    #[test]
+    fn quoting_escapes_what_json_leaves_raw() {
+        assert_eq!(quote("a\u{1b}[2Jb"), "\"a\\u001b[2Jb\"");
+        assert_eq!(quote("evil\u{202e}txt"), "\"evil\\u{202e}txt\"");
+        assert_eq!(quote("\u{9b}31m\u{200b}"), "\"\\u{009b}31m\\u{200b}\"");
+        assert_eq!(quote(&"x".repeat(100)), format!("\"{}\"…", "x".repeat(80)));
+    }
+
+    #[test]
+    fn knows_a_secret_a_token_and_a_key_when_it_sees_one() {
+        let hex = "4f1c0a9e8b7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928170f6e5d4c";
+        assert_eq!(sensitive(hex), Some(Sensitive::Secret));
+        assert_eq!(
+            sensitive("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl"),
+            Some(Sensitive::Token)
+        );
+        assert_eq!(
+            sensitive("-----BEGIN PRIVATE KEY-----\nMII\n"),
+            Some(Sensitive::Pem)
+        );
+        for ordinary in [
+            "JWTCTL_SECRET",
+            "MY_SERVICE_SIGNING_SECRET_PRODUCTION",
+            "secret.txt",
+            "/run/secrets/jwt-signing-key.pem",
+            "alice",
+            "aaaaaaaaaaaaaaaaaaaaaaaa",
+            "the-long-name-of-a-key-file",
+            "rsa1024.pkcs1.pem",
+            "ec256.encrypted.pem",
+        ] {
+            assert_eq!(sensitive(ordinary), None, "{ordinary}");
+        }
+        assert_eq!(describe(hex), "a 64-character value");
+        assert_eq!(shown("JWTCTL_SECRET"), "JWTCTL_SECRET");
+    }
+}
