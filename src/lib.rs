@@ -51,6 +51,11 @@ pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         Err(error) if is_broken_pipe(&error) => Status::Success.into(),
         Err(error) => {
             ctx.output.error(&argv::redact(&describe(&error), &args));
+            if let Some(hint) = error.downcast_ref::<exit::Hint>() {
+                for line in hint.0.lines() {
+                    ctx.output.hint(line);
+                }
+            }
             exit::status_for(&error).into()
         }
     }
@@ -82,8 +87,15 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 /// One line: the outermost context, then each cause, as `a: b: c`.
 fn describe(error: &anyhow::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
+    // A hint is attached as context, so it is in the chain; it gets its own line.
+    let hint = error
+        .downcast_ref::<exit::Hint>()
+        .map(|hint| hint.0.as_str());
     for cause in error.chain() {
         let text = cause.to_string();
+        if Some(text.as_str()) == hint {
+            continue;
+        }
         if !parts.iter().any(|part| part.contains(&text)) {
             parts.push(text);
         }

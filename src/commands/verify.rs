@@ -1,13 +1,13 @@
 //! `jwtctl verify`: signature with a pinned algorithm, expiry, issuer, audience, token type.
 
-use crate::config::{ReadError, StoreConfig, VerifyConfig};
+use crate::config::{ReadError, StoreConfig, VerifyConfig, header_alg};
 use crate::exit::{RunError, Status};
 use crate::jwt::json::Json;
 use crate::jwt::text::quote;
 use crate::jwt::time::{self, format_timestamp};
 use crate::jwt::token::{MAX_TOKEN_BYTES, Scratch, normalize};
 use crate::jwt::verify::numeric_date;
-use crate::jwt::{RejectKind, TokenError};
+use crate::jwt::{Family, RejectKind, TokenError, VerifyingKey};
 use crate::store::{AccessOutcome, AccessQuery, Location, Store};
 
 use super::{Context, batch, print};
@@ -39,7 +39,29 @@ pub fn run(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
             result = Err(rejection);
         }
     }
-    print::report(&result, config.args.json, config.args.quiet, ctx)
+    let status = print::report(&result, config.args.json, config.args.quiet, ctx)?;
+    if let Err(rejection) = &result
+        && let Some(hint) = key_hint(rejection, config, &token)
+        && !config.args.json
+    {
+        ctx.output.hint(&hint);
+    }
+    Ok(status)
+}
+
+/// A token signed with a key pair, refused for its algorithm because the key is a secret: say
+/// what such a token needs. The header is read only to word this.
+fn key_hint(rejection: &TokenError, config: &VerifyConfig, token: &str) -> Option<String> {
+    if rejection.kind != RejectKind::Algorithm
+        || !matches!(config.policy.key, VerifyingKey::Secret(_))
+    {
+        return None;
+    }
+    let alg = header_alg(token).filter(|alg| alg.family() != Family::Hmac)?;
+    Some(format!(
+        "this {alg} token is verified with its issuer's public key: --key-file PUBLIC.pem, or \
+         --jwks FILE"
+    ))
 }
 
 /// Opens a store only to read it (`verify --check-revocation`). A file store that does not exist
