@@ -27,7 +27,7 @@ use output::Output;
 
 /// Parses `args`, runs the command, reports any error on stderr, and returns the exit status.
 pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
-    let args: Vec<OsString> = args.into_iter().collect();
+    let args = argv::join_bearer(args.into_iter().collect());
     let cli = match parse(args.iter().cloned()) {
         Ok(cli) => cli,
         Err(error) => {
