@@ -20,7 +20,13 @@ pub fn run(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
     let token = match input.read() {
         Ok(token) => token,
         Err(ReadError::Rejected(rejection)) => {
-            return print::report(&Err(rejection), config.args.json, config.args.quiet, ctx);
+            return print::report(
+                &Err(rejection),
+                "",
+                config.args.json,
+                config.args.quiet,
+                ctx,
+            );
         }
         Err(ReadError::Failed(error)) => return Err(error),
     };
@@ -39,7 +45,7 @@ pub fn run(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
             result = Err(rejection);
         }
     }
-    let status = print::report(&result, config.args.json, config.args.quiet, ctx)?;
+    let status = print::report(&result, &token, config.args.json, config.args.quiet, ctx)?;
     if let Err(rejection) = &result
         && let Some(hint) = key_hint(rejection, config, &token)
         && !config.args.json
@@ -119,8 +125,8 @@ fn run_batch(config: &VerifyConfig) -> anyhow::Result<Status> {
                 ))),
             };
             let mut revocable = None;
-            let result =
-                text.and_then(|text| policy.verify(normalize(text), now, &mut worker.scratch));
+            let token = text.as_ref().map_or("", |text| normalize(text));
+            let result = text.and_then(|_| policy.verify(token, now, &mut worker.scratch));
             match &result {
                 Ok(verified) if with_store => {
                     let claims = &verified.claims;
@@ -135,7 +141,7 @@ fn run_batch(config: &VerifyConfig) -> anyhow::Result<Status> {
                 Ok(_) => {}
                 Err(_) => worker.invalid += 1,
             }
-            print::push_result(&mut worker.out, &result);
+            print::push_result(&mut worker.out, &result, token);
             if with_store {
                 worker.lines.push((worker.out.len(), revocable));
             }

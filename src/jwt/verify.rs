@@ -224,13 +224,15 @@ impl Policy {
         let signature = token::decode_segment_into(segments[2], 2, signature_buffer)?;
         let signing_input = &token.as_bytes()[..segments.signing_input_len()];
         self.key.verify(params.kid, alg, signing_input, signature)?;
-        self.check_type(params.typ)?;
+        self.check_type(params.typ)
+            .map_err(TokenError::after_signature)?;
         let claims = token::parse_object(
             token::decode_segment_into(segments[1], 1, payload_buffer)?,
             1,
         )?;
-        let registered = Registered::of(&claims)?;
-        self.check_claims(&claims, &registered, now)?;
+        let registered = Registered::of(&claims).map_err(TokenError::after_signature)?;
+        self.check_claims(&claims, &registered, now)
+            .map_err(TokenError::after_signature)?;
         Ok(Verified { header, claims })
     }
 
