@@ -7,6 +7,7 @@ mod decode;
 mod decode_layout;
 mod foundation;
 mod gen_secret;
+mod guidance;
 mod issue;
 mod keys;
 mod leaks;
