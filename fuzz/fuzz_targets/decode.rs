@@ -1,10 +1,10 @@
 //! `token::normalize`, `token::split` and `token::decode` on arbitrary input, and what `jwtctl
-//! decode` computes from a decoded token (`problems`, `decode_json`).
+//! decode` computes from a decoded token (`problems`, the `--json` object).
 //!
 //! Differential checks against the reference implementations the hot path replaced: the fast
 //! base64url decoder against the base64 crate, the borrowed JSON tree (`jwt::json`) against
-//! `serde_json::Value` (same acceptance, same value, byte-identical output), and `decode_view`
-//! against `decode_view_without_signature` (used by `decode --batch`).
+//! `serde_json::Value` (same acceptance, same value, byte-identical output), and decoding with
+//! buffers left over from an earlier token (as `decode --batch` does) against fresh ones.
 //!
 //! Each input is tried three ways: as token text, normalized, and split at NUL bytes into a
 //! header, a payload and a signature that are base64url-encoded here, so the fuzzer reaches the
@@ -14,9 +14,10 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jwtctl::commands::decode::{decode_json, problems};
+use jwtctl::commands::decode::problems;
+use jwtctl::commands::print::push_decoded;
 use jwtctl::jwt::json::{Json, WriteJson};
-use jwtctl::jwt::token::{self, Decoded, Scratch, View};
+use jwtctl::jwt::token::{self, Scratch, View};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
@@ -61,54 +62,58 @@ fn check_json(bytes: &[u8]) {
     }
 }
 
-/// `decode --batch` decodes without the signature; it must accept and refuse exactly the same.
-fn check_views(text: &str) {
-    let mut scratch = Scratch::default();
-    let full = token::decode_view(text, &mut scratch).map(|view| match view {
-        View::Signed {
-            header, payload, ..
-        } => (header.to_map(), Some(payload.to_map())),
-        View::Encrypted { header } => (header.to_map(), None),
-    });
-    let mut scratch = Scratch::default();
-    let light = token::decode_view_without_signature(text, &mut scratch).map(|view| match view {
-        View::Signed {
-            header, payload, ..
-        } => (header.to_map(), Some(payload.to_map())),
-        View::Encrypted { header } => (header.to_map(), None),
-    });
-    assert_eq!(
-        full, light,
-        "decode_view and decode_view_without_signature disagree"
-    );
+thread_local! {
+    /// Buffers reused from input to input, as `decode --batch` reuses them from line to line.
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// What `decode --json` prints for `text`, or the error.
+fn printed(text: &str, scratch: &mut Scratch) -> Result<Vec<u8>, String> {
+    token::decode(text, scratch)
+        .map(|view| {
+            let mut out = Vec::new();
+            push_decoded(&mut out, &view);
+            out
+        })
+        .map_err(|error| error.message)
 }
 
 fn check(text: &str) {
-    check_views(text);
+    let fresh = printed(text, &mut Scratch::default());
+    let reused = SCRATCH.with_borrow_mut(|scratch| printed(text, scratch));
+    assert_eq!(fresh, reused, "reused buffers change what decode prints");
     for segment in text.split('.').take(5) {
         check_base64(segment);
     }
     let split = token::split(text);
-    match token::decode(text) {
-        Ok(decoded) => {
+    let mut scratch = Scratch::default();
+    match token::decode(text, &mut scratch) {
+        Ok(view) => {
             let segments = split.expect("a token that decodes also splits");
             // Strict base64url: every decoded segment is the one canonical encoding of its bytes.
             let header = token::decode_segment(segments[0], 0).expect("header decodes");
             assert_eq!(token::encode_segment(&header), segments[0]);
-            if let Decoded::Signed(signed) = &decoded {
+            if let View::Signed {
+                header,
+                payload,
+                signature,
+                signing_input_len,
+            } = &view
+            {
                 assert_eq!(segments.len(), 3);
                 assert_eq!(
-                    signed.signing_input_len,
+                    *signing_input_len,
                     segments[0].len() + 1 + segments[1].len()
                 );
-                let payload = token::decode_segment(segments[1], 1).expect("payload decodes");
-                assert_eq!(token::encode_segment(&payload), segments[1]);
-                assert_eq!(token::encode_segment(&signed.signature), segments[2]);
-                let _ = problems(signed, NOW);
+                let decoded = token::decode_segment(segments[1], 1).expect("payload decodes");
+                assert_eq!(token::encode_segment(&decoded), segments[1]);
+                let bytes = token::decode_segment(signature, 2).expect("signature decodes");
+                assert_eq!(token::encode_segment(&bytes), *signature);
+                assert_eq!(bytes.len(), token::decoded_len(signature));
+                let _ = problems(header, payload, NOW);
             } else {
                 assert_eq!(segments.len(), 5);
             }
-            let _ = decode_json(&decoded, text).to_string();
         }
         Err(error) => {
             assert!(
