@@ -110,7 +110,7 @@ _jwtctl() {
 
     case "${cmd}" in
         jwtctl)
-            opts="-h -V --color --help --version gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help"
+            opts="-V -h --color --version --help gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -128,7 +128,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__completions)
-            opts="-h -V --dir --color --help --version bash elvish fish powershell zsh"
+            opts="-h --dir --color --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -150,7 +150,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__decode)
-            opts="-h -V --json --date --batch --color --help --version"
+            opts="-h --json --date --batch --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -172,14 +172,14 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__gen__subcmd__key)
-            opts="-h -V --alg --bits --out --public-out --force --json --color --help --version"
+            opts="-h --alg --bits --out --public-out --force --json --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --alg)
-                    COMPREPLY=($(compgen -W "HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 EdDSA" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 EdDSA" -- "${cur}"))
                     return 0
                     ;;
                 --bits)
@@ -206,7 +206,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__gen__subcmd__secret)
-            opts="-h -V --bytes --encoding --out --force --allow-weak-secret --json --color --help --version"
+            opts="-h --bytes --encoding --out --force --allow-weak-secret --json --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -432,7 +432,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__issue)
-            opts="-h -V --sub --claim --payload --iss --aud --kid --alg --access-ttl --refresh-ttl --no-refresh --session-label --output --batch --secret-file --secret-env --secret-encoding --key-file --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --color --help --version"
+            opts="-h --sub --claim --payload --iss --aud --kid --alg --access-ttl --refresh-ttl --no-refresh --session-label --output --batch --secret-file --secret-env --secret-encoding --key-file --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -530,7 +530,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__jwks)
-            opts="-h -V --alg --color --help --version"
+            opts="-h --alg --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -552,7 +552,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__man)
-            opts="-h -V --dir --color --help --version"
+            opts="-h --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -574,7 +574,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__refresh)
-            opts="-h -V --alg --access-ttl --refresh-ttl --no-rotate --output --secret-file --secret-env --secret-encoding --key-file --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --color --help --version"
+            opts="-h --alg --access-ttl --refresh-ttl --no-rotate --output --secret-file --secret-env --secret-encoding --key-file --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -644,7 +644,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__revoke)
-            opts="-h -V --user --token --family --all --alg --json --secret-file --secret-env --secret-encoding --key-file --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --color --help --version"
+            opts="-h --user --token --family --all --alg --json --secret-file --secret-env --secret-encoding --key-file --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -714,7 +714,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__sessions)
-            opts="-h -V --user --json --store --store-prefix --store-timeout --color --help --version prune help"
+            opts="-h --user --json --store --store-prefix --store-timeout --color --help prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -790,7 +790,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__sessions__subcmd__prune)
-            opts="-h -V --json --store --store-prefix --store-timeout --color --help --version"
+            opts="-h --json --store --store-prefix --store-timeout --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -820,7 +820,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__verify)
-            opts="-q -h -V --alg --iss --aud --sub --leeway --now --type --require --json --quiet --batch --jwks --check-revocation --store --store-prefix --store-timeout --secret-file --secret-env --secret-encoding --key-file --allow-weak-secret --refresh-secret-file --refresh-secret-env --color --help --version"
+            opts="-q -h --alg --iss --aud --sub --leeway --now --type --require --json --quiet --batch --jwks --check-revocation --store --store-prefix --store-timeout --secret-file --secret-env --secret-encoding --key-file --allow-weak-secret --refresh-secret-file --refresh-secret-env --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

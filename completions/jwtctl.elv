@@ -19,10 +19,10 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
     var completions = [
         &'jwtctl'= {
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
+            cand -V 'Print the version, the target, the crypto backend and the commit'
+            cand --version 'Print the version, the target, the crypto backend and the commit'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
             cand gen-secret 'Print a new random secret (32 bytes from the OS CSPRNG, hex)'
             cand issue 'Issue an access token and a refresh token'
             cand verify 'Verify a token''s signature, expiry and claims, as an auth middleware would'
@@ -46,8 +46,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --json 'Print a JSON object instead of the bare secret'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;issue'= {
             cand --sub 'The subject (sub claim); required when a refresh token is issued'
@@ -76,8 +74,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --allow-weak-secret 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;verify'= {
             cand --alg 'An accepted algorithm (repeatable) [default: HS256 for secrets, the key''s own for PEM keys]'
@@ -107,8 +103,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --allow-weak-secret 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;decode'= {
             cand --date 'How to show dates'
@@ -117,8 +111,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --batch 'Decode many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints; {"error":..} for a line that does not decode), in input order; exit 0 only if every line decoded, else 1'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;refresh'= {
             cand --alg 'The algorithm of the main key [default: HS256 for secrets, the key''s own for PEM keys]'
@@ -139,8 +131,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --allow-weak-secret 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;revoke'= {
             cand --user 'Every session of this subject, and its access tokens issued until now (see verify --check-revocation)'
@@ -162,8 +152,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --allow-weak-secret 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;sessions'= {
             cand --user 'Only this subject''s sessions'
@@ -174,8 +162,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --json 'Print a JSON array'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
             cand prune 'Drop records that can no longer matter and report how many'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -187,8 +173,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --json 'Print {"pruned": N}'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;sessions;help'= {
             cand prune 'Drop records that can no longer matter and report how many'
@@ -208,32 +192,24 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --json 'Print {"alg","kid","private_key","public_key"} on stdout'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;jwks'= {
             cand --alg 'The algorithm to announce for each key [default: the key''s own: RS256, ES256, ES384, EdDSA]'
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;completions'= {
             cand --dir 'Write the scripts for every shell into DIR instead'
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;man'= {
             cand --dir 'The directory to write the pages into (created if missing)'
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;help'= {
             cand gen-secret 'Print a new random secret (32 bytes from the OS CSPRNG, hex)'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_jwtctl_global_optspecs
-    string join \n color= h/help V/version
+    string join \n color= V/version h/help
 end
 
 function __fish_jwtctl_needs_command
@@ -27,8 +27,8 @@ end
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -s V -l version -d 'Print the version, the target, the crypto backend and the commit'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -s h -l help -d 'Print help'
-complete -c jwtctl -n "__fish_jwtctl_needs_command" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "gen-secret" -d 'Print a new random secret (32 bytes from the OS CSPRNG, hex)'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "issue" -d 'Issue an access token and a refresh token'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "verify" -d 'Verify a token\'s signature, expiry and claims, as an auth middleware would'
@@ -53,7 +53,6 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -l force -d 'O
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -l allow-weak-secret -d 'Allow fewer than 32 bytes'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -l json -d 'Print a JSON object instead of the bare secret'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -s h -l help -d 'Print help'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l sub -d 'The subject (sub claim); required when a refresh token is issued' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l claim -d 'A claim: key=value for a string, key:=JSON for any JSON value (repeatable)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l payload -d 'A JSON object of claims, @FILE to read it from a file, or - for standard input' -r
@@ -97,7 +96,6 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l no-refresh -d 'I
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l batch -d 'Issue many: one JSON object of claims per line on standard input (the other claim options apply to every line), one token response per line on stdout (as --output json), in input order. A line that is not a JSON object, or has no sub when a refresh token is issued, gets {"error":{"kind":..,"message":..}} and the exit status is 1 at the end. Refresh tokens are recorded in the store a chunk at a time, before that chunk is printed'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l alg -d 'An accepted algorithm (repeatable) [default: HS256 for secrets, the key\'s own for PEM keys]' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -141,7 +139,6 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l batch -d 'Verif
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l check-revocation -d 'Also reject tokens whose session or user was revoked, as recorded in the store (--store, else $JWTCTL_STORE, else the default file)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l date -d 'How to show dates' -r -f -a "utc\t''
 local\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
@@ -150,7 +147,6 @@ never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l json -d 'Print {"header":..,"payload":..,"signature":".."} for jq ({"error":{"kind":..,"message":..}} if the token does not decode)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l batch -d 'Decode many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints; {"error":..} for a line that does not decode), in input order; exit 0 only if every line decoded, else 1'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -s h -l help -d 'Print help'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l alg -d 'The algorithm of the main key [default: HS256 for secrets, the key\'s own for PEM keys]' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -186,7 +182,6 @@ never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l no-rotate -d 'Keep the presented refresh token valid and issue only a new access token'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l user -d 'Every session of this subject, and its access tokens issued until now (see verify --check-revocation)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l token -d 'The session family of this access or refresh token (verified first), or - for stdin' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l family -d 'One session family (the sid claim)' -r
@@ -221,7 +216,6 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l all -d 'Every s
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l json -d 'Print {"revoked": N}'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l user -d 'Only this subject\'s sessions' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
@@ -231,7 +225,6 @@ always\t''
 never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l json -d 'Print a JSON array'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -s h -l help -d 'Print help'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -f -a "prune" -d 'Drop records that can no longer matter and report how many'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
@@ -242,13 +235,9 @@ always\t''
 never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l json -d 'Print {"pruned": N}'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Drop records that can no longer matter and report how many'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l alg -d 'The algorithm the key is for' -r -f -a "HS256\t''
-HS384\t''
-HS512\t''
-RS256\t''
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l alg -d 'The algorithm the key is for' -r -f -a "RS256\t''
 RS384\t''
 RS512\t''
 PS256\t''
@@ -266,7 +255,6 @@ never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l force -d 'Overwrite existing files'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l json -d 'Print {"alg","kid","private_key","public_key"} on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -s h -l help -d 'Print help'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l alg -d 'The algorithm to announce for each key [default: the key\'s own: RS256, ES256, ES384, EdDSA]' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -283,19 +271,16 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l color -d 'When to
 always\t''
 never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -s h -l help -d 'Print help'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -l dir -d 'Write the scripts for every shell into DIR instead' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -l dir -d 'The directory to write the pages into (created if missing)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -s h -l help -d 'Print help'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "gen-secret" -d 'Print a new random secret (32 bytes from the OS CSPRNG, hex)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "issue" -d 'Issue an access token and a refresh token'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key jwks completions man help" -f -a "verify" -d 'Verify a token\'s signature, expiry and claims, as an auth middleware would'

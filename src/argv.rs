@@ -71,12 +71,52 @@ pub fn report_parse_error(error: &clap::Error, args: &[OsString]) {
         return;
     }
     let rendered = error.render().to_string();
-    let redacted = redact(&rendered, args);
+    let redacted = without_hidden_suggestions(&redact(&rendered, args));
     if redacted == rendered {
         let _ = error.print();
     } else {
         let _ = std::io::stderr().lock().write_all(redacted.as_bytes());
     }
+}
+
+/// clap suggests hidden options too (`--thread` gets "a similar argument exists: '--threads'");
+/// a hidden option is not offered, so that tip goes.
+fn without_hidden_suggestions(message: &str) -> String {
+    if !message.contains("tip: a similar argument exists") {
+        return message.to_owned();
+    }
+    let mut command = crate::commands::completions::full_command();
+    command.build();
+    let mut hidden = Vec::new();
+    let mut pending = vec![&command];
+    while let Some(command) = pending.pop() {
+        hidden.extend(
+            command
+                .get_arguments()
+                .filter(|arg| arg.is_hide_set())
+                .filter_map(|arg| arg.get_long())
+                .map(|long| format!("'--{long}'")),
+        );
+        pending.extend(command.get_subcommands());
+    }
+    let mut kept: Vec<&str> = Vec::new();
+    for line in message.lines() {
+        let hidden_tip = line
+            .trim_start()
+            .starts_with("tip: a similar argument exists")
+            && hidden.iter().any(|name| line.contains(name.as_str()));
+        if hidden_tip {
+            // The blank line clap put before the tip goes with it.
+            if kept.last().is_some_and(|last| last.is_empty()) {
+                kept.pop();
+            }
+        } else {
+            kept.push(line);
+        }
+    }
+    let mut out = kept.join("\n");
+    out.push('\n');
+    out
 }
 
 /// `message` with every argument that looks like a secret, a token or a PEM block replaced by

@@ -7,31 +7,33 @@ use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::jwt::keys::SecretEncoding;
-use crate::jwt::{Alg, TokenType};
+use crate::jwt::{Alg, Family, TokenType};
 
 const ROOT_AFTER_HELP: &str = "\
 Examples:
   export JWTCTL_SECRET=\"$(jwtctl gen-secret)\"
-  { read -r ACCESS; read -r REFRESH; } < <(jwtctl issue --sub alice --claim role=admin)
-  jwtctl verify \"$ACCESS\"                      # the claims; exit 0
-  jwtctl decode \"$ACCESS\"                      # header and payload, nothing verified
-  jwtctl refresh \"$REFRESH\"                    # a new pair; the old refresh token is spent
+  pair=\"$(jwtctl issue --sub alice --claim role=admin)\"
+  ACCESS=\"$(echo \"$pair\" | sed -n 1p)\" REFRESH=\"$(echo \"$pair\" | sed -n 2p)\"
+  jwtctl verify \"$ACCESS\"        # the claims; exit 0
+  jwtctl decode \"$ACCESS\"        # header and payload, nothing verified
+  jwtctl refresh \"$REFRESH\"      # a new pair; the old refresh token is spent
   jwtctl revoke --user alice
 
 Exit status (the same for every command):
   0  success; for verify, the token is valid
-  1  token rejected: signature, malformed, algorithm, type or claim, revoked, reused
-  2  usage or configuration error: bad flags, unreadable key or secret, invalid JSON
+  1  rejected: signature, malformed, algorithm, type, claim, revoked, reused
+  2  usage or configuration error: bad flags, unreadable key, invalid JSON
   3  token expired or not yet valid: a refresh may help
   4  store or I/O failure: unreachable, corrupt or unwritable store
 
 Environment:
-  JWTCTL_SECRET          HMAC secret used when no --secret-file or --secret-env is given
+  JWTCTL_SECRET          HMAC secret, unless --secret-file or --secret-env
   JWTCTL_REFRESH_SECRET  HMAC secret for refresh tokens (default: the main key)
   JWTCTL_STORE           store location: a file path or a redis:// URL
+  JWTCTL_THREADS         threads for --batch (default: one per core; at most 64)
   NO_COLOR               set and not empty: no colour (--color auto)
 
-Secrets are read from files or environment variables, never from the command line.";
+Secrets are read from files or environment variables, never the command line.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -40,14 +42,28 @@ Secrets are read from files or environment variables, never from the command lin
     version = env!("JWTCTL_VERSION_LINE"),
     about = "Issue, verify, decode, refresh and revoke JSON Web Tokens",
     after_help = ROOT_AFTER_HELP,
-    propagate_version = true,
+    // --version is the root's only: `jwtctl --version`, not one flag per subcommand.
+    disable_version_flag = true,
     max_term_width = 100
 )]
 pub struct Cli {
     /// When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set
     /// or TERM is dumb
-    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    // Global, so it is accepted after the subcommand too; its own heading keeps it out of each
+    // subcommand's list of options.
+    #[arg(
+        long,
+        value_enum,
+        global = true,
+        default_value_t = ColorChoice::Auto,
+        value_name = "WHEN",
+        help_heading = "Global options"
+    )]
     pub color: ColorChoice,
+
+    /// Print the version, the target, the crypto backend and the commit
+    #[arg(short = 'V', long, action = clap::ArgAction::Version, help_heading = "Global options")]
+    pub version: Option<bool>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -79,6 +95,38 @@ impl ValueEnum for AlgArg {
 
 impl From<AlgArg> for Alg {
     fn from(arg: AlgArg) -> Alg {
+        arg.0
+    }
+}
+
+/// `gen-key --alg`: the algorithms of key pairs. The HMAC ones are accepted but not listed (in
+/// help, completions or man pages), so that `gen-key --alg HS256` gets its own answer: use
+/// gen-secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyPairAlgArg(pub Alg);
+
+const KEY_PAIR_ALG_ARGS: [KeyPairAlgArg; Alg::ALL.len()] = {
+    let mut args = [KeyPairAlgArg(Alg::HS256); Alg::ALL.len()];
+    let mut index = 0;
+    while index < Alg::ALL.len() {
+        args[index] = KeyPairAlgArg(Alg::ALL[index]);
+        index += 1;
+    }
+    args
+};
+
+impl ValueEnum for KeyPairAlgArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &KEY_PAIR_ALG_ARGS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.0.name()).hide(self.0.family() == Family::Hmac))
+    }
+}
+
+impl From<KeyPairAlgArg> for Alg {
+    fn from(arg: KeyPairAlgArg) -> Alg {
         arg.0
     }
 }
@@ -262,8 +310,9 @@ Examples:
 const JWKS_EXAMPLES: &str = "\
 Examples:
   jwtctl jwks public.pem > jwks.json
-  jwtctl gen-key --alg PS256 --out rsa.pem --public-out rsa.pub.pem && jwtctl jwks rsa.pub.pem --alg PS256
-  curl -s https://auth.example.com/.well-known/jwks.json | jwtctl verify --jwks - \"$TOKEN\"";
+  jwtctl gen-key --alg PS256 --out rsa.pem       # and rsa.pub.pem
+  jwtctl jwks rsa.pub.pem --alg PS256
+  curl -s \"$JWKS_URL\" | jwtctl verify --jwks - \"$TOKEN\"";
 
 const COMPLETIONS_EXAMPLES: &str = "\
 Examples:
@@ -281,7 +330,7 @@ Examples:
 pub struct GenKeyArgs {
     /// The algorithm the key is for
     #[arg(long, value_enum, value_name = "ALG")]
-    pub alg: AlgArg,
+    pub alg: KeyPairAlgArg,
     /// RSA key size
     #[arg(long, default_value_t = 2048, value_name = "BITS", value_parser = rsa_bits)]
     pub bits: usize,
@@ -490,14 +539,15 @@ const ISSUE_EXAMPLES: &str = "\
 Output (text): the access token on the first line, the refresh token on the second.
 
 Examples:
-  TOKEN=$(jwtctl issue --sub alice --no-refresh)
-  { read -r ACCESS; read -r REFRESH; } < <(jwtctl issue --sub alice --claim role=admin)
-  jwtctl issue --sub ci --claim scopes:='[\"deploy\"]' --access-ttl 15m --output json";
+  TOKEN=\"$(jwtctl issue --sub alice --no-refresh)\"
+  pair=\"$(jwtctl issue --sub alice --claim role=admin)\"
+  jwtctl issue --sub ci --claim scopes:='[\"deploy\"]' --access-ttl 15m \\
+    --output json";
 
 const VERIFY_EXAMPLES: &str = "\
 Examples:
   jwtctl verify \"$TOKEN\"
-  echo \"$AUTHORIZATION\" | jwtctl verify --aud api --iss https://auth.example.com --quiet
+  echo \"$AUTHORIZATION\" | jwtctl verify --aud api --iss \"$ISSUER\" --quiet
   jwtctl verify --key-file public.pem --alg RS256 --json < token.txt";
 
 const DECODE_EXAMPLES: &str = "\

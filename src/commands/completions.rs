@@ -91,6 +91,8 @@ fn without_hidden_options(command: &clap::Command) -> clap::Command {
         .subcommands(command.get_subcommands().map(without_hidden_options))
         .hide(command.is_hide_set())
         .disable_help_subcommand(command.is_disable_help_subcommand_set())
+        .disable_version_flag(command.is_disable_version_flag_set())
+        .disable_help_flag(command.is_disable_help_flag_set())
         .args_conflicts_with_subcommands(command.is_args_conflicts_with_subcommands_set())
         .subcommand_required(command.is_subcommand_required_set())
         .propagate_version(command.is_propagate_version_set());

@@ -8,6 +8,7 @@ mod decode_layout;
 mod foundation;
 mod gen_secret;
 mod guidance;
+mod help;
 mod issue;
 mod keys;
 mod leaks;
