@@ -8,7 +8,8 @@
 # LOOP (iterations of the Node and Python loops, 100000), SCRATCH (where Node and Python packages
 # are installed; a temporary directory by default), JWT_CLI (the jwt-cli binary; by default
 # /work/tools/bin/jwt, target/bench-tools/bin/jwt or a `jwt` 6.2 on PATH, else it is installed
-# into target/bench-tools with `cargo install jwt-cli --version 6.2.0`).
+# into target/bench-tools with `cargo install jwt-cli --version 6.2.0`; JWT_CLI=none leaves its
+# rows out).
 #
 # Usage: benches/compare.sh [NEW [OLD]]. NEW is the jwtctl binary to measure (default: the
 # static build `make dist` ships, scripts/built-binary.sh --static). With OLD, a second jwtctl
@@ -57,7 +58,10 @@ OLD=${2:-${OLD_JWTCTL:-}}
 # jwt-cli 6.2 from crates.io, installed once under target/bench-tools when no copy is at hand.
 JWT_CLI=${JWT_CLI:-}
 tools=target/bench-tools
-if [ -z "$JWT_CLI" ]; then
+if [ "$JWT_CLI" = none ]; then
+    JWT_CLI=""
+    note "JWT_CLI=none: jwt-cli rows are skipped"
+elif [ -z "$JWT_CLI" ]; then
     if [ -x /work/tools/bin/jwt ]; then
         JWT_CLI=/work/tools/bin/jwt
     elif [ -x "$tools/bin/jwt" ]; then
@@ -131,21 +135,25 @@ batch() { # NAME INPUT COMMAND: hyperfine with INPUT on stdin; prints "wall_seco
     awk -F, 'NR == 2 { print $4, $5 + $6 }' "$SCRATCH/$1.csv"
 }
 tokens="$SCRATCH/tokens.txt" claims="$SCRATCH/claims.ndjson"
-read -r verify1 verify1_cpu < <(batch verify1 "$tokens" "$JWTCTL verify --batch --threads 1")
-read -r verify2 verify2_cpu < <(batch verify2 "$tokens" "$JWTCTL verify --batch --threads 2")
-read -r decode1 decode1_cpu < <(batch decode1 "$tokens" "$JWTCTL decode --batch --threads 1")
-read -r decode2 decode2_cpu < <(batch decode2 "$tokens" "$JWTCTL decode --batch --threads 2")
-read -r issue1 issue1_cpu < <(batch issue1 "$claims" "$JWTCTL issue --batch --no-refresh --threads 1")
-read -r issue2 issue2_cpu < <(batch issue2 "$claims" "$JWTCTL issue --batch --no-refresh --threads 2")
-if [ -n "$OLD" ]; then
-    # The same batches through the old binary, right after, under the same load.
-    read -r old_verify1 _ < <(batch old_verify1 "$tokens" "$OLD verify --batch --threads 1")
-    read -r old_verify2 _ < <(batch old_verify2 "$tokens" "$OLD verify --batch --threads 2")
-    read -r old_decode1 _ < <(batch old_decode1 "$tokens" "$OLD decode --batch --threads 1")
-    read -r old_decode2 _ < <(batch old_decode2 "$tokens" "$OLD decode --batch --threads 2")
-    read -r old_issue1 _ < <(batch old_issue1 "$claims" "$OLD issue --batch --no-refresh --threads 1")
-    read -r old_issue2 _ < <(batch old_issue2 "$claims" "$OLD issue --batch --no-refresh --threads 2")
-fi
+# With OLD, each batch runs through the old binary right after the new one, so that both see
+# the same load.
+pair_batch() { # NAME INPUT ARGS: sets NAME, NAME_cpu, old_NAME, old_NAME_cpu
+    local wall cpu
+    read -r wall cpu < <(batch "$1" "$2" "$JWTCTL $3")
+    printf -v "$1" '%s' "$wall"
+    printf -v "$1_cpu" '%s' "$cpu"
+    if [ -n "$OLD" ]; then
+        read -r wall cpu < <(batch "old_$1" "$2" "$OLD $3")
+        printf -v "old_$1" '%s' "$wall"
+        printf -v "old_$1_cpu" '%s' "$cpu"
+    fi
+}
+pair_batch verify1 "$tokens" "verify --batch --threads 1"
+pair_batch verify2 "$tokens" "verify --batch --threads 2"
+pair_batch decode1 "$tokens" "decode --batch --threads 1"
+pair_batch decode2 "$tokens" "decode --batch --threads 2"
+pair_batch issue1 "$claims" "issue --batch --no-refresh --threads 1"
+pair_batch issue2 "$claims" "issue --batch --no-refresh --threads 2"
 
 # --- Node's jsonwebtoken and Python's PyJWT, in process -----------------------------------------
 node_sign="" node_verify="" py_sign="" py_verify=""
@@ -260,14 +268,15 @@ if [ -n "$OLD" ]; then
             -v nc="$(cpu_of "$new_row")" -v oc="$(cpu_of "$old_row")" 'BEGIN {
                 printf "  %-36s %9.3fx wall %7.3fx CPU\n", l, nw / ow, (oc > 0 ? nc / oc : 0) }'
     done
-    ratio() { # LABEL NEW_SECONDS OLD_SECONDS: throughput of new over old
-        awk -v l="$1" -v n="$2" -v o="$3" 'BEGIN { printf "  %-36s %9.3fx tokens/s\n", l, o / n }'
+    ratio() { # LABEL NEW_WALL OLD_WALL NEW_CPU OLD_CPU: throughput of new over old
+        awk -v l="$1" -v n="$2" -v o="$3" -v nc="$4" -v oc="$5" 'BEGIN {
+            printf "  %-36s %9.3fx tokens/s %7.3fx tokens/CPU-s\n", l, o / n, (nc > 0 ? oc / nc : 0) }'
     }
-    ratio "verify --batch, 1 thread" "$verify1" "$old_verify1"
-    ratio "verify --batch, 2 threads" "$verify2" "$old_verify2"
-    ratio "decode --batch, 1 thread" "$decode1" "$old_decode1"
-    ratio "decode --batch, 2 threads" "$decode2" "$old_decode2"
-    ratio "issue --batch, 1 thread" "$issue1" "$old_issue1"
-    ratio "issue --batch, 2 threads" "$issue2" "$old_issue2"
+    ratio "verify --batch, 1 thread" "$verify1" "$old_verify1" "$verify1_cpu" "$old_verify1_cpu"
+    ratio "verify --batch, 2 threads" "$verify2" "$old_verify2" "$verify2_cpu" "$old_verify2_cpu"
+    ratio "decode --batch, 1 thread" "$decode1" "$old_decode1" "$decode1_cpu" "$old_decode1_cpu"
+    ratio "decode --batch, 2 threads" "$decode2" "$old_decode2" "$decode2_cpu" "$old_decode2_cpu"
+    ratio "issue --batch, 1 thread" "$issue1" "$old_issue1" "$issue1_cpu" "$old_issue1_cpu"
+    ratio "issue --batch, 2 threads" "$issue2" "$old_issue2" "$issue2_cpu" "$old_issue2_cpu"
     echo "(per process: below 1.000x is faster; throughput: above 1.000x is faster)"
 fi

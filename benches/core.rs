@@ -50,6 +50,7 @@ fn policy(alg: Alg, key: VerifyingKey) -> Policy {
         key,
         issuer: Some("https://auth.example.com".into()),
         audience: vec!["api".into()],
+        any_audience: false,
         subject: None,
         leeway: 0,
         token_type: TokenType::NotRefresh,

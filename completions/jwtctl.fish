@@ -88,7 +88,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l refresh-secret-f
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l refresh-secret-env -d 'Read the refresh-token secret from the environment variable NAME' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store-timeout -d 'Bound on connecting to a Redis store and on each command' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store-timeout -d 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -109,7 +109,7 @@ ES256\t''
 ES384\t''
 EdDSA\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l iss -d 'Require this issuer (iss)' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l aud -d 'Require this audience (aud); repeat to accept any of several' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l aud -d 'Require this audience (aud); repeat to accept any of several. A token that names an audience is rejected without one (RFC 7519 section 4.1.3)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l sub -d 'Require this subject (sub)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l leeway -d 'Tolerance for clock skew on exp, nbf and iat' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l now -d 'Evaluate time claims at this instant (unix seconds or RFC 3339) instead of now' -r
@@ -120,7 +120,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l require -d 'Req
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l jwks -d 'Verify with the keys of this JWKS document (- for standard input), chosen by kid' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store -d 'The store to check revocations in; implies --check-revocation' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store-timeout -d 'Bound on connecting to a Redis store and on each command' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store-timeout -d 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-file -d 'Read the HMAC secret from PATH (- for standard input)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-env -d 'Read the HMAC secret from the environment variable NAME [default: JWTCTL_SECRET]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-encoding -d 'How the secret\'s text is turned into key bytes; raw uses it as-is, like Node\'s jsonwebtoken' -r -f -a "raw\t'The text\'s bytes as they are (what Node\'s `jwt.sign(payload, string)` does)'
@@ -133,10 +133,11 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l refresh-secret-
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l any-aud -d 'Accept a token whatever audience it names (for inspection, on purpose)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l json -d 'Print a JSON result object on stdout, valid or not'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s q -l quiet -d 'Print nothing on stdout; the exit status tells'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l batch -d 'Verify many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints), in input order; exit 0 only if every token is valid, else 1'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l check-revocation -d 'Also reject tokens whose session or user was revoked, as recorded in the store (--store, else $JWTCTL_STORE, else the default file)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l check-revocation -d 'Also reject tokens whose session or user was revoked, as recorded in the store (--store, else $JWTCTL_STORE, else the default file); a store file that does not exist is an error (exit 4)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l date -d 'How to show dates' -r -f -a "utc\t''
@@ -175,7 +176,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l refresh-secret
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l refresh-secret-env -d 'Read the refresh-token secret from the environment variable NAME' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l store-timeout -d 'Bound on connecting to a Redis store and on each command' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l store-timeout -d 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -183,7 +184,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l no-rotate -d '
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l user -d 'Every session of this subject, and its access tokens issued until now (see verify --check-revocation)' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l token -d 'The session family of this access or refresh token (verified first), or - for stdin' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l token -d 'The session family of this access or refresh token (verified first; only if the family belongs to the token\'s sub), or - for stdin' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l family -d 'One session family (the sid claim)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l alg -d 'The algorithm of the main key, to verify --token' -r -f -a "HS256\t''
 HS384\t''
@@ -208,7 +209,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l refresh-secret-
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l refresh-secret-env -d 'Read the refresh-token secret from the environment variable NAME' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l store-timeout -d 'Bound on connecting to a Redis store and on each command' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l store-timeout -d 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -219,7 +220,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -s h -l help -d 'P
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l user -d 'Only this subject\'s sessions' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l store-timeout -d 'Bound on connecting to a Redis store and on each command' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l store-timeout -d 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -229,7 +230,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_s
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l store-timeout -d 'Bound on connecting to a Redis store and on each command' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l store-timeout -d 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"

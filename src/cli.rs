@@ -428,7 +428,8 @@ pub struct StoreServerArgs {
     /// Prefix of every key in a Redis store, so several apps can share one server
     #[arg(long, default_value = "jwtctl:", value_name = "PREFIX")]
     pub store_prefix: String,
-    /// Bound on connecting to a Redis store and on each command
+    /// Bound on connecting to a Redis store and on each command, and on waiting for the lock of a
+    /// file store
     #[arg(long, default_value = "3s", value_name = "DURATION", value_parser = store_timeout)]
     pub store_timeout: Duration,
 }
@@ -476,7 +477,8 @@ pub struct RevokeArgs {
     /// Every session of this subject, and its access tokens issued until now (see verify --check-revocation)
     #[arg(long, value_name = "SUB", group = "target", allow_hyphen_values = true)]
     pub user: Option<String>,
-    /// The session family of this access or refresh token (verified first), or - for stdin
+    /// The session family of this access or refresh token (verified first; only if the family
+    /// belongs to the token's sub), or - for stdin
     #[arg(long, value_name = "TOKEN", group = "target")]
     pub token: Option<String>,
     /// One session family (the sid claim)
@@ -505,7 +507,7 @@ pub struct SessionsArgs {
     #[command(subcommand)]
     pub action: Option<SessionsAction>,
     /// Only this subject's sessions
-    #[arg(long, value_name = "SUB")]
+    #[arg(long, value_name = "SUB", allow_hyphen_values = true)]
     pub user: Option<String>,
     /// Print a JSON array
     #[arg(long)]
@@ -631,22 +633,22 @@ pub enum IssueOutput {
 #[derive(Debug, Args)]
 pub struct IssueArgs {
     /// The subject (sub claim); required when a refresh token is issued
-    #[arg(long, value_name = "SUBJECT")]
+    #[arg(long, value_name = "SUBJECT", allow_hyphen_values = true)]
     pub sub: Option<String>,
     /// A claim: key=value for a string, key:=JSON for any JSON value (repeatable)
-    #[arg(long = "claim", value_name = "KEY=VALUE")]
+    #[arg(long = "claim", value_name = "KEY=VALUE", allow_hyphen_values = true)]
     pub claims: Vec<String>,
     /// A JSON object of claims, @FILE to read it from a file, or - for standard input
     #[arg(long, value_name = "JSON|@FILE|-")]
     pub payload: Option<String>,
     /// The issuer (iss claim)
-    #[arg(long, value_name = "ISS")]
+    #[arg(long, value_name = "ISS", allow_hyphen_values = true)]
     pub iss: Option<String>,
     /// The audience (aud claim); repeat for several
-    #[arg(long = "aud", value_name = "AUD")]
+    #[arg(long = "aud", value_name = "AUD", allow_hyphen_values = true)]
     pub aud: Vec<String>,
     /// The key id (kid header)
-    #[arg(long, value_name = "KID")]
+    #[arg(long, value_name = "KID", allow_hyphen_values = true)]
     pub kid: Option<String>,
     /// The signing algorithm [default: HS256 for secrets, the key's own for PEM keys]
     #[arg(long, value_enum, value_name = "ALG")]
@@ -661,7 +663,12 @@ pub struct IssueArgs {
     #[arg(long)]
     pub no_refresh: bool,
     /// A label stored with the session (a device name, a CI job)
-    #[arg(long, value_name = "TEXT", conflicts_with = "no_refresh")]
+    #[arg(
+        long,
+        value_name = "TEXT",
+        conflicts_with = "no_refresh",
+        allow_hyphen_values = true
+    )]
     pub session_label: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = IssueOutput::Text)]
@@ -692,13 +699,17 @@ pub struct VerifyArgs {
     #[arg(long = "alg", value_enum, value_name = "ALG")]
     pub algs: Vec<AlgArg>,
     /// Require this issuer (iss)
-    #[arg(long, value_name = "ISS")]
+    #[arg(long, value_name = "ISS", allow_hyphen_values = true)]
     pub iss: Option<String>,
-    /// Require this audience (aud); repeat to accept any of several
-    #[arg(long = "aud", value_name = "AUD")]
+    /// Require this audience (aud); repeat to accept any of several. A token that names an
+    /// audience is rejected without one (RFC 7519 section 4.1.3)
+    #[arg(long = "aud", value_name = "AUD", allow_hyphen_values = true)]
     pub aud: Vec<String>,
+    /// Accept a token whatever audience it names (for inspection, on purpose)
+    #[arg(long, conflicts_with = "aud")]
+    pub any_aud: bool,
     /// Require this subject (sub)
-    #[arg(long, value_name = "SUB")]
+    #[arg(long, value_name = "SUB", allow_hyphen_values = true)]
     pub sub: Option<String>,
     /// Tolerance for clock skew on exp, nbf and iat
     #[arg(long, default_value = "0s", value_name = "DURATION", value_parser = seconds)]
@@ -726,7 +737,8 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "FILE", conflicts_with_all = ["secret_file", "secret_env", "key_file"])]
     pub jwks: Option<PathBuf>,
     /// Also reject tokens whose session or user was revoked, as recorded in the store
-    /// (--store, else $JWTCTL_STORE, else the default file)
+    /// (--store, else $JWTCTL_STORE, else the default file); a store file that does not exist
+    /// is an error (exit 4)
     #[arg(long)]
     pub check_revocation: bool,
     /// The store to check revocations in; implies --check-revocation

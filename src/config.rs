@@ -16,7 +16,7 @@ use crate::cli::{
 };
 use crate::commands::Context;
 use crate::exit::{Hint, UsageError, UsageKind};
-use crate::jwt::claims::{Claims, parse_claim, parse_payload};
+use crate::jwt::claims::{Claims, check_registered, parse_claim, parse_payload};
 use crate::jwt::jwk::{self, JwksKey};
 use crate::jwt::keys::{
     self, PemKey, PrivateKey, PublicKey, Secret, SecretEncoding, SecretSource, Want,
@@ -24,7 +24,9 @@ use crate::jwt::keys::{
 use crate::jwt::pair::{OWN_CLAIMS, Signers};
 use crate::jwt::token::{MAX_TOKEN_BYTES, normalize};
 use crate::jwt::verify::{REFRESH_TYPE, same_media_type};
-use crate::jwt::{Alg, Family, Policy, Signer, TokenError, TokenType, VerifyingKey, text, token};
+use crate::jwt::{
+    Alg, Family, KeyError, Policy, Signer, TokenError, TokenType, VerifyingKey, derive, text, token,
+};
 use crate::store::{self, Location, OpenOptions, Store, StoreError};
 
 /// The variable read when neither `--secret-file` nor `--secret-env` is given.
@@ -557,10 +559,8 @@ fn no_key(
 /// commands that also verify with it.
 struct SigningParts {
     signer: Signer,
-    /// The key that verifies what `signer` signs, when it is a key pair.
-    public: Option<PublicKey>,
-    /// The secret, when it is one: it also verifies.
-    secret: Option<(Secret, SecretSource)>,
+    /// The refresh tokens' key derived from the main key, and its algorithm.
+    derived_refresh: (Secret, Alg),
 }
 
 fn signing_parts(
@@ -582,10 +582,10 @@ fn signing_parts(
                 Some(kid) => Some(kid),
                 None => Some(jwk::thumbprint(&public, alg)?),
             };
+            let derived_refresh = (derive::refresh_key_of_private(&key)?, Alg::HS256);
             Ok(SigningParts {
                 signer: Signer::from_private_key(alg, key, kid),
-                public: Some(public),
-                secret: None,
+                derived_refresh,
             })
         }
         KeyMaterial::Public { path, .. } => Err(keys::public_where_private(&path).into()),
@@ -593,10 +593,13 @@ fn signing_parts(
             let alg = alg.unwrap_or(Alg::HS256);
             secret_fits(alg, KeyUse::Sign)?;
             keys::check_secret_length(&secret, alg, allow_weak, &source, &mut ctx.warner())?;
+            let refresh_alg = refresh_alg(alg);
             Ok(SigningParts {
                 signer: Signer::from_secret(alg, &secret, kid),
-                public: None,
-                secret: Some((secret, source)),
+                derived_refresh: (
+                    derive::refresh_key_of_secret(&secret, refresh_alg)?,
+                    refresh_alg,
+                ),
             })
         }
         KeyMaterial::Jwks(_) => {
@@ -681,6 +684,42 @@ fn verifying_key(
     }
 }
 
+/// The key that verifies refresh tokens signed with the key derived from the main one: the
+/// secret's, or the private key's. A public key cannot: that is the point of deriving it.
+fn derived_refresh_key(
+    material: &KeyMaterial,
+    main_alg: Option<Alg>,
+    allow_weak: bool,
+    ctx: &Context,
+) -> anyhow::Result<(VerifyingKey, Vec<Alg>)> {
+    let (secret, alg) = match material {
+        KeyMaterial::Secret { secret, source } => {
+            let main_alg = main_alg.unwrap_or(Alg::HS256);
+            secret_fits(main_alg, KeyUse::Verify)?;
+            keys::check_secret_length(secret, main_alg, allow_weak, source, &mut ctx.warner())?;
+            let alg = refresh_alg(main_alg);
+            (derive::refresh_key_of_secret(secret, alg)?, alg)
+        }
+        KeyMaterial::Private { key, .. } => (derive::refresh_key_of_private(key)?, Alg::HS256),
+        KeyMaterial::Public { path, .. } => {
+            return Err(KeyError::wrong_kind(format!(
+                "{} holds a public key, and refresh tokens are signed with a key derived from \
+                 the private one: verifying them needs the private key, or the refresh secret \
+                 (--refresh-secret-file, --refresh-secret-env)",
+                text::path(path)
+            ))
+            .into());
+        }
+        KeyMaterial::Jwks(_) => {
+            return Err(UsageError::new(
+                "a JWKS holds public keys; refresh tokens are checked with jwtctl's own key",
+            )
+            .into());
+        }
+    };
+    Ok((VerifyingKey::from_secret(&secret), vec![alg]))
+}
+
 /// The algorithm for refresh tokens under their own secret: the main one if it is HMAC.
 fn refresh_alg(main: Alg) -> Alg {
     if main.family() == Family::Hmac {
@@ -720,6 +759,8 @@ fn session_policy(
         key,
         issuer: None,
         audience: Vec::new(),
+        // Tokens jwtctl issued for a session carry the audiences they were issued for.
+        any_audience: true,
         subject: None,
         leeway: 0,
         token_type,
@@ -822,8 +863,6 @@ impl StoreConfig {
 /// The claims the options set: `--claim`s, then the named flags. They win over the payload.
 pub struct Overrides {
     claims: Vec<(String, Value)>,
-    /// Whether `sid` is jwtctl's too (a refresh token is issued).
-    own_sid: bool,
 }
 
 impl Overrides {
@@ -843,10 +882,7 @@ impl Overrides {
             [one] => claims.push(("aud".into(), Value::from(one.as_str()))),
             many => claims.push(("aud".into(), Value::from(many.to_vec()))),
         }
-        Ok(Overrides {
-            claims,
-            own_sid: !args.no_refresh,
-        })
+        Ok(Overrides { claims })
     }
 
     /// Applies the options to `claims` and removes the claims jwtctl sets itself; returns the
@@ -855,15 +891,11 @@ impl Overrides {
         for (key, value) in &self.claims {
             claims.insert(key.clone(), value.clone());
         }
-        let mut replaced: Vec<&'static str> = OWN_CLAIMS
+        OWN_CLAIMS
             .iter()
             .copied()
             .filter(|name| claims.remove(*name).is_some())
-            .collect();
-        if self.own_sid && claims.remove("sid").is_some() {
-            replaced.push("sid");
-        }
-        replaced
+            .collect()
     }
 }
 
@@ -919,22 +951,26 @@ fn issue<'a>(args: &'a IssueArgs, ctx: &Context) -> anyhow::Result<IssueConfig<'
         }
         Some(args.refresh_ttl)
     };
-    let access = signing_parts(
+    let parts = signing_parts(
         main.load(Want::Private, ctx)
             .map_err(|error| no_key(error, &main, None, &[]))?,
         args.alg.map(Alg::from),
         args.kid.clone(),
         args.key.allow_weak_secret,
         ctx,
-    )?
-    .signer;
-    let refresh = match &refresh_source {
-        Some(source) => {
+    )?;
+    let access = parts.signer;
+    let refresh = match (&refresh_source, refresh_ttl) {
+        (_, None) => None,
+        (Some(source), Some(_)) => {
             let alg = refresh_alg(access.alg());
             let secret = refresh_secret(source, alg, args.key.allow_weak_secret, ctx)?;
             Some(Signer::from_secret(alg, &secret, None))
         }
-        None => None,
+        (None, Some(_)) => {
+            let (secret, alg) = &parts.derived_refresh;
+            Some(Signer::from_secret(*alg, secret, None))
+        }
     };
     let store = match refresh_ttl {
         Some(_) => Some(StoreConfig::of(&args.store)?),
@@ -964,6 +1000,8 @@ fn build_claims(args: &IssueArgs, overrides: &Overrides, ctx: &Context) -> anyho
             describe_list(&replaced)
         ));
     }
+    // A token its own verify would refuse is not issued.
+    check_registered(&claims).map_err(UsageError::new)?;
     Ok(claims)
 }
 
@@ -1032,22 +1070,61 @@ fn verify<'a>(args: &'a VerifyArgs, ctx: &Context) -> anyhow::Result<VerifyConfi
                     let secret = refresh_secret(&source, alg, args.key.allow_weak_secret, ctx)?;
                     (VerifyingKey::from_secret(&secret), vec![alg])
                 }
+                None if token_type == Some(TokenType::Refresh) => derived_refresh_key(
+                    &main.load(Want::Either, ctx)?,
+                    algs.first().copied(),
+                    args.key.allow_weak_secret,
+                    ctx,
+                )?,
                 None => {
-                    let (private_keys, want) = if token_type == Some(TokenType::Refresh) {
-                        (PrivateKeys::Accept, Want::Either)
-                    } else {
-                        (PrivateKeys::Refuse, Want::Public)
-                    };
                     let material = main
-                        .load(want, ctx)
+                        .load(Want::Public, ctx)
                         .map_err(|error| no_key(error, &main, token.as_ref(), &algs))?;
-                    verifying_key(
+                    let (key, mut algorithms) = verifying_key(
                         &material,
                         &algs,
-                        private_keys,
+                        PrivateKeys::Refuse,
                         args.key.allow_weak_secret,
                         ctx,
-                    )?
+                    )?;
+                    // `--type any` takes refresh tokens too, signed with the refresh secret or
+                    // the key derived from the main secret.
+                    let refresh = match (token_type, &material) {
+                        (Some(TokenType::Any), KeyMaterial::Secret { .. }) => {
+                            Some(match KeySource::refresh(&args.refresh_key, &mut stdin)? {
+                                Some(source) => {
+                                    let alg = refresh_alg(
+                                        algorithms.first().copied().unwrap_or(Alg::HS256),
+                                    );
+                                    let secret = refresh_secret(
+                                        &source,
+                                        alg,
+                                        args.key.allow_weak_secret,
+                                        ctx,
+                                    )?;
+                                    (VerifyingKey::from_secret(&secret), vec![alg])
+                                }
+                                None => derived_refresh_key(
+                                    &material,
+                                    algorithms.first().copied(),
+                                    args.key.allow_weak_secret,
+                                    ctx,
+                                )?,
+                            })
+                        }
+                        _ => None,
+                    };
+                    match refresh {
+                        Some((refresh_key, refresh_algs)) => {
+                            for alg in refresh_algs {
+                                if !algorithms.contains(&alg) {
+                                    algorithms.push(alg);
+                                }
+                            }
+                            (VerifyingKey::AnyOf(vec![key, refresh_key]), algorithms)
+                        }
+                        None => (key, algorithms),
+                    }
                 }
             }
         }
@@ -1057,6 +1134,7 @@ fn verify<'a>(args: &'a VerifyArgs, ctx: &Context) -> anyhow::Result<VerifyConfi
         key,
         issuer: args.iss.clone(),
         audience: args.aud.clone(),
+        any_audience: args.any_aud,
         subject: args.sub.clone(),
         leeway: args.leeway,
         token_type: token_type.unwrap_or(TokenType::NotRefresh),
@@ -1144,15 +1222,14 @@ fn refresh<'a>(args: &'a RefreshArgs, ctx: &Context) -> anyhow::Result<RefreshCo
                 vec![refresh_alg],
             )
         }
-        None => match (parts.public, &parts.secret) {
-            (Some(public), _) => (None, VerifyingKey::Public(public), vec![access_alg]),
-            (None, Some((secret, _))) => {
-                (None, VerifyingKey::from_secret(secret), vec![access_alg])
-            }
-            (None, None) => {
-                return Err(UsageError::new("the main key can neither verify nor sign").into());
-            }
-        },
+        None => {
+            let (secret, alg) = &parts.derived_refresh;
+            (
+                Some(Signer::from_secret(*alg, secret, None)),
+                VerifyingKey::from_secret(secret),
+                vec![*alg],
+            )
+        }
     };
     Ok(RefreshConfig {
         args,
@@ -1244,6 +1321,12 @@ fn revoke_token(
             let secret = refresh_secret(source, refresh_alg, args.key.allow_weak_secret, ctx)?;
             (VerifyingKey::from_secret(&secret), vec![refresh_alg])
         }
+        (None, TokenType::Refresh) => derived_refresh_key(
+            &main.load(Want::Either, ctx)?,
+            alg,
+            args.key.allow_weak_secret,
+            ctx,
+        )?,
         _ => verifying_key(
             &main.load(Want::Either, ctx)?,
             alg.as_slice(),
@@ -1252,7 +1335,7 @@ fn revoke_token(
             ctx,
         )?,
     };
-    let policy = session_policy(key, algorithms, token_type, &["sid"], true);
+    let policy = session_policy(key, algorithms, token_type, &["sid", "sub"], true);
     Ok(Ok((token, policy)))
 }
 

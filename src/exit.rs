@@ -142,3 +142,12 @@ pub fn status_for(error: &anyhow::Error) -> Status {
     }
     Status::Usage
 }
+
+/// A reader that went away (`jwtctl decode --batch | head`) is not an error.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -4,7 +4,7 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::Path;
 
-use crate::exit::UsageError;
+use crate::exit::{UsageError, UsageKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overwrite {
@@ -58,6 +58,37 @@ pub fn write_private(path: &Path, contents: &[u8], overwrite: Overwrite) -> anyh
         .map_err(fail)?;
     temporary.write_all(contents).map_err(fail)?;
     temporary.as_file().sync_all().map_err(fail)?;
+    temporary.persist(path).map_err(|error| fail(error.error))?;
+    Ok(())
+}
+
+/// Writes a file others may read (a man page, a completion script) by temporary file and
+/// rename: a link planted at `path` is replaced, never followed, so what it points to is left
+/// alone; and a reader never sees half a file.
+pub fn replace_public(path: &Path, contents: &[u8]) -> Result<(), UsageError> {
+    let fail = |error: std::io::Error| {
+        UsageError::of(
+            UsageKind::File,
+            format!("cannot write {}: {error}", path.display()),
+        )
+    };
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".jwtctl-")
+        .tempfile_in(directory)
+        .map_err(fail)?;
+    temporary.write_all(contents).map_err(fail)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        temporary
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(fail)?;
+    }
     temporary.persist(path).map_err(|error| fail(error.error))?;
     Ok(())
 }

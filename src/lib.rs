@@ -27,9 +27,9 @@ use output::Output;
 
 /// Parses `args`, runs the command, reports any error on stderr, and returns the exit status.
 pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
-    let args = argv::join_bearer(args.into_iter().collect());
-    let cli = match parse(args.iter().cloned()) {
-        Ok(cli) => cli,
+    let args: Vec<OsString> = argv::join_bearer(args.into_iter().collect());
+    let (cli, typed_store) = match parse(args.iter().cloned()) {
+        Ok(parsed) => parsed,
         Err(error) => {
             // --help and --version are "errors" to clap; they print on stdout and succeed.
             if !error.use_stderr() {
@@ -44,11 +44,14 @@ pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         output: Output::new(cli.color),
         now: jwt::time::now(),
     };
+    if let Some(store) = typed_store {
+        warn_if_password_typed(&store, &ctx);
+    }
     let result =
         config::resolve(&cli.command, &ctx).and_then(|resolved| commands::run(resolved, &ctx));
     match result {
         Ok(status) => status.into(),
-        Err(error) if is_broken_pipe(&error) => Status::Success.into(),
+        Err(error) if exit::is_broken_pipe(&error) => Status::Success.into(),
         Err(error) => {
             ctx.output.error(&argv::redact(&describe(&error), &args));
             if let Some(hint) = error.downcast_ref::<exit::Hint>() {
@@ -62,26 +65,53 @@ pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
 }
 
 /// `Cli::try_parse_from`, except that the command tree is not freed afterwards: freeing it node by
-/// node was 8% of a short command's instructions, and the process is about to end anyway.
-fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Cli, clap::Error> {
+/// node was 8% of a short command's instructions, and the process is about to end anyway. Also
+/// returns the `--store` value if it was typed on the command line (not taken from
+/// `JWTCTL_STORE`), where `ps` and shell history see it.
+fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<(Cli, Option<String>), clap::Error> {
     let mut command = Cli::command();
     let parsed = command
         .try_get_matches_from_mut(args)
         .and_then(|mut matches| {
+            let typed_store = store_on_command_line(&matches);
             Cli::from_arg_matches_mut(&mut matches)
+                .map(|cli| (cli, typed_store))
                 .map_err(|error| error.format(&mut Cli::command()))
         });
     std::mem::forget(command);
     parsed
 }
 
-/// A reader that went away (`jwtctl decode --batch | head`) is not an error.
-fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
+/// The `--store` value of the innermost subcommand that has one, if it came from the command line.
+fn store_on_command_line(matches: &clap::ArgMatches) -> Option<String> {
+    let mut found = None;
+    let mut current = matches;
+    loop {
+        if current.try_contains_id("store").is_ok()
+            && current.value_source("store") == Some(clap::parser::ValueSource::CommandLine)
+        {
+            found = current
+                .try_get_one::<String>("store")
+                .ok()
+                .flatten()
+                .cloned();
+        }
+        match current.subcommand() {
+            Some((_, sub)) => current = sub,
+            None => return found,
+        }
+    }
+}
+
+/// Warns when a Redis password was typed in `--store`: `ps` and shell history show it to others.
+fn warn_if_password_typed(value: &str, ctx: &Context) {
+    if store::Location::has_password(value) {
+        ctx.output.warning(&format!(
+            "the password in --store is visible to other users in `ps` and stays in shell \
+             history; set the URL in {} instead",
+            config::STORE_VARIABLE
+        ));
+    }
 }
 
 /// One line: the outermost context, then each cause, as `a: b: c`.

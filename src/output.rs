@@ -24,13 +24,17 @@ pub const HEADING: Style = Style::new().bold().underline();
 pub struct Output {
     pub stdout_color: bool,
     pub stderr_color: bool,
+    /// Whether stdout is a terminal: JSON printed there has what could fool it `\u`-escaped.
+    pub stdout_terminal: bool,
 }
 
 impl Output {
     pub fn new(choice: ColorChoice) -> Self {
+        let stdout_terminal = io::stdout().is_terminal();
         Output {
-            stdout_color: wants_color(choice, io::stdout().is_terminal()),
+            stdout_color: wants_color(choice, stdout_terminal),
             stderr_color: wants_color(choice, io::stderr().is_terminal()),
+            stdout_terminal,
         }
     }
 
@@ -38,6 +42,17 @@ impl Output {
         Output {
             stdout_color: false,
             stderr_color: false,
+            stdout_terminal: false,
+        }
+    }
+
+    /// JSON text for stdout: as it is for a pipe, with dangerous characters escaped for a
+    /// terminal (still valid JSON).
+    pub fn json(&self, json: String) -> String {
+        if self.stdout_terminal {
+            crate::jwt::text::json_for_terminal(&json)
+        } else {
+            json
         }
     }
 
@@ -59,6 +74,9 @@ impl Output {
 
     fn diagnostic(&self, style: Style, label: &str, message: &str) {
         let label = paint(self.stderr_color, style, label);
+        // Messages quote untrusted text (claims, store contents, server replies); whatever
+        // slipped through unquoted is escaped here, on its way to the terminal.
+        let message = sanitize(message);
         // A failed write to stderr has nowhere to be reported.
         let _ = writeln!(io::stderr().lock(), "{label}: {message}");
     }

@@ -161,6 +161,7 @@ fn policy_for(alg: Alg, key: VerifyingKey) -> Policy {
         key,
         issuer: None,
         audience: Vec::new(),
+        any_audience: true,
         subject: None,
         leeway: 0,
         token_type: TokenType::Any,
@@ -343,6 +344,7 @@ impl Knobs {
             issuer: self.issuer.clone(),
             subject: self.subject.clone(),
             audience: self.audience.clone(),
+            any_audience: true,
             required: self.required.clone(),
             ignore_time: self.ignore_time,
             ..hs256_policy()
@@ -1023,6 +1025,12 @@ mod store_model {
         fn revoke(&mut self, selector: &RevokeSelector, now: Timestamp) -> u64 {
             let families: BTreeSet<String> = match selector {
                 RevokeSelector::Family(family) => BTreeSet::from([family.clone()]),
+                RevokeSelector::FamilyOf { sub, family } => self
+                    .tokens
+                    .values()
+                    .filter(|record| &record.family == family && &record.sub == sub)
+                    .map(|record| record.family.clone())
+                    .collect(),
                 RevokeSelector::User(sub) => self
                     .tokens
                     .values()
@@ -1065,11 +1073,11 @@ mod store_model {
                         family: family.to_owned(),
                     };
                 }
-                if self
-                    .tokens
-                    .values()
-                    .any(|record| record.family == family && record.state != State::Revoked)
-                {
+                if self.tokens.values().any(|record| {
+                    record.family == family
+                        && Some(record.sub.as_str()) == sub
+                        && record.state != State::Revoked
+                }) {
                     return AccessOutcome::Allowed;
                 }
             }

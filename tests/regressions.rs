@@ -109,6 +109,7 @@ fn policy(algorithms: Vec<Alg>, key: VerifyingKey) -> Policy {
         key,
         issuer: None,
         audience: Vec::new(),
+        any_audience: false,
         subject: None,
         leeway: 0,
         token_type: TokenType::default(),

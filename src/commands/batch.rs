@@ -391,6 +391,16 @@ pub fn end_chunk(out: &mut impl Write) -> anyhow::Result<()> {
     out.flush().context("cannot write to standard output")
 }
 
+/// A batch's status once its reader went away (`| head`): quiet, but 1 if a line that failed
+/// was seen before, as it would have been at the end.
+pub fn after_closed_pipe(result: anyhow::Result<()>, failed: usize) -> anyhow::Result<bool> {
+    match result {
+        Ok(()) => Ok(true),
+        Err(error) if failed > 0 && crate::exit::is_broken_pipe(&error) => Ok(false),
+        Err(error) => Err(error),
+    }
+}
+
 /// Writes `bytes`, keeping the I/O error (a broken pipe ends the batch quietly).
 pub fn write(out: &mut impl Write, bytes: &[u8]) -> anyhow::Result<()> {
     out.write_all(bytes)

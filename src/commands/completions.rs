@@ -196,8 +196,7 @@ fn create_dir(dir: &Path) -> Result<(), UsageError> {
 }
 
 fn write(path: &Path, contents: &[u8]) -> Result<(), UsageError> {
-    std::fs::write(path, contents)
-        .map_err(|error| UsageError::new(format!("cannot write {}: {error}", path.display())))
+    crate::files::replace_public(path, contents)
 }
 
 #[cfg(test)]

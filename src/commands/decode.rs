@@ -3,8 +3,9 @@
 use std::io::Write;
 
 use anyhow::Context as _;
+use jiff::tz::TimeZone;
 
-use crate::cli::DecodeArgs;
+use crate::cli::{DateStyle, DecodeArgs};
 use crate::config::{DecodeConfig, ReadError};
 use crate::exit::Status;
 use crate::jwt::json::{self, Json};
@@ -12,7 +13,7 @@ use crate::jwt::text::quote;
 use crate::jwt::token::{self, MAX_TOKEN_BYTES, Scratch, View};
 use crate::jwt::verify::numeric_date;
 use crate::jwt::{TokenError, time};
-use crate::output::Output;
+use crate::output::{Output, sanitize};
 use crate::render;
 
 use super::{Context, batch, print};
@@ -41,9 +42,15 @@ pub fn run(config: &DecodeConfig, ctx: &Context) -> anyhow::Result<Status> {
     let text = if args.json {
         let mut line = Vec::new();
         print::push_decoded(&mut line, &view);
-        line
+        ctx.output
+            .json(String::from_utf8_lossy(&line).into_owned())
+            .into_bytes()
     } else {
-        render::decode::token(&view, args.date, ctx.now, &ctx.output).into_bytes()
+        let dates = match args.date {
+            DateStyle::Utc => None,
+            DateStyle::Local => Some(local_zone(ctx)),
+        };
+        render::decode::token(&view, dates.as_ref(), ctx.now, &ctx.output).into_bytes()
     };
     std::io::stdout()
         .write_all(&text)
@@ -114,7 +121,7 @@ fn decode_line(line: batch::Line<'_>, scratch: &mut Scratch, out: &mut Vec<u8>) 
 fn run_batch(args: &DecodeArgs) -> anyhow::Result<Status> {
     let mut out = batch::stdout();
     let mut failed = 0usize;
-    batch::run(
+    let result = batch::run(
         batch::stdin(),
         2 * MAX_TOKEN_BYTES,
         batch::threads(args.threads.count),
@@ -131,7 +138,8 @@ fn run_batch(args: &DecodeArgs) -> anyhow::Result<Status> {
             worker.out.clear();
             batch::end_chunk(&mut out)
         },
-    )?;
+    );
+    batch::after_closed_pipe(result, failed)?;
     Ok(if failed == 0 {
         Status::Success
     } else {
@@ -189,6 +197,36 @@ pub fn problems(header: &json::Object, payload: &json::Object, now: i64) -> Vec<
         Err(error) => problems.push(error.message),
     }
     problems
+}
+
+/// The system's time zone for `--date local`, or UTC with a warning when it cannot be read. A
+/// `TZ` that names something other than a zone file of sensible size (`/dev/zero`, a FIFO, a
+/// directory) is not read at all: it would never end, or never come.
+fn local_zone(ctx: &Context) -> TimeZone {
+    /// Zone files are a few kilobytes.
+    const MAX_ZONE_FILE: u64 = 1024 * 1024;
+    let fallback = |why: String| {
+        ctx.output
+            .warning(&format!("{why}; dates are shown in UTC"));
+        TimeZone::UTC
+    };
+    if let Some(value) = std::env::var_os("TZ") {
+        let value = value.to_string_lossy().into_owned();
+        let path = value.strip_prefix(':').unwrap_or(&value);
+        if path.starts_with('/') {
+            match std::fs::metadata(path) {
+                Ok(file) if file.is_file() && file.len() <= MAX_ZONE_FILE => {}
+                _ => {
+                    return fallback(format!(
+                        "TZ names {}, which is not a readable time zone file",
+                        sanitize(path)
+                    ));
+                }
+            }
+        }
+    }
+    TimeZone::try_system()
+        .unwrap_or_else(|error| fallback(format!("the system time zone cannot be read ({error})")))
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use crate::config::IssueConfig;
 use crate::exit::Status;
-use crate::jwt::claims::parse_payload;
+use crate::jwt::claims::{check_registered, parse_payload};
 use crate::jwt::pair::{self, PairRequest};
 use crate::jwt::time;
 use crate::store::NewToken;
@@ -87,6 +87,11 @@ fn run_batch(request: &IssueConfig, ctx: &Context) -> anyhow::Result<Status> {
             };
             if !request.overrides.apply(&mut claims).is_empty() {
                 worker.replaced += 1;
+            }
+            if let Err(message) = check_registered(&claims) {
+                worker.failed += 1;
+                batch::push_error(&mut worker.out, "claim", &message);
+                continue;
             }
             if request.refresh_ttl.is_some() && !claims.get("sub").is_some_and(Value::is_string) {
                 worker.failed += 1;

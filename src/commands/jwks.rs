@@ -13,7 +13,7 @@ use crate::jwt::{Alg, text};
 use super::Context;
 
 pub fn run(args: &JwksArgs, ctx: &Context) -> anyhow::Result<Status> {
-    let mut document = Vec::new();
+    let mut document: Vec<jsonwebtoken::jwk::Jwk> = Vec::new();
     for path in &args.keys {
         let public = load_any(path, ctx)?;
         let alg = args.alg.map_or(public.key_type.default_alg(), Alg::from);
@@ -25,7 +25,23 @@ pub fn run(args: &JwksArgs, ctx: &Context) -> anyhow::Result<Status> {
             ))
             .into());
         }
-        document.push(jwk::public_jwk(&public, alg)?);
+        let key = jwk::public_jwk(&public, alg)?;
+        // A JWKS with one kid twice leaves verifiers to guess: the same key given twice.
+        if let Some((earlier, _)) = document
+            .iter()
+            .zip(&args.keys)
+            .map(|(written, path)| (path, written))
+            .find(|(_, written)| written.common.key_id == key.common.key_id)
+        {
+            return Err(UsageError::new(format!(
+                "{} and {} are the same key (kid {}); a JWKS names each key once",
+                text::path(earlier),
+                text::path(path),
+                key.common.key_id.as_deref().unwrap_or_default()
+            ))
+            .into());
+        }
+        document.push(key);
     }
     let text = serde_json::to_string_pretty(&serde_json::json!({ "keys": document }))
         .context("cannot encode the JWKS")?;

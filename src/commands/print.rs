@@ -153,8 +153,9 @@ pub fn report(
     if json {
         let mut line = Vec::new();
         push_result(&mut line, result, token);
+        let line = ctx.output.json(String::from_utf8_lossy(&line).into_owned());
         stdout
-            .write_all(&line)
+            .write_all(line.as_bytes())
             .context("cannot write to standard output")?;
     }
     match result {
@@ -162,6 +163,7 @@ pub fn report(
             if !json && !quiet {
                 let claims = serde_json::to_string_pretty(&verified.claims)
                     .context("cannot encode the claims")?;
+                let claims = ctx.output.json(claims);
                 writeln!(stdout, "{claims}").context("cannot write to standard output")?;
             }
             Ok(Status::Success)

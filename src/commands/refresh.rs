@@ -85,7 +85,7 @@ pub fn run(config: &RefreshConfig, ctx: &Context) -> anyhow::Result<Status> {
 /// The claims a new pair inherits: everything but those jwtctl sets itself.
 fn carried_claims(claims: &json::Object) -> Claims {
     let mut carried = claims.to_map();
-    for name in OWN_CLAIMS.iter().chain(&["sid", "nbf"]) {
+    for name in OWN_CLAIMS.iter().chain(&["nbf"]) {
         carried.remove(*name);
     }
     carried

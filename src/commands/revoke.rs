@@ -18,18 +18,25 @@ pub fn run(config: &RevokeConfig, ctx: &Context) -> anyhow::Result<Status> {
         RevokeTarget::Token(token) => match token.as_ref() {
             Err(rejection) => return Ok(print::rejected(rejection, false, ctx)),
             // The family is read only after the signature is verified: anyone who saw a `jti`
-            // or `sid` could otherwise revoke other people's sessions.
+            // or `sid` could otherwise revoke other people's sessions. The store revokes it only
+            // if it was recorded for the token's subject (SECURITY.md 41).
             Ok((token, policy)) => {
                 let mut scratch = Scratch::default();
                 match policy.verify(token, ctx.now, &mut scratch) {
-                    Ok(verified) => RevokeSelector::Family(
-                        verified
-                            .claims
-                            .get("sid")
-                            .and_then(Json::as_str)
-                            .unwrap_or_default()
-                            .to_owned(),
-                    ),
+                    Ok(verified) => {
+                        let text = |name: &str| {
+                            verified
+                                .claims
+                                .get(name)
+                                .and_then(Json::as_str)
+                                .unwrap_or_default()
+                                .to_owned()
+                        };
+                        RevokeSelector::FamilyOf {
+                            sub: text("sub"),
+                            family: text("sid"),
+                        }
+                    }
                     Err(rejection) => return Ok(print::rejected(&rejection, false, ctx)),
                 }
             }

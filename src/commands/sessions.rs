@@ -17,7 +17,9 @@ pub fn run(config: &SessionsConfig, ctx: &Context) -> anyhow::Result<Status> {
     let mut store = config.store.open()?;
     let sessions = store.sessions(config.user, ctx.now)?;
     let text = if config.json {
-        let mut text = serde_json::to_string(&sessions).context("cannot encode the sessions")?;
+        let mut text = ctx
+            .output
+            .json(serde_json::to_string(&sessions).context("cannot encode the sessions")?);
         text.push('\n');
         text
     } else {
@@ -57,7 +59,7 @@ fn table(sessions: &[SessionSummary], now: i64) -> String {
         .map(|session| {
             [
                 sanitize(&session.sub),
-                session.family.clone(),
+                sanitize(&session.family),
                 sanitize(session.label.as_deref().unwrap_or("-")),
                 format_timestamp(session.started_at),
                 format!(

@@ -8,7 +8,7 @@ use crate::jwt::time::{self, format_timestamp};
 use crate::jwt::token::{MAX_TOKEN_BYTES, Scratch, normalize};
 use crate::jwt::verify::numeric_date;
 use crate::jwt::{Family, RejectKind, TokenError, VerifyingKey};
-use crate::store::{AccessOutcome, AccessQuery, Location, Store};
+use crate::store::{AccessOutcome, AccessQuery, Store};
 
 use super::{Context, batch, print};
 
@@ -35,7 +35,7 @@ pub fn run(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
     // The verdict first: only a token that would otherwise be accepted needs the store, so a
     // forged or expired token is reported as such even when the store is down.
     if let (Ok(verified), Some(store)) = (&result, &config.store) {
-        let mut store = open_existing(store, ctx)?;
+        let mut store = open_existing(store)?;
         let claims = &verified.claims;
         let text = |name: &str| claims.get(name).and_then(Json::as_str);
         let issued_at = numeric_date(claims, "iat")?;
@@ -71,18 +71,12 @@ fn key_hint(rejection: &TokenError, config: &VerifyConfig, token: &str) -> Optio
 }
 
 /// Opens a store only to read it (`verify --check-revocation`). A file store that does not exist
-/// holds no revocation; that is worth a warning, since a mistyped path would otherwise turn the
-/// check off silently.
-fn open_existing(store: &StoreConfig, ctx: &Context) -> anyhow::Result<Box<dyn Store>> {
-    if let Location::File(path) = &store.location
-        && !path.exists()
-    {
-        ctx.output.warning(&format!(
-            "store {} does not exist: no revocation is recorded there",
-            path.display()
-        ));
-    }
-    Ok(store.open()?)
+/// is an error (exit 4), since a mistyped path would otherwise turn the check off silently.
+fn open_existing(store: &StoreConfig) -> anyhow::Result<Box<dyn Store>> {
+    Ok(crate::store::open_existing(
+        &store.location,
+        &store.options,
+    )?)
 }
 
 /// What the store needs to know of a verified token.
@@ -157,7 +151,7 @@ fn run_batch(config: &VerifyConfig) -> anyhow::Result<Status> {
             && store.is_none()
             && let Some(config) = &config.store
         {
-            store = Some(config.open()?);
+            store = Some(open_existing(config)?);
         }
         match store.as_deref_mut() {
             None => batch::write(&mut out, &worker.out)?,
@@ -208,7 +202,8 @@ fn run_batch(config: &VerifyConfig) -> anyhow::Result<Status> {
         batch::end_chunk(&mut out)
     };
     let threads = batch::threads(config.args.threads.count);
-    batch::run(batch::stdin(), 2 * MAX_TOKEN_BYTES, threads, work, emit)?;
+    let result = batch::run(batch::stdin(), 2 * MAX_TOKEN_BYTES, threads, work, emit);
+    batch::after_closed_pipe(result, invalid)?;
     Ok(if invalid == 0 {
         Status::Success
     } else {

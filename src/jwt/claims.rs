@@ -47,6 +47,31 @@ pub fn parse_payload(text: &str, origin: &str) -> Result<Claims, String> {
     }
 }
 
+/// Checks the registered claims a token is about to carry as `verify` checks them: `nbf` (and
+/// `exp`, `iat`) a number of seconds, `iss` and `sub` strings, `aud` a string or an array of
+/// strings. A token its own verifier would refuse is not worth issuing.
+pub fn check_registered(claims: &Claims) -> Result<(), String> {
+    // One pass over the claims (a handful), not a lookup per registered name: issue --batch
+    // checks every line.
+    for (name, value) in claims {
+        let expected = match name.as_str() {
+            "exp" | "nbf" | "iat" if !value.is_number() => "a number of seconds",
+            "iss" | "sub" | "jti" | "sid" if !value.is_string() => "a string",
+            "aud" => match value {
+                Value::String(_) => continue,
+                Value::Array(items) if items.iter().all(Value::is_string) => continue,
+                _ => "a string or an array of strings",
+            },
+            _ => continue,
+        };
+        return Err(format!(
+            "claim {name} is {}, expected {expected}: `jwtctl verify` would reject the token",
+            json_type_name(value)
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +95,26 @@ mod tests {
             Ok(("url".into(), json!("http://x:1/")))
         );
         assert_eq!(parse_claim("empty="), Ok(("empty".into(), json!(""))));
+    }
+
+    #[test]
+    fn registered_claims_have_the_types_verify_wants() {
+        let check = |value: Value| {
+            let Value::Object(claims) = value else {
+                unreachable!()
+            };
+            check_registered(&claims)
+        };
+        assert!(check(json!({"sub": "a", "aud": ["x", "y"], "nbf": 5, "iss": "i"})).is_ok());
+        for bad in [
+            json!({"nbf": "soon"}),
+            json!({"sub": 42}),
+            json!({"aud": 5}),
+            json!({"aud": ["x", 1]}),
+            json!({"iss": null}),
+        ] {
+            assert!(check(bad.clone()).is_err(), "{bad}");
+        }
     }
 
     #[test]

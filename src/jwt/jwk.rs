@@ -162,6 +162,22 @@ pub fn parse_jwks(
             }
         }
     }
+    // Two keys under one kid: which one the issuer meant is unknown, so neither is used for it.
+    let mut kids: Vec<&str> = keys.iter().filter_map(|key| key.kid.as_deref()).collect();
+    kids.sort_unstable();
+    let mut duplicates: Vec<String> = kids
+        .windows(2)
+        .filter(|pair| pair[0] == pair[1])
+        .map(|pair| pair[0].to_owned())
+        .collect();
+    duplicates.dedup();
+    for kid in &duplicates {
+        warn(format!(
+            "{origin} has more than one key with kid {}; none of them is used",
+            quote(kid)
+        ));
+    }
+    keys.retain(|key| key.kid.as_ref().is_none_or(|kid| !duplicates.contains(kid)));
     if keys.is_empty() {
         return Err(KeyError::invalid(format!(
             "{origin} holds no public signing key jwtctl can use"

@@ -380,6 +380,22 @@ pub(crate) enum KeyPair {
 }
 
 impl PrivateKey {
+    /// The key as PKCS#8 v1 DER, encoded from the parsed pair: the same bytes whichever PEM form
+    /// it was read from.
+    pub fn pkcs8(&self) -> Result<Secret, KeyError> {
+        use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der};
+        let failed = || KeyError::backend("the crypto backend could not encode the private key");
+        let bytes = match &self.pair {
+            KeyPair::Rsa(pair) => {
+                let der: Pkcs8V1Der = pair.as_der().map_err(|_| failed())?;
+                der.as_ref().to_vec()
+            }
+            KeyPair::Ec(pair) => pair.to_pkcs8v1().map_err(|_| failed())?.as_ref().to_vec(),
+            KeyPair::Ed(pair) => pair.to_pkcs8v1().map_err(|_| failed())?.as_ref().to_vec(),
+        };
+        Ok(Secret::new(bytes))
+    }
+
     /// The public half, for verifying what this key signs and for its JWK.
     pub fn public_key(&self) -> Result<PublicKey, KeyError> {
         use aws_lc_rs::encoding::{AsDer, PublicKeyX509Der};

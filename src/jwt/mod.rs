@@ -15,6 +15,7 @@ pub mod verify;
 pub use sign::Signer;
 pub use verify::{Policy, TokenType, Verified, VerifyingKey};
 pub mod claims;
+pub mod derive;
 pub mod json;
 pub mod jwe;
 pub mod jwk;

@@ -11,8 +11,10 @@ use super::error::KeyError;
 use super::sign::Signer;
 use super::verify::{ACCESS_TYPE, REFRESH_TYPE};
 
-/// Claims jwtctl always sets itself; a payload that carries them has them replaced.
-pub const OWN_CLAIMS: [&str; 3] = ["exp", "iat", "jti"];
+/// Claims jwtctl always sets itself; a payload that carries them has them replaced. `sid` too,
+/// with or without a refresh token: a borrowed session id would let a token outlive
+/// `revoke --user` of its own subject, or `revoke --token` reach another user's session.
+pub const OWN_CLAIMS: [&str; 4] = ["exp", "iat", "jti", "sid"];
 
 /// A fresh random identifier: 16 bytes from the OS CSPRNG, base64url (22 characters). Never
 /// starts with `-`, so it can follow a flag on a command line (`revoke --family ID`).

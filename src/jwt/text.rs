@@ -22,15 +22,46 @@ pub fn sanitize(text: &str) -> String {
     safe
 }
 
-fn is_dangerous(character: char) -> bool {
+/// Whether a terminal would show `character` as something other than itself, or not at all: C0
+/// and C1 controls (U+009B is a CSI), bidi controls, and Unicode's default-ignorable code points
+/// (zero-width characters, fillers, variation selectors, tag characters), which let `admin`
+/// and `admin` + invisible tags look the same.
+pub fn is_dangerous(character: char) -> bool {
     character.is_control()
         || matches!(character,
-            // bidi embeddings, overrides and isolates
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
-            // zero-width and invisible formatting characters
-            | '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{00ad}'
-            // line and paragraph separators
-            | '\u{2028}' | '\u{2029}')
+            // soft hyphen, combining grapheme joiner, Arabic letter mark
+            '\u{00ad}' | '\u{034f}' | '\u{061c}'
+            // Hangul fillers
+            | '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}'
+            // Khmer inherent vowels, Mongolian variation selectors and vowel separator
+            | '\u{17b4}' | '\u{17b5}' | '\u{180b}'..='\u{180f}'
+            // zero-width characters, bidi marks, embeddings, overrides and isolates, invisible
+            // operators, line and paragraph separators
+            | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{206f}'
+            // variation selectors, zero-width no-break space, interlinear annotation, specials
+            | '\u{fe00}'..='\u{fe0f}' | '\u{feff}' | '\u{fff0}'..='\u{fffb}'
+            // shorthand format controls, musical symbol formatting
+            | '\u{1bca0}'..='\u{1bca3}' | '\u{1d173}'..='\u{1d17a}'
+            // tag characters and variation selectors supplement
+            | '\u{e0000}'..='\u{e0fff}')
+}
+
+/// JSON text made safe for a terminal and still valid JSON: every character [`is_dangerous`]
+/// finds (serde_json leaves C1 controls, bidi and invisible characters raw) becomes a `\u`
+/// escape. Such characters only occur inside strings, where the escape means the same.
+pub fn json_for_terminal(json: &str) -> String {
+    let mut safe = String::with_capacity(json.len());
+    for character in json.chars() {
+        if is_dangerous(character) {
+            let mut units = [0u16; 2];
+            for unit in character.encode_utf16(&mut units) {
+                safe.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            safe.push(character);
+        }
+    }
+    safe
 }
 
 /// Quotes untrusted text as a JSON string, with what JSON leaves raw (C1 controls such as CSI,
@@ -149,6 +180,20 @@ mod tests {
         assert_eq!(sanitize("line\nbreak\r"), "line\\nbreak\\r");
         assert_eq!(sanitize("\u{7}\u{9b}"), "\\u{0007}\\u{009b}");
         assert_eq!(sanitize("héllo wörld ✓"), "héllo wörld ✓");
+        assert_eq!(sanitize("admin\u{e0041}"), "admin\\u{e0041}");
+        assert_eq!(sanitize("\u{3164}\u{115f}x"), "\\u{3164}\\u{115f}x");
+        assert_eq!(sanitize("a\u{9b}31m"), "a\\u{009b}31m");
+    }
+
+    #[test]
+    fn json_on_a_terminal_stays_json() {
+        let text =
+            serde_json::to_string(&serde_json::json!({"sub": "ad\u{202e}min\u{e0041}\u{9b}"}))
+                .unwrap();
+        let safe = json_for_terminal(&text);
+        assert_eq!(safe, r#"{"sub":"ad\u202emin\udb40\udc41\u009b"}"#);
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back["sub"], "ad\u{202e}min\u{e0041}\u{9b}");
     }
 
     #[test]

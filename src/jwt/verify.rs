@@ -44,6 +44,9 @@ pub enum VerifyingKey {
     Public(PublicKey),
     /// A JWKS: the key is picked by the token's `kid` among those that fit its algorithm.
     Set(Vec<JwksKey>),
+    /// Any of these (`verify --type any`: the access key or the refresh key). Each is tried; the
+    /// token chooses none of them.
+    AnyOf(Vec<VerifyingKey>),
 }
 
 /// An HMAC secret, with the aws-lc key of each HMAC algorithm built once, on first use (not per
@@ -103,6 +106,20 @@ impl VerifyingKey {
             VerifyingKey::Secret(keys) => keys.verify(alg, message, signature),
             VerifyingKey::Public(key) => key.verify(alg, message, signature),
             VerifyingKey::Set(keys) => pick(keys, kid, alg)?.verify(alg, message, signature),
+            VerifyingKey::AnyOf(keys) => {
+                let mut first_error = None;
+                for key in keys {
+                    match key.verify(kid, alg, message, signature) {
+                        Ok(()) => return Ok(()),
+                        Err(error) => {
+                            first_error.get_or_insert(error);
+                        }
+                    }
+                }
+                return Err(first_error.unwrap_or_else(|| {
+                    TokenError::new(RejectKind::Signature, "signature does not match")
+                }));
+            }
         };
         if valid {
             Ok(())
@@ -166,6 +183,10 @@ pub struct Policy {
     pub issuer: Option<String>,
     /// If not empty, `aud` must contain one of these.
     pub audience: Vec<String>,
+    /// With no `audience`: whether a token that names audiences is accepted anyway. RFC 7519
+    /// section 4.1.3 says it must be rejected when the verifier does not identify itself with one
+    /// of them; `--any-aud` (and jwtctl's own session checks) accept it on purpose.
+    pub any_audience: bool,
     pub subject: Option<String>,
     /// Seconds of tolerance for `exp`, `nbf` and `iat`.
     pub leeway: i64,
@@ -223,9 +244,10 @@ impl Policy {
         }
         let signature = token::decode_segment_into(segments[2], 2, signature_buffer)?;
         let signing_input = &token.as_bytes()[..segments.signing_input_len()];
+        // Like alg and crit, typ can only make the token fail: checked before the signature, a
+        // refresh token presented as an access token is named as such, whichever key signed it.
+        self.check_type(params.typ)?;
         self.key.verify(params.kid, alg, signing_input, signature)?;
-        self.check_type(params.typ)
-            .map_err(TokenError::after_signature)?;
         let claims = token::parse_object(
             token::decode_segment_into(segments[1], 1, payload_buffer)?,
             1,
@@ -408,7 +430,18 @@ impl Policy {
             }
         };
         if self.audience.is_empty() {
-            return Ok(());
+            let named: Vec<String> = audiences
+                .iter()
+                .filter_map(Json::as_str)
+                .map(quote)
+                .collect();
+            if named.is_empty() || self.any_audience {
+                return Ok(());
+            }
+            return Err(TokenError::claim(format!(
+                "token is for audience {}, and no --aud names this verifier                  (RFC 7519 section 4.1.3); pass --aud, or --any-aud to accept any audience",
+                named.join(", ")
+            )));
         }
         let found = || audiences.iter().filter_map(Json::as_str);
         if found().any(|aud| self.audience.iter().any(|want| want == aud)) {
@@ -617,6 +650,7 @@ mod tests {
             key: VerifyingKey::from_secret(&Secret::new(SECRET.to_vec())),
             issuer: None,
             audience: Vec::new(),
+            any_audience: false,
             subject: None,
             leeway: 0,
             token_type: TokenType::NotRefresh,

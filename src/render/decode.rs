@@ -13,7 +13,8 @@
 
 use anstyle::Style;
 
-use crate::cli::DateStyle;
+use jiff::tz::TimeZone;
+
 use crate::jwt::json::{Json, Object};
 use crate::jwt::token::{self, View};
 use crate::jwt::{time, verify};
@@ -29,7 +30,7 @@ const INDENT: usize = 2;
 const DATE_CLAIMS: [&str; 4] = ["exp", "nbf", "iat", "auth_time"];
 
 /// The whole text `decode` prints for `view`.
-pub fn token(view: &View, dates: DateStyle, now: i64, output: &Output) -> String {
+pub fn token(view: &View, dates: Option<&TimeZone>, now: i64, output: &Output) -> String {
     let mut text = String::new();
     let heading = |text: &mut String, title: &str| {
         text.push_str(&output.out(output::HEADING, title));
@@ -290,7 +291,7 @@ fn object(
     out: &mut String,
     object: &Object,
     segment: &Segment,
-    dates: DateStyle,
+    dates: Option<&TimeZone>,
     now: i64,
     paint: Painter,
 ) {
@@ -367,7 +368,13 @@ fn place_note(lines: &mut Vec<Line>, note: Piece, value_column: usize) {
 }
 
 /// What is said about one header parameter or claim: its meaning, and for a date, when.
-fn notes(object: &Object, key: &str, segment: &Segment, dates: DateStyle, now: i64) -> Vec<String> {
+fn notes(
+    object: &Object,
+    key: &str,
+    segment: &Segment,
+    dates: Option<&TimeZone>,
+    now: i64,
+) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some(meaning) = segment.meaning(key) {
         notes.push(meaning.to_owned());
@@ -397,13 +404,14 @@ fn quoted(text: &str) -> String {
     sanitize(&serde_json::to_string(text).unwrap_or_default())
 }
 
-fn date(seconds: i64, style: DateStyle) -> String {
-    match style {
-        DateStyle::Utc => time::format_timestamp(seconds),
-        DateStyle::Local => jiff::Timestamp::from_second(seconds)
+/// A date in UTC, or in `zone` (`--date local`).
+fn date(seconds: i64, zone: Option<&TimeZone>) -> String {
+    match zone {
+        None => time::format_timestamp(seconds),
+        Some(zone) => jiff::Timestamp::from_second(seconds)
             .map(|instant| {
                 instant
-                    .to_zoned_datetime(jiff::tz::TimeZone::system())
+                    .to_zoned_datetime(zone.clone())
                     .strftime("%Y-%m-%d %H:%M:%S %Z")
                     .to_string()
             })
@@ -464,7 +472,7 @@ mod tests {
         );
         let mut scratch = Scratch::default();
         let view = token::decode(&token, &mut scratch).expect("a token");
-        super::token(&view, DateStyle::Utc, NOW, &Output::plain())
+        super::token(&view, None, NOW, &Output::plain())
     }
 
     #[test]

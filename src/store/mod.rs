@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-pub use file::FileStore;
-pub use redis::RedisStore;
+pub use file::{FileStore, MAX_STORE_BYTES};
+pub use redis::{MAX_REPLY_BYTES, RedisStore};
 
 /// Unix time in seconds. The clock is always passed in, so tests can fix it.
 pub type Timestamp = i64;
@@ -99,6 +99,9 @@ pub enum RevokeSelector {
     User(String),
     /// One session family.
     Family(String),
+    /// One session family, only if it was recorded for `sub` (`revoke --token`): a token that
+    /// borrowed another subject's `sid` must not revoke that subject's session (SECURITY.md 41).
+    FamilyOf { sub: String, family: String },
     /// Every session.
     All,
 }
@@ -167,6 +170,13 @@ pub enum StoreError {
         found: u64,
         supported: u64,
     },
+    /// A store that must already exist (the one `verify --check-revocation` reads) does not: a
+    /// mistyped path must not turn the check off.
+    #[error(
+        "store {path} does not exist, so it cannot say what was revoked; check the path \
+         (a store is created by the first `jwtctl issue` that records a session)"
+    )]
+    Missing { path: PathBuf },
     /// The server-backed store failed; `url` never contains a password.
     #[error("store {url}: {message}")]
     Server { url: String, message: String },
@@ -225,7 +235,8 @@ pub trait Store: Send {
     /// Revoking a family turns every record of it `Revoked { at: now }` (rotated ones too) and
     /// remembers the family as revoked until the max over its records of
     /// `max(expires_at, access_expires_at)`, so access tokens carrying that `sid` are refused until
-    /// they have expired. `User(sub)` revokes every family of `sub` and records a cut-off
+    /// they have expired. `FamilyOf { sub, family }` is `Family(family)` when the family was
+    /// recorded for `sub`, and otherwise revokes nothing and returns 0. `User(sub)` revokes every family of `sub` and records a cut-off
     /// `{ at: now, until: max(now + MIN_CUTOFF_RETENTION, max over sub's records of
     /// max(expires_at, access_expires_at)) }`, even when `sub` has no session.
     fn revoke(&mut self, selector: &RevokeSelector, now: Timestamp) -> Result<u64, StoreError>;
@@ -233,8 +244,10 @@ pub trait Store: Send {
     /// Checks an access token's session against revocations. `family` is its `sid` claim, if any.
     /// Read-only. In order:
     /// 1. `family` is remembered as revoked: `FamilyRevoked`;
-    /// 2. the store holds a record of `family` that is not revoked: `Allowed` (a session started
-    ///    after a cut-off, even in the same second, stays valid);
+    /// 2. the store holds a record of `family`, recorded for `sub`, that is not revoked: `Allowed`
+    ///    (a session started after a cut-off, even in the same second, stays valid). A family is
+    ///    honoured only for the subject it was recorded for: a token carrying another subject's
+    ///    `sid` goes on to the cut-off check of its own `sub` (SECURITY.md 41);
     /// 3. `sub` has a cut-off and `issued_at <= cut-off.at`: `UserCutOff`;
     /// 4. otherwise `Allowed`.
     fn check_access(
@@ -284,10 +297,14 @@ pub enum Location {
 
 impl Location {
     /// Reads a `--store` value: a Redis URL by its scheme, anything else a file path. Other URL
-    /// schemes, and `redis:` without `//`, are refused rather than taken for odd file names.
+    /// schemes, and `redis:` without `//`, are refused rather than taken for odd file names. A
+    /// Redis URL that does not parse (a port out of range) is refused here, so it is a usage
+    /// error (exit 2) rather than a store failure. No message shows the URL's password, even in
+    /// a URL whose scheme is mistyped (`Redis://`, `rediss:/`).
     pub fn parse(value: &str) -> Result<Location, String> {
         const SCHEMES: [&str; 4] = ["redis://", "rediss://", "redis+unix://", "unix://"];
         if SCHEMES.iter().any(|scheme| value.starts_with(scheme)) {
+            validate_redis_url(value)?;
             return Ok(Location::Redis(value.to_owned()));
         }
         let scheme = value.split_once(':').map(|(scheme, _)| scheme);
@@ -295,11 +312,27 @@ impl Location {
             || scheme.is_some_and(|scheme| scheme.to_ascii_lowercase().starts_with("redis"));
         if looks_like_url {
             return Err(format!(
-                "store {value:?} is not a file path or a supported URL \
-                 (redis://, rediss://, redis+unix://)"
+                "store {} is not a file path or a supported URL \
+                 (redis://, rediss://, redis+unix://; schemes are lower case)",
+                shown_without_password(value)
             ));
         }
         Ok(Location::File(PathBuf::from(value)))
+    }
+
+    /// Whether `value` (a `--store` value) holds a password, which `ps` and shell history show
+    /// when it is typed on the command line.
+    pub fn has_password(value: &str) -> bool {
+        if !redis::url::url_secrets(value).is_empty() {
+            return true;
+        }
+        // A mistyped URL (`rediss:/user:password@host`) holds one just the same.
+        value.split_once(':').is_some_and(|(scheme, rest)| {
+            scheme.to_ascii_lowercase().starts_with("redis")
+                && rest
+                    .rfind('@')
+                    .is_some_and(|at| rest[..at].trim_start_matches('/').contains(':'))
+        })
     }
 
     /// The default store: `sessions.json` in the platform data directory
@@ -308,6 +341,36 @@ impl Location {
         let dirs = directories::ProjectDirs::from("", "", "jwtctl")?;
         Some(Location::File(dirs.data_dir().join("sessions.json")))
     }
+}
+
+/// A `--store` value for a message: the URL with its password hidden; for something that is
+/// not quite a URL (`rediss:/u:pw@h`), only its scheme, since where the password starts is
+/// anyone's guess.
+fn shown_without_password(value: &str) -> String {
+    if value.contains("://") {
+        return format!("{:?}", redis::url::redact_url(value));
+    }
+    match value.split_once(':') {
+        Some((scheme, rest)) if rest.contains('@') || rest.contains('?') => {
+            format!("{:?}", format!("{scheme}:..."))
+        }
+        _ => format!("{value:?}"),
+    }
+}
+
+/// Parses a Redis URL as the client will, so a malformed one is a usage error.
+fn validate_redis_url(value: &str) -> Result<(), String> {
+    use ::redis::IntoConnectionInfo;
+    value.into_connection_info().map(drop).map_err(|error| {
+        let secrets = redis::url::url_secrets(value);
+        redis::url::scrub(
+            &format!(
+                "store {}: invalid Redis URL: {error}",
+                shown_without_password(value)
+            ),
+            &secrets,
+        )
+    })
 }
 
 /// Settings for server-backed stores; the file store ignores them.
@@ -328,11 +391,28 @@ impl Default for OpenOptions {
     }
 }
 
+/// Opens a store only to read what it recorded (`verify --check-revocation`): a file store that
+/// does not exist is [`StoreError::Missing`], not an empty store.
+pub fn open_existing(
+    location: &Location,
+    options: &OpenOptions,
+) -> Result<Box<dyn Store>, StoreError> {
+    if let Location::File(path) = location
+        && !path.exists()
+    {
+        return Err(StoreError::Missing { path: path.clone() });
+    }
+    open(location, options)
+}
+
 /// Opens the store at `location`. Opening does no I/O for the file store (each call locks and
 /// reads the file); the Redis store connects here.
 pub fn open(location: &Location, options: &OpenOptions) -> Result<Box<dyn Store>, StoreError> {
     match location {
-        Location::File(path) => Ok(Box::new(FileStore::new(path.clone()))),
+        Location::File(path) => Ok(Box::new(FileStore::with_lock_timeout(
+            path.clone(),
+            options.timeout,
+        ))),
         Location::Redis(url) => Ok(Box::new(RedisStore::connect(url, options)?)),
     }
 }

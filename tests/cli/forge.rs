@@ -70,6 +70,18 @@ pub fn hs256(header: &Value, claims: &Value) -> String {
     )
 }
 
+/// A token signed HS256 with the key jwtctl derives from the sandbox secret for refresh tokens.
+pub fn hs256_refresh(header: &Value, claims: &Value) -> String {
+    let key = jwtctl::jwt::derive::refresh_key(SECRET.as_bytes(), jwtctl::jwt::Alg::HS256)
+        .expect("derive");
+    hmac_raw(
+        &header.to_string(),
+        &claims.to_string(),
+        key.expose(),
+        Algorithm::HS256,
+    )
+}
+
 /// A token with this header and these claims, signed with a PEM fixture key.
 pub fn with_pem(header: &Value, claims: &Value, key: &str, alg: Algorithm) -> String {
     sign_input(

@@ -675,23 +675,27 @@ fn verify_store_takes_a_value_and_never_the_token() {
     );
 }
 
+/// SECURITY.md case 43: a store that does not exist is not "nothing revoked"; a typo in the
+/// path must not turn the check off.
 #[test]
-fn checking_a_store_that_does_not_exist_warns_and_creates_nothing() {
+fn checking_a_store_that_does_not_exist_fails_with_4_and_creates_nothing() {
     let sandbox = Sandbox::new();
     let access = crate::support::issue_access(&sandbox, &["--sub", "alice"]);
     let missing = sandbox.path("nowhere/sessions.json");
-    let assert = sandbox
-        .cmd()
-        .args([
-            "verify",
-            "--quiet",
-            "--store",
-            missing.to_str().expect("utf-8"),
-            &access,
-        ])
-        .assert()
-        .success();
-    assert!(crate::support::stderr(&assert).contains("does not exist"));
+    let missing_text = missing.to_str().expect("utf-8");
+    for extra in [&["--check-revocation"][..], &[][..]] {
+        let assert = fails(
+            sandbox
+                .cmd()
+                .args(["verify", "--quiet", "--store", missing_text])
+                .args(extra)
+                .arg(&access)
+                .assert(),
+            4,
+            "does not exist",
+        );
+        assert!(crate::support::stderr(&assert).contains(missing_text));
+    }
     assert!(!sandbox.path("nowhere").exists());
     assert_eq!(
         std::fs::read_dir(sandbox.dir.path())

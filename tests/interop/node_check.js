@@ -369,5 +369,30 @@ check('HS256: jwtctl verify reads a jsonwebtoken token from stdin and from an Au
   assert.equal(bearer.status, 0, describe(bearer));
 });
 
+// ---------------------------------------------------------------------------------------------
+// Refresh tokens are signed with a key derived from the main one (RFC 8725 sections 3.11-3.12):
+// an API that verifies access tokens with the main secret or the public key never accepts one.
+
+function jwtctlPair(args, extraEnv) {
+  const run = jwtctl(['issue', '--sub', 'alice', '--aud', 'api', ...args], extraEnv);
+  assert.equal(run.status, 0, `jwtctl issue failed: ${describe(run)}`);
+  const [access, refresh] = run.stdout.split('\n');
+  assert.ok(access && refresh, `expected two lines from issue: ${describe(run)}`);
+  return [access, refresh];
+}
+
+check('HS256: a jwtctl refresh token is not an access token for jsonwebtoken (same secret)', () => {
+  const [access, refresh] = jwtctlPair([], SECRET_ENV);
+  assert.equal(jwt.verify(access, SECRET, { algorithms: ['HS256'], audience: 'api' }).sub, 'alice');
+  nodeRejects(refresh, SECRET, 'HS256', 'invalid signature');
+});
+
+check('ES256: a jwtctl refresh token is not an access token for jsonwebtoken (public key)', () => {
+  const [access, refresh] = jwtctlPair(['--key-file', path.join(KEYS, 'ec.key.pem')]);
+  const publicKey = pem('ec.pub.pem');
+  assert.equal(jwt.verify(access, publicKey, { algorithms: ['ES256'], audience: 'api' }).sub, 'alice');
+  nodeRejects(refresh, publicKey, 'ES256');
+});
+
 console.log(`interop: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Interop suite: tokens signed by jwtctl are verified by Node's `jsonwebtoken` (the library behind
 # most Express APIs) and the other way round, for HS256, HS512, RS256, PS256 and ES256, with the
-# secret exactly as `jwtctl gen-secret` prints it. See node_check.js for the checks.
+# secret exactly as `jwtctl gen-secret` prints it; and neither jsonwebtoken nor Python's PyJWT
+# accepts a jwtctl refresh token as an access token. See node_check.js and pyjwt_check.py.
 #
 #   bash tests/interop/run.sh [JWTCTL_BINARY]     (default: builds and uses target/debug/jwtctl)
 #
@@ -88,8 +89,27 @@ for key in rsa ec; do
     fi
 done
 
-echo "# setup (jsonwebtoken install, keys) took $((SECONDS - started))s"
+# PyJWT (with cryptography, for ES256), from PyPI into the scratch directory only.
+pyjwt_ok=""
+if command -v python3 >/dev/null 2>&1 &&
+    python3 -m pip install --quiet --disable-pip-version-check --no-cache-dir \
+        --target "$scratch/py" 'pyjwt[crypto]>=2.8' >"$scratch/pip.log" 2>&1; then
+    pyjwt_ok=1
+elif [ -n "${CI:-}" ]; then
+    cat "$scratch/pip.log" >&2 2>/dev/null || true
+    echo "interop: FAILED: python3 and PyJWT from PyPI are needed, and CI is set" >&2
+    exit 1
+else
+    echo "interop: PyJWT checks SKIPPED (python3 or pip install pyjwt failed)" >&2
+fi
+
+echo "# setup (jsonwebtoken and PyJWT install, keys) took $((SECONDS - started))s"
 status=0
+if [ -n "$pyjwt_ok" ]; then
+    PYTHONPATH="$scratch/py" INTEROP_JWTCTL="$bin" INTEROP_SCRATCH="$scratch" \
+        python3 "$here/pyjwt_check.py" || status=$?
+fi
+# Node last: its summary is the last line of stdout.
 INTEROP_JWTCTL="$bin" INTEROP_SCRATCH="$scratch" node "$here/node_check.js" || status=$?
 if [ "$status" -ne 0 ]; then
     echo "interop: FAILED (exit $status)" >&2

@@ -132,6 +132,8 @@ macro_rules! store_conformance_suite {
             prune_forgets_revoked_families_and_cutoffs_when_their_time_is_over,
             labels_follow_the_active_token,
             session_start_and_last_rotation_survive_pruning,
+            a_family_is_honoured_only_for_its_own_subject,
+            revoke_family_of_another_subject_revokes_nothing,
         );
     };
     (@tests $make:expr; $($name:ident),* $(,)?) => {
@@ -1418,4 +1420,67 @@ pub fn session_start_and_last_rotation_survive_pruning(mut store: Box<dyn Store>
     let now = first_rotation + REFRESH_TTL;
     assert_eq!(store.prune(now).expect("prune"), 1);
     assert_eq!(summary(store, now), (T0, Some(second_rotation)));
+}
+
+/// SECURITY.md 41: a token of mallory's that carries alice's live `sid` does not borrow alice's
+/// session: the family is honoured only for the subject it was recorded for, so mallory's own
+/// cut-off still applies to it.
+pub fn a_family_is_honoured_only_for_its_own_subject(mut store: Box<dyn Store>) {
+    let store = store.as_mut();
+    three_sessions(store);
+    let cut = T0 + 500;
+    assert_eq!(
+        store
+            .revoke(&RevokeSelector::User("mallory".into()), cut)
+            .expect("revoke"),
+        0
+    );
+    assert_eq!(
+        access(store, Some("mallory"), Some("F1"), cut - 1, cut),
+        AccessOutcome::UserCutOff {
+            sub: "mallory".into(),
+            at: cut
+        }
+    );
+    // For its own subject the family still decides: alice's token is allowed.
+    assert_eq!(
+        access(store, Some("alice"), Some("F1"), cut - 1, cut),
+        AccessOutcome::Allowed
+    );
+    // A revoked family stays revoked whoever presents it.
+    store
+        .revoke(&RevokeSelector::Family("F1".into()), cut + 1)
+        .expect("revoke");
+    assert_eq!(
+        access(store, Some("mallory"), Some("F1"), cut + 1, cut + 2),
+        family_revoked("F1")
+    );
+}
+
+/// SECURITY.md 41: `revoke --token` with a token that borrowed alice's `sid` revokes nothing.
+pub fn revoke_family_of_another_subject_revokes_nothing(mut store: Box<dyn Store>) {
+    let store = store.as_mut();
+    three_sessions(store);
+    let now = T0 + 100;
+    let borrowed = RevokeSelector::FamilyOf {
+        sub: "mallory".into(),
+        family: "F1".into(),
+    };
+    assert_eq!(store.revoke(&borrowed, now).expect("revoke"), 0);
+    assert_eq!(
+        store.lookup("a1", "alice", "F1", now).expect("lookup"),
+        LookupOutcome::Active
+    );
+    assert_eq!(families(store, Some("alice"), now), ["F1", "F3"]);
+    let own = RevokeSelector::FamilyOf {
+        sub: "alice".into(),
+        family: "F1".into(),
+    };
+    assert_eq!(store.revoke(&own, now).expect("revoke"), 1);
+    assert_eq!(
+        store.lookup("a1", "alice", "F1", now).expect("lookup"),
+        LookupOutcome::Revoked
+    );
+    assert_eq!(families(store, Some("alice"), now), ["F3"]);
+    assert_eq!(families(store, Some("bob"), now), ["F2"]);
 }

@@ -15,28 +15,44 @@ mod io;
 mod table;
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use super::*;
 use format::write_json;
-use io::lock_with_retry;
+pub use io::MAX_STORE_BYTES;
 use table::{Contents, Pruned, Refusal};
 
 /// A store kept in one JSON file (`--store path/to/sessions.json`).
 ///
-/// Creating one does no I/O. Each call opens, locks and reads the file afresh, so several
-/// `FileStore`s (in one process or many) on the same path see each other's changes.
+/// Creating one does no I/O. Each call opens and reads the file afresh (a change also locks it),
+/// so several `FileStore`s (in one process or many) on the same path see each other's changes.
 pub struct FileStore {
     path: PathBuf,
+    /// How long a change waits for another process's lock (`--store-timeout`).
+    lock_timeout: Duration,
 }
 
 impl FileStore {
+    /// A store at `path` whose changes wait for the lock as long as `--store-timeout` does by
+    /// default.
     pub fn new(path: PathBuf) -> Self {
-        FileStore { path }
+        FileStore::with_lock_timeout(path, OpenOptions::default().timeout)
+    }
+
+    /// A store at `path` whose changes wait at most `lock_timeout` for another process's lock,
+    /// then fail naming the lock file.
+    pub fn with_lock_timeout(path: PathBuf, lock_timeout: Duration) -> Self {
+        FileStore { path, lock_timeout }
     }
 
     /// The store file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether a store file (or anything else) exists at the path, links followed.
+    pub fn exists(&self) -> bool {
+        self.path.exists()
     }
 
     fn io_error(&self, action: &'static str, source: std::io::Error) -> StoreError {
@@ -47,30 +63,28 @@ impl FileStore {
         }
     }
 
-    /// Runs a read-only operation under a shared lock.
+    /// The store file the path names, once the path is known to be safe to use: the links at
+    /// its end followed (see [`FileStore::followed`]), and every directory on the way to the
+    /// link and to the file checked.
+    fn resolve(&self) -> Result<FileStore, StoreError> {
+        let target = self.followed();
+        let owner = target.check_path()?;
+        if target.path != self.path {
+            self.check_directories(owner)?;
+        }
+        Ok(target)
+    }
+
+    /// Runs a read-only operation. Readers take no lock: writers replace the file by rename, so
+    /// a read sees one whole version of it.
     fn read<T>(
         &self,
         now: Timestamp,
         op: impl FnOnce(&Contents<'_>) -> T,
     ) -> Result<T, StoreError> {
-        self.followed().read_here(now, op)
-    }
-
-    fn read_here<T>(
-        &self,
-        now: Timestamp,
-        op: impl FnOnce(&Contents<'_>) -> T,
-    ) -> Result<T, StoreError> {
-        self.check_path()?;
-        let _lock = match self.open_lock_for_read()? {
-            Some(lock) => {
-                lock_with_retry(&lock, false).map_err(|e| self.io_error("lock", e))?;
-                Some(lock)
-            }
-            None => None,
-        };
-        let bytes = self.load()?;
-        let mut data = self.parse(bytes.as_deref())?;
+        let store = self.resolve()?;
+        let loaded = store.load()?;
+        let mut data = store.parse(loaded.as_ref().map(|loaded| loaded.bytes.as_slice()))?;
         data.prune(now);
         Ok(op(&data))
     }
@@ -82,27 +96,42 @@ impl FileStore {
         now: Timestamp,
         op: impl FnOnce(&mut Contents<'_>, Pruned) -> Result<(T, bool), Refusal>,
     ) -> Result<T, StoreError> {
-        self.followed().write_here(now, op)
-    }
-
-    fn write_here<T>(
-        &self,
-        now: Timestamp,
-        op: impl FnOnce(&mut Contents<'_>, Pruned) -> Result<(T, bool), Refusal>,
-    ) -> Result<T, StoreError> {
-        self.check_path()?;
-        self.create_dir()?;
-        let lock = self.open_lock_for_write()?;
-        lock_with_retry(&lock, true).map_err(|e| self.io_error("lock", e))?;
-        let bytes = self.load()?;
-        let mut data = self.parse(bytes.as_deref())?;
+        let store = self.resolve()?;
+        store.create_dir()?;
+        // What was missing a moment ago may have been created by someone else meanwhile.
+        let owner = store.check_path()?;
+        store.check_owner(owner)?;
+        let lock = store.lock_file()?;
+        store.lock(&lock)?;
+        let loaded = store.load()?;
+        let mut data = store.parse(loaded.as_ref().map(|loaded| loaded.bytes.as_slice()))?;
         let pruned = data.prune(now);
-        let (out, changed) = op(&mut data, pruned).map_err(|refusal| refusal.into_error(self))?;
+        let (out, changed) = op(&mut data, pruned).map_err(|refusal| refusal.into_error(&store))?;
         if changed {
-            self.save(|file| write_json(&data, file))?;
+            let previous = loaded.as_ref().map(|loaded| &loaded.meta);
+            store.save(previous, |file| write_json(&data, file))?;
         }
         drop(lock);
         Ok(out)
+    }
+
+    /// The lock file, created only next to a jwtctl store or where there is no store yet:
+    /// `--store /etc/passwd` must not leave `/etc/passwd.lock` behind.
+    fn lock_file(&self) -> Result<std::fs::File, StoreError> {
+        if let Some(lock) = self.open_lock(None)? {
+            return Ok(lock);
+        }
+        let loaded = self.load()?;
+        if let Some(loaded) = &loaded {
+            self.parse(Some(&loaded.bytes))?;
+        }
+        let store_meta = loaded.as_ref().map(|loaded| &loaded.meta);
+        self.open_lock(Some(store_meta))?.ok_or_else(|| {
+            self.io_error(
+                "open the lock file of",
+                std::io::Error::from(std::io::ErrorKind::NotFound),
+            )
+        })
     }
 
     /// Parses what [`FileStore::load`] read; a missing file is an empty store.

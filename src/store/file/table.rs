@@ -241,6 +241,16 @@ impl<'a> Contents<'a> {
     pub(super) fn revoke(&mut self, selector: &RevokeSelector, now: Timestamp) -> (u64, bool) {
         let families: HashSet<String> = match selector {
             RevokeSelector::Family(family) => HashSet::from([family.clone()]),
+            RevokeSelector::FamilyOf { sub, family } => {
+                if self
+                    .records()
+                    .any(|record| record.fam.as_str() == family && record.sub.as_str() == sub)
+                {
+                    HashSet::from([family.clone()])
+                } else {
+                    HashSet::new()
+                }
+            }
             RevokeSelector::User(sub) => self
                 .records()
                 .filter(|record| record.sub.as_str() == sub)
@@ -273,25 +283,26 @@ impl<'a> Contents<'a> {
         family: Option<&str>,
         issued_at: Timestamp,
     ) -> AccessOutcome {
-        self.check_access_with(sub, family, issued_at, |family| {
-            self.records()
-                .any(|record| record.fam.as_str() == family && !record.is_revoked())
+        self.check_access_with(sub, family, issued_at, |sub, family| {
+            self.records().any(|record| {
+                record.fam.as_str() == family && record.sub.as_str() == sub && !record.is_revoked()
+            })
         })
     }
 
-    /// `check_access` for many tokens: the families with a record that is not revoked are
-    /// gathered once, not searched for every token.
+    /// `check_access` for many tokens: the (subject, family) pairs with a record that is not
+    /// revoked are gathered once, not searched for every token.
     pub(super) fn check_access_many(&self, queries: &[AccessQuery<'_>]) -> Vec<AccessOutcome> {
-        let unrevoked: HashSet<&str> = self
+        let unrevoked: HashSet<(&str, &str)> = self
             .records()
             .filter(|record| !record.is_revoked())
-            .map(|record| record.fam.as_str())
+            .map(|record| (record.sub.as_str(), record.fam.as_str()))
             .collect();
         queries
             .iter()
             .map(|query| {
-                self.check_access_with(query.sub, query.family, query.issued_at, |family| {
-                    unrevoked.contains(family)
+                self.check_access_with(query.sub, query.family, query.issued_at, |sub, family| {
+                    unrevoked.contains(&(sub, family))
                 })
             })
             .collect()
@@ -302,12 +313,12 @@ impl<'a> Contents<'a> {
         sub: Option<&str>,
         family: Option<&str>,
         issued_at: Timestamp,
-        has_unrevoked_record: impl Fn(&str) -> bool,
+        has_unrevoked_record_of: impl Fn(&str, &str) -> bool,
     ) -> AccessOutcome {
         let family = family.map(|family| {
             let known = if self.revoked_families.contains_key(family) {
                 FamilyRecord::Revoked
-            } else if has_unrevoked_record(family) {
+            } else if sub.is_some_and(|sub| has_unrevoked_record_of(sub, family)) {
                 FamilyRecord::Unrevoked
             } else {
                 FamilyRecord::Unknown

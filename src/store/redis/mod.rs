@@ -37,11 +37,15 @@
 //! key names themselves from set members, so the store needs a single Redis server (or a primary
 //! with replicas), not a cluster.
 
-mod url;
+mod capped;
+pub(super) mod url;
 
 use std::time::{Duration, Instant};
 
-use ::redis::{Client, Connection, IntoConnectionInfo, RedisError, Script, cmd};
+use ::redis::{Client, ConnectionLike, IntoConnectionInfo, RedisError, Script, cmd};
+
+use capped::CappedConnection;
+pub use capped::MAX_REPLY_BYTES;
 
 use super::*;
 use url::{redact_url, scrub, url_secrets};
@@ -75,6 +79,35 @@ impl Scripts {
             check_access: build(include_str!("lua/check_access.lua")),
             sessions: build(include_str!("lua/sessions.lua")),
             prune: build(include_str!("lua/prune.lua")),
+        }
+    }
+}
+
+/// The connection to the server: the bounded one where it can be used, the crate's otherwise.
+enum Connection {
+    Capped(CappedConnection),
+    Plain(::redis::Connection),
+}
+
+impl Connection {
+    fn like(&mut self) -> &mut dyn ConnectionLike {
+        match self {
+            Connection::Capped(connection) => connection,
+            Connection::Plain(connection) => connection,
+        }
+    }
+
+    fn set_read_timeout(&self, timeout: Option<Duration>) -> Result<(), RedisError> {
+        match self {
+            Connection::Capped(connection) => connection.set_read_timeout(timeout),
+            Connection::Plain(connection) => connection.set_read_timeout(timeout),
+        }
+    }
+
+    fn set_write_timeout(&self, timeout: Option<Duration>) -> Result<(), RedisError> {
+        match self {
+            Connection::Capped(connection) => connection.set_write_timeout(timeout),
+            Connection::Plain(connection) => connection.set_write_timeout(timeout),
         }
     }
 }
@@ -158,6 +191,14 @@ impl RedisStore {
     /// of the timeout, so that connecting and the first reply together take at most about the
     /// timeout; `run` gives later commands the whole timeout again.
     fn open_connection(&self) -> Result<Connection, RedisError> {
+        let info = self.client.get_connection_info();
+        if let Some(connection) = CappedConnection::connect(info, self.full_timeout())? {
+            let mut connection = Connection::Capped(connection);
+            if self.db != 0 {
+                cmd("SELECT").arg(self.db).query::<()>(connection.like())?;
+            }
+            return Ok(connection);
+        }
         let timeout = self.full_timeout();
         let started = Instant::now();
         let left = || {
@@ -167,11 +208,11 @@ impl RedisStore {
                     .max(Duration::from_millis(1)),
             )
         };
-        let mut connection = self.client.get_connection_with_timeout(timeout)?;
+        let mut connection = Connection::Plain(self.client.get_connection_with_timeout(timeout)?);
         connection.set_read_timeout(left())?;
         connection.set_write_timeout(left())?;
         if self.db != 0 {
-            cmd("SELECT").arg(self.db).query::<()>(&mut connection)?;
+            cmd("SELECT").arg(self.db).query::<()>(connection.like())?;
             connection.set_read_timeout(left())?;
             connection.set_write_timeout(left())?;
         }
@@ -187,7 +228,7 @@ impl RedisStore {
     fn run<T>(
         &mut self,
         action: &str,
-        op: impl FnOnce(&mut Connection, &Scripts) -> Result<T, RedisError>,
+        op: impl FnOnce(&mut dyn ConnectionLike, &Scripts) -> Result<T, RedisError>,
     ) -> Result<T, StoreError> {
         let (mut connection, fresh) = match self.connection.take() {
             Some(connection) => (connection, false),
@@ -197,7 +238,7 @@ impl RedisStore {
                 true,
             ),
         };
-        let result = op(&mut connection, &self.scripts);
+        let result = op(connection.like(), &self.scripts);
         // After a timeout or a broken pipe a reply may still arrive; never read it as the answer
         // to the next command.
         let broken = result.as_ref().is_err_and(|err| {
@@ -389,6 +430,16 @@ impl Store for RedisStore {
         let (mode, value) = match selector {
             RevokeSelector::User(sub) => ("user", sub.as_str()),
             RevokeSelector::Family(family) => ("family", family.as_str()),
+            RevokeSelector::FamilyOf { sub, family } => {
+                args.extend([
+                    "family_of".to_owned(),
+                    hex::encode(family),
+                    hex::encode(sub),
+                ]);
+                return self.run("revoke", |con, scripts| {
+                    scripts.revoke.arg(&args).invoke::<u64>(con)
+                });
+            }
             RevokeSelector::All => ("all", ""),
         };
         args.extend([

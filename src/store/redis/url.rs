@@ -2,7 +2,7 @@
 
 /// The parts of a URL that must never be shown: the password of `user:password@` and the value
 /// of a `pass=` or `password=` query parameter, as typed.
-pub(super) fn url_secrets(url: &str) -> Vec<String> {
+pub(in crate::store) fn url_secrets(url: &str) -> Vec<String> {
     let mut secrets = Vec::new();
     if let Some((_, rest)) = url.split_once("://")
         && let Some(at) = rest.rfind('@')
@@ -20,7 +20,7 @@ pub(super) fn url_secrets(url: &str) -> Vec<String> {
 }
 
 /// Replaces every secret in `message` with `***`.
-pub(super) fn scrub(message: &str, secrets: &[String]) -> String {
+pub(in crate::store) fn scrub(message: &str, secrets: &[String]) -> String {
     let mut message = message.to_owned();
     for secret in secrets.iter().filter(|secret| !secret.is_empty()) {
         message = message.replace(secret.as_str(), "***");
@@ -70,7 +70,7 @@ fn query_secret_spans(url: &str) -> Vec<(usize, usize)> {
 
 /// `url` with its password replaced by `***`, for messages. Conservative: in a malformed URL it
 /// may hide more than the password, never less.
-pub(super) fn redact_url(url: &str) -> String {
+pub(in crate::store) fn redact_url(url: &str) -> String {
     const MASK: &str = "***";
     let Some((scheme, rest)) = url.split_once("://") else {
         // Not a URL: it may be anything, a password included.

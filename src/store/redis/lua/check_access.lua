@@ -13,9 +13,13 @@ for i = 4, #ARGV, 5 do
       verdict, decided = 'family', true
     else
       -- A family is only ever revoked whole, and then remembered as long as its longest record:
-      -- past this point, any record of it that still matters is not revoked.
+      -- past this point, any record of it that still matters is not revoked. It is honoured
+      -- only for the subject it was recorded for.
       local keep = redis.call('HGET', meta_key(hf), 'k')
-      if keep and after(keep, now) then decided = true end
+      if keep and after(keep, now) and ARGV[i + 2] == '1'
+        and redis.call('SISMEMBER', user_key(ARGV[i + 3]), hf) == 1 then
+        decided = true
+      end
     end
   end
   if not decided and ARGV[i + 2] == '1' then

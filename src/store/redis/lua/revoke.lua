@@ -1,10 +1,14 @@
 -- ARGV: prefix, max TTL, now, mode (`user`, `family`, `all`), hex of the sub or family, the sub,
--- the least cut-off retention (now + MIN_CUTOFF_RETENTION). Returns how many live families were
--- revoked.
+-- the least cut-off retention (now + MIN_CUTOFF_RETENTION); for mode `family_of`, the hex family
+-- and the hex sub it must have been recorded for. Returns how many live families were revoked.
 local now, mode, hv = ARGV[3], ARGV[4], ARGV[5]
 local count = 0
 if mode == 'family' then
   count = revoke_family(hv, now)
+elseif mode == 'family_of' then
+  if redis.call('SISMEMBER', user_key(ARGV[6]), hv) == 1 then
+    count = revoke_family(hv, now)
+  end
 elseif mode == 'user' then
   local sub, keep = ARGV[6], ARGV[7]
   for _, hf in ipairs(redis.call('SMEMBERS', user_key(hv))) do

@@ -1,0 +1,488 @@
+//! The holes issue 12 found (the parts outside the store), each reproduced.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde_json::{Value, json};
+
+use crate::forge::{access_header, claims, hs256, parts};
+use crate::support::{SECRET, Sandbox, fails, fixture, issue_access, issue_pair, stderr, stdout};
+
+// --- Audience ----------------------------------------------------------------------------------
+
+#[test]
+fn a_token_for_an_audience_needs_aud_or_any_aud() {
+    let sandbox = Sandbox::new();
+    let token = issue_access(&sandbox, &["--aud", "api", "--aud", "billing"]);
+    let assert = fails(
+        sandbox.cmd().args(["verify", &token]).assert(),
+        1,
+        "token is for audience \"api\", \"billing\"",
+    );
+    assert!(stderr(&assert).contains("--any-aud"), "{}", stderr(&assert));
+    sandbox
+        .cmd()
+        .args(["verify", "--aud", "billing", &token])
+        .assert()
+        .success();
+    sandbox
+        .cmd()
+        .args(["verify", "--any-aud", &token])
+        .assert()
+        .success();
+    fails(
+        sandbox
+            .cmd()
+            .args(["verify", "--any-aud", "--aud", "api", &token])
+            .assert(),
+        2,
+        "cannot be used with",
+    );
+    // A token without aud needs neither.
+    let plain = issue_access(&sandbox, &[]);
+    sandbox.cmd().args(["verify", &plain]).assert().success();
+}
+
+// --- Refresh tokens are signed with their own key ---------------------------------------------
+
+#[test]
+fn a_refresh_token_does_not_verify_with_the_access_key() {
+    let sandbox = Sandbox::new();
+    let (access, refresh) = issue_pair(&sandbox, "alice", &["--aud", "api"]);
+    let key = DecodingKey::from_secret(SECRET.as_bytes());
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.set_audience(&["api"]);
+    assert!(jsonwebtoken::decode::<Value>(&access, &key, &validation).is_ok());
+    let error = jsonwebtoken::decode::<Value>(&refresh, &key, &validation)
+        .expect_err("a refresh token is not an access token elsewhere");
+    assert!(
+        matches!(
+            error.kind(),
+            jsonwebtoken::errors::ErrorKind::InvalidSignature
+        ),
+        "{error:?}"
+    );
+    // jwtctl itself still trades and checks it, with nothing more than the main secret.
+    sandbox
+        .cmd()
+        .args(["verify", "--type", "refresh", "--aud", "api", &refresh])
+        .assert()
+        .success();
+    let assert = sandbox.cmd().args(["refresh", &refresh]).assert().success();
+    assert_eq!(stdout(&assert).lines().count(), 2);
+}
+
+#[test]
+fn a_key_pairs_refresh_tokens_need_the_private_key() {
+    let sandbox = Sandbox::new();
+    let key = fixture("keys/ec256.pem");
+    let assert = sandbox
+        .cmd()
+        .arg("issue")
+        .args(["--sub", "alice", "--key-file"])
+        .arg(&key)
+        .assert()
+        .success();
+    let refresh = stdout(&assert)
+        .lines()
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(parts(&refresh).0["alg"], "HS256");
+    fails(
+        sandbox
+            .cmd()
+            .args(["verify", "--type", "refresh", "--key-file"])
+            .arg(fixture("keys/ec256.pub.pem"))
+            .arg(&refresh)
+            .assert(),
+        2,
+        "derived from the private one",
+    );
+    sandbox
+        .cmd()
+        .args(["verify", "--type", "refresh", "--key-file"])
+        .arg(&key)
+        .arg(&refresh)
+        .assert()
+        .success();
+}
+
+// --- sid is jwtctl's own -----------------------------------------------------------------------
+
+#[test]
+fn a_borrowed_sid_is_replaced_with_a_warning() {
+    let sandbox = Sandbox::new();
+    let assert = sandbox
+        .cmd()
+        .args([
+            "issue",
+            "--no-refresh",
+            "--sub",
+            "mallory",
+            "--claim",
+            "sid=victims-family",
+        ])
+        .assert()
+        .success();
+    assert!(
+        stderr(&assert).contains("sid was replaced"),
+        "{}",
+        stderr(&assert)
+    );
+    let token = stdout(&assert).trim_end().to_owned();
+    assert_eq!(parts(&token).1.get("sid"), None);
+    let assert = sandbox
+        .cmd()
+        .args(["issue", "--batch", "--no-refresh"])
+        .write_stdin("{\"sub\":\"mallory\",\"sid\":\"victims-family\"}\n")
+        .assert()
+        .success();
+    assert!(
+        stderr(&assert).contains("sid were replaced"),
+        "{}",
+        stderr(&assert)
+    );
+    let response: Value = serde_json::from_str(stdout(&assert).trim()).expect("JSON");
+    let token = response["access_token"].as_str().expect("a token");
+    assert_eq!(parts(token).1.get("sid"), None);
+}
+
+// --- issue refuses what verify rejects ---------------------------------------------------------
+
+#[test]
+fn issue_refuses_registered_claims_of_the_wrong_type() {
+    let sandbox = Sandbox::new();
+    for claim in [
+        "nbf=soon",
+        "sub:=42",
+        "aud:=5",
+        "iss:=null",
+        "aud:=[\"a\",1]",
+    ] {
+        fails(
+            sandbox
+                .cmd()
+                .args(["issue", "--no-refresh", "--claim", claim])
+                .assert(),
+            2,
+            "would reject the token",
+        );
+    }
+    let assert = sandbox
+        .cmd()
+        .args(["issue", "--batch", "--no-refresh"])
+        .write_stdin("{\"sub\":42}\n{\"sub\":\"ok\"}\n")
+        .assert()
+        .code(1);
+    let lines: Vec<Value> = stdout(&assert)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("JSON"))
+        .collect();
+    assert_eq!(lines[0]["error"]["kind"], "claim");
+    assert!(lines[1]["access_token"].is_string());
+}
+
+// --- typ: a refresh token cannot pass as an access token by spacing ---------------------------
+
+#[test]
+fn a_refresh_type_in_disguise_is_still_a_refresh_token() {
+    let sandbox = Sandbox::new();
+    for typ in [
+        " refresh+jwt",
+        "refresh+jwt ",
+        "refresh+jwt;v=1",
+        "Refresh+JWT; x=y",
+    ] {
+        let token = hs256(&json!({ "alg": "HS256", "typ": typ }), &claims());
+        fails(
+            sandbox.cmd().args(["verify", &token]).assert(),
+            1,
+            "this is a refresh token",
+        );
+    }
+}
+
+// --- verify --batch | head ---------------------------------------------------------------------
+
+/// Runs a batch whose reader takes one line and goes away; returns the exit status.
+fn batch_read_one_line(sandbox: &Sandbox, args: &[&str], line: &str) -> Option<i32> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jwtctl"))
+        .args(args)
+        .env("JWTCTL_SECRET", SECRET)
+        .env_remove("JWTCTL_STORE")
+        .current_dir(sandbox.dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn jwtctl");
+    let mut input = child.stdin.take().expect("stdin");
+    let text = format!("{line}\n").repeat(50_000);
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(text.as_bytes());
+    });
+    let mut first = String::new();
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    reader.read_line(&mut first).expect("one line");
+    drop(reader);
+    let status = child.wait().expect("wait");
+    let _ = writer.join();
+    status.code()
+}
+
+#[test]
+fn a_batch_cut_short_still_says_it_saw_an_invalid_token() {
+    let sandbox = Sandbox::new();
+    let valid = issue_access(&sandbox, &[]);
+    assert_eq!(
+        batch_read_one_line(&sandbox, &["verify", "--batch"], "not-a-token"),
+        Some(1)
+    );
+    assert_eq!(
+        batch_read_one_line(&sandbox, &["verify", "--batch"], &valid),
+        Some(0)
+    );
+    assert_eq!(
+        batch_read_one_line(&sandbox, &["decode", "--batch"], "not-a-token"),
+        Some(1)
+    );
+}
+
+// --- Terminal safety ---------------------------------------------------------------------------
+
+#[test]
+fn invisible_characters_are_shown_in_error_messages() {
+    let sandbox = Sandbox::new();
+    for sub in [
+        "admin\u{e0041}",
+        "admin\u{3164}",
+        "admin\u{115f}",
+        "ad\u{202e}min",
+        "admin\u{9b}",
+    ] {
+        let token = hs256(
+            &access_header(),
+            &json!({ "sub": sub, "exp": crate::forge::now() + 600 }),
+        );
+        let assert = fails(
+            sandbox
+                .cmd()
+                .args(["verify", "--sub", "admin", &token])
+                .assert(),
+            1,
+            "claim sub is \"ad",
+        );
+        let err = stderr(&assert);
+        assert!(!err.contains(sub), "raw {sub:?} in {err:?}");
+        assert!(err.contains("\\u{"), "{err}");
+    }
+}
+
+// --- TZ ------------------------------------------------------------------------------------------
+
+#[test]
+fn an_endless_zone_file_falls_back_to_utc() {
+    let sandbox = Sandbox::new();
+    let token = issue_access(&sandbox, &[]);
+    for tz in ["/dev/zero", ":/dev/zero", "/nonexistent/zone"] {
+        let assert = sandbox
+            .cmd()
+            .env("TZ", tz)
+            .args(["decode", "--date", "local", &token])
+            .timeout(Duration::from_secs(60))
+            .assert()
+            .success();
+        assert!(
+            stderr(&assert).contains("dates are shown in UTC"),
+            "{tz}: {}",
+            stderr(&assert)
+        );
+        assert!(stdout(&assert).contains("UTC"), "{}", stdout(&assert));
+    }
+}
+
+// --- Keys: several in one PEM, a kid twice -----------------------------------------------------
+
+#[test]
+fn a_pem_file_with_several_keys_is_refused() {
+    let sandbox = Sandbox::new();
+    let token = issue_access(&sandbox, &[]);
+    let two = format!(
+        "{}{}",
+        fs::read_to_string(fixture("keys/ec256.pub.pem")).expect("fixture"),
+        fs::read_to_string(fixture("keys/ec256-other.pub.pem")).expect("fixture")
+    );
+    sandbox.write("two.pem", two);
+    fails(
+        sandbox
+            .cmd()
+            .args(["verify", "--key-file", "two.pem", &token])
+            .assert(),
+        2,
+        "holds 2 PEM blocks",
+    );
+    // A certificate chain is one key: its first certificate's.
+    let chain = format!(
+        "{}{}",
+        fs::read_to_string(fixture("keys/ec256.crt")).expect("fixture"),
+        fs::read_to_string(fixture("keys/rsa.crt")).expect("fixture")
+    );
+    sandbox.write("chain.pem", chain);
+    let assert = sandbox
+        .cmd()
+        .arg("issue")
+        .args(["--no-refresh", "--key-file"])
+        .arg(fixture("keys/ec256.pem"))
+        .assert()
+        .success();
+    let signed = stdout(&assert).trim_end().to_owned();
+    sandbox
+        .cmd()
+        .args(["verify", "--key-file", "chain.pem", &signed])
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_kid_given_twice_in_a_jwks_names_no_key() {
+    let sandbox = Sandbox::new();
+    let jwks = |paths: &[&str]| {
+        let mut cmd = sandbox.cmd();
+        cmd.arg("jwks");
+        for path in paths {
+            cmd.arg(fixture(path));
+        }
+        cmd.assert()
+    };
+    let document: Value = serde_json::from_str(&stdout(
+        &jwks(&["keys/ec256.pub.pem", "keys/ec256-other.pub.pem"]).success(),
+    ))
+    .expect("a JWKS");
+    let mut keys = document["keys"].as_array().expect("keys").clone();
+    let kid = keys[0]["kid"].clone();
+    keys[1]["kid"] = kid.clone();
+    sandbox.write("jwks.json", json!({ "keys": keys }).to_string());
+    let assert = sandbox
+        .cmd()
+        .arg("issue")
+        .args(["--no-refresh", "--key-file"])
+        .arg(fixture("keys/ec256.pem"))
+        .args(["--kid", kid.as_str().expect("a kid")])
+        .assert()
+        .success();
+    let token = stdout(&assert).trim_end().to_owned();
+    let assert = fails(
+        sandbox
+            .cmd()
+            .args(["verify", "--jwks", "jwks.json", &token])
+            .assert(),
+        2,
+        "",
+    );
+    assert!(
+        stderr(&assert).contains("more than one key with kid"),
+        "{}",
+        stderr(&assert)
+    );
+    // jwtctl never writes such a document.
+    fails(
+        jwks(&["keys/ec256.pub.pem", "keys/ec256.pem"]),
+        2,
+        "are the same key",
+    );
+}
+
+// --- Values that begin with a dash -------------------------------------------------------------
+
+#[test]
+fn values_may_begin_with_a_dash() {
+    let sandbox = Sandbox::new();
+    let token = issue_access(&sandbox, &["--sub", "-x", "--iss", "-i", "--aud", "-a"]);
+    assert_eq!(parts(&token).1["sub"], "-x");
+    sandbox
+        .cmd()
+        .args([
+            "verify", "--sub", "-x", "--iss", "-i", "--aud", "-a", &token,
+        ])
+        .assert()
+        .success();
+    sandbox
+        .cmd()
+        .args(["sessions", "--user", "-x"])
+        .assert()
+        .success();
+    sandbox
+        .cmd()
+        .args(["revoke", "--user", "-x"])
+        .assert()
+        .success();
+    // An instant before 1970 is an instant: the token is then not yet issued.
+    let assert = sandbox
+        .cmd()
+        .args(["verify", "--any-aud", "--now", "-5", &token])
+        .assert();
+    assert_ne!(assert.get_output().status.code(), Some(2));
+}
+
+// --- Size caps -----------------------------------------------------------------------------------
+
+#[test]
+fn inputs_read_whole_have_a_limit() {
+    let sandbox = Sandbox::new();
+    let token = issue_access(&sandbox, &[]);
+    let big = "a".repeat(2 * 1024 * 1024);
+    sandbox.write("big", &big);
+    for args in [
+        vec!["issue", "--no-refresh", "--payload", "@big"],
+        vec!["verify", "--secret-file", "big", &token],
+        vec!["verify", "--key-file", "big", &token],
+        vec!["verify", "--jwks", "big", &token],
+    ] {
+        fails(
+            sandbox.cmd().args(&args).assert(),
+            2,
+            "limit of 1048576 bytes",
+        );
+    }
+    fails(
+        sandbox
+            .cmd()
+            .args(["issue", "--no-refresh", "--payload", "-"])
+            .write_stdin(big)
+            .assert(),
+        2,
+        "limit of 1048576 bytes",
+    );
+}
+
+// --- man --dir and completions --dir never write through a link --------------------------------
+
+#[cfg(unix)]
+#[test]
+fn generated_files_replace_a_planted_link_instead_of_following_it() {
+    let sandbox = Sandbox::new();
+    let victim = sandbox.write("victim.txt", "keep me");
+    let dir = sandbox.path("out");
+    fs::create_dir(&dir).expect("mkdir");
+    std::os::unix::fs::symlink(&victim, dir.join("jwtctl.1")).expect("symlink");
+    std::os::unix::fs::symlink(&victim, dir.join("jwtctl.bash")).expect("symlink");
+    sandbox
+        .cmd()
+        .args(["man", "--dir", "out"])
+        .assert()
+        .success();
+    sandbox
+        .cmd()
+        .args(["completions", "--dir", "out"])
+        .assert()
+        .success();
+    assert_eq!(fs::read_to_string(&victim).expect("read"), "keep me");
+    for name in ["jwtctl.1", "jwtctl.bash"] {
+        let metadata = fs::symlink_metadata(dir.join(name)).expect("written");
+        assert!(metadata.file_type().is_file(), "{name} is still a link");
+    }
+}
