@@ -820,7 +820,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__verify)
-            opts="-q -h --alg --iss --aud --any-aud --sub --leeway --now --type --require --json --quiet --batch --jwks --check-revocation --store --store-prefix --store-timeout --secret-file --secret-env --secret-encoding --key-file --allow-weak-secret --refresh-secret-file --refresh-secret-env --color --help"
+            opts="-q -h --alg --iss --aud --any-aud --sub --leeway --now --type --require --json --quiet --batch --jwks --secret-file --secret-env --secret-encoding --key-file --allow-weak-secret --refresh-secret-file --refresh-secret-env --check-revocation --store --store-prefix --store-timeout --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -862,18 +862,6 @@ _jwtctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --store)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --store-prefix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --store-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -895,6 +883,18 @@ _jwtctl() {
                     return 0
                     ;;
                 --refresh-secret-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

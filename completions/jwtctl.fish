@@ -118,9 +118,6 @@ refresh\t'Only jwtctl refresh tokens (`typ: refresh+jwt`)'
 any\t'Every type, refresh tokens included'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l require -d 'Require this claim to be present (repeatable)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l jwks -d 'Verify with the keys of this JWKS document (- for standard input), chosen by kid' -r -F
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store -d 'The store to check revocations in; implies --check-revocation' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store-timeout -d 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-file -d 'Read the HMAC secret from PATH (- for standard input)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-env -d 'Read the HMAC secret from the environment variable NAME [default: JWTCTL_SECRET]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-encoding -d 'How the secret\'s text is turned into key bytes; raw uses it as-is, like Node\'s jsonwebtoken' -r -f -a "raw\t'The text\'s bytes as they are (what Node\'s `jwt.sign(payload, string)` does)'
@@ -130,6 +127,9 @@ base64url\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key-file -d 'A PEM key (RSA, EC or Ed25519): private to sign, public or certificate to verify' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l refresh-secret-file -d 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l refresh-secret-env -d 'Read the refresh-token secret from the environment variable NAME' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store -d 'The store to check revocations in; implies --check-revocation' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store-timeout -d 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -137,8 +137,8 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l any-aud -d 'Acc
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l json -d 'Print a JSON result object on stdout, valid or not'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s q -l quiet -d 'Print nothing on stdout; the exit status tells'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l batch -d 'Verify many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints), in input order; exit 0 only if every token is valid, else 1'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l check-revocation -d 'Also reject tokens whose session or user was revoked, as recorded in the store (--store, else $JWTCTL_STORE, else the default file); a store file that does not exist is an error (exit 4)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l check-revocation -d 'Also reject tokens whose session or user was revoked, as recorded in the store (--store, else $JWTCTL_STORE, else the default file); a store file that does not exist is an error (exit 4)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l date -d 'How to show dates' -r -f -a "utc\t''
 local\t''"

@@ -736,20 +736,21 @@ pub struct VerifyArgs {
     /// Verify with the keys of this JWKS document (- for standard input), chosen by kid
     #[arg(long, value_name = "FILE", conflicts_with_all = ["secret_file", "secret_env", "key_file"])]
     pub jwks: Option<PathBuf>,
-    /// Also reject tokens whose session or user was revoked, as recorded in the store
-    /// (--store, else $JWTCTL_STORE, else the default file); a store file that does not exist
-    /// is an error (exit 4)
-    #[arg(long)]
-    pub check_revocation: bool,
-    /// The store to check revocations in; implies --check-revocation
-    #[arg(long, value_name = "PATH|URL")]
-    pub store: Option<String>,
-    #[command(flatten)]
-    pub store_server: StoreServerArgs,
+    // Key options before store options, as in every other command's help.
     #[command(flatten)]
     pub key: KeyArgs,
     #[command(flatten)]
     pub refresh_key: RefreshKeyArgs,
+    /// Also reject tokens whose session or user was revoked, as recorded in the store
+    /// (--store, else $JWTCTL_STORE, else the default file); a store file that does not exist
+    /// is an error (exit 4)
+    #[arg(long, help_heading = "Store options")]
+    pub check_revocation: bool,
+    /// The store to check revocations in; implies --check-revocation
+    #[arg(long, value_name = "PATH|URL", help_heading = "Store options")]
+    pub store: Option<String>,
+    #[command(flatten)]
+    pub store_server: StoreServerArgs,
     #[command(flatten)]
     pub threads: ThreadsArg,
 }
