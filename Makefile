@@ -1,10 +1,16 @@
-# Every target a developer or CI needs. `make test` is what CI runs.
+# Every target a developer or CI needs. CI (.ci/run) runs `make test` and `make demo`.
 CARGO ?= cargo
 PREFIX ?= /usr/local
 DESTDIR ?=
+# The target `make dist`, `make install` and `make deb` build for: the host unless named.
+TARGET ?= $(shell rustc -vV | sed -n 's/^host: //p')
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+DIST_NAME := jwtctl-$(VERSION)-$(TARGET)
+DIST_DIR := target/dist
 
-.PHONY: build test lint unit install completions man bench audit fuzz clean
+.PHONY: build test lint unit demo dist install deb completions man bench audit fuzz clean
 
+# The ordinary release build: target/release/jwtctl.
 build:
 	$(CARGO) build --release --locked
 
@@ -21,11 +27,34 @@ unit:
 	$(CARGO) test --locked --all-targets
 	$(CARGO) test --locked --doc
 
-install: man
+# Builds jwtctl (debug, the build `make test` already made) and runs the whole token lifecycle
+# against a temporary file store, printing each step.
+demo:
+	sh scripts/demo.sh "$$(bash scripts/built-binary.sh)"
+
+# The static release binary (scripts/built-binary.sh --static explains why static), with its man
+# pages, completions, README and licences, as target/dist/jwtctl-VERSION-TARGET.tar.gz and a
+# .sha256 beside it.
+dist:
+	rm -rf $(DIST_DIR)/$(DIST_NAME)
+	mkdir -p $(DIST_DIR)/$(DIST_NAME)/man $(DIST_DIR)/$(DIST_NAME)/completions
+	bin="$$(TARGET=$(TARGET) bash scripts/built-binary.sh --static)" && \
+	    install -m 0755 "$$bin" $(DIST_DIR)/$(DIST_NAME)/jwtctl
+	$(DIST_DIR)/$(DIST_NAME)/jwtctl man --dir $(DIST_DIR)/$(DIST_NAME)/man
+	install -m 0644 completions/jwtctl.bash completions/_jwtctl completions/jwtctl.fish \
+	    $(DIST_DIR)/$(DIST_NAME)/completions/
+	install -m 0644 README.md LICENSE-MIT LICENSE-APACHE $(DIST_DIR)/$(DIST_NAME)/
+	tar -C $(DIST_DIR) --sort=name --owner=0 --group=0 --numeric-owner \
+	    -czf $(DIST_DIR)/$(DIST_NAME).tar.gz $(DIST_NAME)
+	cd $(DIST_DIR) && sha256sum $(DIST_NAME).tar.gz > $(DIST_NAME).tar.gz.sha256
+	@echo "dist: $(DIST_DIR)/$(DIST_NAME).tar.gz"
+
+# Installs what `make dist` packs: the same static binary, its man pages and completions.
+install: dist
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 "$$(bash scripts/built-binary.sh --release)" $(DESTDIR)$(PREFIX)/bin/jwtctl
+	install -m 0755 $(DIST_DIR)/$(DIST_NAME)/jwtctl $(DESTDIR)$(PREFIX)/bin/jwtctl
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 0644 target/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 $(DIST_DIR)/$(DIST_NAME)/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 0644 completions/jwtctl.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/jwtctl
 	install -d $(DESTDIR)$(PREFIX)/share/zsh/site-functions
@@ -33,11 +62,19 @@ install: man
 	install -d $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 	install -m 0644 completions/jwtctl.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/jwtctl.fish
 
+# A Debian package of the same static binary ([package.metadata.deb] in Cargo.toml), built with
+# cargo-deb from crates.io (installed on first use): target/debian/jwtctl_VERSION-1_ARCH.deb.
+deb: dist
+	$(CARGO) deb --version >/dev/null 2>&1 || $(CARGO) install --locked cargo-deb
+	rm -rf target/deb-assets
+	mkdir -p target/deb-assets
+	cp -R $(DIST_DIR)/$(DIST_NAME)/man target/deb-assets/man
+	$(CARGO) deb --no-build --target $(TARGET)
+
 # Regenerates the committed completion scripts (a test fails when they are stale).
 completions:
 	$(CARGO) run --quiet --locked -- completions --dir completions
 
-# With the release binary that install copies: one build, not a release and a debug one.
 man:
 	"$$(bash scripts/built-binary.sh --release)" man --dir target/man
 

@@ -12,8 +12,9 @@
 # rows out).
 #
 # Usage: benches/compare.sh [NEW [OLD]]. NEW is the jwtctl binary to measure (default: the
-# release build). With OLD, a second jwtctl (an earlier build: `git worktree add /tmp/old main`,
-# then `cargo build --release` there) runs the same commands in the same rounds, and a last
+# static build `make dist` ships, scripts/built-binary.sh --static). With OLD, a second jwtctl
+# (an earlier build: `git worktree add /tmp/old main`, then `bash scripts/built-binary.sh
+# --static` there) runs the same commands in the same rounds, and a last
 # table gives NEW / OLD for each: a change is judged side by side, not against a figure from
 # another day. OLD may also come from $OLD_JWTCTL.
 set -euo pipefail
@@ -49,7 +50,7 @@ if ! command -v hyperfine >/dev/null 2>&1; then
 fi
 command -v hyperfine >/dev/null 2>&1 || { note "hyperfine is missing: apt-get install hyperfine"; exit 2; }
 
-JWTCTL=${1:-$(bash scripts/built-binary.sh --release)}
+JWTCTL=${1:-$(bash scripts/built-binary.sh --static)}
 [ -x "$JWTCTL" ] || { note "no $JWTCTL"; exit 2; }
 OLD=${2:-${OLD_JWTCTL:-}}
 [ -z "$OLD" ] || [ -x "$OLD" ] || { note "no $OLD"; exit 2; }

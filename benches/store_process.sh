@@ -6,7 +6,7 @@
 # Usage: benches/store_process.sh [path/to/jwtctl]   (RUNS=15 by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=${1:-$(bash scripts/built-binary.sh --release)}
+bin=${1:-$(bash scripts/built-binary.sh --static)}
 runs=${RUNS:-15}
 export JWTCTL_SECRET=4f1c0a9e8b7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928170f6e5d4c
 scratch=$(mktemp -d)

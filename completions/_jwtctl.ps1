@@ -22,10 +22,10 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
     $completions = @(switch ($command) {
         'jwtctl' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print the version, the target, the crypto backend and the commit')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print the version, the target, the crypto backend and the commit')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('gen-secret', 'gen-secret', [CompletionResultType]::ParameterValue, 'Print a new random secret (32 bytes from the OS CSPRNG, hex)')
             [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Issue an access token and a refresh token')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a token''s signature, expiry and claims, as an auth middleware would')
@@ -53,8 +53,6 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print a JSON object instead of the bare secret')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'jwtctl;issue' {
@@ -86,7 +84,6 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]')
             [CompletionResult]::new('--store-prefix', '--store-prefix', [CompletionResultType]::ParameterName, 'Prefix of every key in a Redis store, so several apps can share one server')
             [CompletionResult]::new('--store-timeout', '--store-timeout', [CompletionResultType]::ParameterName, 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store')
-            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads for --batch [default: one per core; at most 64]')
             [CompletionResult]::new('--encrypt-to', '--encrypt-to', [CompletionResultType]::ParameterName, 'Encrypt each token printed to this recipient key (a nested JWT, cty JWT): a JWK, PEM or DER key (public is enough), or an oct JWK')
             [CompletionResult]::new('--encrypt-alg', '--encrypt-alg', [CompletionResultType]::ParameterName, 'Key management for --encrypt-to [default: by the key''s type]')
             [CompletionResult]::new('--encrypt-enc', '--encrypt-enc', [CompletionResultType]::ParameterName, 'Content encryption for --encrypt-to [default: A256GCM]')
@@ -97,8 +94,6 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--store-allow-eviction', '--store-allow-eviction', [CompletionResultType]::ParameterName, 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'jwtctl;verify' {
@@ -112,9 +107,6 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Which token type to accept [default: any type except a refresh token]')
             [CompletionResult]::new('--require', '--require', [CompletionResultType]::ParameterName, 'Require this claim to be present (repeatable)')
             [CompletionResult]::new('--jwks', '--jwks', [CompletionResultType]::ParameterName, 'Verify with the keys of this JWKS, chosen by kid: a file, - for standard input, or an https:// URL (fetched and cached; see --oidc)')
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store to check revocations in; implies --check-revocation')
-            [CompletionResult]::new('--store-prefix', '--store-prefix', [CompletionResultType]::ParameterName, 'Prefix of every key in a Redis store, so several apps can share one server')
-            [CompletionResult]::new('--store-timeout', '--store-timeout', [CompletionResultType]::ParameterName, 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the HMAC secret from PATH (- for standard input)')
             [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the HMAC secret from the environment variable NAME [default: JWTCTL_SECRET]')
             [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How the secret''s text is turned into key bytes; raw uses it as-is, like Node''s jsonwebtoken')
@@ -123,10 +115,12 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--key-password-env', '--key-password-env', [CompletionResultType]::ParameterName, 'Read the password of an encrypted --key-file from the environment variable NAME')
             [CompletionResult]::new('--refresh-secret-file', '--refresh-secret-file', [CompletionResultType]::ParameterName, 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]')
             [CompletionResult]::new('--refresh-secret-env', '--refresh-secret-env', [CompletionResultType]::ParameterName, 'Read the refresh-token secret from the environment variable NAME')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store to check revocations in; implies --check-revocation')
+            [CompletionResult]::new('--store-prefix', '--store-prefix', [CompletionResultType]::ParameterName, 'Prefix of every key in a Redis store, so several apps can share one server')
+            [CompletionResult]::new('--store-timeout', '--store-timeout', [CompletionResultType]::ParameterName, 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store')
             [CompletionResult]::new('--oidc', '--oidc', [CompletionResultType]::ParameterName, 'Verify a token of this OpenID Provider: its keys are found by discovery (ISSUER/.well-known/openid-configuration), fetched and cached, and iss must equal ISSUER')
             [CompletionResult]::new('--fetch-timeout', '--fetch-timeout', [CompletionResultType]::ParameterName, 'Bound on each fetch, redirects and body included')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Also trust the CA certificates in this PEM file for https (besides the system''s, or $SSL_CERT_FILE''s)')
-            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads for --batch [default: one per core; at most 64]')
             [CompletionResult]::new('--decrypt-key', '--decrypt-key', [CompletionResultType]::ParameterName, 'The token is encrypted (a nested JWT): decrypt it with this private JWK, PEM or DER key (or oct JWK) first, then check the signed token inside as usual')
             [CompletionResult]::new('--decrypt-alg', '--decrypt-alg', [CompletionResultType]::ParameterName, 'A key-management algorithm accepted with --decrypt-key (repeatable) [default: what the key''s type implies]')
             [CompletionResult]::new('--decrypt-enc', '--decrypt-enc', [CompletionResultType]::ParameterName, 'A content encryption accepted with --decrypt-key (repeatable) [default: all six]')
@@ -137,20 +131,17 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status tells')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status tells')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Verify many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints), in input order; exit 0 only if every token is valid, else 1')
+            [CompletionResult]::new('--allow-weak-secret', '--allow-weak-secret', [CompletionResultType]::ParameterName, 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning')
             [CompletionResult]::new('--check-revocation', '--check-revocation', [CompletionResultType]::ParameterName, 'Also reject tokens whose session or user was revoked, as recorded in the store (--store, else $JWTCTL_STORE, else the default file); a store file that does not exist is an error (exit 4)')
             [CompletionResult]::new('--store-allow-eviction', '--store-allow-eviction', [CompletionResultType]::ParameterName, 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default')
-            [CompletionResult]::new('--allow-weak-secret', '--allow-weak-secret', [CompletionResultType]::ParameterName, 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Fetch the keys even when the cached copy is fresh; neither read nor write the cache')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never fetch: use the cached copy (at most a day old) or fail')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'jwtctl;decode' {
             [CompletionResult]::new('--date', '--date', [CompletionResultType]::ParameterName, 'How to show dates')
-            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads for --batch [default: one per core; at most 64]')
             [CompletionResult]::new('--decrypt-key', '--decrypt-key', [CompletionResultType]::ParameterName, 'The token is encrypted (a nested JWT): decrypt it with this private JWK, PEM or DER key (or oct JWK) first, then check the signed token inside as usual')
             [CompletionResult]::new('--decrypt-alg', '--decrypt-alg', [CompletionResultType]::ParameterName, 'A key-management algorithm accepted with --decrypt-key (repeatable) [default: what the key''s type implies]')
             [CompletionResult]::new('--decrypt-enc', '--decrypt-enc', [CompletionResultType]::ParameterName, 'A content encryption accepted with --decrypt-key (repeatable) [default: all six]')
@@ -159,8 +150,6 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Decode many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints; {"error":..} for a line that does not decode), in input order; exit 0 only if every line decoded, else 1')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'jwtctl;refresh' {
@@ -194,8 +183,6 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--store-allow-eviction', '--store-allow-eviction', [CompletionResultType]::ParameterName, 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'jwtctl;revoke' {
@@ -224,8 +211,6 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--store-allow-eviction', '--store-allow-eviction', [CompletionResultType]::ParameterName, 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'jwtctl;sessions' {
@@ -239,8 +224,6 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--store-allow-eviction', '--store-allow-eviction', [CompletionResultType]::ParameterName, 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Drop records that can no longer matter and report how many (on Redis, one batch of sessions at a time)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -254,8 +237,6 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--store-allow-eviction', '--store-allow-eviction', [CompletionResultType]::ParameterName, 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'jwtctl;sessions;help' {
@@ -280,8 +261,6 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print {"alg","kid","private_key","public_key"} on stdout')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'jwtctl;convert' {
@@ -297,8 +276,6 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print {"format","private","kid","path"} on stdout when writing --out')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'jwtctl;encrypt' {
@@ -313,8 +290,6 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print {"jwe": ..., "alg": ..., "enc": ...} instead of the bare JWE')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'jwtctl;decrypt' {
@@ -327,8 +302,6 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print {"header": ..., "plaintext": ...} (plaintext_base64url when it is not UTF-8)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'jwtctl;jwks' {
@@ -336,8 +309,6 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'jwtctl;completions' {
@@ -345,8 +316,6 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'jwtctl;man' {
@@ -354,8 +323,6 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'jwtctl;help' {

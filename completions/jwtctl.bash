@@ -128,7 +128,7 @@ _jwtctl() {
 
     case "${cmd}" in
         jwtctl)
-            opts="-h -V --color --help --version gen-secret issue verify decode refresh revoke sessions gen-key convert encrypt decrypt jwks completions man help"
+            opts="-V -h --color --version --help gen-secret issue verify decode refresh revoke sessions gen-key convert encrypt decrypt jwks completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -146,7 +146,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__completions)
-            opts="-h -V --dir --color --help --version bash elvish fish powershell zsh"
+            opts="-h --dir --color --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -168,7 +168,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__convert)
-            opts="-h -V --to --public --out --force --alg --kid --key-password-file --key-password-env --json --color --help --version"
+            opts="-h --to --public --out --force --alg --kid --key-password-file --key-password-env --json --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -210,7 +210,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__decode)
-            opts="-h -V --json --date --batch --threads --decrypt-key --decrypt-alg --decrypt-enc --color --help --version"
+            opts="-h --json --date --batch --decrypt-key --decrypt-alg --decrypt-enc --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -218,10 +218,6 @@ _jwtctl() {
             case "${prev}" in
                 --date)
                     COMPREPLY=($(compgen -W "utc local" -- "${cur}"))
-                    return 0
-                    ;;
-                --threads)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --decrypt-key)
@@ -248,7 +244,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__decrypt)
-            opts="-h -V --key-file --alg --enc --json --password-file --password-env --color --help --version"
+            opts="-h --key-file --alg --enc --json --password-file --password-env --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -286,7 +282,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__encrypt)
-            opts="-h -V --key-file --alg --enc --kid --cty --json --password-file --password-env --color --help --version"
+            opts="-h --key-file --alg --enc --kid --cty --json --password-file --password-env --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -332,14 +328,14 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__gen__subcmd__key)
-            opts="-h -V --alg --bits --out --public-out --format --force --json --color --help --version"
+            opts="-h --alg --bits --out --public-out --format --force --json --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --alg)
-                    COMPREPLY=($(compgen -W "HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 ES256K EdDSA" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 ES256K EdDSA" -- "${cur}"))
                     return 0
                     ;;
                 --bits)
@@ -370,7 +366,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__gen__subcmd__secret)
-            opts="-h -V --bytes --encoding --out --force --allow-weak-secret --json --color --help --version"
+            opts="-h --bytes --encoding --out --force --allow-weak-secret --json --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -638,7 +634,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__issue)
-            opts="-h -V --sub --claim --payload --iss --aud --kid --header --x5c --exp --nbf --iat --jti --alg --access-ttl --refresh-ttl --no-refresh --session-label --output --batch --secret-file --secret-env --secret-encoding --key-file --key-password-file --key-password-env --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --store-allow-eviction --threads --encrypt-to --encrypt-alg --encrypt-enc --color --help --version"
+            opts="-h --sub --claim --payload --iss --aud --kid --header --x5c --exp --nbf --iat --jti --alg --access-ttl --refresh-ttl --no-refresh --session-label --output --batch --secret-file --secret-env --secret-encoding --key-file --key-password-file --key-password-env --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --store-allow-eviction --encrypt-to --encrypt-alg --encrypt-enc --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -756,10 +752,6 @@ _jwtctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --threads)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --encrypt-to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -784,7 +776,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__jwks)
-            opts="-h -V --alg --color --help --version"
+            opts="-h --alg --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -806,7 +798,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__man)
-            opts="-h -V --dir --color --help --version"
+            opts="-h --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -828,7 +820,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__refresh)
-            opts="-h -V --alg --access-ttl --refresh-ttl --no-rotate --reuse-grace --claim --payload --output --secret-file --secret-env --secret-encoding --key-file --key-password-file --key-password-env --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --store-allow-eviction --decrypt-key --decrypt-alg --decrypt-enc --encrypt-to --encrypt-alg --encrypt-enc --color --help --version"
+            opts="-h --alg --access-ttl --refresh-ttl --no-rotate --reuse-grace --claim --payload --output --secret-file --secret-env --secret-encoding --key-file --key-password-file --key-password-env --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --store-allow-eviction --decrypt-key --decrypt-alg --decrypt-enc --encrypt-to --encrypt-alg --encrypt-enc --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -942,7 +934,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__revoke)
-            opts="-h -V --user --token --family --all --alg --json --secret-file --secret-env --secret-encoding --key-file --key-password-file --key-password-env --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --store-allow-eviction --decrypt-key --decrypt-alg --decrypt-enc --color --help --version"
+            opts="-h --user --token --family --all --alg --json --secret-file --secret-env --secret-encoding --key-file --key-password-file --key-password-env --allow-weak-secret --refresh-secret-file --refresh-secret-env --store --store-prefix --store-timeout --store-allow-eviction --decrypt-key --decrypt-alg --decrypt-enc --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1032,7 +1024,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__sessions)
-            opts="-h -V --user --include-revoked --json --store --store-prefix --store-timeout --store-allow-eviction --color --help --version prune help"
+            opts="-h --user --include-revoked --json --store --store-prefix --store-timeout --store-allow-eviction --color --help prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1108,7 +1100,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__sessions__subcmd__prune)
-            opts="-h -V --json --store --store-prefix --store-timeout --store-allow-eviction --color --help --version"
+            opts="-h --json --store --store-prefix --store-timeout --store-allow-eviction --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1138,7 +1130,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__verify)
-            opts="-q -h -V --alg --kid --allow-no-exp --iss --aud --any-aud --sub --leeway --now --type --require --json --quiet --batch --jwks --check-revocation --store --store-prefix --store-timeout --store-allow-eviction --secret-file --secret-env --secret-encoding --key-file --key-password-file --key-password-env --allow-weak-secret --refresh-secret-file --refresh-secret-env --oidc --no-cache --offline --fetch-timeout --ca-file --threads --decrypt-key --decrypt-alg --decrypt-enc --color --help --version"
+            opts="-q -h --alg --kid --allow-no-exp --iss --aud --any-aud --sub --leeway --now --type --require --json --quiet --batch --jwks --secret-file --secret-env --secret-encoding --key-file --key-password-file --key-password-env --allow-weak-secret --refresh-secret-file --refresh-secret-env --check-revocation --store --store-prefix --store-timeout --store-allow-eviction --oidc --no-cache --offline --fetch-timeout --ca-file --decrypt-key --decrypt-alg --decrypt-enc --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1184,18 +1176,6 @@ _jwtctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --store)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --store-prefix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --store-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1228,6 +1208,18 @@ _jwtctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --oidc)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1237,10 +1229,6 @@ _jwtctl() {
                     return 0
                     ;;
                 --ca-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

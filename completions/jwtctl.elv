@@ -19,10 +19,10 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
     var completions = [
         &'jwtctl'= {
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
+            cand -V 'Print the version, the target, the crypto backend and the commit'
+            cand --version 'Print the version, the target, the crypto backend and the commit'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
             cand gen-secret 'Print a new random secret (32 bytes from the OS CSPRNG, hex)'
             cand issue 'Issue an access token and a refresh token'
             cand verify 'Verify a token''s signature, expiry and claims, as an auth middleware would'
@@ -49,8 +49,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --json 'Print a JSON object instead of the bare secret'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;issue'= {
             cand --sub 'The subject (sub claim); required when a refresh token is issued'
@@ -81,7 +79,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --store 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]'
             cand --store-prefix 'Prefix of every key in a Redis store, so several apps can share one server'
             cand --store-timeout 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store'
-            cand --threads 'Threads for --batch [default: one per core; at most 64]'
             cand --encrypt-to 'Encrypt each token printed to this recipient key (a nested JWT, cty JWT): a JWK, PEM or DER key (public is enough), or an oct JWK'
             cand --encrypt-alg 'Key management for --encrypt-to [default: by the key''s type]'
             cand --encrypt-enc 'Content encryption for --encrypt-to [default: A256GCM]'
@@ -92,8 +89,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --store-allow-eviction 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;verify'= {
             cand --alg 'An accepted algorithm (repeatable) [default: HS256 for secrets, the key''s own for PEM keys]'
@@ -106,9 +101,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --type 'Which token type to accept [default: any type except a refresh token]'
             cand --require 'Require this claim to be present (repeatable)'
             cand --jwks 'Verify with the keys of this JWKS, chosen by kid: a file, - for standard input, or an https:// URL (fetched and cached; see --oidc)'
-            cand --store 'The store to check revocations in; implies --check-revocation'
-            cand --store-prefix 'Prefix of every key in a Redis store, so several apps can share one server'
-            cand --store-timeout 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store'
             cand --secret-file 'Read the HMAC secret from PATH (- for standard input)'
             cand --secret-env 'Read the HMAC secret from the environment variable NAME [default: JWTCTL_SECRET]'
             cand --secret-encoding 'How the secret''s text is turned into key bytes; raw uses it as-is, like Node''s jsonwebtoken'
@@ -117,10 +109,12 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --key-password-env 'Read the password of an encrypted --key-file from the environment variable NAME'
             cand --refresh-secret-file 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]'
             cand --refresh-secret-env 'Read the refresh-token secret from the environment variable NAME'
+            cand --store 'The store to check revocations in; implies --check-revocation'
+            cand --store-prefix 'Prefix of every key in a Redis store, so several apps can share one server'
+            cand --store-timeout 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store'
             cand --oidc 'Verify a token of this OpenID Provider: its keys are found by discovery (ISSUER/.well-known/openid-configuration), fetched and cached, and iss must equal ISSUER'
             cand --fetch-timeout 'Bound on each fetch, redirects and body included'
             cand --ca-file 'Also trust the CA certificates in this PEM file for https (besides the system''s, or $SSL_CERT_FILE''s)'
-            cand --threads 'Threads for --batch [default: one per core; at most 64]'
             cand --decrypt-key 'The token is encrypted (a nested JWT): decrypt it with this private JWK, PEM or DER key (or oct JWK) first, then check the signed token inside as usual'
             cand --decrypt-alg 'A key-management algorithm accepted with --decrypt-key (repeatable) [default: what the key''s type implies]'
             cand --decrypt-enc 'A content encryption accepted with --decrypt-key (repeatable) [default: all six]'
@@ -131,19 +125,16 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand -q 'Print nothing on stdout; the exit status tells'
             cand --quiet 'Print nothing on stdout; the exit status tells'
             cand --batch 'Verify many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints), in input order; exit 0 only if every token is valid, else 1'
+            cand --allow-weak-secret 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
             cand --check-revocation 'Also reject tokens whose session or user was revoked, as recorded in the store (--store, else $JWTCTL_STORE, else the default file); a store file that does not exist is an error (exit 4)'
             cand --store-allow-eviction 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
-            cand --allow-weak-secret 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
             cand --no-cache 'Fetch the keys even when the cached copy is fresh; neither read nor write the cache'
             cand --offline 'Never fetch: use the cached copy (at most a day old) or fail'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;decode'= {
             cand --date 'How to show dates'
-            cand --threads 'Threads for --batch [default: one per core; at most 64]'
             cand --decrypt-key 'The token is encrypted (a nested JWT): decrypt it with this private JWK, PEM or DER key (or oct JWK) first, then check the signed token inside as usual'
             cand --decrypt-alg 'A key-management algorithm accepted with --decrypt-key (repeatable) [default: what the key''s type implies]'
             cand --decrypt-enc 'A content encryption accepted with --decrypt-key (repeatable) [default: all six]'
@@ -152,8 +143,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --batch 'Decode many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints; {"error":..} for a line that does not decode), in input order; exit 0 only if every line decoded, else 1'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;refresh'= {
             cand --alg 'The algorithm of the main key [default: HS256 for secrets, the key''s own for PEM keys]'
@@ -186,8 +175,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --store-allow-eviction 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;revoke'= {
             cand --user 'Every session of this subject, and its access tokens issued until now (see verify --check-revocation)'
@@ -215,8 +202,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --store-allow-eviction 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;sessions'= {
             cand --user 'Only this subject''s sessions (without it, Redis is read one batch of sessions at a time, not in one atomic step)'
@@ -229,8 +214,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --store-allow-eviction 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
             cand prune 'Drop records that can no longer matter and report how many (on Redis, one batch of sessions at a time)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -243,8 +226,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --store-allow-eviction 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;sessions;help'= {
             cand prune 'Drop records that can no longer matter and report how many (on Redis, one batch of sessions at a time)'
@@ -265,8 +246,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --json 'Print {"alg","kid","private_key","public_key"} on stdout'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;convert'= {
             cand --to 'The form to write'
@@ -281,8 +260,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --json 'Print {"format","private","kid","path"} on stdout when writing --out'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;encrypt'= {
             cand --key-file 'The recipient''s key: a JWK, PEM or DER key (public is enough), or an oct JWK'
@@ -296,8 +273,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --json 'Print {"jwe": ..., "alg": ..., "enc": ...} instead of the bare JWE'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;decrypt'= {
             cand --key-file 'Your key: a private JWK, PEM or DER key, or an oct JWK'
@@ -309,32 +284,24 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --json 'Print {"header": ..., "plaintext": ...} (plaintext_base64url when it is not UTF-8)'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;jwks'= {
             cand --alg 'The algorithm to announce for each key [default: the key''s own: RS256, ES256, ES384, EdDSA]'
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;completions'= {
             cand --dir 'Write the scripts for every shell into DIR instead'
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;man'= {
             cand --dir 'The directory to write the pages into (created if missing)'
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'jwtctl;help'= {
             cand gen-secret 'Print a new random secret (32 bytes from the OS CSPRNG, hex)'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_jwtctl_global_optspecs
-    string join \n color= h/help V/version
+    string join \n color= V/version h/help
 end
 
 function __fish_jwtctl_needs_command
@@ -27,8 +27,8 @@ end
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -s V -l version -d 'Print the version, the target, the crypto backend and the commit'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -s h -l help -d 'Print help'
-complete -c jwtctl -n "__fish_jwtctl_needs_command" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "gen-secret" -d 'Print a new random secret (32 bytes from the OS CSPRNG, hex)'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "issue" -d 'Issue an access token and a refresh token'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "verify" -d 'Verify a token\'s signature, expiry and claims, as an auth middleware would'
@@ -57,7 +57,6 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -l force -d 'O
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -l allow-weak-secret -d 'Allow fewer than 32 bytes'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -l json -d 'Print a JSON object instead of the bare secret'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-secret" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l sub -d 'The subject (sub claim); required when a refresh token is issued' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l claim -d 'A claim: key=value for a string, key:=JSON for any JSON value (repeatable)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l payload -d 'A JSON object of claims, @FILE to read it from a file, or - for standard input' -r
@@ -104,7 +103,6 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l refresh-secret-e
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store-timeout -d 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l threads -d 'Threads for --batch [default: one per core; at most 64]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l encrypt-to -d 'Encrypt each token printed to this recipient key (a nested JWT, cty JWT): a JWK, PEM or DER key (public is enough), or an oct JWK' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l encrypt-alg -d 'Key management for --encrypt-to [default: by the key\'s type]' -r -f -a "RSA-OAEP\t''
 RSA-OAEP-256\t''
@@ -136,7 +134,6 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l batch -d 'Issue 
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store-allow-eviction -d 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l alg -d 'An accepted algorithm (repeatable) [default: HS256 for secrets, the key\'s own for PEM keys]' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -162,9 +159,6 @@ refresh\t'Only jwtctl refresh tokens (`typ: refresh+jwt`)'
 any\t'Every type, refresh tokens included'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l require -d 'Require this claim to be present (repeatable)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l jwks -d 'Verify with the keys of this JWKS, chosen by kid: a file, - for standard input, or an https:// URL (fetched and cached; see --oidc)' -r -F
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store -d 'The store to check revocations in; implies --check-revocation' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store-timeout -d 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-file -d 'Read the HMAC secret from PATH (- for standard input)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-env -d 'Read the HMAC secret from the environment variable NAME [default: JWTCTL_SECRET]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-encoding -d 'How the secret\'s text is turned into key bytes; raw uses it as-is, like Node\'s jsonwebtoken' -r -f -a "raw\t'The text\'s bytes as they are (what Node\'s `jwt.sign(payload, string)` does)'
@@ -176,10 +170,12 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key-password-fi
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key-password-env -d 'Read the password of an encrypted --key-file from the environment variable NAME' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l refresh-secret-file -d 'Read the refresh-token secret from PATH [default: $JWTCTL_REFRESH_SECRET, else the main key]' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l refresh-secret-env -d 'Read the refresh-token secret from the environment variable NAME' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store -d 'The store to check revocations in; implies --check-revocation' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store-timeout -d 'Bound on connecting to a Redis store and on each command, and on waiting for the lock of a file store' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l oidc -d 'Verify a token of this OpenID Provider: its keys are found by discovery (ISSUER/.well-known/openid-configuration), fetched and cached, and iss must equal ISSUER' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l fetch-timeout -d 'Bound on each fetch, redirects and body included' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l ca-file -d 'Also trust the CA certificates in this PEM file for https (besides the system\'s, or $SSL_CERT_FILE\'s)' -r -F
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l threads -d 'Threads for --batch [default: one per core; at most 64]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l decrypt-key -d 'The token is encrypted (a nested JWT): decrypt it with this private JWK, PEM or DER key (or oct JWK) first, then check the signed token inside as usual' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l decrypt-alg -d 'A key-management algorithm accepted with --decrypt-key (repeatable) [default: what the key\'s type implies]' -r -f -a "RSA-OAEP\t''
 RSA-OAEP-256\t''
@@ -211,16 +207,14 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l any-aud -d 'Acc
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l json -d 'Print a JSON result object on stdout, valid or not'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s q -l quiet -d 'Print nothing on stdout; the exit status tells'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l batch -d 'Verify many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints), in input order; exit 0 only if every token is valid, else 1'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l check-revocation -d 'Also reject tokens whose session or user was revoked, as recorded in the store (--store, else $JWTCTL_STORE, else the default file); a store file that does not exist is an error (exit 4)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store-allow-eviction -d 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l no-cache -d 'Fetch the keys even when the cached copy is fresh; neither read nor write the cache'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l offline -d 'Never fetch: use the cached copy (at most a day old) or fail'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l date -d 'How to show dates' -r -f -a "utc\t''
 local\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l threads -d 'Threads for --batch [default: one per core; at most 64]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l decrypt-key -d 'The token is encrypted (a nested JWT): decrypt it with this private JWK, PEM or DER key (or oct JWK) first, then check the signed token inside as usual' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l decrypt-alg -d 'A key-management algorithm accepted with --decrypt-key (repeatable) [default: what the key\'s type implies]' -r -f -a "RSA-OAEP\t''
 RSA-OAEP-256\t''
@@ -250,7 +244,6 @@ never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l json -d 'Print {"header":..,"payload":..,"signature":".."} for jq ({"error":{"kind":..,"message":..}} if the token does not decode)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l batch -d 'Decode many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints; {"error":..} for a line that does not decode), in input order; exit 0 only if every line decoded, else 1'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -s h -l help -d 'Print help'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l alg -d 'The algorithm of the main key [default: HS256 for secrets, the key\'s own for PEM keys]' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -340,7 +333,6 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l no-rotate -d '
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l store-allow-eviction -d 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l user -d 'Every session of this subject, and its access tokens issued until now (see verify --check-revocation)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l token -d 'The session family of this access or refresh token (verified first; only if the family belongs to the token\'s sub), or - for stdin' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l family -d 'One session family (the sid claim); on Redis it is looked for under every subject, a batch of keys at a time' -r
@@ -403,7 +395,6 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l json -d 'Print 
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -l store-allow-eviction -d 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand revoke" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l user -d 'Only this subject\'s sessions (without it, Redis is read one batch of sessions at a time, not in one atomic step)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l store-prefix -d 'Prefix of every key in a Redis store, so several apps can share one server' -r
@@ -415,7 +406,6 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_s
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l json -d 'Print a JSON array'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -l store-allow-eviction -d 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -s h -l help -d 'Print help'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -f -a "prune" -d 'Drop records that can no longer matter and report how many (on Redis, one batch of sessions at a time)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and not __fish_seen_subcommand_from prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l store -d 'The store: a file path, or redis://[user:password@]host:port/db (also rediss://, redis+unix://, and redis+cluster://host:port,host:port... or rediss+cluster:// for a Redis Cluster) [default: $XDG_DATA_HOME/jwtctl/sessions.json]' -r
@@ -427,13 +417,9 @@ never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l json -d 'Print {"pruned": N}'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -l store-allow-eviction -d 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Drop records that can no longer matter and report how many (on Redis, one batch of sessions at a time)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sessions; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l alg -d 'The algorithm the key is for' -r -f -a "HS256\t''
-HS384\t''
-HS512\t''
-RS256\t''
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l alg -d 'The algorithm the key is for' -r -f -a "RS256\t''
 RS384\t''
 RS512\t''
 PS256\t''
@@ -455,7 +441,6 @@ never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l force -d 'Overwrite existing files'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l json -d 'Print {"alg","kid","private_key","public_key"} on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l to -d 'The form to write' -r -f -a "pem\t'PKCS#8 for a private key, SPKI for a public one'
 jwk\t'A JSON Web Key (RFC 7517)'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l out -d 'Write to FILE (mode 0600 for a private key) instead of standard output' -r -F
@@ -483,7 +468,6 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l public -d 'Wri
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l force -d 'Overwrite --out, or print a private key to a terminal'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -l json -d 'Print {"format","private","kid","path"} on stdout when writing --out'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand convert" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l key-file -d 'The recipient\'s key: a JWK, PEM or DER key (public is enough), or an oct JWK' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l alg -d 'Key management [default: by the key\'s type]' -r -f -a "RSA-OAEP\t''
 RSA-OAEP-256\t''
@@ -516,7 +500,6 @@ always\t''
 never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l json -d 'Print {"jwe": ..., "alg": ..., "enc": ...} instead of the bare JWE'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -s h -l help -d 'Print help'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l key-file -d 'Your key: a private JWK, PEM or DER key, or an oct JWK' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l alg -d 'An accepted key-management algorithm (repeatable) [default: what the key\'s type implies]' -r -f -a "RSA-OAEP\t''
 RSA-OAEP-256\t''
@@ -547,7 +530,6 @@ always\t''
 never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l json -d 'Print {"header": ..., "plaintext": ...} (plaintext_base64url when it is not UTF-8)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -s h -l help -d 'Print help'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l alg -d 'The algorithm to announce for each key [default: the key\'s own: RS256, ES256, ES384, EdDSA]' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -566,19 +548,16 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l color -d 'When to
 always\t''
 never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -s h -l help -d 'Print help'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -l dir -d 'Write the scripts for every shell into DIR instead' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -l dir -d 'The directory to write the pages into (created if missing)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -s h -l help -d 'Print help'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert encrypt decrypt jwks completions man help" -f -a "gen-secret" -d 'Print a new random secret (32 bytes from the OS CSPRNG, hex)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert encrypt decrypt jwks completions man help" -f -a "issue" -d 'Issue an access token and a refresh token'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from gen-secret issue verify decode refresh revoke sessions gen-key convert encrypt decrypt jwks completions man help" -f -a "verify" -d 'Verify a token\'s signature, expiry and claims, as an auth middleware would'

@@ -71,12 +71,52 @@ pub fn report_parse_error(error: &clap::Error, args: &[OsString]) {
         return;
     }
     let rendered = error.render().to_string();
-    let redacted = redact(&rendered, args);
+    let redacted = without_hidden_suggestions(&redact(&rendered, args));
     if redacted == rendered {
         let _ = error.print();
     } else {
         let _ = std::io::stderr().lock().write_all(redacted.as_bytes());
     }
+}
+
+/// clap suggests hidden options too (`--thread` gets "a similar argument exists: '--threads'");
+/// a hidden option is not offered, so that tip goes.
+fn without_hidden_suggestions(message: &str) -> String {
+    if !message.contains("tip: a similar argument exists") {
+        return message.to_owned();
+    }
+    let mut command = crate::commands::completions::full_command();
+    command.build();
+    let mut hidden = Vec::new();
+    let mut pending = vec![&command];
+    while let Some(command) = pending.pop() {
+        hidden.extend(
+            command
+                .get_arguments()
+                .filter(|arg| arg.is_hide_set())
+                .filter_map(|arg| arg.get_long())
+                .map(|long| format!("'--{long}'")),
+        );
+        pending.extend(command.get_subcommands());
+    }
+    let mut kept: Vec<&str> = Vec::new();
+    for line in message.lines() {
+        let hidden_tip = line
+            .trim_start()
+            .starts_with("tip: a similar argument exists")
+            && hidden.iter().any(|name| line.contains(name.as_str()));
+        if hidden_tip {
+            // The blank line clap put before the tip goes with it.
+            if kept.last().is_some_and(|last| last.is_empty()) {
+                kept.pop();
+            }
+        } else {
+            kept.push(line);
+        }
+    }
+    let mut out = kept.join("\n");
+    out.push('\n');
+    out
 }
 
 /// `message` with every argument that looks like a secret, a token or a PEM block replaced by
@@ -148,5 +188,74 @@ mod tests {
             "environment variable a 64-character value is not set"
         );
         assert_eq!(redact("--sub alice", &args), "--sub alice");
+    }
+}
+
+/// `jwtctl verify Bearer TOKEN`, pasted from an `Authorization` header without quotes, is one
+/// token in two words: they are joined into the one argument `Bearer TOKEN`, which every command
+/// that reads a token accepts. Only when the next word looks like a token (dots, no spaces, not
+/// an option), so `Bearer` as the value of an option is left alone.
+pub fn join_bearer(args: Vec<OsString>) -> Vec<OsString> {
+    let looks_like_token = |arg: &OsString| {
+        arg.to_str().is_some_and(|text| {
+            !text.starts_with('-')
+                && text.matches('.').count() >= 2
+                && !text.contains(char::is_whitespace)
+        })
+    };
+    let mut joined = Vec::with_capacity(args.len());
+    let mut args = args.into_iter().peekable();
+    while let Some(arg) = args.next() {
+        let is_bearer = arg
+            .to_str()
+            .is_some_and(|text| text.eq_ignore_ascii_case("bearer"));
+        match args.peek() {
+            Some(next) if is_bearer && joined.len() > 1 && looks_like_token(next) => {
+                let mut both = arg;
+                both.push(" ");
+                both.push(next);
+                args.next();
+                joined.push(both);
+            }
+            _ => joined.push(arg),
+        }
+    }
+    joined
+}
+
+#[cfg(test)]
+mod bearer_tests {
+    use super::*;
+
+    fn joined(args: &[&str]) -> Vec<String> {
+        join_bearer(args.iter().map(OsString::from).collect())
+            .into_iter()
+            .map(|arg| arg.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn bearer_and_a_token_become_one_argument() {
+        assert_eq!(
+            joined(&["jwtctl", "verify", "Bearer", "a.b.c"]),
+            ["jwtctl", "verify", "Bearer a.b.c"]
+        );
+        assert_eq!(
+            joined(&["jwtctl", "decode", "--json", "bearer", "a.b.c.d.e"]),
+            ["jwtctl", "decode", "--json", "bearer a.b.c.d.e"]
+        );
+    }
+
+    #[test]
+    fn anything_else_is_left_alone() {
+        for args in [
+            &["jwtctl", "issue", "--sub", "Bearer"][..],
+            &["jwtctl", "issue", "--sub", "Bearer", "--aud", "x"][..],
+            &["jwtctl", "verify", "Bearer", "not-a-token"][..],
+            &["jwtctl", "verify", "Bearer", "--json"][..],
+            &["Bearer", "a.b.c"][..],
+        ] {
+            assert_eq!(joined(args), args);
+        }
     }
 }

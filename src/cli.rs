@@ -9,47 +9,64 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::jwt::keys::SecretEncoding;
 
 mod jwe;
-use crate::jwt::{Alg, TokenType};
+use crate::jwt::{Alg, Family, TokenType};
 pub use jwe::*;
 
 const ROOT_AFTER_HELP: &str = "\
 Examples:
   export JWTCTL_SECRET=\"$(jwtctl gen-secret)\"
-  { read -r ACCESS; read -r REFRESH; } < <(jwtctl issue --sub alice --claim role=admin)
-  jwtctl verify \"$ACCESS\"                      # the claims; exit 0
-  jwtctl decode \"$ACCESS\"                      # header and payload, nothing verified
-  jwtctl refresh \"$REFRESH\"                    # a new pair; the old refresh token is spent
+  pair=\"$(jwtctl issue --sub alice --claim role=admin)\"
+  ACCESS=\"$(echo \"$pair\" | sed -n 1p)\" REFRESH=\"$(echo \"$pair\" | sed -n 2p)\"
+  jwtctl verify \"$ACCESS\"        # the claims; exit 0
+  jwtctl decode \"$ACCESS\"        # header and payload, nothing verified
+  jwtctl refresh \"$REFRESH\"      # a new pair; the old refresh token is spent
   jwtctl revoke --user alice
 
 Exit status (the same for every command):
   0  success; for verify, the token is valid
-  1  token rejected: signature, malformed, algorithm, type or claim, revoked, reused
-  2  usage or configuration error: bad flags, unreadable key or secret, invalid JSON
+  1  rejected: signature, malformed, algorithm, type, claim, revoked, reused
+  2  usage or configuration error: bad flags, unreadable key, invalid JSON
   3  token expired or not yet valid: a refresh may help
   4  store or I/O failure: unreachable, corrupt or unwritable store; keys not fetched
 
 Environment:
-  JWTCTL_SECRET          HMAC secret used when no --secret-file or --secret-env is given
+  JWTCTL_SECRET          HMAC secret, unless --secret-file or --secret-env
   JWTCTL_REFRESH_SECRET  HMAC secret for refresh tokens (default: the main key)
   JWTCTL_STORE           store location: a file path or a redis:// URL
+  JWTCTL_THREADS         threads for --batch (default: one per core; at most 64)
   NO_COLOR               set and not empty: no colour (--color auto)
 
-Secrets are read from files or environment variables, never from the command line.";
+Secrets are read from files or environment variables, never the command line.";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "jwtctl",
-    version,
+    // The version, the target, the crypto backend and the commit (build.rs).
+    version = env!("JWTCTL_VERSION_LINE"),
     about = "Issue, verify, decode, refresh and revoke JSON Web Tokens",
     after_help = ROOT_AFTER_HELP,
-    propagate_version = true,
+    // --version is the root's only: `jwtctl --version`, not one flag per subcommand.
+    disable_version_flag = true,
     max_term_width = 100
 )]
 pub struct Cli {
     /// When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set
     /// or TERM is dumb
-    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    // Global, so it is accepted after the subcommand too; its own heading keeps it out of each
+    // subcommand's list of options.
+    #[arg(
+        long,
+        value_enum,
+        global = true,
+        default_value_t = ColorChoice::Auto,
+        value_name = "WHEN",
+        help_heading = "Global options"
+    )]
     pub color: ColorChoice,
+
+    /// Print the version, the target, the crypto backend and the commit
+    #[arg(short = 'V', long, action = clap::ArgAction::Version, help_heading = "Global options")]
+    pub version: Option<bool>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -81,6 +98,38 @@ impl ValueEnum for AlgArg {
 
 impl From<AlgArg> for Alg {
     fn from(arg: AlgArg) -> Alg {
+        arg.0
+    }
+}
+
+/// `gen-key --alg`: the algorithms of key pairs. The HMAC ones are accepted but not listed (in
+/// help, completions or man pages), so that `gen-key --alg HS256` gets its own answer: use
+/// gen-secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyPairAlgArg(pub Alg);
+
+const KEY_PAIR_ALG_ARGS: [KeyPairAlgArg; Alg::ALL.len()] = {
+    let mut args = [KeyPairAlgArg(Alg::HS256); Alg::ALL.len()];
+    let mut index = 0;
+    while index < Alg::ALL.len() {
+        args[index] = KeyPairAlgArg(Alg::ALL[index]);
+        index += 1;
+    }
+    args
+};
+
+impl ValueEnum for KeyPairAlgArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &KEY_PAIR_ALG_ARGS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.0.name()).hide(self.0.family() == Family::Hmac))
+    }
+}
+
+impl From<KeyPairAlgArg> for Alg {
+    fn from(arg: KeyPairAlgArg) -> Alg {
         arg.0
     }
 }
@@ -296,7 +345,8 @@ A private key is never printed to a terminal unless --force is given.";
 const JWKS_EXAMPLES: &str = "\
 Examples:
   jwtctl jwks public.pem > jwks.json
-  jwtctl gen-key --alg PS256 --out rsa.pem --public-out rsa.pub.pem && jwtctl jwks rsa.pub.pem --alg PS256
+  jwtctl gen-key --alg PS256 --out rsa.pem       # and rsa.pub.pem
+  jwtctl jwks rsa.pub.pem --alg PS256
   jwtctl verify --jwks https://auth.example.com/.well-known/jwks.json \"$TOKEN\"";
 
 const COMPLETIONS_EXAMPLES: &str = "\
@@ -315,7 +365,7 @@ Examples:
 pub struct GenKeyArgs {
     /// The algorithm the key is for
     #[arg(long, value_enum, value_name = "ALG")]
-    pub alg: AlgArg,
+    pub alg: KeyPairAlgArg,
     /// RSA key size
     #[arg(long, default_value_t = 2048, value_name = "BITS", value_parser = rsa_bits)]
     pub bits: usize,
@@ -612,28 +662,31 @@ const ISSUE_EXAMPLES: &str = "\
 Output (text): the access token on the first line, the refresh token on the second.
 
 Examples:
-  TOKEN=$(jwtctl issue --sub alice --no-refresh)
-  { read -r ACCESS; read -r REFRESH; } < <(jwtctl issue --sub alice --claim role=admin)
-  jwtctl issue --sub ci --claim scopes:='[\"deploy\"]' --access-ttl 15m --output json
-  jwtctl issue --no-refresh --sub alice --key-file p521.jwk                  # ES512, kid from the JWK
-  jwtctl issue --no-refresh --sub alice --key-file key.pem --key-password-env KEY_PASSWORD
-  jwtctl issue --no-refresh --sub alice --key-file rsa.pem --x5c chain.pem --header cty=JWT
-  jwtctl issue --no-refresh --sub alice --exp -5m --jti expired-fixture       # already expired
-  jwtctl issue --sub alice --no-refresh --encrypt-to api.pub.jwk      # a nested JWT (JWE)";
+  TOKEN=\"$(jwtctl issue --sub alice --no-refresh)\"
+  pair=\"$(jwtctl issue --sub alice --claim role=admin)\"
+  jwtctl issue --sub ci --claim scopes:='[\"deploy\"]' --access-ttl 15m \\
+    --output json
+  jwtctl issue --no-refresh --sub alice --key-file p521.jwk   # ES512, JWK kid
+  jwtctl issue --no-refresh --sub alice --key-file key.pem \\
+    --key-password-env KEY_PASSWORD
+  jwtctl issue --no-refresh --sub alice --key-file rsa.pem --x5c chain.pem
+  jwtctl issue --no-refresh --sub alice --exp -5m --jti expired   # expired
+  jwtctl issue --sub alice --no-refresh --encrypt-to api.pub.jwk  # nested JWE";
 
 const VERIFY_EXAMPLES: &str = "\
 Examples:
   jwtctl verify \"$TOKEN\"
-  echo \"$AUTHORIZATION\" | jwtctl verify --aud api --iss https://auth.example.com --quiet
+  echo \"$AUTHORIZATION\" | jwtctl verify --aud api --iss \"$ISSUER\" --quiet
   jwtctl verify --key-file public.pem --alg RS256 --json < token.txt
-  jwtctl verify --key-file jwks.json --kid 2024-05 \"$TOKEN\"      # one key of a JWKS file
-  JWTCTL_SECRET=your-256-bit-secret jwtctl verify --allow-weak-secret --allow-no-exp \"$TOKEN\"
-  jwtctl verify --oidc https://tenant.auth0.com/ --aud https://api.example.com \"$TOKEN\"
-  jwtctl verify --jwks https://idp.example.com/keys --iss https://idp.example.com \"$TOKEN\"
-  jwtctl verify --decrypt-key api.jwk \"$NESTED\"    # a JWE holding the signed token
+  jwtctl verify --key-file jwks.json --kid 2024-05 \"$TOKEN\"   # one key of a set
+  JWTCTL_SECRET=your-256-bit-secret \\
+    jwtctl verify --allow-weak-secret --allow-no-exp \"$TOKEN\"   # jwt.io's example
+  jwtctl verify --oidc https://tenant.auth0.com/ --aud api \"$TOKEN\"
+  jwtctl verify --jwks https://idp.example.com/keys --iss \"$ISSUER\" \"$TOKEN\"
+  jwtctl verify --decrypt-key api.jwk \"$NESTED\"    # a JWE holding a signed JWT
 
-Keys fetched with --oidc or --jwks URL are cached in $XDG_CACHE_HOME/jwtctl/remote/ (see
---no-cache, --offline); a token's header never chooses where keys come from.";
+Keys fetched with --oidc or --jwks URL are cached in $XDG_CACHE_HOME/jwtctl/remote/
+(see --no-cache, --offline); a token's header never chooses where keys come from.";
 
 const DECODE_EXAMPLES: &str = "\
 Examples:
@@ -869,20 +922,21 @@ pub struct VerifyArgs {
     /// https:// URL (fetched and cached; see --oidc)
     #[arg(long, value_name = "FILE|URL", conflicts_with_all = ["secret_file", "secret_env", "key_file"])]
     pub jwks: Option<PathBuf>,
-    /// Also reject tokens whose session or user was revoked, as recorded in the store
-    /// (--store, else $JWTCTL_STORE, else the default file); a store file that does not exist
-    /// is an error (exit 4)
-    #[arg(long)]
-    pub check_revocation: bool,
-    /// The store to check revocations in; implies --check-revocation
-    #[arg(long, value_name = "PATH|URL")]
-    pub store: Option<String>,
-    #[command(flatten)]
-    pub store_server: StoreServerArgs,
+    // Key options before store options, as in every other command's help.
     #[command(flatten)]
     pub key: KeyArgs,
     #[command(flatten)]
     pub refresh_key: RefreshKeyArgs,
+    /// Also reject tokens whose session or user was revoked, as recorded in the store
+    /// (--store, else $JWTCTL_STORE, else the default file); a store file that does not exist
+    /// is an error (exit 4)
+    #[arg(long, help_heading = "Store options")]
+    pub check_revocation: bool,
+    /// The store to check revocations in; implies --check-revocation
+    #[arg(long, value_name = "PATH|URL", help_heading = "Store options")]
+    pub store: Option<String>,
+    #[command(flatten)]
+    pub store_server: StoreServerArgs,
     #[command(flatten)]
     pub remote: RemoteKeyArgs,
     #[command(flatten)]

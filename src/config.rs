@@ -15,7 +15,7 @@ use crate::cli::{
     RevokeArgs, SessionsAction, SessionsArgs, StoreArgs, StoreServerArgs, VerifyArgs,
 };
 use crate::commands::Context;
-use crate::exit::{UsageError, UsageKind};
+use crate::exit::{Hint, UsageError, UsageKind};
 use crate::jwt::claims::{Claims, check_registered, parse_claim, parse_payload};
 use crate::jwt::header::parse_headers;
 use crate::jwt::instant::parse_time;
@@ -596,18 +596,6 @@ pub(crate) fn variable_name(name: &str, flag: &str) -> Result<String, UsageError
     }
 }
 
-fn check_family(alg: Alg, family: Family, what: &str) -> Result<(), UsageError> {
-    if alg.family() == family {
-        Ok(())
-    } else {
-        Err(UsageError::new(format!(
-            "algorithm {alg} needs {}, but {what} is {}",
-            alg.family().describe(),
-            family.describe()
-        )))
-    }
-}
-
 fn unfit_key(alg: Alg, path: &Path, key_type: keys::KeyType) -> UsageError {
     UsageError::new(format!(
         "algorithm {alg} cannot be used with {}, which is {}",
@@ -616,7 +604,81 @@ fn unfit_key(alg: Alg, path: &Path, key_type: keys::KeyType) -> UsageError {
     ))
 }
 
-const NO_KEY_FILE: &str = "the key (no --key-file given) an HMAC secret";
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KeyUse {
+    Sign,
+    Verify,
+}
+
+/// Without `--key-file` (or `--jwks`) the key is an HMAC secret, which fits only HS algorithms:
+/// one sentence saying what an `--alg` of a key pair needs instead.
+fn secret_fits(alg: Alg, key_use: KeyUse) -> Result<(), UsageError> {
+    if alg.family() == Family::Hmac {
+        return Ok(());
+    }
+    let needs = match key_use {
+        KeyUse::Sign => "signs with a private key: give it with --key-file PATH",
+        KeyUse::Verify => {
+            "verifies with a public key: give it with --key-file PATH, or --jwks FILE for a JWKS"
+        }
+    };
+    Err(UsageError::new(format!(
+        "--alg {alg} {needs}; without one, the key is an HMAC secret"
+    )))
+}
+
+/// What to do when no secret was given at all.
+const NO_SECRET_HINT: &str = "export JWTCTL_SECRET=\"$(jwtctl gen-secret)\" makes a new secret; \
+                              --secret-file PATH reads one from a file";
+
+/// The algorithm a token's header names, read only to word a message: never to choose a key or
+/// an algorithm.
+pub fn header_alg(token: &str) -> Option<Alg> {
+    let mut scratch = token::Scratch::default();
+    match token::decode(normalize(token), &mut scratch).ok()? {
+        token::View::Signed { header, .. } => header
+            .get("alg")
+            .and_then(crate::jwt::json::Json::as_str)
+            .and_then(Alg::from_name),
+        token::View::Encrypted { .. } => None,
+    }
+}
+
+/// `JWTCTL_SECRET` is the key when nothing else is given; when it is not set either, say what
+/// would fit. A token signed with a key pair (its header read only to word this) needs a public
+/// key, not a secret; otherwise, how to give one.
+fn no_key(
+    error: anyhow::Error,
+    source: &KeySource,
+    token: Option<&TokenInput>,
+    algs: &[Alg],
+) -> anyhow::Error {
+    let unset = matches!(source, KeySource::SecretEnv { name, .. }
+        if name == SECRET_VARIABLE && std::env::var_os(name).is_none());
+    if !unset {
+        return error;
+    }
+    let token_alg = match token {
+        Some(TokenInput::Argument(text)) if algs.is_empty() => header_alg(text),
+        _ => None,
+    };
+    match token_alg {
+        Some(alg) if alg.family() != Family::Hmac => UsageError::of(
+            UsageKind::Missing,
+            format!(
+                "no key given for this {alg} token, which is verified with its issuer's public \
+                 key: --key-file PUBLIC.pem, --jwks FILE|URL, or --oidc ISSUER"
+            ),
+        )
+        .into(),
+        Some(_) => error.context(Hint(NO_SECRET_HINT.to_owned())),
+        None if token.is_some() => error.context(Hint(format!(
+            "{NO_SECRET_HINT}\na token signed with a key pair (RS*, PS*, ES*, EdDSA) needs \
+             --key-file PUBLIC.pem, --jwks FILE|URL or --oidc ISSUER instead"
+        ))),
+        None => error.context(Hint(NO_SECRET_HINT.to_owned())),
+    }
+}
 
 /// A signer from loaded key material. `public` receives the public half of a private key, for
 /// commands that also verify with it.
@@ -680,7 +742,7 @@ fn signing_parts(
                 SecretSource::File(path) => meta.algorithm(alg, Alg::HS256, path)?,
                 _ => alg.unwrap_or(Alg::HS256),
             };
-            check_family(alg, Family::Hmac, NO_KEY_FILE)?;
+            secret_fits(alg, KeyUse::Sign)?;
             keys::check_secret_length(&secret, alg, allow_weak, &source, &mut ctx.warner())?;
             let refresh_alg = refresh_alg(alg);
             let derived_refresh = if derive_refresh {
@@ -769,7 +831,7 @@ fn verifying_key(
                 _ => algs.to_vec(),
             };
             for alg in &algs {
-                check_family(*alg, Family::Hmac, NO_KEY_FILE)?;
+                secret_fits(*alg, KeyUse::Verify)?;
             }
             for alg in &algs {
                 keys::check_secret_length(secret, *alg, allow_weak, source, &mut ctx.warner())?;
@@ -815,7 +877,7 @@ fn derived_refresh_key(
     let (secret, alg) = match material {
         KeyMaterial::Secret { secret, source, .. } => {
             let main_alg = main_alg.unwrap_or(Alg::HS256);
-            check_family(main_alg, Family::Hmac, NO_KEY_FILE)?;
+            secret_fits(main_alg, KeyUse::Verify)?;
             keys::check_secret_length(secret, main_alg, allow_weak, source, &mut ctx.warner())?;
             let alg = refresh_alg(main_alg);
             (derive::refresh_key_of_secret(secret, alg)?, alg)
@@ -1137,7 +1199,11 @@ fn issue<'a>(args: &'a IssueArgs, ctx: &Context) -> anyhow::Result<IssueConfig<'
     };
     let (standalone, mut header) = standalone(args, ctx.now)?;
     let parts = signing_parts(
-        main.with_kid(args.kid.clone()).load(Want::Private, ctx)?,
+        {
+            let main = main.with_kid(args.kid.clone());
+            main.load(Want::Private, ctx)
+                .map_err(|error| no_key(error, &main, None, &[]))?
+        },
         args.alg.map(Alg::from),
         args.kid.clone(),
         refresh_ttl.is_some() && refresh_source.is_none(),
@@ -1291,7 +1357,9 @@ fn verify<'a>(args: &'a VerifyArgs, ctx: &Context) -> anyhow::Result<VerifyConfi
                     ctx,
                 )?,
                 None => {
-                    let material = main.load(Want::Public, ctx)?;
+                    let material = main
+                        .load(Want::Public, ctx)
+                        .map_err(|error| no_key(error, &main, token.as_ref(), &algs))?;
                     let (key, mut algorithms) = verifying_key(
                         &material,
                         &algs,

@@ -70,6 +70,18 @@ impl UsageError {
     }
 }
 
+/// What to do about an error, printed after it as `hint: ...`. Attached with
+/// `error.context(Hint(..))`; it is advice, not a cause: the error line leaves it out and the
+/// exit status is the error's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hint(pub String);
+
+impl std::fmt::Display for Hint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// Failures of jwtctl itself that are neither the user's nor a key's nor a token's.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {

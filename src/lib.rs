@@ -13,6 +13,7 @@ pub mod files;
 pub mod jwt;
 pub mod output;
 pub mod remote;
+pub mod render;
 pub mod store;
 
 use std::ffi::OsString;
@@ -27,7 +28,7 @@ use output::Output;
 
 /// Parses `args`, runs the command, reports any error on stderr, and returns the exit status.
 pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
-    let args: Vec<OsString> = args.into_iter().collect();
+    let args: Vec<OsString> = argv::join_bearer(args.into_iter().collect());
     let (cli, typed_store) = match parse(args.iter().cloned()) {
         Ok(parsed) => parsed,
         Err(error) => {
@@ -54,6 +55,11 @@ pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         Err(error) if exit::is_broken_pipe(&error) => Status::Success.into(),
         Err(error) => {
             ctx.output.error(&argv::redact(&describe(&error), &args));
+            if let Some(hint) = error.downcast_ref::<exit::Hint>() {
+                for line in hint.0.lines() {
+                    ctx.output.hint(line);
+                }
+            }
             exit::status_for(&error).into()
         }
     }
@@ -112,8 +118,15 @@ fn warn_if_password_typed(value: &str, ctx: &Context) {
 /// One line: the outermost context, then each cause, as `a: b: c`.
 fn describe(error: &anyhow::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
+    // A hint is attached as context, so it is in the chain; it gets its own line.
+    let hint = error
+        .downcast_ref::<exit::Hint>()
+        .map(|hint| hint.0.as_str());
     for cause in error.chain() {
         let text = cause.to_string();
+        if Some(text.as_str()) == hint {
+            continue;
+        }
         if !parts.iter().any(|part| part.contains(&text)) {
             parts.push(text);
         }

@@ -9,6 +9,7 @@ use clap_complete::{Generator, Shell};
 
 use crate::cli::{self, Cli, CompletionsArgs, ManArgs};
 use crate::exit::{Status, UsageError};
+use crate::render;
 
 /// Every shell `make completions` writes a script for.
 pub const SHELLS: [Shell; 5] = [
@@ -61,10 +62,50 @@ pub fn full_command() -> clap::Command {
 
 /// The completion script for `shell`.
 pub fn script(shell: Shell) -> Vec<u8> {
-    let mut command = full_command();
+    let mut command = without_hidden_options(&full_command());
     let mut buffer = Vec::new();
     clap_complete::generate(shell, &mut command, "jwtctl", &mut buffer);
     buffer
+}
+
+/// `command` without its hidden options, which clap_complete would otherwise offer (`--threads`
+/// is for benchmarks and tests; `JWTCTL_THREADS` is the documented way). clap cannot remove an
+/// argument, so the tree is rebuilt with what completions use: names, descriptions, arguments,
+/// groups and subcommands.
+fn without_hidden_options(command: &clap::Command) -> clap::Command {
+    let hidden: Vec<&clap::Id> = command
+        .get_arguments()
+        .filter(|arg| arg.is_hide_set())
+        .map(clap::Arg::get_id)
+        .collect();
+    // The group clap derives for a flattened struct of hidden options goes with them.
+    let groups = command
+        .get_groups()
+        .filter(|group| !group.get_args().any(|id| hidden.contains(&id)))
+        .cloned();
+    let mut copy = clap::Command::new(command.get_name().to_owned())
+        .args(
+            command
+                .get_arguments()
+                .filter(|arg| !arg.is_hide_set())
+                .cloned(),
+        )
+        .groups(groups)
+        .subcommands(command.get_subcommands().map(without_hidden_options))
+        .hide(command.is_hide_set())
+        .disable_help_subcommand(command.is_disable_help_subcommand_set())
+        .disable_version_flag(command.is_disable_version_flag_set())
+        .disable_help_flag(command.is_disable_help_flag_set())
+        .args_conflicts_with_subcommands(command.is_args_conflicts_with_subcommands_set())
+        .subcommand_required(command.is_subcommand_required_set())
+        .propagate_version(command.is_propagate_version_set());
+    if let Some(about) = command.get_about() {
+        copy = copy.about(about.clone());
+    }
+    if let Some(version) = command.get_version() {
+        copy = copy.version(version.to_owned());
+    }
+    copy
 }
 
 pub fn run(args: &CompletionsArgs, _ctx: &super::Context) -> anyhow::Result<Status> {
@@ -86,21 +127,36 @@ pub fn run(args: &CompletionsArgs, _ctx: &super::Context) -> anyhow::Result<Stat
 
 pub fn man(args: &ManArgs, _ctx: &super::Context) -> anyhow::Result<Status> {
     create_dir(&args.dir)?;
-    let root = full_command();
-    let mut pages = vec![("jwtctl".to_owned(), root.clone())];
-    for sub in root.get_subcommands() {
-        let name = format!("jwtctl-{}", sub.get_name());
-        pages.push((name.clone(), sub.clone().name(name)));
-    }
-    for (name, command) in pages {
+    let root = render::man::without_help_subcommands(full_command());
+    let mut pages = Vec::new();
+    man_pages(&root, "jwtctl", &mut pages);
+    for (words, command) in pages {
         let mut buffer = Vec::new();
-        clap_mangen::Man::new(command)
+        let file = words.replace(' ', "-");
+        clap_mangen::Man::new(command.clone().name(&file))
+            .source(format!("jwtctl {}", env!("CARGO_PKG_VERSION")))
             .render(&mut buffer)
             .context("cannot render a man page")?;
         let page = man_sections(&String::from_utf8_lossy(&buffer));
-        write(&args.dir.join(format!("{name}.1")), page.as_bytes())?;
+        let page = render::man::with_synopsis(&page, &command, &words);
+        let page = render::man::compact_value_lists(&page);
+        write(&args.dir.join(format!("{file}.1")), page.as_bytes())?;
     }
     Ok(Status::Success)
+}
+
+/// `command` and every subcommand under it, each with the words that run it (`jwtctl sessions
+/// prune`): one page each, so that every page a SUBCOMMANDS section names exists.
+fn man_pages(command: &clap::Command, words: &str, pages: &mut Vec<(String, clap::Command)>) {
+    let page = if words == "jwtctl" {
+        command.clone()
+    } else {
+        command.clone().version(env!("CARGO_PKG_VERSION"))
+    };
+    pages.push((words.to_owned(), page));
+    for sub in command.get_subcommands() {
+        man_pages(sub, &format!("{words} {}", sub.get_name()), pages);
+    }
 }
 
 /// clap_mangen puts the text after `--help` under one `EXTRA` heading, where man fills the

@@ -13,16 +13,19 @@ use crate::jwt::text::quote;
 use crate::jwt::token::{self, MAX_TOKEN_BYTES, Scratch, View};
 use crate::jwt::verify::numeric_date;
 use crate::jwt::{TokenError, time};
-use crate::output::{self, Output, sanitize};
+use crate::output::{Output, sanitize};
+use crate::render;
 
 use super::{Context, batch, print};
 
-const NOT_VERIFIED: &str = "the signature was NOT verified: anyone can write these claims; use `jwtctl verify` to check them";
+// Each under 80 columns with its `note: ` or `hint: `.
+const NOT_VERIFIED: &str = "the signature was NOT verified: anyone can write these claims";
+const USE_VERIFY: &str = "`jwtctl verify` checks the signature, the dates and the claims";
 
 pub fn run(config: &DecodeConfig, ctx: &Context) -> anyhow::Result<Status> {
     let Some(input) = &config.token else {
         let status = run_batch(config.args, &config.nested)?;
-        ctx.output.note(NOT_VERIFIED);
+        not_verified(&ctx.output);
         return Ok(status);
     };
     let args = config.args;
@@ -56,7 +59,7 @@ pub fn run(config: &DecodeConfig, ctx: &Context) -> anyhow::Result<Status> {
             DateStyle::Utc => None,
             DateStyle::Local => Some(local_zone(ctx)),
         };
-        render(&view, dates.as_ref(), ctx.now, &ctx.output).into_bytes()
+        render::decode::token(&view, dates.as_ref(), ctx.now, &ctx.output).into_bytes()
     };
     std::io::stdout()
         .write_all(&text)
@@ -76,8 +79,13 @@ pub fn run(config: &DecodeConfig, ctx: &Context) -> anyhow::Result<Status> {
             ctx.output.hint(&hint);
         }
     }
-    ctx.output.note(NOT_VERIFIED);
+    not_verified(&ctx.output);
     Ok(Status::Success)
+}
+
+fn not_verified(output: &Output) {
+    output.note(NOT_VERIFIED);
+    output.hint(USE_VERIFY);
 }
 
 /// A token that does not decode. With `--json` it gets what `decode --batch` prints for such a
@@ -225,6 +233,9 @@ pub fn problems(header: &json::Object, payload: &json::Object, now: i64) -> Vec<
         Ok(None) => problems.push("no exp claim: this token never expires".to_owned()),
         Err(error) => problems.push(error.message),
     }
+    for name in ["exp", "nbf", "iat"] {
+        problems.extend(render::decode::milliseconds_warning(payload, name, now));
+    }
     match numeric_date(payload, "nbf") {
         Ok(Some(nbf)) if now < nbf => problems.push(format!(
             "not valid for another {} ({})",
@@ -235,120 +246,6 @@ pub fn problems(header: &json::Object, payload: &json::Object, now: i64) -> Vec<
         Err(error) => problems.push(error.message),
     }
     problems
-}
-
-fn render(view: &View, dates: Option<&TimeZone>, now: i64, output: &Output) -> String {
-    let mut text = String::new();
-    let heading = |title: &str| format!("{}\n", output.out(output::HEADING, title));
-    match view {
-        View::Signed {
-            header,
-            payload,
-            signature,
-            ..
-        } => {
-            text.push_str(&heading("Header"));
-            render_object(&mut text, header, dates, now, output, header_meaning);
-            text.push_str(&heading("Payload"));
-            render_object(&mut text, payload, dates, now, output, claim_meaning);
-            text.push_str(&heading("Signature"));
-            text.push_str(&format!(
-                "  {} bytes, {}\n",
-                token::decoded_len(signature),
-                output.out(output::PROBLEM, "not verified")
-            ));
-        }
-        View::Encrypted { header } => {
-            text.push_str(&heading("Header"));
-            render_object(&mut text, header, dates, now, output, header_meaning);
-            text.push_str(&heading("Payload"));
-            text.push_str(
-                "  encrypted (JWE, 5 segments): --decrypt-key KEY shows the token inside\n",
-            );
-        }
-    }
-    text
-}
-
-type Meaning = fn(&str) -> Option<&'static str>;
-
-fn render_object(
-    text: &mut String,
-    object: &json::Object,
-    dates: Option<&TimeZone>,
-    now: i64,
-    output: &Output,
-    meaning: Meaning,
-) {
-    let width = object
-        .iter()
-        .map(|(key, _)| quoted(key).chars().count())
-        .max()
-        .unwrap_or(0);
-    for (key, value) in object.iter() {
-        let name = quoted(key);
-        let padding = " ".repeat(width - name.chars().count());
-        let mut line = format!(
-            "  {}{padding}  {}",
-            output.out(output::KEY, &name),
-            colour_value(value, output)
-        );
-        let mut notes = Vec::new();
-        if let Some(meaning) = meaning(key) {
-            notes.push(meaning.to_owned());
-        }
-        if matches!(key, "exp" | "nbf" | "iat" | "auth_time")
-            && let Ok(Some(seconds)) = numeric_date(object, key)
-        {
-            notes.push(format!(
-                "{} ({})",
-                date(seconds, dates),
-                time::relative(seconds, now)
-            ));
-        }
-        if !notes.is_empty() {
-            line.push_str(&format!(
-                "  {}",
-                output.out(output::DIM, &format!("# {}", notes.join(", ")))
-            ));
-        }
-        text.push_str(&line);
-        text.push('\n');
-    }
-    if object.is_empty() {
-        text.push_str("  (empty)\n");
-    }
-}
-
-/// Untrusted text, JSON-quoted (control characters escaped) and with bidi and invisible
-/// characters made visible.
-fn quoted(text: &str) -> String {
-    sanitize(&serde_json::to_string(text).unwrap_or_default())
-}
-
-fn colour_value(value: &Json, output: &Output) -> String {
-    let json = || serde_json::to_string(value).unwrap_or_default();
-    match value {
-        Json::Str(text) => output.out(output::STRING, &quoted(text)),
-        Json::Number(number) => output.out(output::NUMBER, &number.to_string()),
-        Json::Bool(_) | Json::Null => output.out(output::NUMBER, &json()),
-        Json::Array(_) | Json::Object(_) => sanitize(&json()),
-    }
-}
-
-/// A date in UTC, or in `zone` (`--date local`).
-fn date(seconds: i64, zone: Option<&TimeZone>) -> String {
-    match zone {
-        None => time::format_timestamp(seconds),
-        Some(zone) => jiff::Timestamp::from_second(seconds)
-            .map(|instant| {
-                instant
-                    .to_zoned_datetime(zone.clone())
-                    .strftime("%Y-%m-%d %H:%M:%S %Z")
-                    .to_string()
-            })
-            .unwrap_or_else(|_| time::format_timestamp(seconds)),
-    }
 }
 
 /// The system's time zone for `--date local`, or UTC with a warning when it cannot be read. A
@@ -379,38 +276,6 @@ fn local_zone(ctx: &Context) -> TimeZone {
     }
     TimeZone::try_system()
         .unwrap_or_else(|error| fallback(format!("the system time zone cannot be read ({error})")))
-}
-
-fn header_meaning(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "alg" => "signing algorithm",
-        "typ" => "token type",
-        "kid" => "key id",
-        "cty" => "content type",
-        "crit" => "critical extensions",
-        "jku" | "x5u" => "key URL (never fetched)",
-        "jwk" | "x5c" => "embedded key (never trusted)",
-        "enc" => "content encryption",
-        _ => return None,
-    })
-}
-
-fn claim_meaning(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "iss" => "issuer",
-        "sub" => "subject",
-        "aud" => "audience",
-        "exp" => "expires",
-        "nbf" => "not before",
-        "iat" => "issued",
-        "jti" => "token id",
-        "sid" => "session",
-        "scope" => "scopes",
-        "azp" => "authorized party",
-        "auth_time" => "authenticated",
-        "nonce" => "nonce",
-        _ => return None,
-    })
 }
 
 #[cfg(test)]

@@ -113,7 +113,15 @@ fn run_batch(request: &IssueConfig, ctx: &Context) -> anyhow::Result<Status> {
                     "line is {len} bytes, more than the limit of {MAX_CLAIMS_LINE} bytes"
                 )),
             };
-            let mut claims = match text.and_then(|text| parse_payload(text, "this line")) {
+            // An empty line would get a JSON parser's "EOF while parsing".
+            let parsed = text.and_then(|text| {
+                if text.trim().is_empty() {
+                    Err("empty line".to_owned())
+                } else {
+                    parse_payload(text, "this line")
+                }
+            });
+            let mut claims = match parsed {
                 Ok(claims) => claims,
                 Err(message) => {
                     worker.failed += 1;

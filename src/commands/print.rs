@@ -12,7 +12,7 @@ use crate::cli::IssueOutput;
 use crate::exit::Status;
 use crate::jwt::json::WriteJson;
 use crate::jwt::pair::Pair;
-use crate::jwt::token::View;
+use crate::jwt::token::{self, Scratch, View};
 use crate::jwt::{RejectKind, TokenError, Verified};
 
 use super::Context;
@@ -74,7 +74,11 @@ pub fn pair(pair: &Pair, format: IssueOutput, now: i64) -> anyhow::Result<()> {
 
 /// Appends the object `verify --json` prints for one token (and `verify --batch` for each line):
 /// `{"claims":..,"header":..,"valid":true}` or `{"error":{"kind":..,"message":..},"valid":false}`.
-pub fn push_result(out: &mut Vec<u8>, result: &Result<Verified<'_>, TokenError>) {
+/// A token whose signature verified but that a later check refused also gets its `contents`
+/// (`{"claims":..,"header":..}`), so a script can see what expired or whose audience was wrong;
+/// a token whose signature did not verify never does. They are not top-level `claims`: a script
+/// that reads `.claims` only ever gets those of a valid token.
+pub fn push_result(out: &mut Vec<u8>, result: &Result<Verified<'_>, TokenError>, token: &str) {
     match result {
         Ok(verified) => {
             out.extend_from_slice(b"{\"claims\":");
@@ -82,6 +86,23 @@ pub fn push_result(out: &mut Vec<u8>, result: &Result<Verified<'_>, TokenError>)
             out.extend_from_slice(b",\"header\":");
             verified.header.write_json(out);
             out.extend_from_slice(b",\"valid\":true}\n");
+        }
+        Err(error) if error.signature_verified => {
+            let mut scratch = Scratch::default();
+            match token::decode(token, &mut scratch) {
+                Ok(View::Signed {
+                    header, payload, ..
+                }) => {
+                    out.extend_from_slice(b"{\"contents\":{\"claims\":");
+                    payload.write_json(out);
+                    out.extend_from_slice(b",\"header\":");
+                    header.write_json(out);
+                    out.extend_from_slice(b"},\"error\":");
+                    push_error_body(out, error.kind.as_str(), &error.message);
+                    out.extend_from_slice(b",\"valid\":false}\n");
+                }
+                _ => push_rejection(out, error),
+            }
         }
         Err(error) => push_rejection(out, error),
     }
@@ -123,6 +144,7 @@ pub fn push_decoded(out: &mut Vec<u8>, view: &View<'_>) {
 /// or not yet valid.
 pub fn report(
     result: &Result<Verified<'_>, TokenError>,
+    token: &str,
     json: bool,
     quiet: bool,
     ctx: &Context,
@@ -130,7 +152,7 @@ pub fn report(
     let mut stdout = std::io::stdout().lock();
     if json {
         let mut line = Vec::new();
-        push_result(&mut line, result);
+        push_result(&mut line, result, token);
         let line = ctx.output.json(String::from_utf8_lossy(&line).into_owned());
         stdout
             .write_all(line.as_bytes())

@@ -1,13 +1,13 @@
 //! `jwtctl verify`: signature with a pinned algorithm, expiry, issuer, audience, token type.
 
-use crate::config::{ReadError, StoreConfig, VerifyConfig};
+use crate::config::{ReadError, StoreConfig, VerifyConfig, header_alg};
 use crate::exit::{RunError, Status};
 use crate::jwt::json::Json;
 use crate::jwt::text::quote;
 use crate::jwt::time::{self, format_timestamp};
 use crate::jwt::token::{MAX_TOKEN_BYTES, Scratch, normalize};
 use crate::jwt::verify::numeric_date;
-use crate::jwt::{RejectKind, TokenError};
+use crate::jwt::{Family, RejectKind, TokenError, VerifyingKey};
 use crate::store::{AccessOutcome, AccessQuery, Store};
 
 use super::{Context, batch, print};
@@ -20,14 +20,26 @@ pub fn run(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
     let token = match input.read() {
         Ok(token) => token,
         Err(ReadError::Rejected(rejection)) => {
-            return print::report(&Err(rejection), config.args.json, config.args.quiet, ctx);
+            return print::report(
+                &Err(rejection),
+                "",
+                config.args.json,
+                config.args.quiet,
+                ctx,
+            );
         }
         Err(ReadError::Failed(error)) => return Err(error),
     };
     let token = match config.nested.open(token) {
         Ok(token) => token,
         Err(rejection) => {
-            return print::report(&Err(rejection), config.args.json, config.args.quiet, ctx);
+            return print::report(
+                &Err(rejection),
+                "",
+                config.args.json,
+                config.args.quiet,
+                ctx,
+            );
         }
     };
     let (mut scratch, mut retry_scratch) = (Scratch::default(), Scratch::default());
@@ -54,7 +66,29 @@ pub fn run(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
             result = Err(rejection);
         }
     }
-    print::report(&result, config.args.json, config.args.quiet, ctx)
+    let status = print::report(&result, &token, config.args.json, config.args.quiet, ctx)?;
+    if let Err(rejection) = &result
+        && let Some(hint) = key_hint(rejection, config, &token)
+        && !config.args.json
+    {
+        ctx.output.hint(&hint);
+    }
+    Ok(status)
+}
+
+/// A token signed with a key pair, refused for its algorithm because the key is a secret: say
+/// what such a token needs. The header is read only to word this.
+fn key_hint(rejection: &TokenError, config: &VerifyConfig, token: &str) -> Option<String> {
+    if rejection.kind != RejectKind::Algorithm
+        || !matches!(config.verifier.policy().key, VerifyingKey::Secret(_))
+    {
+        return None;
+    }
+    let alg = header_alg(token).filter(|alg| alg.family() != Family::Hmac)?;
+    Some(format!(
+        "this {alg} token is verified with its issuer's public key: --key-file PUBLIC.pem, \
+         --jwks FILE|URL, or --oidc ISSUER"
+    ))
 }
 
 /// Opens a store only to read it (`verify --check-revocation`). A file store that does not exist
@@ -118,6 +152,7 @@ fn run_batch(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
             } = &mut *worker;
             // With --decrypt-key each line is a nested token, opened first.
             let opened = text.and_then(|text| nested.open_str(normalize(text)));
+            let token = opened.as_deref().unwrap_or("");
             let result = match &opened {
                 Ok(token) => match verifier.policy().verify(token, now, scratch) {
                     // A kid the fetched keys lack: once more with the keys refetched for it.
@@ -143,7 +178,7 @@ fn run_batch(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
                 Ok(_) => {}
                 Err(_) => *invalid += 1,
             }
-            print::push_result(out, &result);
+            print::push_result(out, &result, token);
             if with_store {
                 checks.push((out.len(), revocable));
             }

@@ -61,6 +61,9 @@ impl fmt::Display for RejectKind {
 pub struct TokenError {
     pub kind: RejectKind,
     pub message: String,
+    /// The signature was verified before a later check (type, time, claims) refused the token:
+    /// its header and claims are what its issuer wrote, and may be shown beside the error.
+    pub signature_verified: bool,
 }
 
 impl TokenError {
@@ -68,7 +71,14 @@ impl TokenError {
         TokenError {
             kind,
             message: message.into(),
+            signature_verified: false,
         }
+    }
+
+    /// This error, found after the signature was verified.
+    pub fn after_signature(mut self) -> Self {
+        self.signature_verified = true;
+        self
     }
 
     pub fn malformed(message: impl Into<String>) -> Self {

@@ -19,13 +19,28 @@ const SEGMENT_NAMES: [&str; 5] = [
     "authentication tag",
 ];
 
-/// Removes what people paste around a token: surrounding whitespace and a leading `Bearer `.
+/// Removes what people paste around a token: surrounding whitespace, a pair of single or double
+/// quotes (copied from JSON or a shell line), and a leading `Bearer `.
 pub fn normalize(input: &str) -> &str {
-    let trimmed = input.trim();
-    match trimmed.get(..7) {
+    let trimmed = unquote(input.trim());
+    let token = match trimmed.get(..7) {
         Some(prefix) if prefix.eq_ignore_ascii_case("bearer ") => trimmed[7..].trim_start(),
         _ => trimmed,
+    };
+    unquote(token)
+}
+
+/// `text` without one pair of matching quotes around it; a quote on one side only stays.
+fn unquote(text: &str) -> &str {
+    for quote in ['"', '\''] {
+        if let Some(inner) = text
+            .strip_prefix(quote)
+            .and_then(|rest| rest.strip_suffix(quote))
+        {
+            return inner.trim();
+        }
     }
+    text
 }
 
 /// The segments of a 3-part JWS or a 5-part JWE, found without allocating.

@@ -259,8 +259,9 @@ impl Policy {
             token::decode_segment_into(segments[1], 1, payload_buffer)?,
             1,
         )?;
-        let registered = Registered::of(&claims)?;
-        self.check_claims(&claims, &registered, now)?;
+        let registered = Registered::of(&claims).map_err(TokenError::after_signature)?;
+        self.check_claims(&claims, &registered, now)
+            .map_err(TokenError::after_signature)?;
         Ok(Verified { header, claims })
     }
 

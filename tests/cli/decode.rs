@@ -36,7 +36,8 @@ fn shows_header_payload_and_signature_and_says_nothing_was_verified() {
     let err = stderr(&assert);
     assert_eq!(
         err,
-        "note: the signature was NOT verified: anyone can write these claims; use `jwtctl verify` to check them\n"
+        "note: the signature was NOT verified: anyone can write these claims\n\
+         hint: `jwtctl verify` checks the signature, the dates and the claims\n"
     );
 }
 
