@@ -246,10 +246,22 @@ impl TokenInput {
     /// input is refused before anything is decoded. A usage error (a terminal on standard input)
     /// is `Err(Err(..))`; a token that cannot even be read as text is a rejection, `Err(Ok(..))`.
     pub fn read(&self) -> Result<String, ReadError> {
-        match self {
-            TokenInput::Argument(token) => Ok(normalize(token).to_owned()),
-            TokenInput::Stdin => read_stdin_token(),
+        let token = match self {
+            TokenInput::Argument(token) => normalize(token).to_owned(),
+            TokenInput::Stdin => read_stdin_token()?,
+        };
+        // Nothing at all is a mistake in how jwtctl was called (an unset variable, an empty
+        // pipe), not a token to reject.
+        if token.is_empty() {
+            return Err(ReadError::Failed(
+                UsageError::of(
+                    UsageKind::Missing,
+                    "token is empty: pass it as an argument or on standard input",
+                )
+                .into(),
+            ));
         }
+        Ok(token)
     }
 }
 

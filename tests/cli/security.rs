@@ -66,15 +66,20 @@ fn case_01_wrong_segment_count_empty_input_and_json_serialization() {
         (format!("{token}."), "found 4"),
         (segments[0].to_owned(), "found 1"),
         ("..".to_owned(), "segment 1 (header) is not valid JSON"),
-        (String::new(), "token is empty"),
         (json_serialization, "only the compact serialization"),
         (flattened, "only the compact serialization"),
     ] {
         verify_rejects(&sandbox, &input, &[], 1, needle);
     }
+    // No token at all is a usage error (2), whether as an argument or on stdin.
+    fails(
+        sandbox.cmd().args(["verify", ""]).assert(),
+        2,
+        "token is empty",
+    );
     fails(
         sandbox.cmd().arg("verify").write_stdin("\n").assert(),
-        1,
+        2,
         "token is empty",
     );
 }

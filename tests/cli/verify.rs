@@ -68,12 +68,12 @@ fn reads_the_token_from_stdin_with_bearer_and_whitespace() {
 }
 
 #[test]
-fn empty_stdin_is_rejected() {
+fn empty_stdin_is_a_usage_error() {
     let sandbox = Sandbox::new();
-    fails(sandbox.cmd().arg("verify").assert(), 1, "token is empty");
+    fails(sandbox.cmd().arg("verify").assert(), 2, "token is empty");
     fails(
         sandbox.cmd().arg("verify").write_stdin("  \n").assert(),
-        1,
+        2,
         "token is empty",
     );
 }
