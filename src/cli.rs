@@ -27,7 +27,7 @@ Exit status (the same for every command):
   1  rejected: signature, malformed, algorithm, type, claim, revoked, reused
   2  usage or configuration error: bad flags, unreadable key, invalid JSON
   3  token expired or not yet valid: a refresh may help
-  4  store or I/O failure: unreachable, corrupt or unwritable store; keys not fetched
+  4  store, key-source or I/O failure: store down or corrupt, keys not fetched
 
 Environment:
   JWTCTL_SECRET          HMAC secret, unless --secret-file or --secret-env
@@ -334,11 +334,12 @@ Examples:
 
 const CONVERT_EXAMPLES: &str = "\
 Examples:
-  jwtctl convert key.pem --to jwk --out key.jwk          # private JWK, mode 0600
-  jwtctl convert key.pem --to jwk --public               # public JWK with its thumbprint kid
+  jwtctl convert key.pem --to jwk --out key.jwk   # private JWK, mode 0600
+  jwtctl convert key.pem --to jwk --public        # public JWK, thumbprint kid
   jwtctl convert downloaded.jwk --to pem --public > public.pem
   jwtctl convert jwks.json --kid 2024-05 --to pem --public
-  jwtctl convert encrypted.pem --key-password-env KEY_PASSWORD --to jwk --out key.jwk
+  jwtctl convert encrypted.pem --key-password-env KEY_PASSWORD \\
+    --to jwk --out key.jwk
 
 A private key is never printed to a terminal unless --force is given.";
 
@@ -680,13 +681,14 @@ Examples:
   jwtctl verify --key-file public.pem --alg RS256 --json < token.txt
   jwtctl verify --key-file jwks.json --kid 2024-05 \"$TOKEN\"   # one key of a set
   JWTCTL_SECRET=your-256-bit-secret \\
-    jwtctl verify --allow-weak-secret --allow-no-exp \"$TOKEN\"   # jwt.io's example
+    jwtctl verify --allow-weak-secret --allow-no-exp \"$TOKEN\"  # jwt.io example
   jwtctl verify --oidc https://tenant.auth0.com/ --aud api \"$TOKEN\"
   jwtctl verify --jwks https://idp.example.com/keys --iss \"$ISSUER\" \"$TOKEN\"
   jwtctl verify --decrypt-key api.jwk \"$NESTED\"    # a JWE holding a signed JWT
 
-Keys fetched with --oidc or --jwks URL are cached in $XDG_CACHE_HOME/jwtctl/remote/
-(see --no-cache, --offline); a token's header never chooses where keys come from.";
+Keys fetched with --oidc or --jwks URL are cached in
+$XDG_CACHE_HOME/jwtctl/remote/ (see --no-cache, --offline); a token's header
+never chooses where keys come from.";
 
 const DECODE_EXAMPLES: &str = "\
 Examples:

@@ -64,8 +64,10 @@ RSA1_5 is not offered.
 
 Examples:
   jwtctl encrypt --key-file recipient.pub.jwk 'hello' > message.jwe
-  jwtctl issue --sub alice --no-refresh | jwtctl encrypt --key-file rsa.pub.pem --cty JWT
-  JWTCTL_PASSWORD=... jwtctl encrypt --password-env JWTCTL_PASSWORD --json < notes.txt";
+  jwtctl issue --sub alice --no-refresh |
+    jwtctl encrypt --key-file rsa.pub.pem --cty JWT
+  JWTCTL_PASSWORD=... \\
+    jwtctl encrypt --password-env JWTCTL_PASSWORD --json < notes.txt";
 
 pub const DECRYPT_EXAMPLES: &str = "\
 Output: the plaintext bytes, exactly, on standard output (nothing when decryption fails).

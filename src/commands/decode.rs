@@ -74,8 +74,10 @@ pub fn run(config: &DecodeConfig, ctx: &Context) -> anyhow::Result<Status> {
         for problem in duplicate_names(header, payload) {
             ctx.output.warning(&problem);
         }
-        if let Some((note, hint)) = provider_hint(header, payload) {
-            ctx.output.note(&note);
+        if let Some((notes, hint)) = provider_hint(header, payload) {
+            for note in &notes {
+                ctx.output.note(note);
+            }
             ctx.output.hint(&hint);
         }
     }
@@ -196,21 +198,17 @@ fn duplicate_names(header: &json::Object, payload: &json::Object) -> Vec<String>
 
 /// For a token whose `iss` is an issuer URL: which issuer and key it names, and the command that
 /// checks it against that provider's published keys. Only words: nothing is fetched here.
-fn provider_hint(header: &json::Object, payload: &json::Object) -> Option<(String, String)> {
+fn provider_hint(header: &json::Object, payload: &json::Object) -> Option<(Vec<String>, String)> {
     let issuer = payload.get("iss").and_then(Json::as_str)?;
     crate::remote::discovery::parse_issuer(issuer).ok()?;
     let issuer = sanitize(issuer);
-    let note = match header.get("kid").and_then(Json::as_str) {
-        Some(kid) => format!(
-            "the token names issuer {issuer:?} and key id {:?}",
-            sanitize(kid)
-        ),
-        None => format!("the token names issuer {issuer:?} and no key id"),
-    };
-    Some((
-        note,
-        format!("to check it with that provider's published keys: jwtctl verify --oidc {issuer}"),
-    ))
+    // One value per line: an issuer URL and a key id together rarely fit 80 columns.
+    let mut notes = vec![format!("the token names issuer {issuer}")];
+    notes.push(match header.get("kid").and_then(Json::as_str) {
+        Some(kid) => format!("and key id {}", sanitize(kid)),
+        None => "and no key id".to_owned(),
+    });
+    Some((notes, format!("check it: jwtctl verify --oidc {issuer}")))
 }
 
 /// What can be seen to be wrong without a key.

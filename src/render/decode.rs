@@ -59,7 +59,9 @@ pub fn token(view: &View, dates: Option<&TimeZone>, now: i64, output: &Output) -
             heading(&mut text, "Header");
             object(&mut text, header, &Segment::JweHeader, dates, now, painter);
             heading(&mut text, "Payload");
-            text.push_str("  encrypted (JWE, 5 segments): jwtctl cannot show it\n");
+            text.push_str(
+                "  encrypted (JWE, 5 segments): --decrypt-key KEY shows the token inside\n",
+            );
         }
     }
     text
