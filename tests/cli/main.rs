@@ -3,6 +3,7 @@
 mod forge;
 mod support;
 
+mod adversary;
 mod decode;
 mod foundation;
 mod gen_secret;
