@@ -126,9 +126,10 @@ pub fn redact(message: &str, args: &[OsString]) -> String {
     for arg in args.iter().skip(1) {
         let arg = arg.to_string_lossy();
         // An option with its value attached (`--key-file=...`) is checked by its value.
+        // So is a `key=value` or `key:=JSON` claim: a token pasted after the name is still one.
         let value = match arg.split_once('=') {
-            Some((name, value)) if name.starts_with("--") => value,
-            _ => &arg,
+            Some((_, value)) => value,
+            None => &arg,
         };
         for candidate in [value, arg.as_ref()] {
             if candidate.chars().count() >= 16

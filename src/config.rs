@@ -1175,8 +1175,15 @@ fn issue<'a>(args: &'a IssueArgs, ctx: &Context) -> anyhow::Result<IssueConfig<'
     if args.batch {
         claims_stdin.claim(Claimant::ClaimLines, "--batch")?;
     }
-    if args.payload.as_deref() == Some("-") {
-        claims_stdin.claim(Claimant::Payload, "--payload -")?;
+    match args.payload.as_deref() {
+        Some("-") => claims_stdin.claim(Claimant::Payload, "--payload -")?,
+        Some(payload) => {
+            // `@-` is a file named `-`; `@/dev/stdin` and its kin are standard input.
+            if let Some(path) = payload.strip_prefix('@').filter(|path| *path != "-") {
+                claims_stdin.claim_path(Claimant::Payload, "--payload", Path::new(path))?;
+            }
+        }
+        None => {}
     }
     let main = KeySource::main(&args.key, &mut claims_stdin)?;
     let refresh_source = if args.no_refresh {

@@ -3,6 +3,7 @@
 mod forge;
 mod support;
 
+mod adversary;
 mod decode;
 mod decode_layout;
 mod foundation;
