@@ -461,7 +461,7 @@ impl Policy {
         let expected = self
             .audience
             .iter()
-            .map(|a| quote(a))
+            .map(|a| shown_expected(a))
             .collect::<Vec<_>>()
             .join(" or ");
         if audiences.is_empty() {
@@ -639,12 +639,21 @@ fn check_equal(name: &str, found: Option<&str>, expected: Option<&str>) -> Resul
         Some(found) => Err(TokenError::claim(format!(
             "claim {name} is {}, expected {}",
             quote(found),
-            quote(expected)
+            shown_expected(expected)
         ))),
         None => Err(TokenError::claim(format!(
             "claim {name} is missing, expected {}",
-            quote(expected)
+            shown_expected(expected)
         ))),
+    }
+}
+
+/// A value the user typed (`--aud`, `--iss`, `--sub`), quoted, or only described when it looks
+/// like a secret or a token pasted into the wrong option: a rejection never repeats one.
+fn shown_expected(value: &str) -> String {
+    match super::text::sensitive(value) {
+        Some(_) => super::text::describe(value),
+        None => quote(value),
     }
 }
 

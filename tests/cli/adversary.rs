@@ -47,7 +47,6 @@ fn a_payload_file_that_is_standard_input_conflicts_with_a_secret_from_it() {
 }
 
 #[test]
-#[ignore = "the verdict is printed by commands/verify.rs without argv::redact; fix belongs with the verify rework in progress"]
 fn a_secret_typed_as_an_expected_claim_is_not_echoed_in_the_verdict() {
     let sandbox = Sandbox::new();
     let (access, _) = issue_pair(&sandbox, "alice", &[]);
