@@ -1,7 +1,11 @@
 //! The Redis store at scale, on one server and on a three-node cluster: every operation jwtctl
-//! runs, against 1,000,000 live sessions, with the server's slow log catching any command over
-//! 1 ms. Prints, per backend, the wall time of each operation, the mean time of a rotation, and
-//! the longest command the servers ran.
+//! runs, against 1,000,000 live sessions, with the servers' slow log catching any command over
+//! 1 ms. Prints, per backend and operation, the wall time and the longest command the servers
+//! ran for it, then the ratio of a rotation on the cluster to one on a single server.
+//!
+//! A server command can take no less time than the machine lets the server run: before and after
+//! the operations the bench measures the longest stall of a busy loop (what `redis-cli
+//! --intrinsic-latency` measures), so that a slow command can be told from a stalled machine.
 //!
 //! Run with `cargo bench --bench store_scale` (needs `redis-server` and `redis-cli`); under
 //! `cargo test --all-targets` (no `--bench` argument) it only checks itself on 1,000 sessions.
@@ -37,11 +41,51 @@ fn token(jti: String, session: usize, subjects: usize, now: Timestamp) -> NewTok
     }
 }
 
-fn timed<T>(what: &str, op: impl FnOnce() -> T) -> T {
+/// Runs `op`, then prints its wall time and the longest command the servers ran meanwhile.
+fn timed<T>(what: &str, nodes: &[&RedisServer], op: impl FnOnce() -> T) -> T {
+    reset_slowlog(nodes);
     let started = Instant::now();
     let out = op();
-    eprintln!("  {what}: {:.1?}", started.elapsed());
+    let elapsed = started.elapsed();
+    let (micros, name, over) = slowest(nodes);
+    eprintln!(
+        "  {what}: {elapsed:.1?}; {}",
+        server_summary(micros, &name, over)
+    );
     out
+}
+
+fn server_summary(micros: i64, name: &str, over_10ms: usize) -> String {
+    if micros == 0 {
+        return "every server command under 1 ms".to_owned();
+    }
+    format!(
+        "longest server command {:.1} ms ({name}), {over_10ms} over 10 ms",
+        micros as f64 / 1000.0
+    )
+}
+
+/// The longest time a busy loop went without running, over `span`: what the machine, not the
+/// server, adds to any command's time.
+fn machine_stall(span: Duration) -> Duration {
+    let started = Instant::now();
+    let mut last = started;
+    let mut longest = Duration::ZERO;
+    while last.duration_since(started) < span {
+        let now = Instant::now();
+        longest = longest.max(now.duration_since(last));
+        last = now;
+    }
+    longest
+}
+
+fn reset_slowlog(nodes: &[&RedisServer]) {
+    for node in nodes {
+        redis::cmd("SLOWLOG")
+            .arg("RESET")
+            .query::<()>(&mut node.raw())
+            .expect("slowlog reset");
+    }
 }
 
 /// The longest command in the slow logs of `nodes`, in microseconds, and how many took over
@@ -103,10 +147,6 @@ fn configure(nodes: &[&RedisServer]) {
                 .query::<()>(&mut raw)
                 .expect("config set");
         }
-        redis::cmd("SLOWLOG")
-            .arg("RESET")
-            .query::<()>(&mut raw)
-            .expect("slowlog reset");
     }
 }
 
@@ -119,7 +159,7 @@ fn exercise(url: &str, nodes: &[&RedisServer], size: usize, now: Timestamp) -> D
         ..OpenOptions::default()
     };
     let mut store = RedisStore::connect(url, &options).expect("connect");
-    timed(&format!("insert {size} sessions"), || {
+    timed(&format!("insert {size} sessions"), nodes, || {
         for first in (0..size).step_by(BATCH) {
             let batch: Vec<NewToken> = (first..(first + BATCH).min(size))
                 .map(|session| token(format!("s{session}-0"), session, subjects, now))
@@ -128,6 +168,7 @@ fn exercise(url: &str, nodes: &[&RedisServer], size: usize, now: Timestamp) -> D
         }
     });
     let rotations = ROTATIONS.min(size);
+    reset_slowlog(nodes);
     let started = Instant::now();
     for session in 0..rotations {
         let successor = token(format!("s{session}-1"), session, subjects, now);
@@ -143,8 +184,12 @@ fn exercise(url: &str, nodes: &[&RedisServer], size: usize, now: Timestamp) -> D
         assert_eq!(outcome, RotateOutcome::Rotated);
     }
     let rotation = started.elapsed() / rotations as u32;
-    eprintln!("  rotation: {rotation:.1?} each ({rotations})");
-    timed("lookup", || {
+    let (micros, name, over) = slowest(nodes);
+    eprintln!(
+        "  rotation: {rotation:.1?} each ({rotations}); {}",
+        server_summary(micros, &name, over)
+    );
+    timed("lookup", nodes, || {
         store
             .lookup("s5-1", "user5", "family5", now)
             .expect("lookup")
@@ -160,32 +205,32 @@ fn exercise(url: &str, nodes: &[&RedisServer], size: usize, now: Timestamp) -> D
             issued_at: now,
         })
         .collect();
-    timed("check access, 256 tokens", || {
+    timed("check access, 256 tokens", nodes, || {
         store.check_access_many(&queries, now).expect("check")
     });
-    let listed = timed("sessions --user", || {
+    let listed = timed("sessions --user", nodes, || {
         store.sessions(Some("user7"), now).expect("sessions")
     });
     assert_eq!(listed.len(), FAMILIES_PER_SUBJECT.min(size));
-    let all = timed("sessions", || store.sessions(None, now).expect("sessions"));
+    let all = timed("sessions", nodes, || {
+        store.sessions(None, now).expect("sessions")
+    });
     assert_eq!(all.len(), size);
-    timed("revoke --user", || {
+    timed("revoke --user", nodes, || {
         store
             .revoke(&RevokeSelector::User("user7".into()), now)
             .expect("revoke")
     });
-    timed("revoke --family (no subject)", || {
+    timed("revoke --family (no subject)", nodes, || {
         store
             .revoke(&RevokeSelector::Family("family8".into()), now)
             .expect("revoke")
     });
-    timed("prune", || store.prune(now).expect("prune"));
-    let revoked = timed("revoke --all", || {
+    timed("prune", nodes, || store.prune(now).expect("prune"));
+    let revoked = timed("revoke --all", nodes, || {
         store.revoke(&RevokeSelector::All, now).expect("revoke")
     });
     assert!(revoked as usize + FAMILIES_PER_SUBJECT + 1 >= size);
-    let (micros, name, over) = slowest(nodes);
-    eprintln!("  longest server command: {micros} µs ({name}); over 10 ms: {over}");
     rotation
 }
 
@@ -239,6 +284,11 @@ fn main() {
     let Some(cluster) = RedisCluster::start() else {
         return;
     };
+    let stall_span = Duration::from_secs(if benchmarking { 5 } else { 1 });
+    eprintln!(
+        "machine: longest stall of a busy loop over {stall_span:?}: {:.1?}",
+        machine_stall(stall_span)
+    );
     // Every operation on each, then the rotation ratio from alternating rounds on fresh
     // sessions.
     let options = OpenOptions {
@@ -268,5 +318,9 @@ fn main() {
     eprintln!(
         "rotation, alternating rounds: {one:.1?} on one server, {many:.1?} on the cluster: {:.2} times",
         many.as_secs_f64() / one.as_secs_f64()
+    );
+    eprintln!(
+        "machine: longest stall of a busy loop over {stall_span:?}: {:.1?}",
+        machine_stall(stall_span)
     );
 }
