@@ -459,8 +459,9 @@ impl RedisStore {
             for node in con.primaries()? {
                 let mut command = cmd("CONFIG");
                 command.arg("GET").arg("maxmemory-policy");
-                match con.on::<Vec<String>>(&node, &command) {
-                    Ok(reply) => policies.extend(reply.into_iter().nth(1)),
+                // A flat [name, value] in RESP2, a map in RESP3.
+                match con.on::<HashMap<String, String>>(&node, &command) {
+                    Ok(mut reply) => policies.extend(reply.remove("maxmemory-policy")),
                     Err(err) if is_broken(&err) => return Err(err),
                     // CONFIG refused (renamed, NOPERM, a managed service).
                     Err(_) => {}
