@@ -370,11 +370,6 @@ impl RedisStore {
     pub fn connect(url: &str, options: &OpenOptions) -> Result<Self, StoreError> {
         let redacted = redact_url(url);
         let mut secrets = url_secrets(url);
-        if url.starts_with("rediss") {
-            // rustls needs a process-wide crypto provider; another part of the program may have
-            // installed one already, which is fine.
-            let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-        }
         let timeout = options.timeout.max(Duration::from_millis(1));
         let (target, password) = Target::parse(url, timeout).map_err(|err| StoreError::Server {
             url: redacted.clone(),
