@@ -563,8 +563,9 @@ fn a_borrowed_sid_neither_revokes_nor_shields() {
         .success();
 }
 
-/// SECURITY.md 47, issue 12: a Redis URL that does not parse is a usage error (2), and no
-/// message shows its password, whether the scheme is right or mistyped.
+/// SECURITY.md 47, issue 12: a Redis URL that does not parse, or that asks for TLS without
+/// verification, is a usage error (2), and no message shows its password, whether the scheme is
+/// right or mistyped.
 #[test]
 fn a_malformed_redis_url_is_exit_2_and_never_shows_the_password() {
     let sandbox = Sandbox::new();
@@ -575,6 +576,9 @@ fn a_malformed_redis_url_is_exit_2_and_never_shows_the_password() {
         "REDISS://alice:hunter2@127.0.0.1:6379",
         "rediss:/alice:hunter2@127.0.0.1:6379",
         "redis:alice:hunter2@127.0.0.1",
+        // Issue 12: a server certificate is always verified.
+        "rediss://alice:hunter2@127.0.0.1:6379/0#insecure",
+        "rediss+cluster://alice:hunter2@127.0.0.1:6379#insecure",
     ] {
         for command in [
             &["sessions"][..],

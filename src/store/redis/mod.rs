@@ -53,6 +53,7 @@ use std::time::Duration;
 use ::redis::{Cmd, RedisError, Script, Value, cmd};
 
 pub use capped::MAX_REPLY_BYTES;
+pub(crate) use capped::NO_INSECURE_TLS;
 
 use super::model::{self, Cutoff, FamilyRecord, State};
 use super::*;
