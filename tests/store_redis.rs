@@ -55,6 +55,41 @@ store_conformance_suite!(match fresh_store() {
     None => return,
 });
 
+/// The same suite over RESP3 (`?protocol=resp3`): its handshake (`HELLO 3`) and its replies
+/// (maps, sets, doubles) go through the same bounded connection.
+mod resp3 {
+    use super::*;
+
+    fn fresh_store() -> Option<Box<dyn Store>> {
+        let server = {
+            let mut shared = SHARED
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            match shared.upgrade() {
+                Some(server) => server,
+                None => {
+                    let server = Arc::new(RedisServer::start()?);
+                    *shared = Arc::downgrade(&server);
+                    server
+                }
+            }
+        };
+        let prefix = format!("resp3-{}:", PREFIXES.fetch_add(1, Ordering::Relaxed));
+        let url = format!("{}/0?protocol=resp3", server.url);
+        let inner = RedisStore::connect(&url, &options(&prefix))
+            .unwrap_or_else(|err| panic!("connect: {err}"));
+        Some(Box::new(conformance::Guarded {
+            inner,
+            guard: server,
+        }))
+    }
+
+    store_conformance_suite!(match fresh_store() {
+        Some(store) => store,
+        None => return,
+    });
+}
+
 const NOW: Timestamp = 1_700_000_000;
 const HOUR: i64 = 3600;
 
@@ -193,6 +228,47 @@ fn refused_credentials_are_a_server_error() {
         store.lookup("j1", "alice", "f1", NOW).expect("lookup"),
         LookupOutcome::Active
     );
+}
+
+/// `?protocol=resp3` is RESP3 on the wire (the server sees `resp=3`), with the password and the
+/// database of the URL.
+#[test]
+fn resp3_authenticates_and_selects_the_database() {
+    let Some(server) = RedisServer::start_with(&["--requirepass", "right-password"]) else {
+        return;
+    };
+    let base = server.url_with_password("default", "right-password");
+    let mut store =
+        RedisStore::connect(&format!("{base}/2?protocol=resp3"), &options("r3:")).expect("connect");
+    store
+        .insert(&[token("j1", "alice", "f1", NOW)], NOW)
+        .expect("insert");
+    assert_eq!(
+        store.lookup("j1", "alice", "f1", NOW).expect("lookup"),
+        LookupOutcome::Active
+    );
+    assert_eq!(store.sessions(None, NOW).expect("sessions").len(), 1);
+    let client = redis::Client::open(format!("{base}/2")).expect("url");
+    let mut raw = client.get_connection().expect("raw connection");
+    let clients: String = redis::cmd("CLIENT")
+        .arg("LIST")
+        .query(&mut raw)
+        .expect("list");
+    assert!(
+        clients
+            .lines()
+            .any(|line| line.contains(" resp=3") && line.contains(" db=2 ")),
+        "{clients}"
+    );
+    let keys: i64 = redis::cmd("DBSIZE").query(&mut raw).expect("dbsize");
+    assert!(keys > 0);
+
+    let wrong = format!(
+        "{}/2?protocol=resp3",
+        server.url_with_password("default", "wrong-password")
+    );
+    let (_, message) = server_error(RedisStore::connect(&wrong, &options("r3:")));
+    assert!(message.contains("WRONGPASS"), "{message}");
 }
 
 #[test]
@@ -821,8 +897,7 @@ fn families_redis_expired_leave_the_subjects_set_at_prune() {
     );
 }
 
-/// The database in the URL is used (it is selected after the handshake, not during it), by every
-/// store opened on that URL.
+/// The database in the URL is used, by every store opened on that URL.
 #[test]
 fn the_database_in_the_url_is_the_one_written() {
     let Some(server) = RedisServer::start() else {

@@ -109,6 +109,37 @@ fn operations_over_every_session_reach_every_node() {
     assert_eq!(store.prune(NOW + 86_400).expect("prune"), 60);
 }
 
+/// A cluster over RESP3 (`?protocol=resp3`): every node's handshake is `HELLO 3`, and the
+/// operations over every session read RESP3 replies from each primary.
+#[test]
+fn a_cluster_speaks_resp3() {
+    let Some(cluster) = RedisCluster::start() else {
+        return;
+    };
+    let url = format!("{}/?protocol=resp3", cluster.url);
+    let mut store = RedisStore::connect(&url, &options("resp3:")).expect("connect");
+    let tokens: Vec<NewToken> = (0..30)
+        .map(|n| token(&format!("j{n}"), &format!("user{n}"), &format!("F{n}")))
+        .collect();
+    store.insert(&tokens, NOW).expect("insert");
+    assert_eq!(store.sessions(None, NOW).expect("sessions").len(), 30);
+    assert_eq!(
+        store.revoke(&RevokeSelector::All, NOW + 1).expect("revoke"),
+        30
+    );
+    for node in &cluster.nodes {
+        let mut raw = node.raw();
+        let clients: String = redis::cmd("CLIENT")
+            .arg("LIST")
+            .query(&mut raw)
+            .expect("client list");
+        assert!(
+            clients.lines().any(|line| line.contains(" resp=3")),
+            "{clients}"
+        );
+    }
+}
+
 /// A node that is down is a store failure (exit 4 for the commands), never an empty answer or a
 /// silent success, and nothing is reported as stored that was not.
 #[test]

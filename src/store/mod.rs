@@ -473,7 +473,18 @@ fn validate_redis_url(value: &str) -> Result<(), String> {
     let nodes = redis::cluster_node_urls(value).unwrap_or_else(|| vec![value.to_owned()]);
     nodes
         .iter()
-        .try_for_each(|node| node.as_str().into_connection_info().map(drop))
+        .try_for_each(|node| {
+            let info = node.as_str().into_connection_info()?;
+            match info.addr() {
+                ::redis::ConnectionAddr::TcpTls { insecure: true, .. } => {
+                    Err(::redis::RedisError::from((
+                        ::redis::ErrorKind::InvalidClientConfig,
+                        redis::NO_INSECURE_TLS,
+                    )))
+                }
+                _ => Ok(()),
+            }
+        })
         .map_err(|error| {
             let secrets = redis::url::url_secrets(value);
             redis::url::scrub(

@@ -1,6 +1,8 @@
 //! Integration tests: the real binary, its stdout, stderr and exit status.
 
 mod forge;
+#[path = "../support/http_server.rs"]
+mod http_server;
 mod support;
 
 mod adversary;

@@ -563,8 +563,9 @@ fn a_borrowed_sid_neither_revokes_nor_shields() {
         .success();
 }
 
-/// SECURITY.md 47, issue 12: a Redis URL that does not parse is a usage error (2), and no
-/// message shows its password, whether the scheme is right or mistyped.
+/// SECURITY.md 47, issue 12: a Redis URL that does not parse, or that asks for TLS without
+/// verification, is a usage error (2), and no message shows its password, whether the scheme is
+/// right or mistyped.
 #[test]
 fn a_malformed_redis_url_is_exit_2_and_never_shows_the_password() {
     let sandbox = Sandbox::new();
@@ -575,6 +576,9 @@ fn a_malformed_redis_url_is_exit_2_and_never_shows_the_password() {
         "REDISS://alice:hunter2@127.0.0.1:6379",
         "rediss:/alice:hunter2@127.0.0.1:6379",
         "redis:alice:hunter2@127.0.0.1",
+        // Issue 12: a server certificate is always verified.
+        "rediss://alice:hunter2@127.0.0.1:6379/0#insecure",
+        "rediss+cluster://alice:hunter2@127.0.0.1:6379#insecure",
     ] {
         for command in [
             &["sessions"][..],
@@ -634,50 +638,159 @@ fn a_redis_password_on_the_command_line_is_warned_about() {
     assert!(!String::from_utf8_lossy(&plain.stderr).contains("warning"));
 }
 
-/// A server on 127.0.0.1 that answers the first command with a bulk string announced as a
-/// terabyte and then sends bytes for as long as anyone reads them.
-fn endless_redis_server() -> (u16, std::thread::JoinHandle<()>) {
+/// How a fake Redis node on 127.0.0.1 talks: over TLS with a certificate for `127.0.0.1` from
+/// `ca`, or plain; as a one-node cluster owning every slot, or as a single server.
+struct FakeNode<'a> {
+    tls: Option<&'a crate::http_server::TestCa>,
+    cluster: bool,
+}
+
+/// A fake Redis node that answers the handshake (`PING`, `HELLO`, `CLIENT`, `SELECT`, and
+/// `CLUSTER SLOTS` naming itself) and every other command with a bulk string announced as a
+/// terabyte, whose bytes it sends for as long as anyone reads them. Serves every connection
+/// until the test process ends.
+fn endless_redis_server(node: FakeNode) -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
     let port = listener.local_addr().expect("address").port();
-    let handle = std::thread::spawn(move || {
-        use std::io::{Read, Write};
-        let Ok((mut socket, _)) = listener.accept() else {
-            return;
+    let tls = node.tls.map(crate::http_server::TestCa::server_config);
+    let cluster = node.cluster;
+    std::thread::spawn(move || {
+        for socket in listener.incoming() {
+            let Ok(socket) = socket else { continue };
+            let tls = tls.clone();
+            std::thread::spawn(move || match tls {
+                Some(config) => {
+                    let Ok(session) = rustls::ServerConnection::new(config) else {
+                        return;
+                    };
+                    serve_endless(rustls::StreamOwned::new(session, socket), port, cluster);
+                }
+                None => serve_endless(socket, port, cluster),
+            });
+        }
+    });
+    port
+}
+
+/// One command: `*<n>\r\n` then n times `$<len>\r\n<arg>\r\n`, its words upper-cased; `None` at
+/// the end or on garbage.
+fn read_command(stream: &mut impl std::io::BufRead) -> Option<Vec<String>> {
+    let mut line = String::new();
+    let mut read_line = || {
+        line.clear();
+        stream.read_line(&mut line).ok().filter(|&n| n > 0)?;
+        Some(line.trim_end().to_uppercase())
+    };
+    let count: usize = read_line()?.strip_prefix('*')?.parse().ok()?;
+    let mut args = Vec::with_capacity(count);
+    for _ in 0..count {
+        read_line()?;
+        args.push(read_line()?);
+    }
+    Some(args)
+}
+
+fn serve_endless(stream: impl std::io::Read + std::io::Write, port: u16, cluster: bool) {
+    let mut stream = std::io::BufReader::new(stream);
+    while let Some(command) = read_command(&mut stream) {
+        let slots = format!(
+            "*1\r\n*3\r\n:0\r\n:16383\r\n*3\r\n$9\r\n127.0.0.1\r\n:{port}\r\n$4\r\nfake\r\n"
+        );
+        let reply = match command.first().map(String::as_str) {
+            Some("PING") => "+PONG\r\n",
+            Some("HELLO") => "%1\r\n$5\r\nproto\r\n:3\r\n",
+            Some("CLIENT" | "SELECT") => "+OK\r\n",
+            Some("CLUSTER") if cluster => slots.as_str(),
+            _ => break,
         };
-        let mut request = [0u8; 256];
-        let _ = socket.read(&mut request);
-        let chunk = vec![b'a'; 1 << 16];
-        if socket.write_all(b"$1099511627776\r\n").is_err() {
+        let socket = stream.get_mut();
+        if socket
+            .write_all(reply.as_bytes())
+            .and_then(|()| socket.flush())
+            .is_err()
+        {
             return;
         }
-        // Ends when jwtctl stops reading and closes the connection.
-        while socket.write_all(&chunk).is_ok() {}
-    });
-    (port, handle)
+    }
+    let socket = stream.get_mut();
+    let chunk = vec![b'a'; 1 << 16];
+    if socket.write_all(b"$1099511627776\r\n").is_err() {
+        return;
+    }
+    // Ends when jwtctl stops reading and closes the connection.
+    while socket
+        .write_all(&chunk)
+        .and_then(|()| socket.flush())
+        .is_ok()
+    {}
+}
+
+/// Runs `sessions` on `url` and expects exit 4 with the reply limit in the message.
+fn cut_at_the_limit(url: &str, ca: Option<&crate::http_server::TestCa>) {
+    let sandbox = Sandbox::new();
+    let mut command = sandbox.cmd();
+    command.args(["sessions", "--store-timeout", "20s", "--store", url]);
+    if let Some(ca) = ca {
+        command.env("SSL_CERT_FILE", ca.ca_file());
+    }
+    fails(
+        command.timeout(HANG).assert(),
+        4,
+        &format!(
+            "over the limit of {} bytes (256 MiB)",
+            jwtctl::store::MAX_REPLY_BYTES
+        ),
+    );
 }
 
 /// SECURITY.md 45, issue 12: an endless reply used to grow the process until allocation failed
 /// (exit 134). It is cut at the documented limit: exit 4 with the limit in the message.
 #[test]
 fn an_endless_redis_reply_is_cut_at_the_limit() {
-    let sandbox = Sandbox::new();
-    let (port, server) = endless_redis_server();
-    let output = sandbox
-        .cmd()
-        .args(["sessions", "--store-timeout", "20s"])
-        .args(["--store", &format!("redis://127.0.0.1:{port}/0")])
-        .timeout(HANG)
-        .output()
-        .expect("jwtctl runs");
-    let err = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(4), "{err}");
-    assert!(output.stdout.is_empty());
-    assert!(
-        err.contains(&format!(
-            "over the limit of {} bytes (256 MiB)",
-            jwtctl::store::MAX_REPLY_BYTES
-        )),
-        "{err}"
-    );
-    server.join().expect("the server thread");
+    let port = endless_redis_server(FakeNode {
+        tls: None,
+        cluster: false,
+    });
+    cut_at_the_limit(&format!("redis://127.0.0.1:{port}/0"), None);
+}
+
+/// Issue 12: the same over RESP3.
+#[test]
+fn an_endless_resp3_reply_is_cut_at_the_limit() {
+    let port = endless_redis_server(FakeNode {
+        tls: None,
+        cluster: false,
+    });
+    cut_at_the_limit(&format!("redis://127.0.0.1:{port}/0?protocol=resp3"), None);
+}
+
+/// Issue 12: the same over TLS (`rediss://`).
+#[test]
+fn an_endless_tls_redis_reply_is_cut_at_the_limit() {
+    let ca = crate::http_server::TestCa::new();
+    let port = endless_redis_server(FakeNode {
+        tls: Some(&ca),
+        cluster: false,
+    });
+    cut_at_the_limit(&format!("rediss://127.0.0.1:{port}/0"), Some(&ca));
+}
+
+/// Issue 12: the same from a cluster node, plain and over TLS.
+#[test]
+fn an_endless_reply_from_a_cluster_node_is_cut_at_the_limit() {
+    let port = endless_redis_server(FakeNode {
+        tls: None,
+        cluster: true,
+    });
+    cut_at_the_limit(&format!("redis+cluster://127.0.0.1:{port}"), None);
+}
+
+#[test]
+fn an_endless_reply_from_a_tls_cluster_node_is_cut_at_the_limit() {
+    let ca = crate::http_server::TestCa::new();
+    let port = endless_redis_server(FakeNode {
+        tls: Some(&ca),
+        cluster: true,
+    });
+    cut_at_the_limit(&format!("rediss+cluster://127.0.0.1:{port}"), Some(&ca));
 }

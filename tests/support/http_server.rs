@@ -376,7 +376,7 @@ impl TestCa {
         self.dir.path()
     }
 
-    fn server_config(&self) -> Arc<rustls::ServerConfig> {
+    pub fn server_config(&self) -> Arc<rustls::ServerConfig> {
         let key = rustls::pki_types::PrivateKeyDer::Pkcs8(self.server_key.clone().into());
         let config = rustls::ServerConfig::builder_with_provider(Arc::new(
             rustls::crypto::aws_lc_rs::default_provider(),

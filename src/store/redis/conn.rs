@@ -2,14 +2,15 @@
 //! the store needs: a command or script, a pipeline, and a command on each primary (`SCAN`,
 //! `CONFIG GET`).
 
-use std::time::{Duration, Instant};
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
 
-use ::redis::cluster::{ClusterClient, ClusterConnection, cluster_pipe};
+use ::redis::cluster::{ClusterClient, ClusterConnection};
 
 use super::capped::CappedConnection;
-use ::redis::cluster_routing::{RoutingInfo, SingleNodeRoutingInfo};
+use ::redis::cluster_routing::{Route, RoutingInfo, SingleNodeRoutingInfo, SlotAddr};
 use ::redis::{
-    Client, Cmd, Connection, ConnectionLike, ErrorKind, FromRedisValue, IntoConnectionInfo,
+    Arg, Cmd, ConnectionInfo, ConnectionLike, ErrorKind, FromRedisValue, IntoConnectionInfo,
     RedisError, Value, cmd, pipe,
 };
 
@@ -19,24 +20,16 @@ const CLUSTER_SCHEMES: [(&str, &str); 2] = [
     ("rediss+cluster://", "rediss://"),
 ];
 
-/// What connects: a client for one server or for a cluster.
+/// What connects: one server, or a client for a cluster.
 pub(super) enum Target {
-    Single {
-        client: Client,
-        /// The database of the URL, selected after connecting rather than during the
-        /// handshake, where its reply would wait a whole timeout of its own.
-        db: i64,
-    },
+    Single(ConnectionInfo),
     Cluster(ClusterClient),
 }
 
-/// A connection opened from a [`Target`].
+/// A connection opened from a [`Target`]; every reply of either is bounded in size.
 pub(super) enum Conn {
-    /// A single server through the connection that bounds every reply's size.
-    Capped(CappedConnection),
-    /// A single server the bounded connection does not speak to (TLS, RESP3).
-    Single(Connection),
-    Cluster(Box<ClusterConnection>),
+    Single(CappedConnection),
+    Cluster(Box<ClusterConnection<CappedConnection>>),
 }
 
 /// A node to send a command to: the single server, or one cluster primary by address.
@@ -102,60 +95,146 @@ impl Target {
             return Ok((Target::Cluster(client), password));
         }
         let info = url.into_connection_info()?;
-        // The handshake waits for each of its replies for the whole timeout, so a stalled server
-        // held `--store-timeout 1s` for 3 s. It is cut to AUTH: no CLIENT SETINFO (it only names
-        // the client library in CLIENT LIST), and SELECT is sent by `open`.
-        let db = info.redis_settings().db();
-        let settings = info
-            .redis_settings()
-            .clone()
-            .set_skip_set_lib_name()
-            .set_db(0);
-        let client = Client::open(info.set_redis_settings(settings))?;
-        let password = client
-            .get_connection_info()
-            .redis_settings()
-            .password()
-            .map(str::to_owned);
-        Ok((Target::Single { client, db }, password))
+        let password = info.redis_settings().password().map(str::to_owned);
+        Ok((Target::Single(info), password))
     }
 
-    /// A new connection whose first command gets what the handshake (connect, AUTH, SELECT) left
-    /// of the timeout, so that connecting and the first reply together take at most about the
-    /// timeout; [`Conn::restore_timeout`] gives later commands the whole timeout again.
+    /// A new connection whose first command gets what the handshake (connect, HELLO or AUTH,
+    /// SELECT) left of the timeout, so that connecting and the first reply together take at most
+    /// about the timeout; [`Conn::restore_timeout`] gives later commands the whole timeout again.
+    /// A cluster's nodes get the cluster client's timeouts instead.
     pub(super) fn open(&self, timeout: Duration) -> Result<Conn, RedisError> {
         match self {
-            Target::Single { client, db } => {
-                if let Some(connection) =
-                    CappedConnection::connect(client.get_connection_info(), timeout)?
-                {
-                    let mut connection = Conn::Capped(connection);
-                    if *db != 0 {
-                        cmd("SELECT").arg(*db).query::<()>(connection.like())?;
-                    }
-                    return Ok(connection);
-                }
-                let started = Instant::now();
-                let left = || {
-                    Some(
-                        timeout
-                            .saturating_sub(started.elapsed())
-                            .max(Duration::from_millis(1)),
-                    )
-                };
-                let mut connection = client.get_connection_with_timeout(timeout)?;
-                connection.set_read_timeout(left())?;
-                connection.set_write_timeout(left())?;
-                if *db != 0 {
-                    cmd("SELECT").arg(*db).query::<()>(&mut connection)?;
-                    connection.set_read_timeout(left())?;
-                    connection.set_write_timeout(left())?;
-                }
-                Ok(Conn::Single(connection))
-            }
-            Target::Cluster(client) => Ok(Conn::Cluster(Box::new(client.get_connection()?))),
+            Target::Single(info) => Ok(Conn::Single(CappedConnection::open(info, Some(timeout))?)),
+            // `get_generic_connection` is doc(hidden) in redis 1.8.1 (Cargo.lock pins it) but is
+            // the only way to give the cluster client nodes' connections whose replies are
+            // bounded; `get_connection` would read each node through the crate's own.
+            Target::Cluster(client) => Ok(Conn::Cluster(Box::new(
+                client.get_generic_connection::<CappedConnection>()?,
+            ))),
         }
     }
+}
+
+/// The slot ranges of the cluster and the primary serving each, from CLUSTER SLOTS.
+fn slot_ranges(
+    connection: &mut ClusterConnection<CappedConnection>,
+) -> Result<Vec<(u16, u16, Node)>, RedisError> {
+    // One entry per slot range, its primary third: [start, end, [host, port, id], replicas...].
+    let slots: Vec<Vec<Value>> = cmd("CLUSTER").arg("SLOTS").query(connection)?;
+    let mut ranges = Vec::with_capacity(slots.len());
+    for range in slots {
+        let (Some(start), Some(end), Some(Value::Array(primary))) =
+            (range.first(), range.get(1), range.get(2))
+        else {
+            return Err(invalid("an unexpected CLUSTER SLOTS reply"));
+        };
+        let (Some(host), Some(port)) = (primary.first(), primary.get(1)) else {
+            return Err(invalid("an unexpected CLUSTER SLOTS reply"));
+        };
+        let node = Node::Primary {
+            host: String::from_redis_value(host.clone())?,
+            port: u16::from_redis_value(port.clone())?,
+        };
+        ranges.push((
+            u16::from_redis_value(start.clone())?,
+            u16::from_redis_value(end.clone())?,
+            node,
+        ));
+    }
+    Ok(ranges)
+}
+
+/// The route of a command by its first key; `None` for a command without one.
+fn route_of(command: &Cmd) -> Option<Route> {
+    let args: Vec<&[u8]> = command
+        .args_iter()
+        .take(4)
+        .map_while(|arg| match arg {
+            Arg::Simple(bytes) => Some(bytes),
+            _ => None,
+        })
+        .collect();
+    let key = match args.first()?.to_ascii_uppercase().as_slice() {
+        // EVALSHA sha numkeys key...
+        b"EVAL" | b"EVALSHA" => {
+            let keys = std::str::from_utf8(args.get(2)?).ok()?;
+            if keys.parse::<u64>().ok()? == 0 {
+                return None;
+            }
+            *args.get(3)?
+        }
+        _ => *args.get(1)?,
+    };
+    Some(Route::with_key(key, SlotAddr::Master))
+}
+
+/// `commands` in one round trip per primary. The redis crate's cluster pipeline takes only its
+/// own connection type, so the commands are grouped by the primary serving their key's slot, and
+/// each group is sent packed, which the cluster connection routes by its first command. A
+/// group's commands all belong to that primary, so a slot that moved meanwhile is refused there
+/// (MOVED) rather than run elsewhere.
+fn cluster_pipeline<T: FromRedisValue>(
+    connection: &mut ClusterConnection<CappedConnection>,
+    commands: &[Cmd],
+) -> Result<Vec<T>, RedisError> {
+    let routes: Vec<Option<Route>> = commands.iter().map(route_of).collect();
+    let groups: Vec<Vec<usize>> = if routes.windows(2).all(|pair| pair[0] == pair[1]) {
+        // The common case (one subject's keys, which share a hash tag): no need for the map.
+        vec![(0..commands.len()).collect()]
+    } else {
+        let mut owner: HashMap<Route, usize> = HashMap::new();
+        let mut nodes = Vec::new();
+        for (start, end, node) in slot_ranges(connection)? {
+            let index = match nodes.iter().position(|known| *known == node) {
+                Some(index) => index,
+                None => {
+                    nodes.push(node);
+                    nodes.len() - 1
+                }
+            };
+            for slot in start..=end {
+                owner.insert(Route::new(slot, SlotAddr::Master), index);
+            }
+        }
+        let mut by_node: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        // Commands without a key, or whose slot no primary serves, go on their own; the
+        // cluster connection routes (or refuses) them.
+        let mut alone = Vec::new();
+        for (index, route) in routes.iter().enumerate() {
+            match route.and_then(|route| owner.get(&route)) {
+                Some(&node) => by_node.entry(node).or_default().push(index),
+                None => alone.push(vec![index]),
+            }
+        }
+        by_node.into_values().chain(alone).collect()
+    };
+    let mut replies: Vec<Option<Value>> = vec![None; commands.len()];
+    for group in groups {
+        let mut pipeline = pipe();
+        for command in group.iter().filter_map(|&index| commands.get(index)) {
+            pipeline.add_command(command.clone());
+        }
+        // Not `pipeline.query`: that refuses a cluster connection outright, though the cluster
+        // routes a packed pipeline to the node of its first command.
+        let values =
+            connection.req_packed_commands(&pipeline.get_packed_pipeline(), 0, group.len())?;
+        if values.len() != group.len() {
+            return Err(invalid("a pipeline reply of the wrong length"));
+        }
+        for (index, value) in group.into_iter().zip(values) {
+            if let Some(reply) = replies.get_mut(index) {
+                *reply = Some(value);
+            }
+        }
+    }
+    replies
+        .into_iter()
+        .map(|reply| {
+            let value = reply.ok_or_else(|| invalid("a pipeline reply is missing"))?;
+            T::from_redis_value(value).map_err(RedisError::from)
+        })
+        .collect()
 }
 
 fn invalid(message: &'static str) -> RedisError {
@@ -166,7 +245,6 @@ impl Conn {
     /// The connection for a command or a script routed by its first key.
     pub(super) fn like(&mut self) -> &mut dyn ConnectionLike {
         match self {
-            Conn::Capped(connection) => connection,
             Conn::Single(connection) => connection,
             Conn::Cluster(connection) => connection.as_mut(),
         }
@@ -174,14 +252,7 @@ impl Conn {
 
     pub(super) fn restore_timeout(&mut self, timeout: Duration) -> Result<(), RedisError> {
         match self {
-            Conn::Capped(connection) => {
-                connection.set_read_timeout(Some(timeout))?;
-                connection.set_write_timeout(Some(timeout))
-            }
-            Conn::Single(connection) => {
-                connection.set_read_timeout(Some(timeout))?;
-                connection.set_write_timeout(Some(timeout))
-            }
+            Conn::Single(connection) => connection.set_timeouts(Some(timeout)),
             // The cluster client bounds each reply by its response timeout already.
             Conn::Cluster(_) => Ok(()),
         }
@@ -197,13 +268,6 @@ impl Conn {
             return Ok(Vec::new());
         }
         match self {
-            Conn::Capped(connection) => {
-                let mut pipeline = pipe();
-                for command in commands {
-                    pipeline.add_command(command.clone());
-                }
-                pipeline.query(connection)
-            }
             Conn::Single(connection) => {
                 let mut pipeline = pipe();
                 for command in commands {
@@ -211,13 +275,7 @@ impl Conn {
                 }
                 pipeline.query(connection)
             }
-            Conn::Cluster(connection) => {
-                let mut pipeline = cluster_pipe();
-                for command in commands {
-                    pipeline.add_command(command.clone());
-                }
-                pipeline.query(connection.as_mut())
-            }
+            Conn::Cluster(connection) => cluster_pipeline(connection, commands),
         }
     }
 
@@ -226,19 +284,8 @@ impl Conn {
         let Conn::Cluster(connection) = self else {
             return Ok(vec![Node::Only]);
         };
-        // CLUSTER SLOTS: one entry per slot range, its primary third: [start, end, [host, port, id], replicas...].
-        let slots: Vec<Vec<Value>> = cmd("CLUSTER").arg("SLOTS").query(connection.as_mut())?;
         let mut nodes = Vec::new();
-        for range in slots {
-            let Some(Value::Array(primary)) = range.get(2) else {
-                return Err(invalid("an unexpected CLUSTER SLOTS reply"));
-            };
-            let (Some(host), Some(port)) = (primary.first(), primary.get(1)) else {
-                return Err(invalid("an unexpected CLUSTER SLOTS reply"));
-            };
-            let host = String::from_redis_value(host.clone())?;
-            let port = u16::from_redis_value(port.clone())?;
-            let node = Node::Primary { host, port };
+        for (_, _, node) in slot_ranges(connection)? {
             if !nodes.contains(&node) {
                 nodes.push(node);
             }
@@ -253,7 +300,6 @@ impl Conn {
         command: &Cmd,
     ) -> Result<T, RedisError> {
         match (self, node) {
-            (Conn::Capped(connection), _) => command.query(connection),
             (Conn::Single(connection), _) => command.query(connection),
             (Conn::Cluster(connection), Node::Primary { host, port }) => {
                 let routing = RoutingInfo::SingleNode(SingleNodeRoutingInfo::ByAddress {
@@ -284,5 +330,35 @@ impl Conn {
             .arg("COUNT")
             .arg(count);
         self.on(node, &command)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_is_routed_by_its_first_key() {
+        let key = "jwtctl:{s616c696365}:f:6631";
+        assert_eq!(
+            route_of(cmd("HGETALL").arg(key)),
+            Some(Route::with_key(key, SlotAddr::Master))
+        );
+        // EVALSHA sha numkeys key...: the key, not the hash or the count.
+        let script = cmd("EVALSHA")
+            .arg("0123abcd")
+            .arg(2)
+            .arg(key)
+            .arg("other")
+            .clone();
+        assert_eq!(
+            route_of(&script),
+            Some(Route::with_key(key, SlotAddr::Master))
+        );
+        assert_eq!(
+            route_of(cmd("evalsha").arg("0123abcd").arg(0).arg("x")),
+            None
+        );
+        assert_eq!(route_of(&cmd("PING")), None);
     }
 }

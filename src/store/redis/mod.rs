@@ -53,6 +53,7 @@ use std::time::Duration;
 use ::redis::{Cmd, RedisError, Script, Value, cmd};
 
 pub use capped::MAX_REPLY_BYTES;
+pub(crate) use capped::NO_INSECURE_TLS;
 
 use super::model::{self, Cutoff, FamilyRecord, State};
 use super::*;
@@ -372,11 +373,6 @@ impl RedisStore {
     pub fn connect(url: &str, options: &OpenOptions) -> Result<Self, StoreError> {
         let redacted = redact_url(url);
         let mut secrets = url_secrets(url);
-        if url.starts_with("rediss") {
-            // rustls needs a process-wide crypto provider; another part of the program may have
-            // installed one already, which is fine.
-            let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-        }
         let timeout = options.timeout.max(Duration::from_millis(1));
         let (target, password) = Target::parse(url, timeout).map_err(|err| StoreError::Server {
             url: redacted.clone(),
@@ -461,8 +457,9 @@ impl RedisStore {
             for node in con.primaries()? {
                 let mut command = cmd("CONFIG");
                 command.arg("GET").arg("maxmemory-policy");
-                match con.on::<Vec<String>>(&node, &command) {
-                    Ok(reply) => policies.extend(reply.into_iter().nth(1)),
+                // A flat [name, value] in RESP2, a map in RESP3.
+                match con.on::<HashMap<String, String>>(&node, &command) {
+                    Ok(mut reply) => policies.extend(reply.remove("maxmemory-policy")),
                     Err(err) if is_broken(&err) => return Err(err),
                     // CONFIG refused (renamed, NOPERM, a managed service).
                     Err(_) => {}
