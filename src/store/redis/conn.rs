@@ -29,7 +29,12 @@ pub(super) enum Target {
 /// A connection opened from a [`Target`]; every reply of either is bounded in size.
 pub(super) enum Conn {
     Single(CappedConnection),
-    Cluster(Box<ClusterConnection<CappedConnection>>),
+    Cluster {
+        connection: Box<ClusterConnection<CappedConnection>>,
+        /// Which primary (by index) serves each slot, read once for pipelines that span slots;
+        /// a slot that moves afterwards is refused by its old node (MOVED), never run there.
+        owners: Option<HashMap<Route, usize>>,
+    },
 }
 
 /// A node to send a command to: the single server, or one cluster primary by address.
@@ -109,9 +114,10 @@ impl Target {
             // `get_generic_connection` is doc(hidden) in redis 1.8.1 (Cargo.lock pins it) but is
             // the only way to give the cluster client nodes' connections whose replies are
             // bounded; `get_connection` would read each node through the crate's own.
-            Target::Cluster(client) => Ok(Conn::Cluster(Box::new(
-                client.get_generic_connection::<CappedConnection>()?,
-            ))),
+            Target::Cluster(client) => Ok(Conn::Cluster {
+                connection: Box::new(client.get_generic_connection::<CappedConnection>()?),
+                owners: None,
+            }),
         }
     }
 }
@@ -176,6 +182,7 @@ fn route_of(command: &Cmd) -> Option<Route> {
 /// (MOVED) rather than run elsewhere.
 fn cluster_pipeline<T: FromRedisValue>(
     connection: &mut ClusterConnection<CappedConnection>,
+    owners: &mut Option<HashMap<Route, usize>>,
     commands: &[Cmd],
 ) -> Result<Vec<T>, RedisError> {
     let routes: Vec<Option<Route>> = commands.iter().map(route_of).collect();
@@ -183,20 +190,10 @@ fn cluster_pipeline<T: FromRedisValue>(
         // The common case (one subject's keys, which share a hash tag): no need for the map.
         vec![(0..commands.len()).collect()]
     } else {
-        let mut owner: HashMap<Route, usize> = HashMap::new();
-        let mut nodes = Vec::new();
-        for (start, end, node) in slot_ranges(connection)? {
-            let index = match nodes.iter().position(|known| *known == node) {
-                Some(index) => index,
-                None => {
-                    nodes.push(node);
-                    nodes.len() - 1
-                }
-            };
-            for slot in start..=end {
-                owner.insert(Route::new(slot, SlotAddr::Master), index);
-            }
-        }
+        let owner = match owners {
+            Some(owner) => owner,
+            None => owners.insert(slot_owners(connection)?),
+        };
         let mut by_node: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         // Commands without a key, or whose slot no primary serves, go on their own; the
         // cluster connection routes (or refuses) them.
@@ -237,6 +234,28 @@ fn cluster_pipeline<T: FromRedisValue>(
         .collect()
 }
 
+/// The index of the primary serving each slot (`Route` hides its slot number, so the map is
+/// keyed by route).
+fn slot_owners(
+    connection: &mut ClusterConnection<CappedConnection>,
+) -> Result<HashMap<Route, usize>, RedisError> {
+    let mut owner = HashMap::new();
+    let mut nodes = Vec::new();
+    for (start, end, node) in slot_ranges(connection)? {
+        let index = match nodes.iter().position(|known| *known == node) {
+            Some(index) => index,
+            None => {
+                nodes.push(node);
+                nodes.len() - 1
+            }
+        };
+        for slot in start..=end {
+            owner.insert(Route::new(slot, SlotAddr::Master), index);
+        }
+    }
+    Ok(owner)
+}
+
 fn invalid(message: &'static str) -> RedisError {
     RedisError::from((ErrorKind::InvalidClientConfig, message))
 }
@@ -246,7 +265,7 @@ impl Conn {
     pub(super) fn like(&mut self) -> &mut dyn ConnectionLike {
         match self {
             Conn::Single(connection) => connection,
-            Conn::Cluster(connection) => connection.as_mut(),
+            Conn::Cluster { connection, .. } => connection.as_mut(),
         }
     }
 
@@ -254,7 +273,7 @@ impl Conn {
         match self {
             Conn::Single(connection) => connection.set_timeouts(Some(timeout)),
             // The cluster client bounds each reply by its response timeout already.
-            Conn::Cluster(_) => Ok(()),
+            Conn::Cluster { .. } => Ok(()),
         }
     }
 
@@ -275,13 +294,13 @@ impl Conn {
                 }
                 pipeline.query(connection)
             }
-            Conn::Cluster(connection) => cluster_pipeline(connection, commands),
+            Conn::Cluster { connection, owners } => cluster_pipeline(connection, owners, commands),
         }
     }
 
     /// The nodes that hold data: the server, or every cluster primary.
     pub(super) fn primaries(&mut self) -> Result<Vec<Node>, RedisError> {
-        let Conn::Cluster(connection) = self else {
+        let Conn::Cluster { connection, .. } = self else {
             return Ok(vec![Node::Only]);
         };
         let mut nodes = Vec::new();
@@ -301,7 +320,7 @@ impl Conn {
     ) -> Result<T, RedisError> {
         match (self, node) {
             (Conn::Single(connection), _) => command.query(connection),
-            (Conn::Cluster(connection), Node::Primary { host, port }) => {
+            (Conn::Cluster { connection, .. }, Node::Primary { host, port }) => {
                 let routing = RoutingInfo::SingleNode(SingleNodeRoutingInfo::ByAddress {
                     host: host.clone(),
                     port: *port,
@@ -309,7 +328,7 @@ impl Conn {
                 let value = connection.route_command(command, routing)?;
                 T::from_redis_value(value).map_err(RedisError::from)
             }
-            (Conn::Cluster(connection), Node::Only) => command.query(connection.as_mut()),
+            (Conn::Cluster { connection, .. }, Node::Only) => command.query(connection.as_mut()),
         }
     }
 
