@@ -481,6 +481,38 @@ fn issue_batch_without_refresh_needs_no_sub_and_no_store() {
 }
 
 #[test]
+fn verify_batch_with_a_store_after_a_chunk_with_no_valid_token() {
+    // The store is opened for the first chunk with a valid token; a thread whose earlier chunk
+    // had none must not carry that chunk's lines into this one (it panicked on their offsets).
+    let dir = tempfile::tempdir().unwrap();
+    let issued = jwtctl(&dir)
+        .args(["issue", "--sub", "alice"])
+        .output()
+        .unwrap();
+    assert_eq!(issued.status.code(), Some(0));
+    let access = String::from_utf8(issued.stdout).unwrap();
+    let access = access.lines().next().unwrap().to_owned();
+    let mut input = "x\n".repeat(4096);
+    input.push_str(&format!("{access}\ny\n"));
+    for threads in ["1", "2"] {
+        let output = jwtctl(&dir)
+            .args(["verify", "--batch", "--check-revocation"])
+            .env("JWTCTL_THREADS", threads)
+            .write_stdin(input.clone())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{threads} threads: {stderr}");
+        let results = lines(&output.stdout);
+        assert_eq!(results.len(), 4098);
+        assert_eq!(results[4096]["valid"], true, "{}", results[4096]);
+        assert_eq!(results[4096]["claims"]["sub"], "alice");
+        assert_eq!(results[4097]["error"]["line"], 4098);
+        assert!(results[..4096].iter().all(|r| r["valid"] == false));
+    }
+}
+
+#[test]
 fn issue_batch_prints_nothing_of_a_chunk_the_store_refused() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("store")).unwrap();

@@ -260,6 +260,9 @@ fn run_batch(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
                 }
             }
         }
+        // Without the store yet (no valid token so far), the lines were written whole and not
+        // drained: their offsets must not reach the thread's next chunk.
+        worker.lines.clear();
         worker.out.clear();
         batch::end_chunk(&mut out)
     };
