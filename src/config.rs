@@ -1051,6 +1051,12 @@ impl StoreConfig {
     pub fn open(&self) -> Result<Box<dyn Store>, StoreError> {
         store::open(&self.location, &self.options)
     }
+
+    /// Opens the store only to read it. A file store that does not exist is an error (exit 4),
+    /// since a mistyped path would otherwise read as an empty store.
+    pub fn open_existing(&self) -> Result<Box<dyn Store>, StoreError> {
+        store::open_existing(&self.location, &self.options)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 //! `jwtctl verify`: signature with a pinned algorithm, expiry, issuer, audience, token type.
 
-use crate::config::{ReadError, StoreConfig, VerifyConfig, header_alg};
+use crate::config::{ReadError, VerifyConfig, header_alg};
 use crate::exit::{RunError, Status};
 use crate::jwt::json::Json;
 use crate::jwt::text::quote;
@@ -56,7 +56,7 @@ pub fn run(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
     // The verdict first: only a token that would otherwise be accepted needs the store, so a
     // forged or expired token is reported as such even when the store is down.
     if let (Ok(verified), Some(store)) = (&result, &config.store) {
-        let mut store = open_existing(store)?;
+        let mut store = store.open_existing()?;
         let claims = &verified.claims;
         let text = |name: &str| claims.get(name).and_then(Json::as_str);
         let issued_at = numeric_date(claims, "iat")?;
@@ -89,15 +89,6 @@ fn key_hint(rejection: &TokenError, config: &VerifyConfig, token: &str) -> Optio
         "this {alg} token is verified with its issuer's public key: --key-file PUBLIC.pem, \
          --jwks FILE|URL, or --oidc ISSUER"
     ))
-}
-
-/// Opens a store only to read it (`verify --check-revocation`). A file store that does not exist
-/// is an error (exit 4), since a mistyped path would otherwise turn the check off silently.
-fn open_existing(store: &StoreConfig) -> anyhow::Result<Box<dyn Store>> {
-    Ok(crate::store::open_existing(
-        &store.location,
-        &store.options,
-    )?)
 }
 
 /// What the store needs to know of a verified token.
@@ -204,7 +195,7 @@ fn run_batch(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
             && store.is_none()
             && let Some(config) = &config.store
         {
-            store = Some(open_existing(config)?);
+            store = Some(config.open_existing()?);
         }
         match store.as_deref_mut() {
             None => batch::write(&mut out, &worker.out)?,

@@ -705,6 +705,49 @@ fn checking_a_store_that_does_not_exist_fails_with_4_and_creates_nothing() {
     );
 }
 
+/// Issue 12: listing a store that does not exist is not "no sessions" either; like verify, it
+/// fails with 4 naming the path, and leaves nothing behind.
+#[test]
+fn listing_a_store_that_does_not_exist_fails_with_4_and_creates_nothing() {
+    let sandbox = Sandbox::new();
+    let missing = sandbox.path("typo.json");
+    let missing_text = missing.to_str().expect("utf-8");
+    for extra in [
+        &[][..],
+        &["--json"][..],
+        &["--include-revoked", "--json"][..],
+    ] {
+        let assert = fails(
+            sandbox
+                .cmd()
+                .args(["sessions", "--store", missing_text])
+                .args(extra)
+                .assert(),
+            4,
+            "does not exist",
+        );
+        assert!(crate::support::stderr(&assert).contains(missing_text));
+        // From the environment too.
+        fails(
+            sandbox
+                .cmd()
+                .env("JWTCTL_STORE", missing_text)
+                .arg("sessions")
+                .args(extra)
+                .assert(),
+            4,
+            missing_text,
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(sandbox.dir.path())
+            .map(|d| d.count())
+            .ok(),
+        Some(0),
+        "not even a lock file"
+    );
+}
+
 #[test]
 fn store_urls_of_other_schemes_are_refused() {
     let sandbox = Sandbox::new();
