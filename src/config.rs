@@ -504,6 +504,14 @@ impl KeySource {
 
     /// Reads the source, once. `want` says which half of a key pair is needed.
     pub fn load(&self, want: Want, ctx: &Context) -> anyhow::Result<KeyMaterial> {
+        let material = self.read(want, ctx)?;
+        if let KeyMaterial::Secret { secret, .. } = &material {
+            crate::output::never_show(secret.expose());
+        }
+        Ok(material)
+    }
+
+    fn read(&self, want: Want, ctx: &Context) -> anyhow::Result<KeyMaterial> {
         let mut warn = ctx.warner();
         Ok(match self {
             KeySource::SecretFile { source, encoding } => KeyMaterial::Secret {

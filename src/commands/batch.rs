@@ -382,7 +382,8 @@ pub fn push_error_body(out: &mut Vec<u8>, kind: &str, line: Option<u64>, message
         let _ = write!(out, ",\"line\":{line}");
     }
     out.extend_from_slice(b",\"message\":");
-    write_str(out, message);
+    // A message may quote what was typed (an expected audience), and a secret pasted into it.
+    write_str(out, &crate::output::without_secrets(message));
     out.push(b'}');
 }
 
