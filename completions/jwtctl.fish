@@ -130,7 +130,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l color -d 'When t
 always\t''
 never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l no-refresh -d 'Issue only the access token (nothing is recorded in the store)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l batch -d 'Issue many: one JSON object of claims per line on standard input (the other claim options apply to every line), one token response per line on stdout (as --output json), in input order. A line that is not a JSON object, or has no sub when a refresh token is issued, gets {"error":{"kind":..,"message":..}} and the exit status is 1 at the end. Refresh tokens are recorded in the store a chunk at a time, before that chunk is printed'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l batch -d 'Issue many: one JSON object of claims per line on standard input (the other claim options apply to every line), one token response per line on stdout (as --output json), in input order. A line that is not a JSON object, or has no sub when a refresh token is issued, gets {"error":{"kind":..,"line":N,"message":..}} (N counts from 1) and the exit status is 1 at the end. Refresh tokens are recorded in the store a chunk at a time, before that chunk is printed'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l store-allow-eviction -d 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -206,7 +206,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l allow-no-exp -d
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l any-aud -d 'Accept a token whatever audience it names (for inspection, on purpose)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l json -d 'Print a JSON result object on stdout, valid or not'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s q -l quiet -d 'Print nothing on stdout; the exit status tells'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l batch -d 'Verify many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints), in input order; exit 0 only if every token is valid, else 1'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l batch -d 'Verify many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints, an error with the input line number as "line"), in input order; exit 0 only if every token is valid, else 1'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l allow-weak-secret -d 'Accept an HMAC secret shorter than RFC 7518 requires (32/48/64 bytes), with a warning'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l check-revocation -d 'Also reject tokens whose session or user was revoked, as recorded in the store (--store, else $JWTCTL_STORE, else the default file); a store file that does not exist is an error (exit 4)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store-allow-eviction -d 'Write to a Redis server whose maxmemory-policy may evict keys (and with them revocations); refused by default'
@@ -242,7 +242,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l color -d 'When 
 always\t''
 never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l json -d 'Print {"header":..,"payload":..,"signature":".."} for jq ({"error":{"kind":..,"message":..}} if the token does not decode)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l batch -d 'Decode many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints; {"error":..} for a line that does not decode), in input order; exit 0 only if every line decoded, else 1'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l batch -d 'Decode many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints; {"error":{..,"line":N,..}} for line N if it does not decode), in input order; exit 0 only if every line decoded, else 1'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -s h -l help -d 'Print help'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l alg -d 'The algorithm of the main key [default: HS256 for secrets, the key\'s own for PEM keys]' -r -f -a "HS256\t''
 HS384\t''

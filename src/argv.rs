@@ -9,8 +9,9 @@ use std::io::{IsTerminal, Write};
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 
 use crate::cli::ValueError;
+use crate::config::{REFRESH_SECRET_VARIABLE, SECRET_VARIABLE};
 use crate::jwt::text;
-use crate::output::{ERROR, paint};
+use crate::output::{ERROR, never_show, paint, without_secrets};
 
 /// Options people try for a secret, which jwtctl never takes: `ps` and shell history see them.
 const SECRET_OPTIONS: [&str; 3] = ["--secret", "--refresh-secret", "-S"];
@@ -30,6 +31,51 @@ fn is_secret_option(argument: &str) -> bool {
     })
 }
 
+/// Options whose value names an environment variable that holds a secret or a password.
+const SECRET_VARIABLE_OPTIONS: [&str; 4] = [
+    "--secret-env",
+    "--refresh-secret-env",
+    "--key-password-env",
+    "--password-env",
+];
+
+/// Hands the secrets the environment holds for this command line to [`never_show`]: those of
+/// the default variables and of the variables it names. Before the command line is parsed, so
+/// that no message, clap's included, quotes one even before any key is read.
+pub fn never_show_environment_secrets(args: &[OsString]) {
+    let mut names = vec![
+        SECRET_VARIABLE.to_owned(),
+        REFRESH_SECRET_VARIABLE.to_owned(),
+    ];
+    let mut typed = args
+        .iter()
+        .skip(1)
+        .map(|arg| arg.to_string_lossy())
+        .take_while(|arg| arg != "--");
+    while let Some(arg) = typed.next() {
+        for option in SECRET_VARIABLE_OPTIONS {
+            if arg == option {
+                names.extend(typed.next().map(|name| name.into_owned()));
+                break;
+            }
+            if let Some(name) = arg
+                .strip_prefix(option)
+                .and_then(|rest| rest.strip_prefix('='))
+            {
+                names.push(name.to_owned());
+            }
+        }
+    }
+    for name in names {
+        if let Some(value) = std::env::var_os(&name) {
+            let value = value.as_encoded_bytes();
+            // The secret is the value without the line break `echo` and files end it with.
+            let value = value.strip_suffix(b"\n").unwrap_or(value);
+            never_show(value.strip_suffix(b"\r").unwrap_or(value));
+        }
+    }
+}
+
 /// Reports a command line clap refused, on stderr: a purpose-built line for a secret given as
 /// an option; `--flag: why` for a value one of our parsers refused; clap's own message
 /// otherwise, with any value that looks like a secret, a token or a key described instead of
@@ -39,6 +85,7 @@ pub fn report_parse_error(error: &clap::Error, args: &[OsString]) {
         && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
     let line = |message: &str| {
         let label = paint(color, ERROR, "error");
+        let message = without_secrets(message);
         let _ = writeln!(std::io::stderr().lock(), "{label}: {message}");
     };
     let typed: Vec<String> = args
@@ -71,7 +118,7 @@ pub fn report_parse_error(error: &clap::Error, args: &[OsString]) {
         return;
     }
     let rendered = error.render().to_string();
-    let redacted = without_hidden_suggestions(&redact(&rendered, args));
+    let redacted = without_hidden_suggestions(&without_secrets(&redact(&rendered, args)));
     if redacted == rendered {
         let _ = error.print();
     } else {

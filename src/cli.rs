@@ -855,8 +855,9 @@ pub struct IssueArgs {
     /// Issue many: one JSON object of claims per line on standard input (the other claim options
     /// apply to every line), one token response per line on stdout (as --output json), in input
     /// order. A line that is not a JSON object, or has no sub when a refresh token is issued, gets
-    /// {"error":{"kind":..,"message":..}} and the exit status is 1 at the end. Refresh tokens are
-    /// recorded in the store a chunk at a time, before that chunk is printed
+    /// {"error":{"kind":..,"line":N,"message":..}} (N counts from 1) and the exit status is 1 at
+    /// the end. Refresh tokens are recorded in the store a chunk at a time, before that chunk is
+    /// printed
     #[arg(long, conflicts_with_all = ["payload", "output"])]
     pub batch: bool,
     #[command(flatten)]
@@ -917,7 +918,8 @@ pub struct VerifyArgs {
     #[arg(long, short)]
     pub quiet: bool,
     /// Verify many tokens: one per line on standard input, one JSON object per line on stdout (what
-    /// --json prints), in input order; exit 0 only if every token is valid, else 1
+    /// --json prints, an error with the input line number as "line"), in input order; exit 0 only
+    /// if every token is valid, else 1
     #[arg(long, conflicts_with_all = ["token", "quiet"])]
     pub batch: bool,
     /// Verify with the keys of this JWKS, chosen by kid: a file, - for standard input, or an
@@ -1006,8 +1008,8 @@ pub struct DecodeArgs {
     #[arg(long, value_enum, default_value_t = DateStyle::Utc)]
     pub date: DateStyle,
     /// Decode many tokens: one per line on standard input, one JSON object per line on stdout (what
-    /// --json prints; {"error":..} for a line that does not decode), in input order; exit 0 only
-    /// if every line decoded, else 1
+    /// --json prints; {"error":{..,"line":N,..}} for line N if it does not decode), in input
+    /// order; exit 0 only if every line decoded, else 1
     #[arg(long, conflicts_with = "token")]
     pub batch: bool,
     #[command(flatten)]

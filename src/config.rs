@@ -504,6 +504,14 @@ impl KeySource {
 
     /// Reads the source, once. `want` says which half of a key pair is needed.
     pub fn load(&self, want: Want, ctx: &Context) -> anyhow::Result<KeyMaterial> {
+        let material = self.read(want, ctx)?;
+        if let KeyMaterial::Secret { secret, .. } = &material {
+            crate::output::never_show(secret.expose());
+        }
+        Ok(material)
+    }
+
+    fn read(&self, want: Want, ctx: &Context) -> anyhow::Result<KeyMaterial> {
         let mut warn = ctx.warner();
         Ok(match self {
             KeySource::SecretFile { source, encoding } => KeyMaterial::Secret {
@@ -940,6 +948,29 @@ fn refresh_secret(
     }
 }
 
+/// Refuses a refresh key typed on the command line where nothing would use it (2): ignoring it
+/// would hide the mistake (the wrong command, a missing `--type refresh`), and a path that
+/// cannot be read would go unnoticed. `$JWTCTL_REFRESH_SECRET` is a default, not a choice, and
+/// is not refused.
+fn unused_refresh_key(args: &RefreshKeyArgs, why: &str) -> Result<(), UsageError> {
+    match typed_refresh_option(args) {
+        Some(option) => Err(UsageError::of(
+            UsageKind::Conflict,
+            format!("{option} is not used {why}"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The refresh-key option typed on the command line, if one was.
+fn typed_refresh_option(args: &RefreshKeyArgs) -> Option<&'static str> {
+    match (&args.refresh_secret_file, &args.refresh_secret_env) {
+        (Some(_), _) => Some("--refresh-secret-file"),
+        (None, Some(_)) => Some("--refresh-secret-env"),
+        (None, None) => None,
+    }
+}
+
 /// The policy that checks a token jwtctl issued for a session, with the claims the store needs.
 fn session_policy(
     key: VerifyingKey,
@@ -1050,6 +1081,12 @@ impl StoreConfig {
     /// Opens the store. For the file store this does no I/O; a Redis store connects here.
     pub fn open(&self) -> Result<Box<dyn Store>, StoreError> {
         store::open(&self.location, &self.options)
+    }
+
+    /// Opens the store only to read it. A file store that does not exist is an error (exit 4),
+    /// since a mistyped path would otherwise read as an empty store.
+    pub fn open_existing(&self) -> Result<Box<dyn Store>, StoreError> {
+        store::open_existing(&self.location, &self.options)
     }
 }
 
@@ -1187,6 +1224,10 @@ fn issue<'a>(args: &'a IssueArgs, ctx: &Context) -> anyhow::Result<IssueConfig<'
     }
     let main = KeySource::main(&args.key, &mut claims_stdin)?;
     let refresh_source = if args.no_refresh {
+        unused_refresh_key(
+            &args.refresh_key,
+            "with --no-refresh: no refresh token is issued",
+        )?;
         None
     } else {
         KeySource::refresh(&args.refresh_key, &mut claims_stdin)?
@@ -1342,7 +1383,19 @@ fn verify<'a>(args: &'a VerifyArgs, ctx: &Context) -> anyhow::Result<VerifyConfi
     let token_type = args.token_type.map(TokenType::from);
     let issuer = implied_issuer(args)?;
     let mut renewable = None;
-    let (key, algorithms) = match (remote_source(args)?, &args.jwks) {
+    let remote = remote_source(args)?;
+    if remote.is_some() || args.jwks.is_some() {
+        unused_refresh_key(
+            &args.refresh_key,
+            "with --jwks or --oidc: every key comes from the key set",
+        )?;
+    } else if !matches!(token_type, Some(TokenType::Refresh | TokenType::Any)) {
+        unused_refresh_key(
+            &args.refresh_key,
+            "here: verify takes refresh tokens only with --type refresh or --type any",
+        )?;
+    }
+    let (key, algorithms) = match (remote, &args.jwks) {
         (Some(source), _) => {
             let settings = remote_settings(&args.remote)?;
             let material = KeySource::Remote { source, settings }.load(Want::Public, ctx)?;
@@ -1410,6 +1463,14 @@ fn verify<'a>(args: &'a VerifyArgs, ctx: &Context) -> anyhow::Result<VerifyConfi
                                     ctx,
                                 )?,
                             })
+                        }
+                        (Some(TokenType::Any), _) => {
+                            unused_refresh_key(
+                                &args.refresh_key,
+                                "here: --type any takes refresh tokens only with an HMAC main \
+                                 secret (check them with --type refresh)",
+                            )?;
+                            None
                         }
                         _ => None,
                     };
@@ -1697,6 +1758,12 @@ pub struct RevokeConfig<'a> {
 }
 
 fn revoke<'a>(args: &'a RevokeArgs, ctx: &Context) -> anyhow::Result<RevokeConfig<'a>> {
+    if args.token.is_none() {
+        unused_refresh_key(
+            &args.refresh_key,
+            "here: only revoke --token verifies a token",
+        )?;
+    }
     let target = match (&args.user, &args.token, &args.family, args.all) {
         (Some(user), ..) => RevokeTarget::User(user.clone()),
         (_, Some(token), ..) => RevokeTarget::Token(Box::new(revoke_token(token, args, ctx)?)),
@@ -1746,6 +1813,19 @@ fn revoke_token(
         TokenType::Access
     };
     let alg = args.alg.map(Alg::from);
+    // One given for refresh tokens is read even for an access token: a path that cannot be read
+    // is a mistake to report now, not on the day a refresh token comes.
+    if let Some(source) = &refresh_source
+        && token_type == TokenType::Access
+        && typed_refresh_option(&args.refresh_key).is_some()
+    {
+        refresh_secret(
+            source,
+            refresh_alg(alg.unwrap_or(Alg::HS256)),
+            args.key.allow_weak_secret,
+            ctx,
+        )?;
+    }
     let (key, algorithms) = match (&refresh_source, token_type) {
         (Some(source), TokenType::Refresh) => {
             let refresh_alg = refresh_alg(alg.unwrap_or(Alg::HS256));

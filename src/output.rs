@@ -3,9 +3,12 @@
 
 #![allow(clippy::print_stderr)]
 
+use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
+use std::sync::{PoisonError, RwLock};
 
 use anstyle::{AnsiColor, Style};
+use zeroize::Zeroizing;
 
 use crate::cli::ColorChoice;
 
@@ -75,8 +78,9 @@ impl Output {
     fn diagnostic(&self, style: Style, label: &str, message: &str) {
         let label = paint(self.stderr_color, style, label);
         // Messages quote untrusted text (claims, store contents, server replies); whatever
-        // slipped through unquoted is escaped here, on its way to the terminal.
-        let message = sanitize(message);
+        // slipped through unquoted is escaped here, on its way to the terminal. They also quote
+        // what was typed, which may have a secret pasted inside it.
+        let message = sanitize(&without_secrets(message));
         // A failed write to stderr has nowhere to be reported.
         let _ = writeln!(io::stderr().lock(), "{label}: {message}");
     }
@@ -85,6 +89,37 @@ impl Output {
     pub fn out(&self, style: Style, text: &str) -> String {
         paint(self.stdout_color, style, text)
     }
+}
+
+/// The secrets this process was given, which no message may contain. A secret pasted into a
+/// longer value (`--aud "x$SECRET"`) does not look like one, so the messages are searched for
+/// the secrets themselves. Process-wide, because messages are printed from every layer, some
+/// before the key is read, and none of them should have to remember to pass the secrets along.
+static SECRETS: RwLock<Vec<Zeroizing<String>>> = RwLock::new(Vec::new());
+
+/// Shorter secrets are not looked for: they would match the words of ordinary messages (and are
+/// refused anyway unless --allow-weak-secret).
+const MIN_SECRET_LEN: usize = 8;
+
+/// Adds `secret` to what no message may contain. Bytes that are not text cannot appear in a
+/// message and are not kept.
+pub fn never_show(secret: &[u8]) {
+    let Ok(secret) = std::str::from_utf8(secret) else {
+        return;
+    };
+    if secret.len() < MIN_SECRET_LEN {
+        return;
+    }
+    let mut secrets = SECRETS.write().unwrap_or_else(PoisonError::into_inner);
+    if !secrets.iter().any(|known| known.as_str() == secret) {
+        secrets.push(Zeroizing::new(secret.to_owned()));
+    }
+}
+
+/// `message` with every secret given to [`never_show`] replaced by `<secret>`.
+pub fn without_secrets(message: &str) -> Cow<'_, str> {
+    let secrets = SECRETS.read().unwrap_or_else(PoisonError::into_inner);
+    crate::jwt::text::redact_secrets(message, &secrets)
 }
 
 /// auto = the stream is a terminal, NO_COLOR is unset or empty, and TERM is not `dumb`.

@@ -131,8 +131,11 @@ fn verify_batch_keeps_order_across_chunks_and_threads() {
                     assert_eq!(error, Some("malformed"), "line {index}")
                 }
             }
-            if *kind != Kind::Valid {
+            if *kind == Kind::Valid {
+                assert!(result.get("error").is_none(), "line {index}: {result}");
+            } else {
                 assert_eq!(result["valid"], false, "line {index}");
+                assert_eq!(result["error"]["line"], index + 1, "{result}");
             }
         }
     }
@@ -204,7 +207,17 @@ fn batch_lines_are_what_the_single_token_json_prints() {
             .map(str::to_owned)
             .collect();
         assert_eq!(batch_lines.len(), tokens.len());
-        for (token, line) in tokens.iter().zip(&batch_lines) {
+        for (index, (token, line)) in tokens.iter().zip(&batch_lines).enumerate() {
+            // An error's input line is the one thing a batch adds; without it, the bytes are
+            // those of one token's --json.
+            let number = format!(",\"line\":{},", index + 1);
+            let is_error = line.contains("\"error\":");
+            assert_eq!(
+                line.matches(&number).count(),
+                usize::from(is_error),
+                "{line}"
+            );
+            let line = &line.replacen(&number, ",", 1);
             let mut single = jwtctl(&dir);
             single.args([command, "--json", token]);
             if command == "verify" {
@@ -225,6 +238,61 @@ fn batch_lines_are_what_the_single_token_json_prints() {
                     "{command} {token}"
                 );
             }
+        }
+    }
+}
+
+/// An input of `count` lines, `bad` on the (1-based) `errors` lines and `good` on the others,
+/// the last without a line break.
+fn with_errors_on(count: usize, errors: &[usize], good: &str, bad: &str) -> String {
+    let mut input: String = (1..=count)
+        .map(|number| match errors.contains(&number) {
+            true => format!("{bad}\n"),
+            false => format!("{good}\n"),
+        })
+        .collect();
+    input.pop();
+    input
+}
+
+#[test]
+fn batch_errors_name_their_input_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = sign(json!({"sub": "alice", "exp": NOW + 300}));
+    // Lines 6000 and 9000 are in later chunks (a chunk is at most 4,096 lines); 9000 is the
+    // last, with no line break.
+    let errors = [1, 3, 4096, 4097, 6000, 9000];
+    let cases = [
+        (
+            vec!["verify", "--batch", "--now", "1800000000"],
+            token.as_str(),
+            "a.b",
+        ),
+        (vec!["decode", "--batch"], token.as_str(), "nope"),
+        (
+            vec!["issue", "--batch", "--no-refresh"],
+            "{\"sub\":\"a\"}",
+            "[]",
+        ),
+    ];
+    for (args, good, bad) in cases {
+        let input = with_errors_on(9000, &errors, good, bad);
+        for threads in ["1", "2"] {
+            let output = jwtctl(&dir)
+                .args(&args)
+                .env("JWTCTL_THREADS", threads)
+                .write_stdin(input.clone())
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(1), "{args:?}");
+            let results = lines(&output.stdout);
+            assert_eq!(results.len(), 9000, "{args:?}");
+            let numbered: Vec<_> = results
+                .iter()
+                .filter_map(|result| result.get("error"))
+                .map(|error| error["line"].as_u64().unwrap_or(0) as usize)
+                .collect();
+            assert_eq!(numbered, errors, "{args:?} with {threads} threads");
         }
     }
 }
@@ -383,10 +451,14 @@ fn issue_batch_tokens_verify_and_are_recorded_in_the_store() {
         .count();
     assert!(expected > 0);
     assert_eq!(revoked, expected);
-    for (result, claims) in results.iter().zip(&claims) {
+    for (index, (result, claims)) in results.iter().zip(&claims).enumerate() {
         let is_user3 = claims["claims"]["sub"] == "user3";
         assert_eq!(result["valid"] == true, !is_user3, "{result}");
+        if is_user3 {
+            assert_eq!(result["error"]["line"], index + 1, "{result}");
+        }
     }
+    assert_eq!(results[good]["error"]["line"], good + 1);
 }
 
 #[test]
@@ -406,6 +478,38 @@ fn issue_batch_without_refresh_needs_no_sub_and_no_store() {
             .iter()
             .all(|line| line.get("refresh_token").is_none())
     );
+}
+
+#[test]
+fn verify_batch_with_a_store_after_a_chunk_with_no_valid_token() {
+    // The store is opened for the first chunk with a valid token; a thread whose earlier chunk
+    // had none must not carry that chunk's lines into this one (it panicked on their offsets).
+    let dir = tempfile::tempdir().unwrap();
+    let issued = jwtctl(&dir)
+        .args(["issue", "--sub", "alice"])
+        .output()
+        .unwrap();
+    assert_eq!(issued.status.code(), Some(0));
+    let access = String::from_utf8(issued.stdout).unwrap();
+    let access = access.lines().next().unwrap().to_owned();
+    let mut input = "x\n".repeat(4096);
+    input.push_str(&format!("{access}\ny\n"));
+    for threads in ["1", "2"] {
+        let output = jwtctl(&dir)
+            .args(["verify", "--batch", "--check-revocation"])
+            .env("JWTCTL_THREADS", threads)
+            .write_stdin(input.clone())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{threads} threads: {stderr}");
+        let results = lines(&output.stdout);
+        assert_eq!(results.len(), 4098);
+        assert_eq!(results[4096]["valid"], true, "{}", results[4096]);
+        assert_eq!(results[4096]["claims"]["sub"], "alice");
+        assert_eq!(results[4097]["error"]["line"], 4098);
+        assert!(results[..4096].iter().all(|r| r["valid"] == false));
+    }
 }
 
 #[test]

@@ -52,6 +52,8 @@ enum Slot {
 pub struct Chunk {
     bytes: Vec<u8>,
     lines: Vec<Slot>,
+    /// The 1-based number of the chunk's first line in the whole input.
+    first: u64,
 }
 
 impl Chunk {
@@ -63,12 +65,12 @@ impl Chunk {
         self.lines.is_empty()
     }
 
-    /// Every line of the chunk.
-    pub fn all_lines(&self) -> impl Iterator<Item = Line<'_>> {
-        self.lines.iter().map(|slot| match *slot {
+    /// Every line of the chunk, with its 1-based number in the whole input.
+    pub fn all_lines(&self) -> impl Iterator<Item = (u64, Line<'_>)> {
+        (self.first..).zip(self.lines.iter().map(|slot| match *slot {
             Slot::Text(start, end) => Line::Text(&self.bytes[start..end]),
             Slot::TooLong(len) => Line::TooLong(len),
-        })
+        }))
     }
 }
 
@@ -80,6 +82,8 @@ pub struct Reader<R> {
     input: io::BufReader<R>,
     limit: usize,
     done: bool,
+    /// Lines read so far: the chunks are numbered from here, where they are read in input order.
+    lines: u64,
 }
 
 impl<R: Read> Reader<R> {
@@ -88,6 +92,7 @@ impl<R: Read> Reader<R> {
             input: io::BufReader::with_capacity(INPUT_BUFFER, input),
             limit,
             done: false,
+            lines: 0,
         }
     }
 
@@ -101,6 +106,7 @@ impl<R: Read> Reader<R> {
     pub fn read_chunk(&mut self, chunk: &mut Chunk) -> io::Result<bool> {
         chunk.bytes.clear();
         chunk.lines.clear();
+        chunk.first = self.lines + 1;
         while !self.done && chunk.lines.len() < CHUNK_LINES && chunk.bytes.len() < CHUNK_BYTES {
             if !chunk.lines.is_empty() && self.input.buffer().is_empty() {
                 break;
@@ -109,6 +115,7 @@ impl<R: Read> Reader<R> {
                 chunk.lines.push(slot);
             }
         }
+        self.lines += chunk.lines.len() as u64;
         Ok(!chunk.lines.is_empty())
     }
 
@@ -155,7 +162,7 @@ impl<R: Read> Reader<R> {
 /// to `emit`, in input order.
 ///
 /// Each thread keeps one `W` (its buffers and tallies): `work` fills it from a chunk's lines,
-/// `emit` writes what it holds and clears it. The threads take turns: one reads a chunk (under
+/// each with its 1-based line number in the input (for error objects), `emit` writes what it holds and clears it. The threads take turns: one reads a chunk (under
 /// a lock, so chunks are numbered in input order), works on it while the others do the same, then
 /// waits until every earlier chunk was emitted and emits its own. A thread reads, works on and
 /// writes its own chunk, so its data stays in its core's cache, and no thread exists just to
@@ -172,7 +179,7 @@ pub fn run<R, W, F, E>(
 where
     R: Read + Send,
     W: Default + Send,
-    F: Fn(&mut W, &mut dyn Iterator<Item = Line<'_>>) + Sync,
+    F: Fn(&mut W, &mut dyn Iterator<Item = (u64, Line<'_>)>) + Sync,
     E: FnMut(&mut W) -> anyhow::Result<()> + Send,
 {
     let mut reader = Reader::new(input, line_limit);
@@ -257,8 +264,10 @@ struct Output<E> {
 }
 
 impl<R: Read, E> Turns<R, E> {
-    fn take_turns<W>(&self, work: &(impl Fn(&mut W, &mut dyn Iterator<Item = Line<'_>>) + Sync))
-    where
+    fn take_turns<W>(
+        &self,
+        work: &(impl Fn(&mut W, &mut dyn Iterator<Item = (u64, Line<'_>)>) + Sync),
+    ) where
         W: Default,
         E: FnMut(&mut W) -> anyhow::Result<()>,
     {
@@ -355,19 +364,26 @@ pub fn stdin() -> impl Read + Send {
     io::stdin()
 }
 
-/// Appends `{"error":{"kind":..,"message":..}}` and a line break.
-pub fn push_error(out: &mut Vec<u8>, kind: &str, message: &str) {
+/// Appends `{"error":{"kind":..,"line":..,"message":..}}` and a line break; `line` is the input
+/// line of a batch, and absent for one input.
+pub fn push_error(out: &mut Vec<u8>, kind: &str, line: Option<u64>, message: &str) {
     out.extend_from_slice(b"{\"error\":");
-    push_error_body(out, kind, message);
+    push_error_body(out, kind, line, message);
     out.extend_from_slice(b"}\n");
 }
 
-/// Appends `{"kind":..,"message":..}`.
-pub fn push_error_body(out: &mut Vec<u8>, kind: &str, message: &str) {
+/// Appends `{"kind":..,"line":..,"message":..}`, without `line` when it is `None`; the keys
+/// sorted, as serde_json sorts those of every other object jwtctl prints.
+pub fn push_error_body(out: &mut Vec<u8>, kind: &str, line: Option<u64>, message: &str) {
     out.extend_from_slice(b"{\"kind\":");
     write_str(out, kind);
+    if let Some(line) = line {
+        // Writing to a vector cannot fail.
+        let _ = write!(out, ",\"line\":{line}");
+    }
     out.extend_from_slice(b",\"message\":");
-    write_str(out, message);
+    // A message may quote what was typed (an expected audience), and a secret pasted into it.
+    write_str(out, &crate::output::without_secrets(message));
     out.push(b'}');
 }
 
@@ -450,7 +466,7 @@ mod tests {
         let mut chunk = Chunk::default();
         let mut lines = Vec::new();
         while reader.read_chunk(&mut chunk).unwrap() {
-            lines.extend(chunk.all_lines().map(|line| match line {
+            lines.extend(chunk.all_lines().map(|(_, line)| match line {
                 Line::Text(text) => Ok(String::from_utf8_lossy(text).into_owned()),
                 Line::TooLong(len) => Err(len),
             }));
@@ -489,16 +505,25 @@ mod tests {
         let lines: Vec<_> = chunk.all_lines().collect();
         assert_eq!(
             lines,
-            vec![Line::Text(b"short"), Line::TooLong(25), Line::Text(b"end")]
+            vec![
+                (1, Line::Text(b"short")),
+                (2, Line::TooLong(25)),
+                (3, Line::Text(b"end"))
+            ]
         );
     }
 
     #[test]
     fn error_lines_are_what_serde_json_writes() {
         let mut out = Vec::new();
-        push_error(&mut out, "malformed", "a \"quoted\" \u{1b}[2J message\n");
+        let message = "a \"quoted\" \u{1b}[2J message\n";
+        push_error(&mut out, "malformed", None, message);
+        let expected = serde_json::json!({"error": {"kind": "malformed", "message": message}});
+        assert_eq!(String::from_utf8(out).unwrap(), format!("{expected}\n"));
+        let mut out = Vec::new();
+        push_error(&mut out, "claim", Some(u64::MAX), message);
         let expected = serde_json::json!({
-            "error": {"kind": "malformed", "message": "a \"quoted\" \u{1b}[2J message\n"}
+            "error": {"kind": "claim", "line": u64::MAX, "message": message}
         });
         assert_eq!(String::from_utf8(out).unwrap(), format!("{expected}\n"));
     }
@@ -521,10 +546,10 @@ mod tests {
     fn a_chunk_ends_where_the_input_pauses() {
         let mut reader = Reader::new(LineByLine("a\nb\nc".lines()), 100);
         let mut chunk = Chunk::default();
-        for expected in ["a", "b", "c"] {
+        for (number, expected) in (1..).zip(["a", "b", "c"]) {
             assert!(reader.read_chunk(&mut chunk).unwrap());
             let lines: Vec<_> = chunk.all_lines().collect();
-            assert_eq!(lines, vec![Line::Text(expected.as_bytes())]);
+            assert_eq!(lines, vec![(number, Line::Text(expected.as_bytes()))]);
         }
         assert!(!reader.read_chunk(&mut chunk).unwrap());
         // Input that is all there at once fills whole chunks.
@@ -532,6 +557,41 @@ mod tests {
         let mut reader = Reader::new(input.as_bytes(), 100);
         assert!(reader.read_chunk(&mut chunk).unwrap());
         assert_eq!(chunk.len(), CHUNK_LINES);
+    }
+
+    #[test]
+    fn lines_are_numbered_across_chunks_and_threads() {
+        // Line n reads n: every line's number must be what it says.
+        let input: String = (1..=3 * CHUNK_LINES + 5)
+            .map(|n| format!("{n}\n"))
+            .collect();
+        for threads in [1, 2, 3] {
+            let mismatched = Mutex::new(Vec::new());
+            let mut seen = 0;
+            run(
+                input.as_bytes(),
+                100,
+                threads,
+                |count: &mut usize, lines| {
+                    for (number, line) in lines {
+                        *count += 1;
+                        if line != Line::Text(number.to_string().as_bytes())
+                            && let Ok(mut mismatched) = mismatched.lock()
+                            && mismatched.len() < 5
+                        {
+                            mismatched.push(number);
+                        }
+                    }
+                },
+                |count| {
+                    seen += std::mem::take(count);
+                    Ok(())
+                },
+            )
+            .unwrap();
+            assert_eq!(seen, 3 * CHUNK_LINES + 5);
+            assert_eq!(mismatched.into_inner().unwrap(), Vec::<u64>::new());
+        }
     }
 
     #[test]
@@ -545,7 +605,7 @@ mod tests {
                 100,
                 4,
                 |first: &mut Option<Vec<u8>>, lines| {
-                    let mut lines = lines.map(|line| match line {
+                    let mut lines = lines.map(|(_, line)| match line {
                         Line::Text(text) => text.to_vec(),
                         Line::TooLong(_) => Vec::new(),
                     });
@@ -580,7 +640,7 @@ mod tests {
             100,
             threads,
             |out: &mut Vec<u8>, lines| {
-                for line in lines {
+                for (_, line) in lines {
                     if let Line::Text(text) = line {
                         out.extend_from_slice(text);
                         out.push(b',');
@@ -673,7 +733,7 @@ mod tests {
                 100,
                 2,
                 |_: &mut (), lines| {
-                    for line in lines {
+                    for (_, line) in lines {
                         assert!(line != Line::Text(b"9000"), "a bug in a worker");
                     }
                 },

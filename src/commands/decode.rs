@@ -95,7 +95,7 @@ fn not_verified(output: &Output) {
 fn refuse(rejection: TokenError, json: bool) -> anyhow::Result<Status> {
     if json {
         let mut line = Vec::new();
-        batch::push_error(&mut line, rejection.kind.as_str(), &rejection.message);
+        batch::push_error(&mut line, rejection.kind.as_str(), None, &rejection.message);
         std::io::stdout()
             .write_all(&line)
             .context("cannot write to standard output")?;
@@ -110,9 +110,10 @@ struct Worker {
     failed: usize,
 }
 
-/// Appends the `decode --json` line of `line`, or its error line; `false` for an error.
+/// Appends the `decode --json` line of input line `number`, or its error line; `false` for an
+/// error.
 fn decode_line(
-    line: batch::Line<'_>,
+    (number, line): (u64, batch::Line<'_>),
     nested: &Nested,
     scratch: &mut Scratch,
     out: &mut Vec<u8>,
@@ -143,7 +144,7 @@ fn decode_line(
     match decoded {
         Ok(()) => true,
         Err(error) => {
-            batch::push_error(out, error.kind.as_str(), &error.message);
+            batch::push_error(out, error.kind.as_str(), Some(number), &error.message);
             false
         }
     }
@@ -157,7 +158,7 @@ fn run_batch(args: &DecodeArgs, nested: &Nested) -> anyhow::Result<Status> {
         batch::stdin(),
         2 * MAX_TOKEN_BYTES,
         batch::threads(args.threads.count),
-        |worker: &mut Worker, lines: &mut dyn Iterator<Item = batch::Line<'_>>| {
+        |worker: &mut Worker, lines: &mut dyn Iterator<Item = (u64, batch::Line<'_>)>| {
             for line in lines {
                 if !decode_line(line, nested, &mut worker.scratch, &mut worker.out) {
                     worker.failed += 1;

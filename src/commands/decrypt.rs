@@ -50,7 +50,7 @@ pub fn run(config: &DecryptConfig, ctx: &Context) -> anyhow::Result<Status> {
 fn reject(rejection: &crate::jwt::TokenError, json: bool, ctx: &Context) -> anyhow::Result<Status> {
     if json {
         let mut line = Vec::new();
-        print::push_rejection(&mut line, rejection);
+        print::push_rejection(&mut line, rejection, None);
         std::io::stdout()
             .write_all(&line)
             .context("cannot write to standard output")?;

@@ -99,9 +99,9 @@ fn run_batch(request: &IssueConfig, ctx: &Context) -> anyhow::Result<Status> {
     };
     let mut out = batch::stdout();
     let (mut failed, mut replaced) = (0usize, 0usize);
-    let work = |worker: &mut Worker, lines: &mut dyn Iterator<Item = batch::Line<'_>>| {
+    let work = |worker: &mut Worker, lines: &mut dyn Iterator<Item = (u64, batch::Line<'_>)>| {
         let now = time::now();
-        for line in lines {
+        for (number, line) in lines {
             if worker.error.is_some() {
                 return;
             }
@@ -125,7 +125,7 @@ fn run_batch(request: &IssueConfig, ctx: &Context) -> anyhow::Result<Status> {
                 Ok(claims) => claims,
                 Err(message) => {
                     worker.failed += 1;
-                    batch::push_error(&mut worker.out, "malformed", &message);
+                    batch::push_error(&mut worker.out, "malformed", Some(number), &message);
                     continue;
                 }
             };
@@ -134,7 +134,7 @@ fn run_batch(request: &IssueConfig, ctx: &Context) -> anyhow::Result<Status> {
             }
             if let Err(message) = check_registered(&claims) {
                 worker.failed += 1;
-                batch::push_error(&mut worker.out, "claim", &message);
+                batch::push_error(&mut worker.out, "claim", Some(number), &message);
                 continue;
             }
             if request.refresh_ttl.is_some() && !claims.get("sub").is_some_and(Value::is_string) {
@@ -142,6 +142,7 @@ fn run_batch(request: &IssueConfig, ctx: &Context) -> anyhow::Result<Status> {
                 batch::push_error(
                     &mut worker.out,
                     "claim",
+                    Some(number),
                     "a string sub is required when a refresh token is issued \
                      (in the line, or --sub; or pass --no-refresh)",
                 );

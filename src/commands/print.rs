@@ -77,8 +77,14 @@ pub fn pair(pair: &Pair, format: IssueOutput, now: i64) -> anyhow::Result<()> {
 /// A token whose signature verified but that a later check refused also gets its `contents`
 /// (`{"claims":..,"header":..}`), so a script can see what expired or whose audience was wrong;
 /// a token whose signature did not verify never does. They are not top-level `claims`: a script
-/// that reads `.claims` only ever gets those of a valid token.
-pub fn push_result(out: &mut Vec<u8>, result: &Result<Verified<'_>, TokenError>, token: &str) {
+/// that reads `.claims` only ever gets those of a valid token. In a batch, an error has the
+/// input `line` too.
+pub fn push_result(
+    out: &mut Vec<u8>,
+    result: &Result<Verified<'_>, TokenError>,
+    token: &str,
+    line: Option<u64>,
+) {
     match result {
         Ok(verified) => {
             out.extend_from_slice(b"{\"claims\":");
@@ -98,20 +104,20 @@ pub fn push_result(out: &mut Vec<u8>, result: &Result<Verified<'_>, TokenError>,
                     out.extend_from_slice(b",\"header\":");
                     header.write_json(out);
                     out.extend_from_slice(b"},\"error\":");
-                    push_error_body(out, error.kind.as_str(), &error.message);
+                    push_error_body(out, error.kind.as_str(), line, &error.message);
                     out.extend_from_slice(b",\"valid\":false}\n");
                 }
-                _ => push_rejection(out, error),
+                _ => push_rejection(out, error, line),
             }
         }
-        Err(error) => push_rejection(out, error),
+        Err(error) => push_rejection(out, error, line),
     }
 }
 
 /// `{"error":{..},"valid":false}` and a line break.
-pub fn push_rejection(out: &mut Vec<u8>, error: &TokenError) {
+pub fn push_rejection(out: &mut Vec<u8>, error: &TokenError, line: Option<u64>) {
     out.extend_from_slice(b"{\"error\":");
-    push_error_body(out, error.kind.as_str(), &error.message);
+    push_error_body(out, error.kind.as_str(), line, &error.message);
     out.extend_from_slice(b",\"valid\":false}\n");
 }
 
@@ -152,7 +158,7 @@ pub fn report(
     let mut stdout = std::io::stdout().lock();
     if json {
         let mut line = Vec::new();
-        push_result(&mut line, result, token);
+        push_result(&mut line, result, token, None);
         let line = ctx.output.json(String::from_utf8_lossy(&line).into_owned());
         stdout
             .write_all(line.as_bytes())

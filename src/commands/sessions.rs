@@ -14,7 +14,7 @@ use crate::store::{RevokedSession, SessionSummary};
 use super::Context;
 
 pub fn run(config: &SessionsConfig, ctx: &Context) -> anyhow::Result<Status> {
-    let mut store = config.store.open()?;
+    let mut store = config.store.open_existing()?;
     let sessions = store.sessions(config.user, ctx.now)?;
     let revoked = if config.include_revoked {
         store.revoked_sessions(config.user, ctx.now)?

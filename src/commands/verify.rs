@@ -1,6 +1,6 @@
 //! `jwtctl verify`: signature with a pinned algorithm, expiry, issuer, audience, token type.
 
-use crate::config::{ReadError, StoreConfig, VerifyConfig, header_alg};
+use crate::config::{ReadError, VerifyConfig, header_alg};
 use crate::exit::{RunError, Status};
 use crate::jwt::json::Json;
 use crate::jwt::text::quote;
@@ -56,7 +56,7 @@ pub fn run(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
     // The verdict first: only a token that would otherwise be accepted needs the store, so a
     // forged or expired token is reported as such even when the store is down.
     if let (Ok(verified), Some(store)) = (&result, &config.store) {
-        let mut store = open_existing(store)?;
+        let mut store = store.open_existing()?;
         let claims = &verified.claims;
         let text = |name: &str| claims.get(name).and_then(Json::as_str);
         let issued_at = numeric_date(claims, "iat")?;
@@ -91,15 +91,6 @@ fn key_hint(rejection: &TokenError, config: &VerifyConfig, token: &str) -> Optio
     ))
 }
 
-/// Opens a store only to read it (`verify --check-revocation`). A file store that does not exist
-/// is an error (exit 4), since a mistyped path would otherwise turn the check off silently.
-fn open_existing(store: &StoreConfig) -> anyhow::Result<Box<dyn Store>> {
-    Ok(crate::store::open_existing(
-        &store.location,
-        &store.options,
-    )?)
-}
-
 /// What the store needs to know of a verified token.
 struct Revocable {
     sub: Option<String>,
@@ -115,9 +106,18 @@ struct Worker {
     retry_scratch: Scratch,
     out: Vec<u8>,
     invalid: usize,
-    /// With a store: per line, the end of its output in `out` and, for a valid token, what the
-    /// store must check.
-    lines: Vec<(usize, Option<Revocable>)>,
+    /// With a store: what it must check, per line.
+    lines: Vec<Check>,
+}
+
+/// A line of a batch checked against the store.
+struct Check {
+    /// The end of the line's output in [`Worker::out`].
+    end: usize,
+    /// Its number in the input.
+    line: u64,
+    /// For a valid token, what the store must check.
+    revocable: Option<Revocable>,
 }
 
 /// `verify --batch`: tokens are verified on every thread; with a store, each valid token is then
@@ -131,10 +131,10 @@ fn run_batch(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
     let with_store = config.store.is_some();
     let mut out = batch::stdout();
     let mut invalid = 0usize;
-    let work = |worker: &mut Worker, lines: &mut dyn Iterator<Item = batch::Line<'_>>| {
+    let work = |worker: &mut Worker, lines: &mut dyn Iterator<Item = (u64, batch::Line<'_>)>| {
         // Each chunk reads the clock, so a long stream is judged at the time it is read.
         let now = fixed_now.unwrap_or_else(time::now);
-        for line in lines {
+        for (number, line) in lines {
             let text = match line {
                 batch::Line::Text(bytes) => std::str::from_utf8(bytes)
                     .map_err(|_| TokenError::malformed("line is not UTF-8 text")),
@@ -178,23 +178,24 @@ fn run_batch(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
                 Ok(_) => {}
                 Err(_) => *invalid += 1,
             }
-            print::push_result(out, &result, token);
+            print::push_result(out, &result, token, Some(number));
             if with_store {
-                checks.push((out.len(), revocable));
+                checks.push(Check {
+                    end: out.len(),
+                    line: number,
+                    revocable,
+                });
             }
         }
     };
     let emit = |worker: &mut Worker| -> anyhow::Result<()> {
         invalid += std::mem::take(&mut worker.invalid);
-        let valid = worker
-            .lines
-            .iter()
-            .any(|(_, revocable)| revocable.is_some());
+        let valid = worker.lines.iter().any(|check| check.revocable.is_some());
         if valid
             && store.is_none()
             && let Some(config) = &config.store
         {
-            store = Some(open_existing(config)?);
+            store = Some(config.open_existing()?);
         }
         match store.as_deref_mut() {
             None => batch::write(&mut out, &worker.out)?,
@@ -204,7 +205,7 @@ fn run_batch(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
                     let queries: Vec<AccessQuery> = worker
                         .lines
                         .iter()
-                        .filter_map(|(_, revocable)| revocable.as_ref())
+                        .filter_map(|check| check.revocable.as_ref())
                         .map(|token| AccessQuery {
                             sub: token.sub.as_deref(),
                             family: token.sid.as_deref(),
@@ -214,12 +215,21 @@ fn run_batch(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
                         .collect();
                     store.check_access_many(&queries, fixed_now.unwrap_or_else(time::now))?
                 };
-                let asked = worker.lines.iter().filter(|(_, r)| r.is_some()).count();
+                let asked = worker
+                    .lines
+                    .iter()
+                    .filter(|check| check.revocable.is_some())
+                    .count();
                 let answered = outcomes.len();
                 let mut outcomes = outcomes.into_iter();
                 let mut start = 0;
                 let mut rejected = Vec::new();
-                for (end, revocable) in worker.lines.drain(..) {
+                for Check {
+                    end,
+                    line,
+                    revocable,
+                } in worker.lines.drain(..)
+                {
                     let revoked = match revocable {
                         Some(_) => rejection_for(
                             outcomes
@@ -233,7 +243,7 @@ fn run_batch(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
                         Some(error) => {
                             invalid += 1;
                             rejected.clear();
-                            print::push_rejection(&mut rejected, &error);
+                            print::push_rejection(&mut rejected, &error, Some(line));
                             batch::write(&mut out, &rejected)?;
                         }
                     }
@@ -241,6 +251,9 @@ fn run_batch(config: &VerifyConfig, ctx: &Context) -> anyhow::Result<Status> {
                 }
             }
         }
+        // Without the store yet (no valid token so far), the lines were written whole and not
+        // drained: their offsets must not reach the thread's next chunk.
+        worker.lines.clear();
         worker.out.clear();
         batch::end_chunk(&mut out)
     };

@@ -150,6 +150,7 @@ fn read_password(
     if password.is_empty() {
         return Err(KeyError::unreadable("the password is empty").into());
     }
+    crate::output::never_show(&password);
     Ok(Some(KeyBytes::Password(password)))
 }
 

@@ -168,9 +168,99 @@ pub fn path(path: &std::path::Path) -> String {
     }
 }
 
+/// What a secret found in a message is replaced with.
+pub const REDACTED: &str = "<secret>";
+
+/// The shortest piece of a secret that is redacted when the secret is not there whole: a message
+/// may quote a value cut short ([`quote`] keeps 80 characters), and what is left of a secret
+/// at the end of the cut is still not to be shown.
+pub const MIN_SECRET_PIECE: usize = 8;
+
+/// `message` with every occurrence of each of `secrets` replaced by [`REDACTED`], and with every
+/// run of at least [`MIN_SECRET_PIECE`] bytes that begins a secret (what a cut left of it) too.
+/// A secret shorter than that is only replaced whole.
+pub fn redact_secrets<'m, S: AsRef<str>>(
+    message: &'m str,
+    secrets: &[S],
+) -> std::borrow::Cow<'m, str> {
+    // What is searched for first: the secret's beginning, which any piece of it shown has.
+    fn probe(secret: &str) -> &str {
+        let mut len = secret.len().min(MIN_SECRET_PIECE);
+        while !secret.is_char_boundary(len) {
+            len += 1;
+        }
+        &secret[..len]
+    }
+    let mut redacted = std::borrow::Cow::Borrowed(message);
+    let mut secrets: Vec<&str> = secrets
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|secret| !secret.is_empty() && message.contains(probe(secret)))
+        .collect();
+    // A secret that contains another goes first, so it is replaced whole.
+    secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
+    for secret in secrets {
+        let probe = probe(secret);
+        if !redacted.contains(probe) {
+            continue;
+        }
+        let mut out = String::with_capacity(redacted.len());
+        let mut rest: &str = &redacted;
+        while let Some(at) = rest.find(probe) {
+            let tail = &rest[at..];
+            let mut len = tail
+                .bytes()
+                .zip(secret.bytes())
+                .take_while(|(a, b)| a == b)
+                .count();
+            while !tail.is_char_boundary(len) {
+                len -= 1;
+            }
+            out.push_str(&rest[..at]);
+            out.push_str(REDACTED);
+            rest = &tail[len..];
+        }
+        out.push_str(rest);
+        redacted = std::borrow::Cow::Owned(out);
+    }
+    redacted
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_are_redacted_whole_inside_other_text_and_cut_short() {
+        let secret = "4f1c0a9e8b7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928170f6e5d4c";
+        let message = format!("expected \"x{secret}\", then {secret}.");
+        assert_eq!(
+            redact_secrets(&message, &[secret]),
+            "expected \"x<secret>\", then <secret>."
+        );
+        // What quote() leaves of a long value still begins the secret.
+        let cut = quote(&format!("{}{secret}", "p".repeat(60)));
+        assert!(cut.contains(&secret[..20]), "{cut}");
+        let shown = redact_secrets(&cut, &[secret]);
+        assert_eq!(shown, format!("\"{}<secret>\"…", "p".repeat(60)));
+        // Less than MIN_SECRET_PIECE of it is not the secret; a short secret goes only whole.
+        assert_eq!(redact_secrets("4f1c0a9 left", &[secret]), "4f1c0a9 left");
+        assert_eq!(
+            redact_secrets("hunter2 or hunter", &["hunter2"]),
+            "<secret> or hunter"
+        );
+        // The longer of two nested secrets is replaced whole; text without one is left as it is.
+        assert_eq!(
+            redact_secrets("a 0123456789abcdef b", &["0123456789", "0123456789abcdef"]),
+            "a <secret> b"
+        );
+        assert!(matches!(
+            redact_secrets("nothing here", &[secret]),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        // Never a cut inside a character.
+        assert_eq!(redact_secrets("x: ééééé!", &["éééééé"]), "x: <secret>!");
+    }
 
     #[test]
     fn escapes_what_could_fool_a_terminal() {

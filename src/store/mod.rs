@@ -237,10 +237,10 @@ pub enum StoreError {
         found: u64,
         supported: u64,
     },
-    /// A store that must already exist (the one `verify --check-revocation` reads) does not: a
-    /// mistyped path must not turn the check off.
+    /// A store that must already exist (one only read: `verify --check-revocation`, `sessions`)
+    /// does not: a mistyped path must not read as "nothing revoked" or "no sessions".
     #[error(
-        "store {path} does not exist, so it cannot say what was revoked; check the path \
+        "store {path} does not exist, so it has nothing recorded to read; check the path \
          (a store is created by the first `jwtctl issue` that records a session)"
     )]
     Missing { path: PathBuf },
@@ -519,8 +519,8 @@ impl Default for OpenOptions {
     }
 }
 
-/// Opens a store only to read what it recorded (`verify --check-revocation`): a file store that
-/// does not exist is [`StoreError::Missing`], not an empty store.
+/// Opens a store only to read what it recorded (`verify --check-revocation`, `sessions`): a file
+/// store that does not exist is [`StoreError::Missing`], not an empty store.
 pub fn open_existing(
     location: &Location,
     options: &OpenOptions,

@@ -410,14 +410,15 @@ fn values_may_begin_with_a_dash() {
         ])
         .assert()
         .success();
+    // revoke first: it records the cut-off in a new store, which sessions needs to exist.
     sandbox
         .cmd()
-        .args(["sessions", "--user", "-x"])
+        .args(["revoke", "--user", "-x"])
         .assert()
         .success();
     sandbox
         .cmd()
-        .args(["revoke", "--user", "-x"])
+        .args(["sessions", "--user", "-x"])
         .assert()
         .success();
     // An instant before 1970 is an instant: the token is then not yet issued.

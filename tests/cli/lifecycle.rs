@@ -705,6 +705,49 @@ fn checking_a_store_that_does_not_exist_fails_with_4_and_creates_nothing() {
     );
 }
 
+/// Issue 12: listing a store that does not exist is not "no sessions" either; like verify, it
+/// fails with 4 naming the path, and leaves nothing behind.
+#[test]
+fn listing_a_store_that_does_not_exist_fails_with_4_and_creates_nothing() {
+    let sandbox = Sandbox::new();
+    let missing = sandbox.path("typo.json");
+    let missing_text = missing.to_str().expect("utf-8");
+    for extra in [
+        &[][..],
+        &["--json"][..],
+        &["--include-revoked", "--json"][..],
+    ] {
+        let assert = fails(
+            sandbox
+                .cmd()
+                .args(["sessions", "--store", missing_text])
+                .args(extra)
+                .assert(),
+            4,
+            "does not exist",
+        );
+        assert!(crate::support::stderr(&assert).contains(missing_text));
+        // From the environment too.
+        fails(
+            sandbox
+                .cmd()
+                .env("JWTCTL_STORE", missing_text)
+                .arg("sessions")
+                .args(extra)
+                .assert(),
+            4,
+            missing_text,
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(sandbox.dir.path())
+            .map(|d| d.count())
+            .ok(),
+        Some(0),
+        "not even a lock file"
+    );
+}
+
 #[test]
 fn store_urls_of_other_schemes_are_refused() {
     let sandbox = Sandbox::new();
@@ -757,4 +800,76 @@ fn verify_type_refresh_uses_the_refresh_secret() {
         1,
         "signature does not match",
     );
+}
+
+/// Issue 12: a refresh-token key given on the command line is used, or refused as meaningless
+/// there (2, saying why); never ignored, even when it could not be read.
+#[test]
+fn an_explicit_refresh_key_is_used_or_refused_never_ignored() {
+    let sandbox = Sandbox::new();
+    let (access, refresh_token) = issue_pair(&sandbox, "alice", &[]);
+    let missing = sandbox.path("missing.key");
+    let missing = missing.to_str().expect("utf-8");
+    let readable = sandbox.write("refresh.key", "r".repeat(40));
+    let readable = readable.to_str().expect("utf-8");
+    let meaningless: [(&[&str], &str); 6] = [
+        (&["verify", &access], "--type refresh"),
+        (&["verify", "--type", "access", &access], "--type refresh"),
+        (
+            &["verify", "--jwks", "jwks.json", "--type", "any", &access],
+            "--jwks",
+        ),
+        (&["issue", "--sub", "a", "--no-refresh"], "--no-refresh"),
+        (&["issue", "--batch", "--no-refresh"], "--no-refresh"),
+        (&["revoke", "--user", "alice"], "--token"),
+    ];
+    for (args, why) in meaningless {
+        for key in [
+            &["--refresh-secret-file", missing][..],
+            &["--refresh-secret-file", readable][..],
+            &["--refresh-secret-env", "NO_SUCH_VARIABLE"][..],
+        ] {
+            let assert = sandbox
+                .cmd()
+                .args(args)
+                .args(key)
+                .write_stdin("{}\n")
+                .assert();
+            let assert = fails(assert, 2, key[0]);
+            let err = crate::support::stderr(&assert);
+            assert!(err.contains(why), "{args:?} {key:?}: {err}");
+        }
+    }
+    // Where it may be needed, one that cannot be read is an error naming it, whether or not this
+    // token needed it.
+    for args in [
+        &["verify", "--type", "any", &access][..],
+        &["revoke", "--token", &access][..],
+        &["revoke", "--token", &refresh_token][..],
+    ] {
+        let assert = sandbox
+            .cmd()
+            .args(args)
+            .args(["--refresh-secret-file", missing])
+            .assert();
+        fails(assert, 2, missing);
+    }
+    // The variable is the default, not a choice made here: it is not refused where unused.
+    sandbox
+        .cmd()
+        .env("JWTCTL_REFRESH_SECRET", "r".repeat(40))
+        .args(["verify", &access])
+        .assert()
+        .success();
+    sandbox
+        .cmd()
+        .args([
+            "revoke",
+            "--token",
+            &access,
+            "--refresh-secret-file",
+            readable,
+        ])
+        .assert()
+        .success();
 }
