@@ -33,16 +33,33 @@ pub fn parse_assignment(argument: &str, what: &str) -> Result<(String, Value), S
     serde_json::from_str(value)
         .map(|json| (key.to_owned(), json))
         .map_err(|error| {
+            let error = json_error(&error, value);
             format!(
                 "{what} {key:?}: {value:?} is not valid JSON ({error}); for a string use {key}=VALUE"
             )
         })
 }
 
+/// serde_json's message, whose position reads "at column N" for a one-line text: "line 1" beside
+/// a batch error's own `line` would name the wrong line.
+fn json_error(error: &serde_json::Error, text: &str) -> String {
+    let shown = error.to_string();
+    if text.trim_end().contains('\n') {
+        return shown;
+    }
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    match shown.strip_suffix(&position) {
+        Some(message) => format!("{message} at column {}", error.column()),
+        None => shown,
+    }
+}
+
 /// Parses a `--payload` document, which must be a JSON object.
 pub fn parse_payload(text: &str, origin: &str) -> Result<Claims, String> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|error| format!("payload from {origin} is not valid JSON: {error}"))?;
+    let value: Value = serde_json::from_str(text).map_err(|error| {
+        let error = json_error(&error, text);
+        format!("payload from {origin} is not valid JSON: {error}")
+    })?;
     match value {
         Value::Object(object) => Ok(object),
         other => Err(format!(
@@ -81,6 +98,17 @@ pub fn check_registered(claims: &Claims) -> Result<(), String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_one_line_document_names_its_column_not_line_1() {
+        let one_line = parse_payload("{\"sub\":1", "this line").unwrap_err();
+        assert!(one_line.ends_with("at column 8"), "{one_line}");
+        assert!(!one_line.contains("line 1"), "{one_line}");
+        let several = parse_payload("{\n\"sub\":1", "file p.json").unwrap_err();
+        assert!(several.ends_with("at line 2 column 7"), "{several}");
+        let claim = parse_claim("x:=[1").unwrap_err();
+        assert!(claim.contains("at column 2)"), "{claim}");
+    }
 
     #[test]
     fn strings_and_json() {
