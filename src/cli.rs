@@ -989,7 +989,9 @@ pub struct ThreadsArg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DateStyle {
+    /// In UTC
     Utc,
+    /// In the zone TZ names, else the system's (/etc/localtime); a zone file is at most 1 MiB
     Local,
 }
 

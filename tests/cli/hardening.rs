@@ -284,25 +284,96 @@ fn invisible_characters_are_shown_in_error_messages() {
 
 // --- TZ ------------------------------------------------------------------------------------------
 
+/// Runs `decode --date local` with `env` and asserts it fell back to UTC with a warning that
+/// contains `why`. A decode that hangs is killed, and the test fails.
+fn falls_back_to_utc(cmd: &mut assert_cmd::Command, token: &str, why: &str) {
+    let assert = cmd
+        .args(["decode", "--date", "local", token])
+        .timeout(Duration::from_secs(60))
+        .assert();
+    let err = stderr(&assert);
+    assert_eq!(assert.get_output().status.code(), Some(0), "{err}");
+    assert!(err.contains("dates are shown in UTC"), "{err}");
+    assert!(err.contains(why), "{why:?} not in {err}");
+    assert!(stdout(&assert).contains(" UTC ("), "{}", stdout(&assert));
+}
+
+/// Issue 12: `TZ=/dev/zero` hung decode; and this audit found that a relative `TZ` (jiff reads
+/// it from the current directory, or from `TZDIR`) still led to a FIFO or a device and hung.
+/// Every zone file is now opened without blocking and must be a regular file within a limit.
+#[cfg(unix)]
 #[test]
-fn an_endless_zone_file_falls_back_to_utc() {
+fn an_endless_or_unreadable_zone_file_falls_back_to_utc() {
     let sandbox = Sandbox::new();
     let token = issue_access(&sandbox, &[]);
-    for tz in ["/dev/zero", ":/dev/zero", "/nonexistent/zone"] {
+    let fifo = sandbox.path("fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let zones = sandbox.path("zones");
+    fs::create_dir(&zones).expect("mkdir");
+    std::os::unix::fs::symlink(&fifo, zones.join("Fifo")).expect("symlink");
+    std::os::unix::fs::symlink("/dev/zero", zones.join("Zero")).expect("symlink");
+    let huge = fs::File::create(zones.join("Huge")).expect("create");
+    huge.set_len(1 << 30).expect("a 1 GiB sparse file");
+    let fifo = fifo.to_str().expect("UTF-8").to_owned();
+    for (tz, why) in [
+        ("/dev/zero", "TZ=/dev/zero is a device"),
+        (":/dev/zero", "TZ=/dev/zero is a device"),
+        (fifo.as_str(), "is a FIFO"),
+        ("fifo", "TZ=fifo is a FIFO"),
+        (":fifo", "TZ=fifo is a FIFO"),
+        ("../../../../../../../../dev/zero", "which is a device"),
+        ("/", "is a directory"),
+        ("/nonexistent/zone", "names no time zone file"),
+        ("Nowhere/Land", "names no time zone file"),
+    ] {
+        falls_back_to_utc(sandbox.cmd().env("TZ", tz), &token, why);
+    }
+    for (tz, why) in [
+        ("Fifo", "which is a FIFO"),
+        ("Zero", "which is a device"),
+        ("Huge", "over the limit of 1048576 bytes"),
+    ] {
+        falls_back_to_utc(
+            sandbox.cmd().env("TZ", tz).env("TZDIR", &zones),
+            &token,
+            why,
+        );
+    }
+    // A zone that is there is still used, by name or as a POSIX rule.
+    for (tz, shown) in [("UTC0", " UTC ("), ("<+03>-3", " +03 (")] {
         let assert = sandbox
             .cmd()
             .env("TZ", tz)
             .args(["decode", "--date", "local", &token])
-            .timeout(Duration::from_secs(60))
             .assert()
             .success();
-        assert!(
-            stderr(&assert).contains("dates are shown in UTC"),
-            "{tz}: {}",
-            stderr(&assert)
-        );
-        assert!(stdout(&assert).contains("UTC"), "{}", stdout(&assert));
+        assert!(stdout(&assert).contains(shown), "{tz}: {}", stdout(&assert));
+        assert!(!stderr(&assert).contains("warning"), "{}", stderr(&assert));
     }
+}
+
+/// The same for a zone file the caller may not read, as another user.
+#[cfg(unix)]
+#[test]
+fn a_zone_file_the_caller_cannot_read_falls_back_to_utc() {
+    use std::os::unix::fs::PermissionsExt;
+    if !crate::store_hardening::can_switch_users() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let token = issue_access(&sandbox, &[]);
+    fs::set_permissions(sandbox.dir.path(), fs::Permissions::from_mode(0o755)).expect("chmod");
+    let zone = sandbox.path("zone");
+    fs::copy("/etc/localtime", &zone).expect("a copy of the system zone");
+    fs::set_permissions(&zone, fs::Permissions::from_mode(0o600)).expect("chmod");
+    let mut cmd = assert_cmd::Command::new("setpriv");
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(assert_cmd::cargo::cargo_bin("jwtctl"))
+        .env_clear()
+        .env("TZ", &zone)
+        .current_dir("/");
+    falls_back_to_utc(&mut cmd, &token, "cannot be read: Permission denied");
 }
 
 // --- Keys: several in one PEM, a kid twice -----------------------------------------------------

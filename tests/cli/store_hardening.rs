@@ -28,7 +28,7 @@ const HANG: Duration = Duration::from_secs(60);
 
 /// Whether this test can act as other users: as root, with `setpriv`. Otherwise it says so and
 /// the caller returns, except under `CI`, where it fails.
-fn can_switch_users() -> bool {
+pub(crate) fn can_switch_users() -> bool {
     let root = std::process::Command::new("id")
         .arg("-u")
         .output()
