@@ -418,6 +418,51 @@ fn a_pem_file_with_several_keys_is_refused() {
         .success();
 }
 
+/// Issue 12, re-audited: the JWE commands read keys through another loader, which took the
+/// first block of a PEM file and went on (`encrypt --key-file two.pem` exit 0). Every command
+/// that reads a key file refuses one that holds several keys, and names the blocks.
+#[test]
+fn every_command_refuses_a_pem_file_with_several_keys() {
+    let sandbox = Sandbox::new();
+    let read = |name: &str| fs::read_to_string(fixture(name)).expect("fixture");
+    let private = read("keys/ec256.pem");
+    let public = read("keys/ec256.pub.pem");
+    for (name, contents) in [
+        (
+            "two-private.pem",
+            format!("{private}{}", read("keys/ec256-other.pem")),
+        ),
+        (
+            "two-public.pem",
+            format!("{public}{}", read("keys/ec256-other.pub.pem")),
+        ),
+        (
+            "key-and-cert.pem",
+            format!("{private}{}", read("keys/ec256.crt")),
+        ),
+        ("twice.pem", format!("{public}{public}")),
+    ] {
+        sandbox.write(name, contents);
+        for args in [
+            vec!["verify", "--key-file", name, "a.b.c"],
+            vec!["issue", "--no-refresh", "--key-file", name],
+            vec!["convert", name, "--to", "jwk"],
+            vec!["jwks", name],
+            vec!["encrypt", "--key-file", name, "hello"],
+            vec!["decrypt", "--key-file", name, "a.b.c.d.e"],
+            vec!["decode", "--decrypt-key", name, "a.b.c.d.e"],
+            vec!["verify", "--decrypt-key", name, "a.b.c.d.e"],
+            vec!["issue", "--no-refresh", "--encrypt-to", name],
+        ] {
+            fails(
+                sandbox.cmd().args(&args).assert(),
+                2,
+                "holds 2 PEM blocks (",
+            );
+        }
+    }
+}
+
 #[test]
 fn a_kid_given_twice_in_a_jwks_names_no_key() {
     let sandbox = Sandbox::new();
