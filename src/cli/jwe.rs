@@ -108,10 +108,10 @@ pub struct EncryptArgs {
     #[arg(long, value_enum, value_name = "ENC")]
     pub enc: Option<ContentAlgArg>,
     /// The kid header parameter [default: the JWK's kid, if it has one]
-    #[arg(long, value_name = "KID")]
+    #[arg(long, value_name = "KID", allow_hyphen_values = true)]
     pub kid: Option<String>,
     /// The cty header parameter: JWT for a nested token
-    #[arg(long, value_name = "CTY")]
+    #[arg(long, value_name = "CTY", allow_hyphen_values = true)]
     pub cty: Option<String>,
     /// Print {"jwe": ..., "alg": ..., "enc": ...} instead of the bare JWE
     #[arg(long)]
