@@ -208,16 +208,17 @@ fn a_refresh_type_in_disguise_is_still_a_refresh_token() {
 
 // --- verify --batch | head ---------------------------------------------------------------------
 
-/// Runs a batch whose reader takes one line and goes away; returns the exit status.
+/// Runs a batch whose reader takes one line and goes away; returns the exit status, after
+/// asserting that the closed pipe went unremarked on stderr.
 fn batch_read_one_line(sandbox: &Sandbox, args: &[&str], line: &str) -> Option<i32> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_jwtctl"))
         .args(args)
         .env("JWTCTL_SECRET", SECRET)
-        .env_remove("JWTCTL_STORE")
+        .env("JWTCTL_STORE", sandbox.store())
         .current_dir(sandbox.dir.path())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("spawn jwtctl");
     let mut input = child.stdin.take().expect("stdin");
@@ -225,31 +226,52 @@ fn batch_read_one_line(sandbox: &Sandbox, args: &[&str], line: &str) -> Option<i
     let writer = std::thread::spawn(move || {
         let _ = input.write_all(text.as_bytes());
     });
+    let mut errors = child.stderr.take().expect("stderr");
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut errors, &mut text);
+        text
+    });
     let mut first = String::new();
-    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
-    reader.read_line(&mut first).expect("one line");
-    drop(reader);
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    out.read_line(&mut first).expect("one line");
+    drop(out);
     let status = child.wait().expect("wait");
     let _ = writer.join();
+    let err = reader.join().expect("the stderr reader");
+    for noise in ["error", "pipe", "panicked"] {
+        assert!(!err.to_lowercase().contains(noise), "{args:?}: {err}");
+    }
     status.code()
 }
 
+/// Issue 12: `verify --batch | head` exited 0 after invalid lines. This audit found `issue
+/// --batch | head` still did: every batch now exits 1 when a line it printed failed, 0
+/// otherwise, and says nothing about the closed pipe.
 #[test]
-fn a_batch_cut_short_still_says_it_saw_an_invalid_token() {
+fn a_batch_cut_short_still_says_it_saw_an_invalid_line() {
     let sandbox = Sandbox::new();
     let valid = issue_access(&sandbox, &[]);
-    assert_eq!(
-        batch_read_one_line(&sandbox, &["verify", "--batch"], "not-a-token"),
-        Some(1)
-    );
-    assert_eq!(
-        batch_read_one_line(&sandbox, &["verify", "--batch"], &valid),
-        Some(0)
-    );
-    assert_eq!(
-        batch_read_one_line(&sandbox, &["decode", "--batch"], "not-a-token"),
-        Some(1)
-    );
+    for (args, line, status) in [
+        (&["verify", "--batch"][..], "not-a-token", 1),
+        (&["verify", "--batch"][..], valid.as_str(), 0),
+        (&["decode", "--batch"][..], "not-a-token", 1),
+        (&["decode", "--batch"][..], valid.as_str(), 0),
+        (&["issue", "--batch", "--no-refresh"][..], "not JSON", 1),
+        (
+            &["issue", "--batch", "--no-refresh"][..],
+            r#"{"sub":"a"}"#,
+            0,
+        ),
+        (&["issue", "--batch"][..], r#"{"aud":"no sub"}"#, 1),
+        (&["issue", "--batch"][..], r#"{"sub":"a"}"#, 0),
+    ] {
+        assert_eq!(
+            batch_read_one_line(&sandbox, args, line),
+            Some(status),
+            "{args:?} {line}"
+        );
+    }
 }
 
 // --- Terminal safety ---------------------------------------------------------------------------
