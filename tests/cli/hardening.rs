@@ -648,29 +648,72 @@ fn ids_and_claim_names_may_begin_with_a_dash() {
 fn inputs_read_whole_have_a_limit() {
     let sandbox = Sandbox::new();
     let token = issue_access(&sandbox, &[]);
-    let big = "a".repeat(2 * 1024 * 1024);
-    sandbox.write("big", &big);
-    for args in [
-        vec!["issue", "--no-refresh", "--payload", "@big"],
-        vec!["verify", "--secret-file", "big", &token],
-        vec!["verify", "--key-file", "big", &token],
-        vec!["verify", "--jwks", "big", &token],
-    ] {
-        fails(
-            sandbox.cmd().args(&args).assert(),
-            2,
-            "limit of 1048576 bytes",
-        );
+    sandbox.write("big", "a".repeat(2 * 1024 * 1024));
+    // Sparse: a gigabyte that takes no disk space.
+    let sparse = fs::File::create(sandbox.path("sparse")).expect("create");
+    sparse.set_len(1 << 30).expect("set_len");
+    for input in ["big", "sparse", "/dev/zero"] {
+        let at = format!("@{input}");
+        for args in [
+            vec!["issue", "--no-refresh", "--payload", &at],
+            vec!["verify", "--secret-file", input, &token],
+            vec!["verify", "--key-file", input, &token],
+            vec!["verify", "--jwks", input, &token],
+            vec!["issue", "--no-refresh", "--secret-file", input],
+            vec!["issue", "--no-refresh", "--key-file", input],
+        ] {
+            fails(
+                sandbox
+                    .cmd()
+                    .args(&args)
+                    .timeout(Duration::from_secs(60))
+                    .assert(),
+                2,
+                "limit of 1048576 bytes",
+            );
+        }
+        // The store's limit is larger (a store holds every session), and a device is not one.
+        let why = if input == "/dev/zero" {
+            "it is a device, not a store file"
+        } else if input == "sparse" {
+            "over the limit of 268435456 bytes (256 MiB)"
+        } else {
+            "is corrupt"
+        };
+        for args in [vec!["sessions"], vec!["issue", "--sub", "alice"]] {
+            fails(
+                sandbox
+                    .cmd()
+                    .args(&args)
+                    .args(["--store", input])
+                    .timeout(Duration::from_secs(60))
+                    .assert(),
+                4,
+                why,
+            );
+        }
     }
-    fails(
-        sandbox
-            .cmd()
-            .args(["issue", "--no-refresh", "--payload", "-"])
-            .write_stdin(big)
-            .assert(),
-        2,
-        "limit of 1048576 bytes",
-    );
+    for args in [
+        vec!["issue", "--no-refresh", "--payload", "-"],
+        vec!["verify", "--secret-file", "-", &token],
+    ] {
+        // Not assert_cmd's pipe_stdin, which reads the whole file first; timeout(1) kills a
+        // jwtctl that would read forever, and the status then fails the test.
+        let mut command = Command::new("timeout");
+        command
+            .arg("120")
+            .arg(env!("CARGO_BIN_EXE_jwtctl"))
+            .args(&args)
+            .env("JWTCTL_SECRET", SECRET)
+            .env_remove("JWTCTL_STORE")
+            .current_dir(sandbox.dir.path())
+            .stdin(fs::File::open("/dev/zero").expect("/dev/zero"));
+        let output = command.output().expect("jwtctl runs");
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
+        assert!(output.stdout.is_empty());
+        assert!(err.contains("limit of 1048576 bytes"), "{args:?}: {err}");
+    }
 }
 
 // --- man --dir and completions --dir never write through a link --------------------------------
