@@ -534,6 +534,69 @@ fn a_kid_given_twice_in_a_jwks_names_no_key() {
     );
 }
 
+/// The same with a third key beside the pair: only the duplicated kid is refused (the token that
+/// names it is rejected, the warning says why), and the other key still verifies; as a
+/// `--key-file` JWKS, `--kid` cannot pick the duplicated one.
+#[test]
+fn a_kid_given_twice_is_refused_for_that_kid_only() {
+    let sandbox = Sandbox::new();
+    let document: Value = serde_json::from_str(&stdout(
+        &sandbox
+            .cmd()
+            .arg("jwks")
+            .arg(fixture("keys/ec256.pub.pem"))
+            .arg(fixture("keys/ec256-other.pub.pem"))
+            .arg(fixture("keys/rsa.pub.pem"))
+            .assert()
+            .success(),
+    ))
+    .expect("a JWKS");
+    let mut keys = document["keys"].as_array().expect("keys").clone();
+    let twice = keys[0]["kid"].as_str().expect("a kid").to_owned();
+    let rsa_kid = keys[2]["kid"].as_str().expect("a kid").to_owned();
+    keys[1]["kid"] = json!(twice);
+    sandbox.write("jwks.json", json!({ "keys": keys }).to_string());
+    let sign = |key: &str, kid: &str| {
+        let assert = sandbox
+            .cmd()
+            .args(["issue", "--no-refresh", "--kid", kid, "--key-file"])
+            .arg(fixture(key))
+            .assert()
+            .success();
+        stdout(&assert).trim_end().to_owned()
+    };
+    for key in ["keys/ec256.pem", "keys/ec256-other.pem"] {
+        let token = sign(key, &twice);
+        let assert = fails(
+            sandbox
+                .cmd()
+                .args(["verify", "--jwks", "jwks.json", &token])
+                .assert(),
+            1,
+            "token rejected",
+        );
+        assert!(
+            stderr(&assert).contains("has more than one key with kid"),
+            "{}",
+            stderr(&assert)
+        );
+    }
+    let token = sign("keys/rsa.pem", &rsa_kid);
+    sandbox
+        .cmd()
+        .args(["verify", "--jwks", "jwks.json", &token])
+        .assert()
+        .success();
+    fails(
+        sandbox
+            .cmd()
+            .args(["verify", "--key-file", "jwks.json", "--kid", &twice, &token])
+            .assert(),
+        2,
+        "more than one key with kid",
+    );
+}
+
 // --- Values that begin with a dash -------------------------------------------------------------
 
 #[test]
