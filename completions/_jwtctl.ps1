@@ -148,8 +148,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print {"header":..,"payload":..,"signature":".."} for jq ({"error":{"kind":..,"message":..}} if the token does not decode)')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Decode many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints; {"error":{..,"line":N,..}} for line N if it does not decode), in input order; exit 0 only if every line decoded, else 1')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'jwtctl;refresh' {

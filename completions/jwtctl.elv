@@ -141,8 +141,8 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
             cand --json 'Print {"header":..,"payload":..,"signature":".."} for jq ({"error":{"kind":..,"message":..}} if the token does not decode)'
             cand --batch 'Decode many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints; {"error":{..,"line":N,..}} for line N if it does not decode), in input order; exit 0 only if every line decoded, else 1'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'jwtctl;refresh'= {
             cand --alg 'The algorithm of the main key [default: HS256 for secrets, the key''s own for PEM keys]'

@@ -213,8 +213,8 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l store-allow-evi
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l no-cache -d 'Fetch the keys even when the cached copy is fresh; neither read nor write the cache'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l offline -d 'Never fetch: use the cached copy (at most a day old) or fail'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l date -d 'How to show dates' -r -f -a "utc\t''
-local\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l date -d 'How to show dates' -r -f -a "utc\t'In UTC'
+local\t'In the zone TZ names, else the system\'s (/etc/localtime); a zone file is at most 1 MiB'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l decrypt-key -d 'The token is encrypted (a nested JWT): decrypt it with this private JWK, PEM or DER key (or oct JWK) first, then check the signed token inside as usual' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l decrypt-alg -d 'A key-management algorithm accepted with --decrypt-key (repeatable) [default: what the key\'s type implies]' -r -f -a "RSA-OAEP\t''
 RSA-OAEP-256\t''
@@ -243,7 +243,7 @@ always\t''
 never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l json -d 'Print {"header":..,"payload":..,"signature":".."} for jq ({"error":{"kind":..,"message":..}} if the token does not decode)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l batch -d 'Decode many tokens: one per line on standard input, one JSON object per line on stdout (what --json prints; {"error":{..,"line":N,..}} for line N if it does not decode), in input order; exit 0 only if every line decoded, else 1'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -s h -l help -d 'Print help'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand refresh" -l alg -d 'The algorithm of the main key [default: HS256 for secrets, the key\'s own for PEM keys]' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''

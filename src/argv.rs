@@ -81,12 +81,19 @@ pub fn never_show_environment_secrets(args: &[OsString]) {
 /// otherwise, with any value that looks like a secret, a token or a key described instead of
 /// repeated.
 pub fn report_parse_error(error: &clap::Error, args: &[OsString]) {
-    let color = std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+    let color = crate::output::wants_color(
+        crate::cli::ColorChoice::Auto,
+        std::io::stderr().is_terminal(),
+    );
+    // The message may quote what was typed, which a script may have taken from a token.
     let line = |message: &str| {
         let label = paint(color, ERROR, "error");
         let message = without_secrets(message);
-        let _ = writeln!(std::io::stderr().lock(), "{label}: {message}");
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "{label}: {}",
+            text::sanitize(&message)
+        );
     };
     let typed: Vec<String> = args
         .iter()
@@ -119,10 +126,16 @@ pub fn report_parse_error(error: &clap::Error, args: &[OsString]) {
     }
     let rendered = error.render().to_string();
     let redacted = without_hidden_suggestions(&without_secrets(&redact(&rendered, args)));
-    if redacted == rendered {
+    // clap quotes a value as typed, and on a terminal prints its escape sequences raw; the plain
+    // rendering has them stripped, and what is left that could fool a terminal is escaped.
+    let dangerous = args
+        .iter()
+        .any(|arg| arg.to_string_lossy().chars().any(text::is_dangerous));
+    if redacted == rendered && !dangerous {
         let _ = error.print();
     } else {
-        let _ = std::io::stderr().lock().write_all(redacted.as_bytes());
+        let safe = text::text_for_terminal(&redacted);
+        let _ = std::io::stderr().lock().write_all(safe.as_bytes());
     }
 }
 

@@ -418,7 +418,7 @@ pub struct ConvertArgs {
     #[arg(long, value_enum, value_name = "ALG")]
     pub alg: Option<AlgArg>,
     /// With a JWKS: the key to convert
-    #[arg(long, value_name = "KID")]
+    #[arg(long, value_name = "KID", allow_hyphen_values = true)]
     pub kid: Option<String>,
     /// Read the password of an encrypted KEY from PATH (- for standard input)
     #[arg(long, value_name = "PATH", conflicts_with = "key_password_env")]
@@ -561,7 +561,7 @@ pub struct RefreshArgs {
     pub reuse_grace: i64,
     /// A claim of the new pair instead of the one carried from the presented token (a role
     /// changed since login): key=value for a string, key:=JSON for any JSON value (repeatable)
-    #[arg(long = "claim", value_name = "KEY=VALUE")]
+    #[arg(long = "claim", value_name = "KEY=VALUE", allow_hyphen_values = true)]
     pub claims: Vec<String>,
     /// A JSON object of claims for the new pair, over those carried from the presented token;
     /// @FILE to read it from a file, or - for standard input
@@ -806,7 +806,7 @@ pub struct IssueArgs {
     /// A header parameter for a standalone token: key=value for a string, key:=JSON for any
     /// JSON value (repeatable). typ is free with --no-refresh; alg, kid, crit, b64 and zip are
     /// jwtctl's own
-    #[arg(long = "header", value_name = "KEY=VALUE")]
+    #[arg(long = "header", value_name = "KEY=VALUE", allow_hyphen_values = true)]
     pub headers: Vec<String>,
     /// A PEM certificate chain, leaf first, for the x5c and x5t#S256 headers; the leaf must
     /// hold the signing key
@@ -827,7 +827,7 @@ pub struct IssueArgs {
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub iat: Option<String>,
     /// jti of a standalone token [default: random]
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
     pub jti: Option<String>,
     /// The signing algorithm [default: HS256 for secrets, the key's own for PEM keys]
     #[arg(long, value_enum, value_name = "ALG")]
@@ -881,7 +881,12 @@ pub struct VerifyArgs {
     #[arg(long = "alg", value_enum, value_name = "ALG")]
     pub algs: Vec<AlgArg>,
     /// With a JWKS --key-file: the key to verify with (needed when it holds several)
-    #[arg(long, value_name = "KID", requires = "key_file")]
+    #[arg(
+        long,
+        value_name = "KID",
+        requires = "key_file",
+        allow_hyphen_values = true
+    )]
     pub kid: Option<String>,
     /// Accept a token without exp (one that has exp is still checked)
     #[arg(long)]
@@ -909,7 +914,7 @@ pub struct VerifyArgs {
     #[arg(long = "type", value_enum, value_name = "TYPE")]
     pub token_type: Option<TypeArg>,
     /// Require this claim to be present (repeatable)
-    #[arg(long = "require", value_name = "CLAIM")]
+    #[arg(long = "require", value_name = "CLAIM", allow_hyphen_values = true)]
     pub required: Vec<String>,
     /// Print a JSON result object on stdout, valid or not
     #[arg(long, conflicts_with = "quiet")]
@@ -991,7 +996,9 @@ pub struct ThreadsArg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DateStyle {
+    /// In UTC
     Utc,
+    /// In the zone TZ names, else the system's (/etc/localtime); a zone file is at most 1 MiB
     Local,
 }
 

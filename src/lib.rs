@@ -15,6 +15,7 @@ pub mod output;
 pub mod remote;
 pub mod render;
 pub mod store;
+pub mod zone;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

@@ -70,7 +70,8 @@ Examples:
     jwtctl encrypt --password-env JWTCTL_PASSWORD --json < notes.txt";
 
 pub const DECRYPT_EXAMPLES: &str = "\
-Output: the plaintext bytes, exactly, on standard output (nothing when decryption fails).
+Output: the plaintext bytes, exactly, on standard output (nothing when decryption fails);
+on a terminal, control and invisible characters are shown escaped instead.
 Every failure of the cryptography is the same error and exit 1: wrong key, bad tag, bad unwrap.
 The accepted algorithms are the --alg and --enc values, by default what the key's type implies;
 RSA1_5, zip and crit are refused, and so is a PBES2 iteration count over 1,000,000.
@@ -107,10 +108,10 @@ pub struct EncryptArgs {
     #[arg(long, value_enum, value_name = "ENC")]
     pub enc: Option<ContentAlgArg>,
     /// The kid header parameter [default: the JWK's kid, if it has one]
-    #[arg(long, value_name = "KID")]
+    #[arg(long, value_name = "KID", allow_hyphen_values = true)]
     pub kid: Option<String>,
     /// The cty header parameter: JWT for a nested token
-    #[arg(long, value_name = "CTY")]
+    #[arg(long, value_name = "CTY", allow_hyphen_values = true)]
     pub cty: Option<String>,
     /// Print {"jwe": ..., "alg": ..., "enc": ...} instead of the bare JWE
     #[arg(long)]

@@ -251,30 +251,11 @@ pub fn problems(header: &json::Object, payload: &json::Object, now: i64) -> Vec<
 /// `TZ` that names something other than a zone file of sensible size (`/dev/zero`, a FIFO, a
 /// directory) is not read at all: it would never end, or never come.
 fn local_zone(ctx: &Context) -> TimeZone {
-    /// Zone files are a few kilobytes.
-    const MAX_ZONE_FILE: u64 = 1024 * 1024;
-    let fallback = |why: String| {
+    crate::zone::local().unwrap_or_else(|why| {
         ctx.output
             .warning(&format!("{why}; dates are shown in UTC"));
         TimeZone::UTC
-    };
-    if let Some(value) = std::env::var_os("TZ") {
-        let value = value.to_string_lossy().into_owned();
-        let path = value.strip_prefix(':').unwrap_or(&value);
-        if path.starts_with('/') {
-            match std::fs::metadata(path) {
-                Ok(file) if file.is_file() && file.len() <= MAX_ZONE_FILE => {}
-                _ => {
-                    return fallback(format!(
-                        "TZ names {}, which is not a readable time zone file",
-                        sanitize(path)
-                    ));
-                }
-            }
-        }
-    }
-    TimeZone::try_system()
-        .unwrap_or_else(|error| fallback(format!("the system time zone cannot be read ({error})")))
+    })
 }
 
 #[cfg(test)]

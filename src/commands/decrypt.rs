@@ -37,7 +37,14 @@ pub fn run(config: &DecryptConfig, ctx: &Context) -> anyhow::Result<Status> {
                     Value::String(URL_SAFE_NO_PAD.encode(&opened.plaintext));
             }
         }
-        writeln!(stdout, "{document}").context("cannot write to standard output")?;
+        let text = ctx.output.json(document.to_string());
+        writeln!(stdout, "{text}").context("cannot write to standard output")?;
+    } else if ctx.output.stdout_terminal {
+        // Whoever encrypted it chose these bytes: on a terminal they are shown, not obeyed.
+        let text = String::from_utf8_lossy(&opened.plaintext);
+        stdout
+            .write_all(crate::jwt::text::text_for_terminal(&text).as_bytes())
+            .context("cannot write to standard output")?;
     } else {
         stdout
             .write_all(&opened.plaintext)

@@ -189,7 +189,8 @@ fn run_batch(request: &IssueConfig, ctx: &Context) -> anyhow::Result<Status> {
         batch::end_chunk(&mut out)
     };
     let threads = batch::threads(args.threads.count);
-    batch::run(batch::stdin(), MAX_CLAIMS_LINE, threads, work, emit)?;
+    let result = batch::run(batch::stdin(), MAX_CLAIMS_LINE, threads, work, emit);
+    batch::after_closed_pipe(result, failed)?;
     if replaced > 0 {
         ctx.output.warning(&format!(
             "on {replaced} line(s), the payload's exp, iat, jti or sid were replaced: \

@@ -501,34 +501,46 @@ pub enum PemKey {
     Public(PublicKey),
 }
 
-/// The key block of a PEM file: the only one, after the `EC PARAMETERS` block that
-/// `openssl ecparam -genkey` writes before the key unless told `-noout`. Several keys in one
-/// file are refused, since which one was meant is unknown; a certificate chain is one key, its
-/// first certificate's.
+/// The key block of a PEM file named `path`; see [`key_block`].
 pub(crate) fn key_pem_block(path: &Path, content: &[u8]) -> Result<pem::Pem, KeyError> {
     let shown = text::path(path);
-    let mut blocks = pem::parse_many(content)
-        .map_err(|error| KeyError::invalid(format!("{shown} is not a valid PEM file: {error}")))?;
-    if blocks.len() > 1 && blocks[0].tag() == "EC PARAMETERS" {
+    key_block(content)
+        .map_err(|why| KeyError::invalid(format!("{shown} {why}")))?
+        .ok_or_else(|| {
+            KeyError::invalid(format!(
+                "{shown} holds no PEM block (expected -----BEGIN PRIVATE KEY----- or -----BEGIN PUBLIC KEY-----)"
+            ))
+        })
+}
+
+/// The key block of PEM text: the only one, after the `EC PARAMETERS` block that
+/// `openssl ecparam -genkey` writes before the key unless told `-noout`; `None` when there is
+/// no block at all. Several keys in one file are refused, since which one was meant is unknown;
+/// a certificate chain is one key, its first certificate's. `Err` says why, to follow the name
+/// of the file.
+pub(crate) fn key_block(content: &[u8]) -> Result<Option<pem::Pem>, String> {
+    let mut blocks =
+        pem::parse_many(content).map_err(|error| format!("is not a valid PEM file: {error}"))?;
+    if blocks.len() > 1
+        && blocks
+            .first()
+            .is_some_and(|block| block.tag() == "EC PARAMETERS")
+    {
         blocks.remove(0);
     }
     let certificates = blocks.iter().all(|block| block.tag() == "CERTIFICATE");
     if blocks.len() > 1 && !certificates {
-        return Err(KeyError::invalid(format!(
-            "{shown} holds {} PEM blocks ({}); put one key in a file",
+        return Err(format!(
+            "holds {} PEM blocks ({}); put one key in a file",
             blocks.len(),
             blocks
                 .iter()
                 .map(|block| block.tag().to_owned())
                 .collect::<Vec<_>>()
                 .join(", ")
-        )));
+        ));
     }
-    blocks.into_iter().next().ok_or_else(|| {
-        KeyError::invalid(format!(
-            "{shown} holds no PEM block (expected -----BEGIN PRIVATE KEY----- or -----BEGIN PUBLIC KEY-----)"
-        ))
-    })
+    Ok(blocks.into_iter().next())
 }
 
 /// Which half of a key pair the caller needs from a PEM file.

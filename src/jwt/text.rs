@@ -46,13 +46,29 @@ pub fn is_dangerous(character: char) -> bool {
             | '\u{e0000}'..='\u{e0fff}')
 }
 
+/// Lines of untrusted text made safe for a terminal: [`sanitize`] on each, the line breaks and
+/// tabs kept.
+pub fn text_for_terminal(text: &str) -> String {
+    let mut safe = String::with_capacity(text.len());
+    for (index, line) in text.split('\n').enumerate() {
+        if index > 0 {
+            safe.push('\n');
+        }
+        let cells: Vec<String> = line.split('\t').map(sanitize).collect();
+        safe.push_str(&cells.join("\t"));
+    }
+    safe
+}
+
 /// JSON text made safe for a terminal and still valid JSON: every character [`is_dangerous`]
 /// finds (serde_json leaves C1 controls, bidi and invisible characters raw) becomes a `\u`
-/// escape. Such characters only occur inside strings, where the escape means the same.
+/// escape, which inside a string means the same. A line break is left alone: JSON escapes it
+/// inside strings, so a raw one is whitespace between values (pretty-printed output, the end of
+/// a document, the lines of a batch), where `\u000a` would not be JSON at all.
 pub fn json_for_terminal(json: &str) -> String {
     let mut safe = String::with_capacity(json.len());
     for character in json.chars() {
-        if is_dangerous(character) {
+        if is_dangerous(character) && character != '\n' {
             let mut units = [0u16; 2];
             for unit in character.encode_utf16(&mut units) {
                 safe.push_str(&format!("\\u{unit:04x}"));
@@ -284,6 +300,28 @@ mod tests {
         assert_eq!(safe, r#"{"sub":"ad\u202emin\udb40\udc41\u009b"}"#);
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back["sub"], "ad\u{202e}min\u{e0041}\u{9b}");
+    }
+
+    #[test]
+    fn text_on_a_terminal_keeps_its_lines_and_tabs() {
+        assert_eq!(
+            text_for_terminal("a\tb\u{1b}[2J\nc\u{9b}\r\n"),
+            "a\tb\\e[2J\nc\\u{009b}\\r\n"
+        );
+    }
+
+    #[test]
+    fn json_on_a_terminal_keeps_its_line_breaks() {
+        let value = serde_json::json!({"sub": "a\nb\u{9b}", "n": [1]});
+        let pretty = format!("{}\n", serde_json::to_string_pretty(&value).unwrap());
+        let safe = json_for_terminal(&pretty);
+        assert_eq!(safe.lines().count(), pretty.lines().count(), "{safe}");
+        assert!(safe.ends_with("}\n"), "{safe}");
+        assert!(safe.contains(r#""a\nb\u009b""#), "{safe}");
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, value);
+        let lines = json_for_terminal("{\"a\":1}\n{\"b\":2}\n");
+        assert_eq!(lines, "{\"a\":1}\n{\"b\":2}\n");
     }
 
     #[test]

@@ -208,16 +208,17 @@ fn a_refresh_type_in_disguise_is_still_a_refresh_token() {
 
 // --- verify --batch | head ---------------------------------------------------------------------
 
-/// Runs a batch whose reader takes one line and goes away; returns the exit status.
+/// Runs a batch whose reader takes one line and goes away; returns the exit status, after
+/// asserting that the closed pipe went unremarked on stderr.
 fn batch_read_one_line(sandbox: &Sandbox, args: &[&str], line: &str) -> Option<i32> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_jwtctl"))
         .args(args)
         .env("JWTCTL_SECRET", SECRET)
-        .env_remove("JWTCTL_STORE")
+        .env("JWTCTL_STORE", sandbox.store())
         .current_dir(sandbox.dir.path())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("spawn jwtctl");
     let mut input = child.stdin.take().expect("stdin");
@@ -225,31 +226,52 @@ fn batch_read_one_line(sandbox: &Sandbox, args: &[&str], line: &str) -> Option<i
     let writer = std::thread::spawn(move || {
         let _ = input.write_all(text.as_bytes());
     });
+    let mut errors = child.stderr.take().expect("stderr");
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut errors, &mut text);
+        text
+    });
     let mut first = String::new();
-    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
-    reader.read_line(&mut first).expect("one line");
-    drop(reader);
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    out.read_line(&mut first).expect("one line");
+    drop(out);
     let status = child.wait().expect("wait");
     let _ = writer.join();
+    let err = reader.join().expect("the stderr reader");
+    for noise in ["error", "pipe", "panicked"] {
+        assert!(!err.to_lowercase().contains(noise), "{args:?}: {err}");
+    }
     status.code()
 }
 
+/// Issue 12: `verify --batch | head` exited 0 after invalid lines. This audit found `issue
+/// --batch | head` still did: every batch now exits 1 when a line it printed failed, 0
+/// otherwise, and says nothing about the closed pipe.
 #[test]
-fn a_batch_cut_short_still_says_it_saw_an_invalid_token() {
+fn a_batch_cut_short_still_says_it_saw_an_invalid_line() {
     let sandbox = Sandbox::new();
     let valid = issue_access(&sandbox, &[]);
-    assert_eq!(
-        batch_read_one_line(&sandbox, &["verify", "--batch"], "not-a-token"),
-        Some(1)
-    );
-    assert_eq!(
-        batch_read_one_line(&sandbox, &["verify", "--batch"], &valid),
-        Some(0)
-    );
-    assert_eq!(
-        batch_read_one_line(&sandbox, &["decode", "--batch"], "not-a-token"),
-        Some(1)
-    );
+    for (args, line, status) in [
+        (&["verify", "--batch"][..], "not-a-token", 1),
+        (&["verify", "--batch"][..], valid.as_str(), 0),
+        (&["decode", "--batch"][..], "not-a-token", 1),
+        (&["decode", "--batch"][..], valid.as_str(), 0),
+        (&["issue", "--batch", "--no-refresh"][..], "not JSON", 1),
+        (
+            &["issue", "--batch", "--no-refresh"][..],
+            r#"{"sub":"a"}"#,
+            0,
+        ),
+        (&["issue", "--batch"][..], r#"{"aud":"no sub"}"#, 1),
+        (&["issue", "--batch"][..], r#"{"sub":"a"}"#, 0),
+    ] {
+        assert_eq!(
+            batch_read_one_line(&sandbox, args, line),
+            Some(status),
+            "{args:?} {line}"
+        );
+    }
 }
 
 // --- Terminal safety ---------------------------------------------------------------------------
@@ -284,25 +306,96 @@ fn invisible_characters_are_shown_in_error_messages() {
 
 // --- TZ ------------------------------------------------------------------------------------------
 
+/// Runs `decode --date local` with `env` and asserts it fell back to UTC with a warning that
+/// contains `why`. A decode that hangs is killed, and the test fails.
+fn falls_back_to_utc(cmd: &mut assert_cmd::Command, token: &str, why: &str) {
+    let assert = cmd
+        .args(["decode", "--date", "local", token])
+        .timeout(Duration::from_secs(60))
+        .assert();
+    let err = stderr(&assert);
+    assert_eq!(assert.get_output().status.code(), Some(0), "{err}");
+    assert!(err.contains("dates are shown in UTC"), "{err}");
+    assert!(err.contains(why), "{why:?} not in {err}");
+    assert!(stdout(&assert).contains(" UTC ("), "{}", stdout(&assert));
+}
+
+/// Issue 12: `TZ=/dev/zero` hung decode; and this audit found that a relative `TZ` (jiff reads
+/// it from the current directory, or from `TZDIR`) still led to a FIFO or a device and hung.
+/// Every zone file is now opened without blocking and must be a regular file within a limit.
+#[cfg(unix)]
 #[test]
-fn an_endless_zone_file_falls_back_to_utc() {
+fn an_endless_or_unreadable_zone_file_falls_back_to_utc() {
     let sandbox = Sandbox::new();
     let token = issue_access(&sandbox, &[]);
-    for tz in ["/dev/zero", ":/dev/zero", "/nonexistent/zone"] {
+    let fifo = sandbox.path("fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let zones = sandbox.path("zones");
+    fs::create_dir(&zones).expect("mkdir");
+    std::os::unix::fs::symlink(&fifo, zones.join("Fifo")).expect("symlink");
+    std::os::unix::fs::symlink("/dev/zero", zones.join("Zero")).expect("symlink");
+    let huge = fs::File::create(zones.join("Huge")).expect("create");
+    huge.set_len(1 << 30).expect("a 1 GiB sparse file");
+    let fifo = fifo.to_str().expect("UTF-8").to_owned();
+    for (tz, why) in [
+        ("/dev/zero", "TZ=/dev/zero is a device"),
+        (":/dev/zero", "TZ=/dev/zero is a device"),
+        (fifo.as_str(), "is a FIFO"),
+        ("fifo", "TZ=fifo is a FIFO"),
+        (":fifo", "TZ=fifo is a FIFO"),
+        ("../../../../../../../../dev/zero", "which is a device"),
+        ("/", "is a directory"),
+        ("/nonexistent/zone", "names no time zone file"),
+        ("Nowhere/Land", "names no time zone file"),
+    ] {
+        falls_back_to_utc(sandbox.cmd().env("TZ", tz), &token, why);
+    }
+    for (tz, why) in [
+        ("Fifo", "which is a FIFO"),
+        ("Zero", "which is a device"),
+        ("Huge", "over the limit of 1048576 bytes"),
+    ] {
+        falls_back_to_utc(
+            sandbox.cmd().env("TZ", tz).env("TZDIR", &zones),
+            &token,
+            why,
+        );
+    }
+    // A zone that is there is still used, by name or as a POSIX rule.
+    for (tz, shown) in [("UTC0", " UTC ("), ("<+03>-3", " +03 (")] {
         let assert = sandbox
             .cmd()
             .env("TZ", tz)
             .args(["decode", "--date", "local", &token])
-            .timeout(Duration::from_secs(60))
             .assert()
             .success();
-        assert!(
-            stderr(&assert).contains("dates are shown in UTC"),
-            "{tz}: {}",
-            stderr(&assert)
-        );
-        assert!(stdout(&assert).contains("UTC"), "{}", stdout(&assert));
+        assert!(stdout(&assert).contains(shown), "{tz}: {}", stdout(&assert));
+        assert!(!stderr(&assert).contains("warning"), "{}", stderr(&assert));
     }
+}
+
+/// The same for a zone file the caller may not read, as another user.
+#[cfg(unix)]
+#[test]
+fn a_zone_file_the_caller_cannot_read_falls_back_to_utc() {
+    use std::os::unix::fs::PermissionsExt;
+    if !crate::store_hardening::can_switch_users() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let token = issue_access(&sandbox, &[]);
+    fs::set_permissions(sandbox.dir.path(), fs::Permissions::from_mode(0o755)).expect("chmod");
+    let zone = sandbox.path("zone");
+    fs::copy("/etc/localtime", &zone).expect("a copy of the system zone");
+    fs::set_permissions(&zone, fs::Permissions::from_mode(0o600)).expect("chmod");
+    let mut cmd = assert_cmd::Command::new("setpriv");
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(assert_cmd::cargo::cargo_bin("jwtctl"))
+        .env_clear()
+        .env("TZ", &zone)
+        .current_dir("/");
+    falls_back_to_utc(&mut cmd, &token, "cannot be read: Permission denied");
 }
 
 // --- Keys: several in one PEM, a kid twice -----------------------------------------------------
@@ -345,6 +438,51 @@ fn a_pem_file_with_several_keys_is_refused() {
         .args(["verify", "--key-file", "chain.pem", &signed])
         .assert()
         .success();
+}
+
+/// Issue 12, re-audited: the JWE commands read keys through another loader, which took the
+/// first block of a PEM file and went on (`encrypt --key-file two.pem` exit 0). Every command
+/// that reads a key file refuses one that holds several keys, and names the blocks.
+#[test]
+fn every_command_refuses_a_pem_file_with_several_keys() {
+    let sandbox = Sandbox::new();
+    let read = |name: &str| fs::read_to_string(fixture(name)).expect("fixture");
+    let private = read("keys/ec256.pem");
+    let public = read("keys/ec256.pub.pem");
+    for (name, contents) in [
+        (
+            "two-private.pem",
+            format!("{private}{}", read("keys/ec256-other.pem")),
+        ),
+        (
+            "two-public.pem",
+            format!("{public}{}", read("keys/ec256-other.pub.pem")),
+        ),
+        (
+            "key-and-cert.pem",
+            format!("{private}{}", read("keys/ec256.crt")),
+        ),
+        ("twice.pem", format!("{public}{public}")),
+    ] {
+        sandbox.write(name, contents);
+        for args in [
+            vec!["verify", "--key-file", name, "a.b.c"],
+            vec!["issue", "--no-refresh", "--key-file", name],
+            vec!["convert", name, "--to", "jwk"],
+            vec!["jwks", name],
+            vec!["encrypt", "--key-file", name, "hello"],
+            vec!["decrypt", "--key-file", name, "a.b.c.d.e"],
+            vec!["decode", "--decrypt-key", name, "a.b.c.d.e"],
+            vec!["verify", "--decrypt-key", name, "a.b.c.d.e"],
+            vec!["issue", "--no-refresh", "--encrypt-to", name],
+        ] {
+            fails(
+                sandbox.cmd().args(&args).assert(),
+                2,
+                "holds 2 PEM blocks (",
+            );
+        }
+    }
 }
 
 #[test]
@@ -396,6 +534,69 @@ fn a_kid_given_twice_in_a_jwks_names_no_key() {
     );
 }
 
+/// The same with a third key beside the pair: only the duplicated kid is refused (the token that
+/// names it is rejected, the warning says why), and the other key still verifies; as a
+/// `--key-file` JWKS, `--kid` cannot pick the duplicated one.
+#[test]
+fn a_kid_given_twice_is_refused_for_that_kid_only() {
+    let sandbox = Sandbox::new();
+    let document: Value = serde_json::from_str(&stdout(
+        &sandbox
+            .cmd()
+            .arg("jwks")
+            .arg(fixture("keys/ec256.pub.pem"))
+            .arg(fixture("keys/ec256-other.pub.pem"))
+            .arg(fixture("keys/rsa.pub.pem"))
+            .assert()
+            .success(),
+    ))
+    .expect("a JWKS");
+    let mut keys = document["keys"].as_array().expect("keys").clone();
+    let twice = keys[0]["kid"].as_str().expect("a kid").to_owned();
+    let rsa_kid = keys[2]["kid"].as_str().expect("a kid").to_owned();
+    keys[1]["kid"] = json!(twice);
+    sandbox.write("jwks.json", json!({ "keys": keys }).to_string());
+    let sign = |key: &str, kid: &str| {
+        let assert = sandbox
+            .cmd()
+            .args(["issue", "--no-refresh", "--kid", kid, "--key-file"])
+            .arg(fixture(key))
+            .assert()
+            .success();
+        stdout(&assert).trim_end().to_owned()
+    };
+    for key in ["keys/ec256.pem", "keys/ec256-other.pem"] {
+        let token = sign(key, &twice);
+        let assert = fails(
+            sandbox
+                .cmd()
+                .args(["verify", "--jwks", "jwks.json", &token])
+                .assert(),
+            1,
+            "token rejected",
+        );
+        assert!(
+            stderr(&assert).contains("has more than one key with kid"),
+            "{}",
+            stderr(&assert)
+        );
+    }
+    let token = sign("keys/rsa.pem", &rsa_kid);
+    sandbox
+        .cmd()
+        .args(["verify", "--jwks", "jwks.json", &token])
+        .assert()
+        .success();
+    fails(
+        sandbox
+            .cmd()
+            .args(["verify", "--key-file", "jwks.json", "--kid", &twice, &token])
+            .assert(),
+        2,
+        "more than one key with kid",
+    );
+}
+
 // --- Values that begin with a dash -------------------------------------------------------------
 
 #[test]
@@ -422,11 +623,87 @@ fn values_may_begin_with_a_dash() {
         .assert()
         .success();
     // An instant before 1970 is an instant: the token is then not yet issued.
+    fails(
+        sandbox
+            .cmd()
+            .args(["verify", "--any-aud", "--now", "-5", &token])
+            .assert(),
+        1,
+        "token claims to be issued",
+    );
+}
+
+/// Found by this audit: a key id, a jti or a family id is random base64url and begins with `-`
+/// one time in 64 (RFC 7638 thumbprints, which jwtctl uses as kids, included), and a claim name
+/// may too; options that take one refused it as an unknown option.
+#[test]
+fn ids_and_claim_names_may_begin_with_a_dash() {
+    let sandbox = Sandbox::new();
+    let token = issue_access(&sandbox, &["--jti", "-j"]);
+    assert_eq!(parts(&token).1["jti"], "-j");
+    fails(
+        sandbox
+            .cmd()
+            .args(["verify", "--require", "-r", &token])
+            .assert(),
+        1,
+        "required claim \"-r\" is missing",
+    );
+    let jwks = stdout(
+        &sandbox
+            .cmd()
+            .arg("jwks")
+            .arg(fixture("keys/ec256.pub.pem"))
+            .assert()
+            .success(),
+    );
+    sandbox.write("jwks.json", jwks);
+    for args in [
+        vec!["verify", "--key-file", "jwks.json", "--kid", "-k", &token],
+        vec!["convert", "jwks.json", "--kid", "-k", "--to", "pem"],
+    ] {
+        fails(
+            sandbox.cmd().args(&args).assert(),
+            2,
+            "no key with kid \"-k\"",
+        );
+    }
+    let jwe = stdout(
+        &sandbox
+            .cmd()
+            .arg("encrypt")
+            .arg("--key-file")
+            .arg(fixture("keys/ec256.pub.pem"))
+            .args(["--kid", "-k", "--cty", "-c", "hello"])
+            .assert()
+            .success(),
+    );
+    let header = parts(&format!(
+        "{}.e30.",
+        jwe.split('.').next().unwrap_or_default()
+    ))
+    .0;
+    assert_eq!(
+        (&header["kid"], &header["cty"]),
+        (&json!("-k"), &json!("-c"))
+    );
+    let (_, refresh) = issue_pair(&sandbox, "alice", &[]);
     let assert = sandbox
         .cmd()
-        .args(["verify", "--any-aud", "--now", "-5", &token])
-        .assert();
-    assert_ne!(assert.get_output().status.code(), Some(2));
+        .args(["refresh", "--claim", "-x=1", &refresh])
+        .assert()
+        .success();
+    let access = stdout(&assert)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(parts(&access).1["-x"], "1");
+    sandbox
+        .cmd()
+        .args(["revoke", "--family", "-f"])
+        .assert()
+        .success();
 }
 
 // --- Size caps -----------------------------------------------------------------------------------
@@ -435,29 +712,72 @@ fn values_may_begin_with_a_dash() {
 fn inputs_read_whole_have_a_limit() {
     let sandbox = Sandbox::new();
     let token = issue_access(&sandbox, &[]);
-    let big = "a".repeat(2 * 1024 * 1024);
-    sandbox.write("big", &big);
-    for args in [
-        vec!["issue", "--no-refresh", "--payload", "@big"],
-        vec!["verify", "--secret-file", "big", &token],
-        vec!["verify", "--key-file", "big", &token],
-        vec!["verify", "--jwks", "big", &token],
-    ] {
-        fails(
-            sandbox.cmd().args(&args).assert(),
-            2,
-            "limit of 1048576 bytes",
-        );
+    sandbox.write("big", "a".repeat(2 * 1024 * 1024));
+    // Sparse: a gigabyte that takes no disk space.
+    let sparse = fs::File::create(sandbox.path("sparse")).expect("create");
+    sparse.set_len(1 << 30).expect("set_len");
+    for input in ["big", "sparse", "/dev/zero"] {
+        let at = format!("@{input}");
+        for args in [
+            vec!["issue", "--no-refresh", "--payload", &at],
+            vec!["verify", "--secret-file", input, &token],
+            vec!["verify", "--key-file", input, &token],
+            vec!["verify", "--jwks", input, &token],
+            vec!["issue", "--no-refresh", "--secret-file", input],
+            vec!["issue", "--no-refresh", "--key-file", input],
+        ] {
+            fails(
+                sandbox
+                    .cmd()
+                    .args(&args)
+                    .timeout(Duration::from_secs(60))
+                    .assert(),
+                2,
+                "limit of 1048576 bytes",
+            );
+        }
+        // The store's limit is larger (a store holds every session), and a device is not one.
+        let why = if input == "/dev/zero" {
+            "it is a device, not a store file"
+        } else if input == "sparse" {
+            "over the limit of 268435456 bytes (256 MiB)"
+        } else {
+            "is corrupt"
+        };
+        for args in [vec!["sessions"], vec!["issue", "--sub", "alice"]] {
+            fails(
+                sandbox
+                    .cmd()
+                    .args(&args)
+                    .args(["--store", input])
+                    .timeout(Duration::from_secs(60))
+                    .assert(),
+                4,
+                why,
+            );
+        }
     }
-    fails(
-        sandbox
-            .cmd()
-            .args(["issue", "--no-refresh", "--payload", "-"])
-            .write_stdin(big)
-            .assert(),
-        2,
-        "limit of 1048576 bytes",
-    );
+    for args in [
+        vec!["issue", "--no-refresh", "--payload", "-"],
+        vec!["verify", "--secret-file", "-", &token],
+    ] {
+        // Not assert_cmd's pipe_stdin, which reads the whole file first; timeout(1) kills a
+        // jwtctl that would read forever, and the status then fails the test.
+        let mut command = Command::new("timeout");
+        command
+            .arg("120")
+            .arg(env!("CARGO_BIN_EXE_jwtctl"))
+            .args(&args)
+            .env("JWTCTL_SECRET", SECRET)
+            .env_remove("JWTCTL_STORE")
+            .current_dir(sandbox.dir.path())
+            .stdin(fs::File::open("/dev/zero").expect("/dev/zero"));
+        let output = command.output().expect("jwtctl runs");
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
+        assert!(output.stdout.is_empty());
+        assert!(err.contains("limit of 1048576 bytes"), "{args:?}: {err}");
+    }
 }
 
 // --- man --dir and completions --dir never write through a link --------------------------------

@@ -25,4 +25,5 @@ mod packaging;
 mod recipes;
 mod security;
 mod store_hardening;
+mod terminal;
 mod verify;

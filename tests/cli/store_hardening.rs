@@ -28,7 +28,7 @@ const HANG: Duration = Duration::from_secs(60);
 
 /// Whether this test can act as other users: as root, with `setpriv`. Otherwise it says so and
 /// the caller returns, except under `CI`, where it fails.
-fn can_switch_users() -> bool {
+pub(crate) fn can_switch_users() -> bool {
     let root = std::process::Command::new("id")
         .arg("-u")
         .output()
@@ -213,6 +213,73 @@ fn a_strangers_link_as_a_parent_directory_is_refused() {
     );
     one_line(&output);
     assert_eq!(fs::read_dir(&attackers).expect("read_dir").count(), 0);
+}
+
+/// Found by this audit: in a shared sticky directory another user could create the store file
+/// before root's first write; root then kept its sessions in that user's file (the owner kept
+/// on rewrite), which its owner can read, edit to bring revoked sessions back, or delete. A
+/// lock file planted there lets its owner hold the lock. Both are refused, for reading too, as
+/// the kernel's `fs.protected_regular` refuses root's `O_CREAT` of such a file.
+#[test]
+fn a_strangers_file_planted_as_the_store_or_its_lock_is_refused() {
+    if !can_switch_users() {
+        return;
+    }
+    let (sandbox, shared) = shared_sandbox();
+    let empty = sandbox.write(
+        "empty.json",
+        r#"{"version":2,"tokens":{},"revoked_families":{},"cutoffs":{}}"#,
+    );
+    fs::set_permissions(&empty, fs::Permissions::from_mode(0o644)).expect("chmod");
+    let store = shared.join("sessions.json");
+    run_as(ATTACKER, "cp", &[&empty, &store]);
+    for args in [&["issue", "--sub", "alice"][..], &["sessions"][..]] {
+        let assert = fails(
+            sandbox
+                .cmd()
+                .args(args)
+                .args(["--store", text(&store)])
+                .timeout(HANG)
+                .assert(),
+            4,
+            &format!("it belongs to uid {ATTACKER}, neither root nor you"),
+        );
+        one_line(assert.get_output());
+    }
+    assert_eq!(
+        fs::read(&store).expect("the store"),
+        fs::read(&empty).expect("empty")
+    );
+
+    let other = shared.join("other.json");
+    let lock = shared.join("other.json.lock");
+    run_as(ATTACKER, "touch", &[&lock]);
+    let output = issue_into(&sandbox, &other);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(4), "{err}");
+    assert!(output.stdout.is_empty(), "a token was issued");
+    assert!(
+        err.contains(&format!(
+            "its lock file {} belongs to uid {ATTACKER}",
+            text(&lock)
+        )),
+        "{err}"
+    );
+    one_line(&output);
+    assert!(!other.exists());
+
+    // Files of one's own there are used as ever, by root and by the other user alike.
+    let mine = shared.join("mine.json");
+    assert_eq!(issue_into(&sandbox, &mine).status.code(), Some(0));
+    let theirs = shared.join("theirs.json");
+    jwtctl_as(ATTACKER, &[])
+        .args(["issue", "--sub", "mallory", "--store", text(&theirs)])
+        .assert()
+        .success();
+    jwtctl_as(ATTACKER, &[])
+        .args(["sessions", "--store", text(&theirs)])
+        .assert()
+        .success();
 }
 
 /// A directory anyone may write and that is not sticky lets anyone replace the store.

@@ -122,3 +122,106 @@ pub fn issue_access(sandbox: &Sandbox, extra: &[&str]) -> String {
         .success();
     stdout(&assert).trim_end().to_owned()
 }
+
+/// What a command showed on a terminal.
+pub struct OnTerminal {
+    /// Standard output as the terminal got it (and standard error, with
+    /// [`Run::stderr_on_terminal`]), its `\r\n` line ends made `\n` again.
+    pub shown: String,
+    /// Standard error, when it went to a file instead.
+    pub stderr: String,
+    pub status: Option<i32>,
+}
+
+/// How [`Sandbox::on_terminal`] runs a command.
+#[derive(Default)]
+pub struct Run<'a> {
+    /// Set on top of [`Sandbox::cmd`]'s environment.
+    pub env: &'a [(&'a str, &'a str)],
+    /// Standard error on the terminal too, instead of a file.
+    pub stderr_on_terminal: bool,
+    /// A file of the sandbox for standard input, instead of nothing.
+    pub stdin: Option<&'a str>,
+}
+
+impl Sandbox {
+    /// Runs `jwtctl args` with standard output on a terminal: `script` (util-linux, in every
+    /// Debian base system) gives it one. A command that hangs is killed and the test fails.
+    pub fn on_terminal(&self, args: &[&str], run: Run<'_>) -> OnTerminal {
+        let quote = |arg: &str| format!("'{}'", arg.replace('\'', r"'\''"));
+        let bin = assert_cmd::cargo::cargo_bin("jwtctl");
+        let err_file = self.path(".stderr-of-terminal-run");
+        let mut line = format!("exec {}", quote(&bin.to_string_lossy()));
+        for arg in args {
+            line.push(' ');
+            line.push_str(&quote(arg));
+        }
+        let stdin = run.stdin.map_or_else(
+            || "/dev/null".to_owned(),
+            |name| self.path(name).to_string_lossy().into_owned(),
+        );
+        line.push_str(&format!(" <{}", quote(&stdin)));
+        if !run.stderr_on_terminal {
+            line.push_str(&format!(" 2>{}", quote(&err_file.to_string_lossy())));
+        }
+        let mut cmd = Command::new("script");
+        for (name, _) in std::env::vars_os() {
+            let name = name.to_string_lossy().into_owned();
+            if name.starts_with("JWTCTL_") || name.starts_with("CLICOLOR") || name == "NO_COLOR" {
+                cmd.env_remove(&name);
+            }
+        }
+        cmd.args(["-qec", &line, "/dev/null"])
+            .current_dir(self.dir.path())
+            .env("SHELL", "/bin/sh")
+            .env("TERM", "dumb")
+            .env("JWTCTL_SECRET", SECRET)
+            .env("JWTCTL_STORE", self.store())
+            .env(
+                "XDG_DATA_HOME",
+                std::env::temp_dir().join("jwtctl-tests-no-default-store"),
+            )
+            .envs(run.env.iter().copied())
+            .timeout(std::time::Duration::from_secs(120))
+            .write_stdin("");
+        let output = cmd
+            .output()
+            .expect("script (util-linux) runs the command on a terminal");
+        let stderr = std::fs::read_to_string(&err_file).unwrap_or_default();
+        let _ = std::fs::remove_file(&err_file);
+        OnTerminal {
+            shown: String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n"),
+            stderr,
+            status: output.status.code(),
+        }
+    }
+}
+
+/// Text that fools a terminal: an escape sequence, a C1 CSI (U+009B), a bidi override, a tag
+/// character and two Hangul fillers (the default-ignorable kinds the sanitiser once missed).
+pub const HOSTILE: &str = "x\u{1b}[31m\u{9b}2J\u{202e}\u{e0041}\u{3164}\u{115f}y";
+
+/// The characters of [`HOSTILE`] that must never reach a terminal raw.
+pub const DANGEROUS: [char; 6] = [
+    '\u{1b}',
+    '\u{9b}',
+    '\u{202e}',
+    '\u{e0041}',
+    '\u{3164}',
+    '\u{115f}',
+];
+
+/// Asserts `text` holds none of [`DANGEROUS`], nor any other control character than a line
+/// break, naming `what` it is.
+pub fn nothing_raw(what: &str, text: &str) {
+    for character in DANGEROUS {
+        assert!(
+            !text.contains(character),
+            "{what}: raw {character:?} in {text:?}"
+        );
+    }
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{what}: a raw control character in {text:?}"
+    );
+}

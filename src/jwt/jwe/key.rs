@@ -333,7 +333,10 @@ fn classify(bytes: &[u8]) -> Result<Form<'_>, JweError> {
             _ => Err(key_error("a JWK must be a JSON object")),
         }
     } else if trimmed.starts_with(b"-----BEGIN") {
-        let block = pem::parse(trimmed).map_err(|_| key_error("the PEM block does not parse"))?;
+        // The rule for signing keys: one key to a file, or which one is meant is a guess.
+        let block = crate::jwt::keys::key_block(trimmed)
+            .map_err(|why| key_error(format!("the file {why}")))?
+            .ok_or_else(|| key_error("the PEM block does not parse"))?;
         Ok(Form::Pem(block))
     } else {
         Ok(Form::Der(bytes))

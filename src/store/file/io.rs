@@ -69,8 +69,18 @@ mod unix {
         let Ok(dir_meta) = fs::metadata(dir) else {
             return false;
         };
-        let shared_sticky = dir_meta.mode() & 0o1002 == 0o1002;
-        !shared_sticky && link_meta.uid() == dir_meta.uid()
+        !is_shared_sticky(&dir_meta) && link_meta.uid() == dir_meta.uid()
+    }
+
+    /// Writable by anyone and sticky, as `/tmp` is: a file there that another user owns is
+    /// theirs to have planted and to delete (the kernel's `fs.protected_regular` refuses even
+    /// root's `O_CREAT` of one, for the same reason).
+    pub(super) fn shared_sticky(dir: &Path) -> bool {
+        fs::metadata(dir).is_ok_and(|meta| is_shared_sticky(&meta))
+    }
+
+    fn is_shared_sticky(meta: &fs::Metadata) -> bool {
+        meta.mode() & 0o1002 == 0o1002
     }
 }
 
@@ -93,6 +103,9 @@ mod unix {
     }
     pub(super) fn may_follow(_: &Path, _: &fs::Metadata) -> bool {
         true
+    }
+    pub(super) fn shared_sticky(_: &Path) -> bool {
+        false
     }
 }
 
@@ -215,7 +228,10 @@ impl FileStore {
             ));
         }
         let store_owner = match fs::symlink_metadata(&self.path) {
-            Ok(meta) if meta.is_file() => Some(unix::owner(&meta)),
+            Ok(meta) if meta.is_file() => {
+                self.check_planted("it", &meta)?;
+                Some(unix::owner(&meta))
+            }
             Ok(meta) if meta.is_dir() => {
                 return Err(self.refuse(
                     io::ErrorKind::IsADirectory,
@@ -417,7 +433,28 @@ impl FileStore {
                 ),
             ));
         }
+        self.check_planted(&format!("its lock file {}", path.display()), &meta)?;
         Ok(Some(file))
+    }
+
+    /// Refuses the store file or its lock file (`what`) when it belongs to neither root nor the
+    /// caller and lies in a shared sticky directory: another user created it before jwtctl did,
+    /// and could read and edit the store (bringing revoked sessions back) or hold its lock.
+    fn check_planted(&self, what: &str, meta: &fs::Metadata) -> Result<(), StoreError> {
+        let owner = unix::owner(meta);
+        if unix::trusted(owner, None) || !unix::shared_sticky(self.dir()) {
+            return Ok(());
+        }
+        Err(self.refuse(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "{what} belongs to uid {owner}, neither root nor you (uid {}), in {}, a \
+                 directory everyone may write: another user made it, and could change or \
+                 delete it",
+                unix::euid(),
+                self.dir().display()
+            ),
+        ))
     }
 
     /// Takes the exclusive lock, waiting at most the store timeout (`--store-timeout`).
