@@ -125,7 +125,8 @@ pub fn sensitive(value: &str) -> Option<Sensitive> {
         && !trimmed.contains(['/', '.'])
         && trimmed.bytes().any(|b| b.is_ascii_digit())
         && trimmed.bytes().any(|b| b.is_ascii_alphabetic())
-        && !looks_like_a_name(trimmed);
+        && !looks_like_a_name(trimmed)
+        && !looks_like_a_date(trimmed);
     (random_looking && entropy_bits(trimmed) >= 3.0).then_some(Sensitive::Secret)
 }
 
@@ -135,6 +136,20 @@ fn looks_like_a_name(value: &str) -> bool {
     value
         .bytes()
         .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// `2026-12-31T23:59:59Z`: an RFC 3339 time (`--exp`, `--now`), which no secret begins like.
+fn looks_like_a_date(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    bytes.len() >= 10
+        && bytes
+            .iter()
+            .take(10)
+            .enumerate()
+            .all(|(index, &b)| match index {
+                4 | 7 => b == b'-',
+                _ => b.is_ascii_digit(),
+            })
 }
 
 /// Shannon entropy per character.
@@ -354,6 +369,8 @@ mod tests {
             "the-long-name-of-a-key-file",
             "rsa1024.pkcs1.pem",
             "ec256.encrypted.pem",
+            "9999-12-31T23:59:58Z",
+            "2026-12-02T01:30:00+01:00",
         ] {
             assert_eq!(sensitive(ordinary), None, "{ordinary}");
         }
