@@ -34,7 +34,7 @@ pub enum Problem {
     NotAnObject,
     #[error("the document is not a JWKS (no \"keys\" array)")]
     NotJwks,
-    #[error("the discovery document names another issuer, {found:?}")]
+    #[error("the discovery document names another issuer, \"{found}\"")]
     OtherIssuer { found: String },
     #[error("the discovery document has no \"issuer\"")]
     NoIssuer,
