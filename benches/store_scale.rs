@@ -147,7 +147,48 @@ fn configure(nodes: &[&RedisServer]) {
                 .query::<()>(&mut raw)
                 .expect("config set");
         }
+        redis::cmd("CONFIG")
+            .arg("RESETSTAT")
+            .query::<()>(&mut raw)
+            .expect("config resetstat");
     }
+}
+
+/// Per command the servers ran, how many calls and their mean time (`INFO commandstats`): what
+/// a command costs when the machine does not stall the server.
+fn command_means(nodes: &[&RedisServer]) -> String {
+    let mut totals: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
+    for node in nodes {
+        let info: String = redis::cmd("INFO")
+            .arg("commandstats")
+            .query(&mut node.raw())
+            .expect("info");
+        // cmdstat_evalsha:calls=2000,usec=123456,usec_per_call=61.73,...
+        for line in info.lines() {
+            let Some((name, fields)) = line
+                .strip_prefix("cmdstat_")
+                .and_then(|rest| rest.split_once(':'))
+            else {
+                continue;
+            };
+            let field = |key: &str| {
+                fields
+                    .split(',')
+                    .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
+                    .and_then(|value| value.parse::<u64>().ok())
+                    .unwrap_or(0)
+            };
+            let entry = totals.entry(name.to_uppercase()).or_default();
+            entry.0 += field("calls");
+            entry.1 += field("usec");
+        }
+    }
+    totals
+        .into_iter()
+        .filter(|(_, (calls, _))| *calls >= 100)
+        .map(|(name, (calls, usec))| format!("{name} {calls} x {} µs", usec / calls))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Every operation once (rotation many times); returns the mean rotation time.
@@ -231,6 +272,7 @@ fn exercise(url: &str, nodes: &[&RedisServer], size: usize, now: Timestamp) -> D
         store.revoke(&RevokeSelector::All, now).expect("revoke")
     });
     assert!(revoked as usize + FAMILIES_PER_SUBJECT + 1 >= size);
+    eprintln!("  mean server time: {}", command_means(nodes));
     rotation
 }
 
