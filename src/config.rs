@@ -962,6 +962,23 @@ fn unused_refresh_key(args: &RefreshKeyArgs, why: &str) -> Result<(), UsageError
     }
 }
 
+/// As [`unused_refresh_key`], for the main key's options; `$JWTCTL_SECRET` is a default and is
+/// not refused.
+fn unused_main_key(args: &KeyArgs, why: &str) -> Result<(), UsageError> {
+    let typed = [
+        (args.secret_file.is_some(), "--secret-file"),
+        (args.secret_env.is_some(), "--secret-env"),
+        (args.key_file.is_some(), "--key-file"),
+    ];
+    match typed.iter().find(|(given, _)| *given) {
+        Some((_, option)) => Err(UsageError::of(
+            UsageKind::Conflict,
+            format!("{option} is not used {why}"),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// The refresh-key option typed on the command line, if one was.
 fn typed_refresh_option(args: &RefreshKeyArgs) -> Option<&'static str> {
     match (&args.refresh_secret_file, &args.refresh_secret_env) {
@@ -1759,10 +1776,9 @@ pub struct RevokeConfig<'a> {
 
 fn revoke<'a>(args: &'a RevokeArgs, ctx: &Context) -> anyhow::Result<RevokeConfig<'a>> {
     if args.token.is_none() {
-        unused_refresh_key(
-            &args.refresh_key,
-            "here: only revoke --token verifies a token",
-        )?;
+        let why = "here: only revoke --token verifies a token";
+        unused_refresh_key(&args.refresh_key, why)?;
+        unused_main_key(&args.key, why)?;
     }
     let target = match (&args.user, &args.token, &args.family, args.all) {
         (Some(user), ..) => RevokeTarget::User(user.clone()),

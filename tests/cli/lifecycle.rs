@@ -873,3 +873,38 @@ fn an_explicit_refresh_key_is_used_or_refused_never_ignored() {
         .assert()
         .success();
 }
+
+/// The same for the main key: `revoke` of a user, a family or everything verifies nothing, so a
+/// key option there is a mistake (a path that cannot be read went unnoticed); the environment's
+/// `$JWTCTL_SECRET` is a default and is not refused.
+#[test]
+fn revoke_without_a_token_refuses_a_main_key_it_would_not_use() {
+    let sandbox = Sandbox::new();
+    issue_pair(&sandbox, "alice", &[]);
+    let missing = sandbox.path("missing.key");
+    let missing = missing.to_str().expect("utf-8");
+    for target in [
+        &["--user", "alice"][..],
+        &["--family", "f"][..],
+        &["--all"][..],
+    ] {
+        for key in [
+            &["--secret-file", missing][..],
+            &["--secret-env", "NO_SUCH_VARIABLE"][..],
+            &["--key-file", missing][..],
+        ] {
+            let assert = sandbox.cmd().arg("revoke").args(target).args(key).assert();
+            let assert = fails(assert, 2, key[0]);
+            let err = crate::support::stderr(&assert);
+            assert!(
+                err.contains("only revoke --token"),
+                "{target:?} {key:?}: {err}"
+            );
+        }
+    }
+    sandbox
+        .cmd()
+        .args(["revoke", "--user", "alice"])
+        .assert()
+        .success();
+}
