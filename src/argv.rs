@@ -5,6 +5,7 @@
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 
@@ -39,41 +40,71 @@ const SECRET_VARIABLE_OPTIONS: [&str; 4] = [
     "--password-env",
 ];
 
-/// Hands the secrets the environment holds for this command line to [`never_show`]: those of
-/// the default variables and of the variables it names. Before the command line is parsed, so
-/// that no message, clap's included, quotes one even before any key is read.
-pub fn never_show_environment_secrets(args: &[OsString]) {
-    let mut names = vec![
-        SECRET_VARIABLE.to_owned(),
-        REFRESH_SECRET_VARIABLE.to_owned(),
-    ];
-    let mut typed = args
-        .iter()
-        .skip(1)
-        .map(|arg| arg.to_string_lossy())
-        .take_while(|arg| arg != "--");
+/// Options whose value is a file that holds a secret or a password.
+const SECRET_FILE_OPTIONS: [&str; 4] = [
+    "--secret-file",
+    "--refresh-secret-file",
+    "--key-password-file",
+    "--password-file",
+];
+
+/// Hands the secrets this command line will use to [`never_show`]: those the default variables
+/// hold, and those of the variables and regular files it names. Before the command line is
+/// parsed, so that no message, clap's or one about another option, quotes one before its key is
+/// read; and as the text typed or stored, which is what gets pasted, even where the key is that
+/// text decoded (`--secret-encoding hex`).
+pub fn never_show_typed_secrets(args: &[OsString]) {
+    let mut names: Vec<OsString> = vec![SECRET_VARIABLE.into(), REFRESH_SECRET_VARIABLE.into()];
+    names.extend(typed_values(args, &SECRET_VARIABLE_OPTIONS));
+    for name in names {
+        if let Some(value) = std::env::var_os(&name) {
+            never_show_text(value.as_encoded_bytes());
+        }
+    }
+    for path in typed_values(args, &SECRET_FILE_OPTIONS) {
+        let path = Path::new(&path);
+        // Standard input, a FIFO or a device is read once, by the option that owns it; when it
+        // holds a secret, that secret is added as it is loaded.
+        if crate::config::is_stdin(path)
+            || !std::fs::metadata(path).is_ok_and(|meta| meta.is_file())
+        {
+            continue;
+        }
+        // A file that cannot be read is reported by the option that reads it.
+        if let Ok(text) = crate::jwt::keys::read_key_file(path, "secret") {
+            never_show_text(&text);
+        }
+    }
+}
+
+/// The secret is the text without the line break `echo` and files end it with.
+fn never_show_text(value: &[u8]) {
+    let value = value.strip_suffix(b"\n").unwrap_or(value);
+    never_show(value.strip_suffix(b"\r").unwrap_or(value));
+}
+
+/// The values typed for `options`, as `--option VALUE` or `--option=VALUE`, before any `--`.
+fn typed_values(args: &[OsString], options: &[&str]) -> Vec<OsString> {
+    let mut values = Vec::new();
+    let mut typed = args.iter().skip(1).take_while(|arg| *arg != "--");
     while let Some(arg) = typed.next() {
-        for option in SECRET_VARIABLE_OPTIONS {
-            if arg == option {
-                names.extend(typed.next().map(|name| name.into_owned()));
+        let Some(arg) = arg.to_str() else {
+            continue;
+        };
+        for option in options {
+            if arg == *option {
+                values.extend(typed.next().cloned());
                 break;
             }
-            if let Some(name) = arg
+            if let Some(value) = arg
                 .strip_prefix(option)
                 .and_then(|rest| rest.strip_prefix('='))
             {
-                names.push(name.to_owned());
+                values.push(value.into());
             }
         }
     }
-    for name in names {
-        if let Some(value) = std::env::var_os(&name) {
-            let value = value.as_encoded_bytes();
-            // The secret is the value without the line break `echo` and files end it with.
-            let value = value.strip_suffix(b"\n").unwrap_or(value);
-            never_show(value.strip_suffix(b"\r").unwrap_or(value));
-        }
-    }
+    values
 }
 
 /// Reports a command line clap refused, on stderr: a purpose-built line for a secret given as

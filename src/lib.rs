@@ -30,7 +30,7 @@ use output::Output;
 /// Parses `args`, runs the command, reports any error on stderr, and returns the exit status.
 pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     let args: Vec<OsString> = argv::join_bearer(args.into_iter().collect());
-    argv::never_show_environment_secrets(&args);
+    argv::never_show_typed_secrets(&args);
     let (cli, typed_store) = match parse(args.iter().cloned()) {
         Ok(parsed) => parsed,
         Err(error) => {

@@ -138,9 +138,11 @@ fn looks_like_a_name(value: &str) -> bool {
         .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
-/// `2026-12-31T23:59:59Z`: an RFC 3339 time (`--exp`, `--now`), which no secret begins like.
+/// `2026-12-31T23:59:59Z`: an RFC 3339 time (`--exp`, `--now`), which no secret looks like.
+/// All of it, not only its beginning: a date with a secret pasted after it is not a date.
 fn looks_like_a_date(value: &str) -> bool {
     let bytes = value.as_bytes();
+    let time = |b: &u8| b.is_ascii_digit() || b"-:.+TtZz ".contains(b);
     bytes.len() >= 10
         && bytes
             .iter()
@@ -150,6 +152,7 @@ fn looks_like_a_date(value: &str) -> bool {
                 4 | 7 => b == b'-',
                 _ => b.is_ascii_digit(),
             })
+        && bytes.iter().all(time)
 }
 
 /// Shannon entropy per character.
@@ -351,6 +354,11 @@ mod tests {
     fn knows_a_secret_a_token_and_a_key_when_it_sees_one() {
         let hex = "4f1c0a9e8b7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928170f6e5d4c";
         assert_eq!(sensitive(hex), Some(Sensitive::Secret));
+        // A date does not make what is pasted after it a date.
+        for dated in ["2026-01-01", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00+"] {
+            let value = format!("{dated}{hex}");
+            assert_eq!(sensitive(&value), Some(Sensitive::Secret), "{value}");
+        }
         assert_eq!(
             sensitive("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl"),
             Some(Sensitive::Token)

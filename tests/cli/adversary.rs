@@ -220,3 +220,74 @@ fn a_secret_inside_a_longer_value_is_never_echoed() {
         );
     }
 }
+
+/// A secret file is known before the command line is parsed, as the environment's secrets are:
+/// an error about another option, raised before the key is read, must not print the secret
+/// pasted into it, nor the text of a file whose key is that text decoded.
+#[test]
+fn a_secret_file_is_never_echoed_before_it_is_read_or_when_encoded() {
+    let sandbox = Sandbox::new();
+    let text = "b7c1e9d3f5a2b8e4c6d0f1a3b5c7e9d2f4a6b8c0e1d3f5a7b9c2e4d6f8a0b1c3";
+    let file = sandbox.write("secret.txt", format!("{text}\n"));
+    let file = file.to_str().expect("utf-8").to_owned();
+    let hex_token = {
+        let assert = sandbox
+            .cmd()
+            .args(["issue", "--no-refresh", "--sub", "alice", "--aud", "api"])
+            .args(["--secret-file", &file, "--secret-encoding", "hex"])
+            .assert()
+            .success();
+        crate::support::stdout(&assert).trim_end().to_owned()
+    };
+    let issue = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec![
+            "issue",
+            "--no-refresh",
+            "--sub",
+            "a",
+            "--secret-file",
+            &file,
+        ];
+        args.extend_from_slice(extra);
+        args.into_iter().map(String::from).collect()
+    };
+    let header = format!("x/{text}");
+    let exp = format!("2026-01-01T00:00:00Z{text}");
+    let iss = format!("https://x/{text}");
+    let cases = [
+        (issue(&["--header", &header]), 2),
+        (issue(&["--exp", &exp]), 2),
+        (
+            [
+                "verify",
+                "--secret-file",
+                &file,
+                "--secret-encoding",
+                "hex",
+                "--iss",
+                &iss,
+                &hex_token,
+            ]
+            .map(String::from)
+            .to_vec(),
+            1,
+        ),
+    ];
+    for (args, code) in cases {
+        let assert = sandbox.cmd().args(&args).assert().code(code);
+        let output = assert.get_output();
+        let shown = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            !shown.contains(&text[..12]),
+            "{args:?}: the secret leaked: {shown}"
+        );
+        assert!(
+            shown.contains("<secret>") || shown.contains("-character value"),
+            "{args:?}: {shown}"
+        );
+    }
+}
