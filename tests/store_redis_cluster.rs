@@ -247,3 +247,112 @@ fn cluster_urls_fail_cleanly() {
         other => panic!("expected a server error, got {other:?}"),
     }
 }
+
+/// A slot that moves while a store is open (resharding): a pipeline over several subjects, some
+/// of whose keys moved, still gets every answer, from the node that now holds each key.
+#[test]
+fn a_pipeline_follows_a_slot_that_moved() {
+    let Some(cluster) = RedisCluster::start() else {
+        return;
+    };
+    let mut store = RedisStore::connect(&cluster.url, &options("moved:")).expect("connect");
+    let subjects: Vec<String> = (0..30).map(|n| format!("user{n}")).collect();
+    let families: Vec<String> = (0..30).map(|n| format!("F{n}")).collect();
+    let tokens: Vec<NewToken> = subjects
+        .iter()
+        .zip(&families)
+        .enumerate()
+        .map(|(n, (sub, family))| token(&format!("j{n}"), sub, family))
+        .collect();
+    store.insert(&tokens, NOW).expect("insert");
+    let queries: Vec<jwtctl::store::AccessQuery<'_>> = subjects
+        .iter()
+        .zip(&families)
+        .map(|(sub, family)| jwtctl::store::AccessQuery {
+            sub: Some(sub),
+            family: Some(family),
+            issued_at: NOW,
+        })
+        .collect();
+    let before = store.check_access_many(&queries, NOW).expect("check");
+
+    // Move the slot of the last subject's keys to another primary, as redis-cli --cluster
+    // reshard does: mark it, move its keys, hand it over on every node.
+    let key = format!("moved:{{s{}}}:f:{}", hex(&subjects[29]), hex(&families[29]));
+    let mut nodes: Vec<(String, redis::Connection, u16)> = cluster
+        .nodes
+        .iter()
+        .map(|node| {
+            let mut raw = node.raw();
+            let id: String = redis::cmd("CLUSTER")
+                .arg("MYID")
+                .query(&mut raw)
+                .expect("id");
+            (id, raw, node.port.expect("port"))
+        })
+        .collect();
+    let slot: i64 = redis::cmd("CLUSTER")
+        .arg("KEYSLOT")
+        .arg(&key)
+        .query(&mut nodes[0].1)
+        .expect("keyslot");
+    let source = nodes
+        .iter_mut()
+        .position(|(_, raw, _)| {
+            redis::cmd("CLUSTER")
+                .arg("COUNTKEYSINSLOT")
+                .arg(slot)
+                .query::<i64>(raw)
+                .expect("count")
+                > 0
+        })
+        .expect("a node holds the slot");
+    let target = (source + 1) % nodes.len();
+    let (source_id, target_id, target_port) = (
+        nodes[source].0.clone(),
+        nodes[target].0.clone(),
+        nodes[target].2,
+    );
+    let setslot = |raw: &mut redis::Connection, state: &str, id: &str| {
+        redis::cmd("CLUSTER")
+            .arg("SETSLOT")
+            .arg(slot)
+            .arg(state)
+            .arg(id)
+            .query::<()>(raw)
+            .expect("setslot");
+    };
+    setslot(&mut nodes[target].1, "IMPORTING", &source_id);
+    setslot(&mut nodes[source].1, "MIGRATING", &target_id);
+    let keys: Vec<String> = redis::cmd("CLUSTER")
+        .arg("GETKEYSINSLOT")
+        .arg(slot)
+        .arg(100)
+        .query(&mut nodes[source].1)
+        .expect("keys");
+    redis::cmd("MIGRATE")
+        .arg("127.0.0.1")
+        .arg(target_port)
+        .arg("")
+        .arg(0)
+        .arg(5000)
+        .arg("KEYS")
+        .arg(&keys)
+        .query::<()>(&mut nodes[source].1)
+        .expect("migrate");
+    for (_, raw, _) in &mut nodes {
+        setslot(raw, "NODE", &target_id);
+    }
+
+    assert_eq!(
+        store
+            .check_access_many(&queries, NOW)
+            .expect("check after the move"),
+        before
+    );
+    assert_eq!(store.sessions(None, NOW).expect("sessions").len(), 30);
+}
+
+fn hex(text: &str) -> String {
+    text.bytes().map(|b| format!("{b:02x}")).collect()
+}

@@ -215,7 +215,22 @@ fn cluster_pipeline<T: FromRedisValue>(
         // Not `pipeline.query`: that refuses a cluster connection outright, though the cluster
         // routes a packed pipeline to the node of its first command.
         let values =
-            connection.req_packed_commands(&pipeline.get_packed_pipeline(), 0, group.len())?;
+            match connection.req_packed_commands(&pipeline.get_packed_pipeline(), 0, group.len()) {
+                Ok(values) => values,
+                // A slot moved (resharding, a failover): the whole group fails, though only some
+                // of its keys moved. Each command alone is followed to its new node by the
+                // cluster client, and the map is read again for the next pipeline. The store's
+                // pipelines are reads and idempotent scripts, so sending one again is harmless.
+                Err(error) if error.is_cluster_error() => {
+                    *owners = None;
+                    group
+                        .iter()
+                        .filter_map(|&index| commands.get(index))
+                        .map(|command| connection.req_command(command))
+                        .collect::<Result<Vec<Value>, RedisError>>()?
+                }
+                Err(error) => return Err(error),
+            };
         if values.len() != group.len() {
             return Err(invalid("a pipeline reply of the wrong length"));
         }
