@@ -163,6 +163,19 @@ fn the_first_session_stops_visibly_when_issue_fails() {
 }
 
 #[test]
+fn the_encrypted_tokens_block_runs_from_an_empty_directory() {
+    // A reader has only jwtctl: the block must make its own keys, and ones encrypt accepts.
+    let block = readme_block("## Encrypted tokens (JWE)");
+    let sandbox = Sandbox::new();
+    sandbox.write("plain.txt", "card 4111\n");
+    let out = run_step(&sandbox, &block, "", "");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(stdout.starts_with("card 4111\n"), "{stdout}");
+    assert!(stdout.contains("\"sub\": \"alice\""), "{stdout}");
+}
+
+#[test]
 fn the_readme_stays_short() {
     let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
         .expect("read README.md");
