@@ -1121,6 +1121,19 @@ impl Overrides {
         for argument in &args.claims {
             claims.push(parse_claim(argument).map_err(UsageError::new)?);
         }
+        // One of the two would be dropped without a word: the claim, since the flag wins.
+        for (name, flag, given) in [
+            ("sub", "--sub", args.sub.is_some()),
+            ("iss", "--iss", args.iss.is_some()),
+            ("aud", "--aud", !args.aud.is_empty()),
+        ] {
+            if given && claims.iter().any(|(claim, _)| claim == name) {
+                return Err(UsageError::of(
+                    UsageKind::Conflict,
+                    format!("--claim {name} and {flag} both set {name}: give one"),
+                ));
+            }
+        }
         if let Some(sub) = &args.sub {
             claims.push(("sub".into(), Value::from(sub.as_str())));
         }

@@ -22,7 +22,7 @@ pub fn format_timestamp(seconds: i64) -> String {
     }
 }
 
-/// `3m 12s`, `6h`, `2days 4h`: the largest two units are enough for a person.
+/// `3m 12s`, `6h`, `2d 4h`: the largest unit and the one below it are enough for a person.
 pub fn format_duration(seconds: i64) -> String {
     let seconds = seconds.unsigned_abs();
     let units = [
@@ -32,22 +32,19 @@ pub fn format_duration(seconds: i64) -> String {
         (60, "m"),
         (1, "s"),
     ];
-    let mut parts = Vec::new();
-    let mut rest = seconds;
-    for (size, name) in units {
-        if rest >= size {
-            parts.push(format!("{}{name}", rest / size));
-            rest %= size;
-        }
-        if parts.len() == 2 {
-            break;
+    // The largest unit, then the next one down only: "1y 7m" would read as months.
+    let Some(first) = units.iter().position(|&(size, _)| seconds >= size) else {
+        return "0s".to_owned();
+    };
+    let (size, name) = units[first];
+    let mut shown = format!("{}{name}", seconds / size);
+    if let Some(&(next, next_name)) = units.get(first + 1) {
+        let rest = seconds % size / next;
+        if rest > 0 {
+            shown.push_str(&format!(" {rest}{next_name}"));
         }
     }
-    if parts.is_empty() {
-        "0s".to_owned()
-    } else {
-        parts.join(" ")
-    }
+    shown
 }
 
 /// "in 4m 59s" or "3h ago".
@@ -84,6 +81,10 @@ mod tests {
         assert_eq!(format_duration(192), "3m 12s");
         assert_eq!(format_duration(21_600), "6h");
         assert_eq!(format_duration(0), "0s");
+        assert_eq!(format_duration(2 * 86_400 + 4 * 3_600 + 59), "2d 4h");
+        // A year and seven minutes is a year: "1y 7m" would read as seven months.
+        assert_eq!(format_duration(365 * 86_400 + 7 * 60), "1y");
+        assert_eq!(format_duration(365 * 86_400 + 3 * 86_400), "1y 3d");
     }
 
     #[test]

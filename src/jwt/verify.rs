@@ -450,7 +450,8 @@ impl Policy {
                 return Ok(());
             }
             return Err(TokenError::claim(format!(
-                "token is for audience {}, and no --aud names this verifier                  (RFC 7519 section 4.1.3); pass --aud, or --any-aud to accept any audience",
+                "token is for audience {}, and no --aud names this verifier (RFC 7519 section 4.1.3); \
+                 pass --aud, or --any-aud to accept any audience",
                 named.join(", ")
             )));
         }

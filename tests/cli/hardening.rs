@@ -22,7 +22,9 @@ fn a_token_for_an_audience_needs_aud_or_any_aud() {
         1,
         "token is for audience \"api\", \"billing\"",
     );
-    assert!(stderr(&assert).contains("--any-aud"), "{}", stderr(&assert));
+    let err = stderr(&assert);
+    assert!(err.contains("--any-aud"), "{err}");
+    assert!(!err.contains("  "), "one line, single-spaced: {err}");
     sandbox
         .cmd()
         .args(["verify", "--aud", "billing", &token])
@@ -184,6 +186,20 @@ fn issue_refuses_registered_claims_of_the_wrong_type() {
         .collect();
     assert_eq!(lines[0]["error"]["kind"], "claim");
     assert!(lines[1]["access_token"].is_string());
+    // With the named flag too, the claim would be dropped unseen (the flag wins): refused.
+    for (claim, flag) in [
+        ("sub=bob", ["--sub", "alice"]),
+        ("sub:=42", ["--sub", "alice"]),
+        ("iss=x", ["--iss", "y"]),
+        ("aud=x", ["--aud", "y"]),
+    ] {
+        let assert = sandbox
+            .cmd()
+            .args(["issue", "--no-refresh", "--claim", claim])
+            .args(flag)
+            .assert();
+        fails(assert, 2, &format!("both set {}", &claim[..3]));
+    }
 }
 
 // --- typ: a refresh token cannot pass as an access token by spacing ---------------------------
