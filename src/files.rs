@@ -1,4 +1,5 @@
-//! Files jwtctl writes that hold secrets or keys: created 0600, never silently replaced.
+//! Files jwtctl writes that hold secrets or keys: created 0600, never silently replaced; and
+//! what kind a file is that jwtctl will not read as one.
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -101,3 +102,28 @@ fn set_private_mode(options: &mut OpenOptions) {
 
 #[cfg(not(unix))]
 fn set_private_mode(_: &mut OpenOptions) {}
+
+/// The kind of a file that is not a regular one, for messages.
+pub fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    let file_type = meta.file_type();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return "a device";
+        }
+    }
+    if file_type.is_symlink() {
+        "a symbolic link"
+    } else if file_type.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}

@@ -109,7 +109,10 @@ fn read_zone_file(path: &Path) -> Result<Option<Vec<u8>>, String> {
         .metadata()
         .map_err(|error| format!("cannot be read: {error}"))?;
     if !meta.is_file() {
-        return Err(format!("is {}, not a time zone file", kind_of(&meta)));
+        return Err(format!(
+            "is {}, not a time zone file",
+            crate::files::kind_of(&meta)
+        ));
     }
     let too_big = || format!("is over the limit of {MAX_ZONE_FILE_BYTES} bytes for a zone file");
     if meta.len() > MAX_ZONE_FILE_BYTES {
@@ -138,28 +141,6 @@ fn open_nonblocking(path: &Path) -> io::Result<File> {
 #[cfg(not(unix))]
 fn open_nonblocking(path: &Path) -> io::Result<File> {
     File::open(path)
-}
-
-fn kind_of(meta: &std::fs::Metadata) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let file_type = meta.file_type();
-        if file_type.is_fifo() {
-            return "a FIFO";
-        }
-        if file_type.is_block_device() || file_type.is_char_device() {
-            return "a device";
-        }
-        if file_type.is_socket() {
-            return "a socket";
-        }
-    }
-    if meta.is_dir() {
-        "a directory"
-    } else {
-        "not a regular file"
-    }
 }
 
 #[cfg(test)]

@@ -109,31 +109,6 @@ mod unix {
     }
 }
 
-/// The kind of a file that is not a regular one, for messages.
-fn kind_of(meta: &fs::Metadata) -> &'static str {
-    let file_type = meta.file_type();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if file_type.is_fifo() {
-            return "a FIFO";
-        }
-        if file_type.is_socket() {
-            return "a socket";
-        }
-        if file_type.is_block_device() || file_type.is_char_device() {
-            return "a device";
-        }
-    }
-    if file_type.is_symlink() {
-        "a symbolic link"
-    } else if file_type.is_dir() {
-        "a directory"
-    } else {
-        "not a regular file"
-    }
-}
-
 /// Opens without following a link at the last component, and without blocking on a FIFO that
 /// slipped in after the type check.
 fn open_options(write: bool) -> fs::OpenOptions {
@@ -257,7 +232,7 @@ impl FileStore {
             Ok(meta) => {
                 return Err(self.refuse(
                     io::ErrorKind::InvalidInput,
-                    format!("it is {}, not a store file", kind_of(&meta)),
+                    format!("it is {}, not a store file", crate::files::kind_of(&meta)),
                 ));
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
@@ -429,7 +404,7 @@ impl FileStore {
                 format!(
                     "its lock file {} is {}, not a file",
                     path.display(),
-                    kind_of(&meta)
+                    crate::files::kind_of(&meta)
                 ),
             ));
         }
@@ -527,7 +502,7 @@ impl FileStore {
         if !meta.is_file() {
             return Err(self.refuse(
                 io::ErrorKind::InvalidInput,
-                format!("it is {}, not a store file", kind_of(&meta)),
+                format!("it is {}, not a store file", crate::files::kind_of(&meta)),
             ));
         }
         let too_big = |size: u64| {
