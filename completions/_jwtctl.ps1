@@ -256,6 +256,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the private key (PKCS#8 PEM or a private JWK, mode 0600) here')
             [CompletionResult]::new('--public-out', '--public-out', [CompletionResultType]::ParameterName, 'Write the public key (SPKI PEM or a public JWK) here [default: the --out name with .pub.pem for .pem (ec.pem -> ec.pub.pem), .pub.jwk for .jwk]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The files'' form; a JWK carries alg, use and its RFC 7638 thumbprint as kid')
+            [CompletionResult]::new('--use', '--use', [CompletionResultType]::ParameterName, 'What a JWK is for: sig (signing, with its alg) or enc (a JWE recipient''s key, for encrypt --key-file and issue --encrypt-to; RS*, PS* and ES* keys)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite existing files')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print {"alg","kid","private_key","public_key"} on stdout')

@@ -328,7 +328,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__gen__subcmd__key)
-            opts="-h --alg --bits --out --public-out --format --force --json --color --help"
+            opts="-h --alg --bits --out --public-out --format --use --force --json --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -352,6 +352,10 @@ _jwtctl() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "pem jwk" -- "${cur}"))
+                    return 0
+                    ;;
+                --use)
+                    COMPREPLY=($(compgen -W "sig enc" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -241,6 +241,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --out 'Write the private key (PKCS#8 PEM or a private JWK, mode 0600) here'
             cand --public-out 'Write the public key (SPKI PEM or a public JWK) here [default: the --out name with .pub.pem for .pem (ec.pem -> ec.pub.pem), .pub.jwk for .jwk]'
             cand --format 'The files'' form; a JWK carries alg, use and its RFC 7638 thumbprint as kid'
+            cand --use 'What a JWK is for: sig (signing, with its alg) or enc (a JWE recipient''s key, for encrypt --key-file and issue --encrypt-to; RS*, PS* and ES* keys)'
             cand --color 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb'
             cand --force 'Overwrite existing files'
             cand --json 'Print {"alg","kid","private_key","public_key"} on stdout'

@@ -435,6 +435,8 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l out -d 'Write 
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l public-out -d 'Write the public key (SPKI PEM or a public JWK) here [default: the --out name with .pub.pem for .pem (ec.pem -> ec.pub.pem), .pub.jwk for .jwk]' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l format -d 'The files\' form; a JWK carries alg, use and its RFC 7638 thumbprint as kid' -r -f -a "pem\t'PKCS#8 for a private key, SPKI for a public one'
 jwk\t'A JSON Web Key (RFC 7517)'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l use -d 'What a JWK is for: sig (signing, with its alg) or enc (a JWE recipient\'s key, for encrypt --key-file and issue --encrypt-to; RS*, PS* and ES* keys)' -r -f -a "sig\t''
+enc\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand gen-key" -l color -d 'When to colour output: auto colours a stream that is a terminal, unless NO_COLOR is set or TERM is dumb' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -380,12 +380,22 @@ pub struct GenKeyArgs {
     /// The files' form; a JWK carries alg, use and its RFC 7638 thumbprint as kid
     #[arg(long, value_enum, default_value_t = KeyFormat::Pem)]
     pub format: KeyFormat,
+    /// What a JWK is for: sig (signing, with its alg) or enc (a JWE recipient's key, for
+    /// encrypt --key-file and issue --encrypt-to; RS*, PS* and ES* keys)
+    #[arg(long = "use", value_enum, default_value_t = KeyUseArg::Sig, value_name = "USE")]
+    pub key_use: KeyUseArg,
     /// Overwrite existing files
     #[arg(long)]
     pub force: bool,
     /// Print {"alg","kid","private_key","public_key"} on stdout
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeyUseArg {
+    Sig,
+    Enc,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,6 +4,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jwtctl::jwt::keyform::jwk::Purpose;
 use jwtctl::jwt::keyform::{self, Format, KeyEntry, Material};
 use jwtctl::jwt::keys::{KeyType, PrivateKey, PublicKey, Secret};
 use jwtctl::jwt::verify::HmacKeys;
@@ -250,7 +251,7 @@ fn every_private_key_survives_pem_to_jwk_and_back() {
     for (name, key_type, alg) in PRIVATE_FIXTURES {
         let from_pem = private(read(&fixture(name)));
         assert_eq!(from_pem.key_type, key_type, "{name}");
-        let text = keyform::jwk::private_jwk(&from_pem, Some(alg)).unwrap();
+        let text = keyform::jwk::private_jwk(&from_pem, Some(alg), Purpose::Sign).unwrap();
         let value: Value = serde_json::from_slice(text.expose()).unwrap();
         assert_eq!(value["alg"], alg.name(), "{name}");
         assert_eq!(value["use"], "sig", "{name}");
@@ -292,7 +293,7 @@ fn every_public_key_survives_pem_to_jwk_and_back() {
     ] {
         let from_pem = public(read(&fixture(name)));
         assert_eq!(from_pem.key_type, key_type, "{name}");
-        let jwk = keyform::jwk::public_jwk(&from_pem, None).unwrap();
+        let jwk = keyform::jwk::public_jwk(&from_pem, None, Purpose::Sign).unwrap();
         assert!(!jwk.contains_key("d"), "{name}");
         let from_jwk = public(read(&jwk_text(&Value::Object(jwk))));
         assert!(
@@ -308,7 +309,12 @@ fn points_off_their_curve_and_unsupported_curves_are_refused() {
         let error = read_with(&fixture(name), None).unwrap_err();
         assert!(error.contains("key.pem"), "{name}: {error}");
     }
-    let mut jwk = keyform::jwk::public_jwk(&public(read(&fixture("ec521.pub.pem"))), None).unwrap();
+    let mut jwk = keyform::jwk::public_jwk(
+        &public(read(&fixture("ec521.pub.pem"))),
+        None,
+        Purpose::Sign,
+    )
+    .unwrap();
     let mut y = b64(jwk["y"].as_str().unwrap());
     let last = y.len() - 1;
     y[last] ^= 1;
@@ -316,8 +322,12 @@ fn points_off_their_curve_and_unsupported_curves_are_refused() {
     let error = read_with(&jwk_text(&Value::Object(jwk.clone())), None).unwrap_err();
     assert!(error.contains("not on the P-521 curve"), "{error}");
     // A secp256k1 point labelled P-256.
-    let mut k1 =
-        keyform::jwk::public_jwk(&public(read(&fixture("secp256k1.pub.pem"))), None).unwrap();
+    let mut k1 = keyform::jwk::public_jwk(
+        &public(read(&fixture("secp256k1.pub.pem"))),
+        None,
+        Purpose::Sign,
+    )
+    .unwrap();
     k1.insert("crv".into(), "P-256".into());
     let error = read_with(&jwk_text(&Value::Object(k1)), None).unwrap_err();
     assert!(error.contains("not on the P-256 curve"), "{error}");
@@ -476,6 +486,7 @@ fn rsa_jwk_edge_cases_are_refused_clearly() {
             jsonwebtoken::DecodingKey::from_rsa_raw_components(&[0xc1; 128], &[1, 0, 1]),
         ),
         None,
+        Purpose::Sign,
     )
     .unwrap();
     let error = read_with(&jwk_text(&Value::Object(small)), None).unwrap_err();
@@ -497,7 +508,7 @@ fn ec_and_okp_private_halves_must_match_their_public_half() {
         ))
         .as_bytes(),
     ));
-    let text = keyform::jwk::private_jwk(&key, None).unwrap();
+    let text = keyform::jwk::private_jwk(&key, None, Purpose::Sign).unwrap();
     let value: Value = serde_json::from_slice(text.expose()).unwrap();
     other["d"] = value["d"].clone();
     let error = read_with(&jwk_text(&other), None).unwrap_err();

@@ -43,7 +43,13 @@ pub fn run(args: &ConvertArgs, ctx: &Context) -> anyhow::Result<Status> {
         KeyFormat::Jwk => Target::Jwk,
         KeyFormat::Pem => Target::Pem,
     };
-    let exported = keyform::export(&entry.material, target, args.public, alg)?;
+    let exported = keyform::export(
+        &entry.material,
+        target,
+        args.public,
+        alg,
+        keyform::jwk::Purpose::Sign,
+    )?;
     match &args.out {
         Some(path) => {
             let overwrite = if args.force {

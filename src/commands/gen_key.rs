@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use serde_json::json;
 
-use crate::cli::{GenKeyArgs, KeyFormat};
+use crate::cli::{GenKeyArgs, KeyFormat, KeyUseArg};
 use crate::exit::Status;
 use crate::files::{self, Overwrite};
 use crate::jwt::jwk::{self, to_pem};
+use crate::jwt::keyform::jwk::Purpose;
 use crate::jwt::keyform::{self, Target, Want};
 use crate::jwt::keys::public_key_from_pem;
 use crate::jwt::{Alg, KeyError};
@@ -18,6 +19,24 @@ use super::Context;
 
 pub fn run(args: &GenKeyArgs, _ctx: &Context) -> anyhow::Result<Status> {
     let alg = Alg::from(args.alg);
+    let purpose = match args.key_use {
+        KeyUseArg::Sig => Purpose::Sign,
+        KeyUseArg::Enc if args.format != KeyFormat::Jwk => {
+            return Err(crate::exit::UsageError::new(
+                "--use enc needs --format jwk: a PEM file does not say what a key is for",
+            )
+            .into());
+        }
+        KeyUseArg::Enc if matches!(alg, Alg::EdDSA | Alg::ES256K) => {
+            return Err(crate::exit::UsageError::new(format!(
+                "--use enc: a key for {} signs only (JWE's ECDH-ES takes P-256, P-384, P-521 \
+                 or X25519); use an RSA or EC key, such as --alg RS256 or --alg ES256",
+                alg.name()
+            ))
+            .into());
+        }
+        KeyUseArg::Enc => Purpose::Encrypt,
+    };
     let generated = jwk::generate(alg, args.bits)?;
     let private_pem =
         zeroize::Zeroizing::new(to_pem("PRIVATE KEY", generated.private_pkcs8.expose()));
@@ -38,8 +57,10 @@ pub fn run(args: &GenKeyArgs, _ctx: &Context) -> anyhow::Result<Status> {
             .ok()
             .and_then(|(_, mut entries)| entries.pop())
             .ok_or_else(|| KeyError::backend("the generated key could not be read back"))?;
-            let private_jwk = keyform::export(&private.material, Target::Jwk, false, Some(alg))?;
-            let public_jwk = keyform::export(&private.material, Target::Jwk, true, Some(alg))?;
+            let private_jwk =
+                keyform::export(&private.material, Target::Jwk, false, Some(alg), purpose)?;
+            let public_jwk =
+                keyform::export(&private.material, Target::Jwk, true, Some(alg), purpose)?;
             (
                 zeroize::Zeroizing::new(
                     String::from_utf8_lossy(private_jwk.text.expose()).into_owned(),

@@ -91,7 +91,7 @@ pub fn public_jwk(
     public: &PublicKey,
     alg: Alg,
 ) -> Result<serde_json::Map<String, serde_json::Value>, KeyError> {
-    keyform::jwk::public_jwk(public, Some(alg))
+    keyform::jwk::public_jwk(public, Some(alg), keyform::jwk::Purpose::Sign)
 }
 
 /// The RFC 7638 SHA-256 thumbprint of a public key: the `kid` jwtctl gives it.

@@ -6,7 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::support::{Sandbox, fixture, stderr, stdout};
+use crate::support::{Sandbox, fails, fixture, stderr, stdout};
 
 /// A key fixture copied into the sandbox with mode 0600, as a private key should be.
 fn key(sandbox: &Sandbox, name: &str) -> String {
@@ -707,4 +707,66 @@ fn decode_batch_shows_nested_lines_from_the_inside_with_decrypt_key() {
     let document: Value = serde_json::from_str(stdout(&assert).trim_end()).unwrap();
     assert_eq!(document["encrypted"], true);
     assert_eq!(document["header"]["alg"], "A128KW");
+}
+
+/// `gen-key --use enc` makes the JWK pair a JWE recipient needs (a `use: sig` JWK is refused
+/// for encryption); a key that cannot encrypt, or a PEM file, which cannot say `use`, is refused.
+#[test]
+fn gen_key_use_enc_makes_a_recipients_jwk_pair() {
+    let sandbox = Sandbox::new();
+    for alg in ["RS256", "ES256", "ES384", "ES512"] {
+        let out = sandbox.path(&format!("{alg}.jwk"));
+        let out = out.to_str().expect("utf-8");
+        sandbox
+            .cmd()
+            .args([
+                "gen-key", "--alg", alg, "--format", "jwk", "--use", "enc", "--out", out,
+            ])
+            .assert()
+            .success();
+        let public: Value = serde_json::from_str(
+            &std::fs::read_to_string(sandbox.path(&format!("{alg}.pub.jwk"))).expect("public"),
+        )
+        .expect("JSON");
+        assert_eq!(public["use"], "enc", "{alg}: {public}");
+        assert!(public.get("alg").is_none(), "{alg}: {public}");
+        let jwe = encrypt(
+            &sandbox,
+            &format!("{alg}.pub.jwk"),
+            b"to the recipient",
+            &[],
+        );
+        let assert = sandbox
+            .cmd()
+            .args(["decrypt", "--key-file", out])
+            .write_stdin(jwe)
+            .assert()
+            .success();
+        assert_eq!(assert.get_output().stdout, b"to the recipient", "{alg}");
+    }
+    for (args, message) in [
+        (&["--alg", "EdDSA", "--format", "jwk"][..], "signs only"),
+        (&["--alg", "ES256K", "--format", "jwk"][..], "signs only"),
+        (&["--alg", "RS256"][..], "needs --format jwk"),
+    ] {
+        let assert = sandbox
+            .cmd()
+            .args(["gen-key", "--use", "enc", "--out", "k"])
+            .args(args)
+            .assert();
+        fails(assert, 2, message);
+    }
+    // The default is a signing key, which encryption refuses.
+    sandbox
+        .cmd()
+        .args([
+            "gen-key", "--alg", "ES256", "--format", "jwk", "--out", "sig.jwk",
+        ])
+        .assert()
+        .success();
+    let assert = sandbox
+        .cmd()
+        .args(["encrypt", "--key-file", "sig.pub.jwk", "x"])
+        .assert();
+    assert_eq!(assert.get_output().status.code(), Some(2));
 }

@@ -464,23 +464,48 @@ pub fn thumbprint(public: &PublicKey) -> Result<String, KeyError> {
     Ok(thumbprint_of(&required_members(&parts)))
 }
 
-/// The public JWK of a key: its members, `kid` set to the thumbprint, `use: sig`, and `alg`.
-pub fn public_jwk(public: &PublicKey, alg: Option<Alg>) -> Result<Map<String, Value>, KeyError> {
+/// What a JWK is for (its `use`, RFC 7517 section 4.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// `use: sig`, with the signing `alg`.
+    Sign,
+    /// `use: enc`, with no `alg`: the sender picks the key management algorithm for the key type.
+    Encrypt,
+}
+
+/// The public JWK of a key: its members, `kid` set to the thumbprint, `use`, and for signing
+/// `alg`.
+pub fn public_jwk(
+    public: &PublicKey,
+    alg: Option<Alg>,
+    purpose: Purpose,
+) -> Result<Map<String, Value>, KeyError> {
     let parts = public_parts(public).ok_or_else(cannot_describe)?;
     let mut jwk = required_members(&parts);
     jwk.insert("kid".into(), thumbprint_of(&jwk).into());
-    jwk.insert("use".into(), "sig".into());
-    if let Some(alg) = alg {
-        jwk.insert("alg".into(), alg.name().into());
+    match purpose {
+        Purpose::Sign => {
+            jwk.insert("use".into(), "sig".into());
+            if let Some(alg) = alg {
+                jwk.insert("alg".into(), alg.name().into());
+            }
+        }
+        Purpose::Encrypt => {
+            jwk.insert("use".into(), "enc".into());
+        }
     }
     Ok(jwk)
 }
 
 /// The private JWK of a key as JSON text, with the public members, `kid` (the thumbprint of the
-/// public key), `use: sig` and `alg`.
-pub fn private_jwk(private: &PrivateKey, alg: Option<Alg>) -> Result<Secret, KeyError> {
+/// public key), `use` and for signing `alg`.
+pub fn private_jwk(
+    private: &PrivateKey,
+    alg: Option<Alg>,
+    purpose: Purpose,
+) -> Result<Secret, KeyError> {
     let public = crate::jwt::jwk::public_of(private)?;
-    let mut jwk = public_jwk(&public, alg)?;
+    let mut jwk = public_jwk(&public, alg, purpose)?;
     let private_members: Vec<(&str, Zeroizing<Vec<u8>>)> = match &private.pair {
         KeyPair::Rsa(_) => {
             let pkcs8 = pkcs8_of(private)?;

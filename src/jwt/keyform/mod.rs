@@ -157,6 +157,7 @@ pub fn export(
     target: Target,
     public_only: bool,
     alg: Option<Alg>,
+    purpose: jwk::Purpose,
 ) -> Result<Exported, KeyError> {
     let derived;
     let public = match material {
@@ -178,7 +179,7 @@ pub fn export(
         }
         Material::Private(private) if !public_only => {
             let text = match target {
-                Target::Jwk => with_newline(&jwk::private_jwk(private, alg)?),
+                Target::Jwk => with_newline(&jwk::private_jwk(private, alg, purpose)?),
                 Target::Pem => Secret::new(
                     super::jwk::to_pem("PRIVATE KEY", jwk::pkcs8_of(private)?.expose())
                         .into_bytes(),
@@ -197,7 +198,7 @@ pub fn export(
     };
     let text = match target {
         Target::Jwk => {
-            let value = Value::Object(jwk::public_jwk(public, alg)?);
+            let value = Value::Object(jwk::public_jwk(public, alg, purpose)?);
             let mut text = serde_json::to_vec(&value)
                 .map_err(|_| KeyError::backend("cannot describe the key as a JWK"))?;
             text.push(b'\n');
@@ -463,18 +464,43 @@ mod tests {
     #[test]
     fn export_writes_each_form_and_keeps_secrets_out_of_public_output() {
         let secret = entries(r#"{"kty":"oct","k":"AAAA"}"#).unwrap().remove(0);
-        let jwk = export(&secret.material, Target::Jwk, false, Some(Alg::HS256)).unwrap();
+        let jwk = export(
+            &secret.material,
+            Target::Jwk,
+            false,
+            Some(Alg::HS256),
+            jwk::Purpose::Sign,
+        )
+        .unwrap();
         assert!(jwk.private);
         assert!(jwk.text.expose().ends_with(b"}\n"));
-        assert!(export(&secret.material, Target::Pem, false, None).is_err());
-        assert!(export(&secret.material, Target::Jwk, true, None).is_err());
+        assert!(
+            export(
+                &secret.material,
+                Target::Pem,
+                false,
+                None,
+                jwk::Purpose::Sign
+            )
+            .is_err()
+        );
+        assert!(
+            export(
+                &secret.material,
+                Target::Jwk,
+                true,
+                None,
+                jwk::Purpose::Sign
+            )
+            .is_err()
+        );
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keys");
         for name in ["rsa.pem", "ec521.pem", "secp256k1.pem", "ed25519.pem"] {
             let content = std::fs::read(path.join(name)).unwrap();
             let (_, mut keys) = read(&content, name, None, Want::Either, &mut |_| {}).unwrap();
             let key = keys.remove(0);
             for target in [Target::Jwk, Target::Pem] {
-                let public = export(&key.material, target, true, None).unwrap();
+                let public = export(&key.material, target, true, None, jwk::Purpose::Sign).unwrap();
                 assert!(!public.private);
                 let text = String::from_utf8(public.text.expose().to_vec()).unwrap();
                 assert!(
@@ -487,7 +513,8 @@ mod tests {
                     matches!(back.remove(0).material, Material::Public(_)),
                     "{name}"
                 );
-                let private = export(&key.material, target, false, None).unwrap();
+                let private =
+                    export(&key.material, target, false, None, jwk::Purpose::Sign).unwrap();
                 assert!(private.private);
                 let (_, mut back) =
                     read(private.text.expose(), name, None, Want::Either, &mut |_| {}).unwrap();
