@@ -23,23 +23,23 @@ use support::redis_server::RedisServer;
 static SHARED: Mutex<Weak<RedisServer>> = Mutex::new(Weak::new());
 static PREFIXES: AtomicUsize = AtomicUsize::new(0);
 
-/// A `RedisStore` under a fresh prefix, keeping its server alive. Declared in drop order: the
-/// connection closes before the server may stop.
-/// A fresh, empty store, or `None` (the test is skipped) without `redis-server`.
+/// The server the conformance tests share, started by the first; it stops when the last store
+/// using it is dropped. `None` (the test is skipped) without `redis-server`.
+fn shared_server() -> Option<Arc<RedisServer>> {
+    let mut shared = SHARED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(server) = shared.upgrade() {
+        return Some(server);
+    }
+    let server = Arc::new(RedisServer::start()?);
+    *shared = Arc::downgrade(&server);
+    Some(server)
+}
+
+/// A fresh, empty store under its own prefix, keeping the shared server alive.
 fn fresh_store() -> Option<Box<dyn Store>> {
-    let server = {
-        let mut shared = SHARED
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        match shared.upgrade() {
-            Some(server) => server,
-            None => {
-                let server = Arc::new(RedisServer::start()?);
-                *shared = Arc::downgrade(&server);
-                server
-            }
-        }
-    };
+    let server = shared_server()?;
     let prefix = format!("conformance{}:", PREFIXES.fetch_add(1, Ordering::Relaxed));
     let inner = RedisStore::connect(&server.url, &options(&prefix))
         .unwrap_or_else(|err| panic!("connect: {err}"));
@@ -61,19 +61,7 @@ mod resp3 {
     use super::*;
 
     fn fresh_store() -> Option<Box<dyn Store>> {
-        let server = {
-            let mut shared = SHARED
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            match shared.upgrade() {
-                Some(server) => server,
-                None => {
-                    let server = Arc::new(RedisServer::start()?);
-                    *shared = Arc::downgrade(&server);
-                    server
-                }
-            }
-        };
+        let server = shared_server()?;
         let prefix = format!("resp3-{}:", PREFIXES.fetch_add(1, Ordering::Relaxed));
         let url = format!("{}/0?protocol=resp3", server.url);
         let inner = RedisStore::connect(&url, &options(&prefix))
