@@ -1062,3 +1062,68 @@ fn a_lost_rotation_reply_is_retried_and_not_taken_for_reuse() {
         LookupOutcome::Rotated
     );
 }
+
+/// The scripts pipelines send by hash are loaded once per connection, not before every batch;
+/// a server that lost them (`SCRIPT FLUSH`) gets them again.
+#[test]
+fn scripts_are_loaded_once_and_again_when_the_server_lost_them() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let mut raw = server.raw();
+    let loads = |raw: &mut redis::Connection| -> u64 {
+        let info: String = redis::cmd("INFO")
+            .arg("commandstats")
+            .query(raw)
+            .expect("info");
+        info.lines()
+            .find_map(|line| line.strip_prefix("cmdstat_script|load:calls="))
+            .and_then(|rest| rest.split(',').next())
+            .and_then(|calls| calls.parse().ok())
+            .unwrap_or(0)
+    };
+    let mut store = RedisStore::connect(&server.url, &options("loads:")).expect("connect");
+    let tokens: Vec<NewToken> = (0..1200)
+        .map(|n| token(&format!("j{n}"), &format!("user{n}"), &format!("F{n}"), NOW))
+        .collect();
+    store.insert(&tokens, NOW).expect("insert");
+    let before = loads(&mut raw);
+    // A walk of several SCAN batches, each a pipeline of revoke scripts.
+    assert_eq!(
+        store.revoke(&RevokeSelector::All, NOW).expect("revoke"),
+        1200
+    );
+    assert!(
+        loads(&mut raw) - before <= 4,
+        "{} SCRIPT LOADs for one revoke --all",
+        loads(&mut raw) - before
+    );
+    redis::cmd("SCRIPT")
+        .arg("FLUSH")
+        .query::<()>(&mut raw)
+        .expect("flush");
+    // Idempotent scripts are sent again once they are loaded again.
+    store.prune(NOW + 400_000).expect("prune after a flush");
+    redis::cmd("SCRIPT")
+        .arg("FLUSH")
+        .query::<()>(&mut raw)
+        .expect("flush");
+    // An insert is not sent twice: the first after a flush fails and writes nothing, the next
+    // loads the scripts and succeeds.
+    let more: Vec<NewToken> = (0..3)
+        .map(|n| {
+            token(
+                &format!("k{n}"),
+                &format!("other{n}"),
+                &format!("G{n}"),
+                NOW,
+            )
+        })
+        .collect();
+    assert!(store.insert(&more, NOW).is_err());
+    assert!(store.sessions(None, NOW).expect("sessions").is_empty());
+    store
+        .insert(&more, NOW)
+        .expect("insert after the scripts were loaded again");
+    assert_eq!(store.sessions(None, NOW).expect("sessions").len(), 3);
+}

@@ -47,6 +47,7 @@ mod capped;
 mod conn;
 pub(super) mod url;
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
@@ -89,6 +90,10 @@ struct Scripts {
     renew: Script,
     revoke: Script,
     prune: Script,
+    /// Whether the current connection's servers hold the scripts that pipelines send by hash:
+    /// loaded once per connection, not before every pipeline (a `revoke --all` over a million
+    /// sessions sent 48,000 `SCRIPT LOAD`s).
+    loaded: Cell<bool>,
 }
 
 impl Scripts {
@@ -100,7 +105,48 @@ impl Scripts {
             renew: build(include_str!("lua/renew.lua")),
             revoke: build(include_str!("lua/revoke.lua")),
             prune: build(include_str!("lua/prune.lua")),
+            loaded: Cell::new(false),
         }
+    }
+
+    /// Sends `calls` (`EVALSHA`s of these scripts) in one pipeline, loading the scripts first if
+    /// this connection has not. A server that lost them (`SCRIPT FLUSH`, a failover to a
+    /// replica that never loaded them) answers `NOSCRIPT`: they are loaded again and, when
+    /// `idempotent` says sending the calls twice does no harm, the pipeline is sent once more;
+    /// otherwise the error stands and the next call loads them.
+    fn pipeline<T: ::redis::FromRedisValue>(
+        &self,
+        con: &mut Conn,
+        calls: &[Cmd],
+        idempotent: bool,
+    ) -> Result<Vec<T>, RedisError> {
+        if !self.loaded.get() {
+            self.load(con)?;
+        }
+        match con.pipeline(calls) {
+            Err(error)
+                if error.kind()
+                    == ::redis::ErrorKind::Server(::redis::ServerErrorKind::NoScript) =>
+            {
+                self.loaded.set(false);
+                if !idempotent {
+                    return Err(error);
+                }
+                self.load(con)?;
+                con.pipeline(calls)
+            }
+            result => result,
+        }
+    }
+
+    /// Loads every script on every node, so pipelines can send `EVALSHA` without a `NOSCRIPT`
+    /// round trip.
+    fn load(&self, con: &mut Conn) -> Result<(), RedisError> {
+        for script in [&self.insert, &self.rotate, &self.revoke, &self.prune] {
+            script.load(con.like())?;
+        }
+        self.loaded.set(true);
+        Ok(())
     }
 }
 
@@ -494,10 +540,13 @@ impl RedisStore {
     ) -> Result<T, Failure> {
         let (mut connection, fresh) = match self.connection.take() {
             Some(connection) => (connection, false),
-            None => (
-                self.target.open(self.timeout).map_err(Failure::Connect)?,
-                true,
-            ),
+            None => {
+                self.scripts.loaded.set(false);
+                (
+                    self.target.open(self.timeout).map_err(Failure::Connect)?,
+                    true,
+                )
+            }
         };
         let result = op(&mut connection, &self.scripts);
         // After a timeout or a broken pipe a reply may still arrive; never read it as the answer
@@ -545,20 +594,6 @@ impl RedisStore {
     /// The arguments every script starts with.
     fn base_args(now: Timestamp) -> Vec<String> {
         vec![now.to_string(), MAX_TTL_SECONDS.to_string()]
-    }
-
-    /// Loads every script on every node, so pipelines can send `EVALSHA` without a `NOSCRIPT`
-    /// round trip.
-    fn load_scripts(con: &mut Conn, scripts: &Scripts) -> Result<(), RedisError> {
-        for script in [
-            &scripts.insert,
-            &scripts.rotate,
-            &scripts.revoke,
-            &scripts.prune,
-        ] {
-            script.load(con.like())?;
-        }
-        Ok(())
     }
 
     /// Every key matching `pattern` on every primary, handed to `batch` a `SCAN` step at a
@@ -825,9 +860,9 @@ impl Store for RedisStore {
                     .map(|(keys, args)| evalsha(&self.scripts.insert, keys, args))
                     .collect();
                 for chunk in commands.chunks(SCAN_COUNT) {
+                    // Not idempotent: a session family recorded once is refused the second time.
                     self.run("insert", |con, scripts| {
-                        Self::load_scripts(con, scripts)?;
-                        con.pipeline::<i64>(chunk)
+                        scripts.pipeline::<i64>(con, chunk, false)
                     })?;
                 }
             }
@@ -1012,10 +1047,8 @@ impl Store for RedisStore {
                             evalsha(&self.scripts.revoke, &call_keys, &args)
                         })
                         .collect();
-                    let replies: Vec<(u64, String)> = self.run("revoke", |con, scripts| {
-                        Self::load_scripts(con, scripts)?;
-                        con.pipeline(&calls)
-                    })?;
+                    let replies: Vec<(u64, String)> =
+                        self.run("revoke", |con, scripts| scripts.pipeline(con, &calls, true))?;
                     live += replies.iter().map(|(count, _)| count).sum::<u64>();
                 }
                 Ok(live)
@@ -1163,10 +1196,8 @@ impl Store for RedisStore {
                 .iter()
                 .map(|(_, keys)| evalsha(&self.scripts.prune, keys, &args))
                 .collect();
-            let counts: Vec<u64> = self.run("prune", |con, scripts| {
-                Self::load_scripts(con, scripts)?;
-                con.pipeline(&calls)
-            })?;
+            let counts: Vec<u64> =
+                self.run("prune", |con, scripts| scripts.pipeline(con, &calls, true))?;
             dropped += counts.iter().sum::<u64>();
         }
         // The subjects' family sets: forget the families Redis has dropped.
