@@ -1,18 +1,36 @@
-//! Interop with Node's `jsonwebtoken`: runs `tests/interop/run.sh` against the binary under test.
+//! Interop with the libraries people use: `tests/interop/run.sh` against Node's `jsonwebtoken`,
+//! and `tests/interop/keys.sh` against Node's `jose` (ES512) and Python's PyJWT (ES512,
+//! ES256K), each run against the binary under test.
 //!
-//! The script skips, loudly, when `node` or `npm` is missing, and fails instead when `CI` is set.
-//! Its verdict (the summary line, or the skip banner) is written straight to stderr so that
+//! The scripts skip, loudly, when `node` or `npm` is missing, and fail instead when `CI` is set.
+//! Their verdict (the summary line, or the skip banner) is written straight to stderr so that
 //! `cargo test` and `make test` show it even when the test passes; the full output is printed
 //! through the test harness (shown on failure, or with `--nocapture`).
 
 use std::io::Write;
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
+
+/// The scripts install packages and start processes of their own: one at a time, as when they
+/// were separate test binaries.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 #[test]
 fn jwtctl_and_node_jsonwebtoken_accept_each_others_tokens() {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop/run.sh");
+    run_script("tests/interop/run.sh");
+}
+
+#[test]
+fn jwtctl_jose_and_pyjwt_accept_each_others_es512_and_es256k_tokens() {
+    run_script("tests/interop/keys.sh");
+}
+
+fn run_script(script: &str) {
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let output = Command::new("bash")
-        .arg(script)
+        .arg(format!("{}/{script}", env!("CARGO_MANIFEST_DIR")))
         .arg(env!("CARGO_BIN_EXE_jwtctl"))
         .stdin(Stdio::null())
         .output()
@@ -36,13 +54,13 @@ fn jwtctl_and_node_jsonwebtoken_accept_each_others_tokens() {
 
     assert!(
         output.status.success(),
-        "tests/interop/run.sh failed ({}):\n{stdout}\n{stderr}",
+        "{script} failed ({}):\n{stdout}\n{stderr}",
         output.status
     );
     let skipped = stderr.contains("interop: SKIPPED");
     let summary = stdout.lines().last().unwrap_or_default();
     assert!(
         skipped || (summary.starts_with("interop: ") && summary.ends_with(" passed, 0 failed")),
-        "tests/interop/run.sh succeeded without a clean summary line:\n{stdout}\n{stderr}"
+        "{script} succeeded without a clean summary line:\n{stdout}\n{stderr}"
     );
 }
